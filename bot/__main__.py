@@ -1,0 +1,122 @@
+"""Command line: ``python -m bot [run|console|check]``.
+
+``run`` (the default) long-polls Telegram when BOT_TOKEN is set and opens the
+console chat otherwise, so ``make run`` does something useful on a new machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import structlog
+from aiogram.types import User
+from pydantic import ValidationError
+
+from bot.app import create_app, publish_profile
+from bot.cases.catalog import CaseFileError, load_catalog
+from bot.config import Settings, describe_settings_error, load_settings
+from bot.i18n import L10n
+from bot.local_session import LocalSession
+from bot.logs import configure_logging
+
+log = structlog.get_logger("casebot")
+
+
+def _fail(message: str) -> int:
+    print(f"casebot: {message}", file=sys.stderr)
+    return 2
+
+
+async def _run_polling(settings: Settings) -> None:
+    app = await create_app(settings)
+    try:
+        try:
+            await publish_profile(app.bot, app.l10n)
+        except Exception as exc:  # the profile is cosmetic; never refuse to start over it
+            log.warning("profile.not_published", error=type(exc).__name__)
+        log.info(
+            "polling.start", cases=len(app.catalog), api=settings.telegram_api_url or "telegram"
+        )
+        await app.dp.start_polling(
+            app.bot,
+            allowed_updates=app.dp.resolve_used_update_types(),
+            handle_signals=True,
+            close_bot_session=False,
+        )
+    finally:
+        await app.close()
+        log.info("polling.stopped")
+
+
+async def _run_console(settings: Settings, lang: str, user_id: int, first_name: str) -> None:
+    session = LocalSession()
+    app = await create_app(settings, session=session)
+    from bot.console import ConsoleChat  # floor 5: imported only when the console is used
+
+    user = User(id=user_id, is_bot=False, first_name=first_name, language_code=lang)
+    try:
+        await ConsoleChat(app, session, user).run()
+    finally:
+        await app.close()
+
+
+def _check(settings: Settings) -> int:
+    problems: list[str] = []
+    try:
+        catalog = load_catalog(settings.cases_dir)
+    except CaseFileError as exc:
+        problems += exc.problems
+        catalog = None
+    try:
+        L10n.load(settings.locales_dir)
+    except Exception as exc:
+        problems.append(f"{settings.locales_dir}: {exc}")
+    if problems:
+        print("casebot: check failed:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    print(f"casebot: ok — settings valid, {len(catalog or [])} case(s), locales loaded")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="poll Telegram (BOT_TOKEN set) or open the console chat")
+    console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
+    console.add_argument("--lang", default="en", help="the user's Telegram language_code")
+    console.add_argument("--user-id", type=int, default=42)
+    console.add_argument("--name", default="Console", help="the user's first name")
+    sub.add_parser("check", help="validate settings, case files and locales")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        return _fail(describe_settings_error(exc))
+    configure_logging(settings.log_format, settings.log_level)
+
+    command = args.command or "run"
+    if command == "check":
+        return _check(settings)
+    try:
+        if command == "console" or settings.bot_token is None:
+            lang = getattr(args, "lang", "en")
+            asyncio.run(
+                _run_console(
+                    settings, lang, getattr(args, "user_id", 42), getattr(args, "name", "Console")
+                )
+            )
+        else:
+            asyncio.run(_run_polling(settings))
+    except CaseFileError as exc:
+        return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

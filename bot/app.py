@@ -1,0 +1,117 @@
+"""The one place where casebot is wired together.
+
+``create_app`` opens the database, loads the cases and the locales, builds the
+Bot and the Dispatcher and hands every shared object to the handlers through
+aiogram's dependency injection (``dp["catalog"]`` …). Nothing is global.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+
+from bot.cases.catalog import Catalog, load_catalog
+from bot.config import Settings
+from bot.handlers import routers
+from bot.i18n import L10n
+from bot.local_session import LOCAL_TOKEN
+from bot.middlewares import HandlerTraceMiddleware, LocaleMiddleware, UpdateLogMiddleware
+from bot.storage.db import Database
+from bot.storage.repositories import UserSettingsRepository
+
+COMMANDS = ("start", "cases", "language", "help", "about")
+
+
+def today_utc() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass
+class App:
+    settings: Settings
+    bot: Bot
+    dp: Dispatcher
+    db: Database
+    catalog: Catalog
+    l10n: L10n
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.db.close()
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = (
+            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+            if settings.telegram_api_url
+            else AiohttpSession()
+        )
+    token = settings.bot_token.get_secret_value() if settings.bot_token else LOCAL_TOKEN
+    return Bot(
+        token=token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_dispatcher(
+    settings: Settings,
+    db: Database,
+    catalog: Catalog,
+    l10n: L10n,
+    clock: Callable[[], dt.date] = today_utc,
+) -> Dispatcher:
+    users = UserSettingsRepository(db)
+    dp = Dispatcher()
+    dp["settings"] = settings
+    dp["db"] = db
+    dp["catalog"] = catalog
+    dp["l10n"] = l10n
+    dp["users"] = users
+    dp["clock"] = clock
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
+    trace = HandlerTraceMiddleware()
+    for observer in (dp.message, dp.callback_query, dp.inline_query):
+        observer.middleware(trace)
+    dp.include_routers(*routers())
+    return dp
+
+
+async def create_app(
+    settings: Settings,
+    *,
+    session: BaseSession | None = None,
+    clock: Callable[[], dt.date] = today_utc,
+    strict_l10n: bool = False,
+) -> App:
+    catalog = load_catalog(settings.cases_dir)
+    l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
+    db = await Database.open(settings.database_path)
+    bot = create_bot(settings, session)
+    dp = create_dispatcher(settings, db, catalog, l10n, clock)
+    return App(settings=settings, bot=bot, dp=dp, db=db, catalog=catalog, l10n=l10n)
+
+
+async def publish_profile(bot: Bot, l10n: L10n) -> None:
+    """The command menu and the bot's descriptions, in each language."""
+    for locale in l10n.locales:
+        t = l10n.translator(locale)
+        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
+        await bot.set_my_commands(commands, language_code=locale)
+        await bot.set_my_description(t("bot-description"), language_code=locale)
+        await bot.set_my_short_description(t("bot-short-description"), language_code=locale)
+    default = l10n.translator("en")
+    await bot.set_my_commands(
+        [BotCommand(command=c, description=default(f"cmd-{c}")) for c in COMMANDS]
+    )

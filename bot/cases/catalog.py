@@ -1,0 +1,137 @@
+"""Load ``data/cases/`` into a validated, read-only catalogue.
+
+Every problem in every file is collected before failing, so an admin fixing a
+case sees the whole list at once, each line naming the file, the field and the
+reason.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.cases.models import LOCALES, Case, CaseFacts, CaseTexts
+
+FACTS_FILE = "case.toml"
+
+
+class CaseFileError(Exception):
+    """One or more case files are invalid; ``problems`` has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _describe(path: Path, error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(file)"
+        lines.append(f"{path}: {field}: {item['msg'].removeprefix('Value error, ')}")
+    return lines
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict[str, object] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path}: (file): missing")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: (file): not UTF-8 text ({exc.reason})")
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{path}: (file): not valid TOML: {exc}")
+    return None
+
+
+def _same_ids(path: Path, kind: str, declared: list[str], given: set[str]) -> list[str]:
+    lines = [
+        f"{path}: {kind}.{ident}: missing text for this locale ({FACTS_FILE} declares it)"
+        for ident in declared
+        if ident not in given
+    ]
+    lines += [
+        f"{path}: {kind}.{ident}: {FACTS_FILE} declares no such id"
+        for ident in sorted(given - set(declared))
+    ]
+    return lines
+
+
+def load_case(folder: Path) -> Case:
+    problems: list[str] = []
+    facts_path = folder / FACTS_FILE
+    raw_facts = _read_toml(facts_path, problems)
+    facts: CaseFacts | None = None
+    if raw_facts is not None:
+        try:
+            facts = CaseFacts.model_validate(raw_facts)
+        except ValidationError as exc:
+            problems += _describe(facts_path, exc)
+    if facts is not None and facts.slug != folder.name:
+        problems.append(
+            f"{facts_path}: slug: {facts.slug!r} differs from the folder name {folder.name!r}"
+        )
+
+    texts: dict[str, CaseTexts] = {}
+    for locale in LOCALES:
+        path = folder / f"{locale}.toml"
+        raw = _read_toml(path, problems)
+        if raw is None:
+            continue
+        try:
+            text = CaseTexts.model_validate(raw)
+        except ValidationError as exc:
+            problems += _describe(path, exc)
+            continue
+        texts[locale] = text
+        if facts is not None:
+            problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
+            problems += _same_ids(
+                path, "arguments", [a.id for a in facts.arguments], set(text.arguments)
+            )
+            problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
+    if problems or facts is None:
+        raise CaseFileError(problems)
+    return Case(facts=facts, texts=texts)
+
+
+class Catalog:
+    """The cases the bot knows, in a stable order (by slug)."""
+
+    def __init__(self, cases: list[Case]) -> None:
+        self._cases = sorted(cases, key=lambda c: c.slug)
+        self._by_slug = {c.slug: c for c in self._cases}
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self._cases)
+
+    def __len__(self) -> int:
+        return len(self._cases)
+
+    def get(self, slug: str) -> Case | None:
+        return self._by_slug.get(slug)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [c.slug for c in self._cases]
+
+
+def load_catalog(cases_dir: Path) -> Catalog:
+    if not cases_dir.is_dir():
+        raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
+    problems: list[str] = []
+    cases: list[Case] = []
+    for folder in sorted(
+        p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    ):
+        try:
+            cases.append(load_case(folder))
+        except CaseFileError as exc:
+            problems += exc.problems
+    if problems:
+        raise CaseFileError(problems)
+    if not cases:
+        raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
+    return Catalog(cases)

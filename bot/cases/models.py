@@ -1,0 +1,248 @@
+"""Validated shape of a case folder (``data/cases/<slug>/``).
+
+A case is split in two so that translators and fact-keepers do not trip over
+each other: ``case.toml`` holds the language-neutral facts once (dates, charges,
+sources, which PACE grounds an argument rests on), and ``<locale>.toml`` holds
+every text a reader sees in that language, keyed by the ids that ``case.toml``
+declares. The catalogue joins them into one :class:`Case` and refuses a folder
+where a locale lacks any text (see ``data/cases/README.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
+
+LOCALES: tuple[str, ...] = ("en", "ru", "uz")
+Locale = Literal["en", "ru", "uz"]
+
+# Slugs travel in deep links (`start=<slug>` / `start=sign_<slug>`, at most 64
+# characters of [A-Za-z0-9_-]) and inside 64-byte callback data, so they stay short.
+SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,31}$"
+ID_PATTERN = r"^[a-z][a-z0-9-]{0,23}$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60_000)]
+
+
+class Model(BaseModel):
+    # A typo in a key (``sumary``) must fail loudly rather than be ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Model):
+    """A short text given once per locale, e.g. a name or a court."""
+
+    en: ShortText
+    ru: ShortText
+    uz: ShortText
+
+    def get(self, locale: str) -> str:
+        return str(getattr(self, locale))
+
+
+def _check_partial_date(value: str) -> str:
+    # Sources do not always give a day (a statement known only by its year), and
+    # the bot must not invent one: YYYY, YYYY-MM or YYYY-MM-DD.
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    return value
+
+
+PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class Stage(StrEnum):
+    """Where the person stands; the card's status follows the latest event that sets one."""
+
+    searched = "searched"
+    detained = "detained"
+    remanded = "remanded"
+    on_trial = "on-trial"
+    sentenced = "sentenced"
+    appeal = "appeal"
+    serving = "serving"
+    released = "released"
+
+
+class PaceGround(StrEnum):
+    """Paragraph 3 (a–e) of PACE Resolution 1900 (2012)."""
+
+    a = "a"
+    b = "b"
+    c = "c"
+    d = "d"
+    e = "e"
+
+
+class CriminalCode(StrEnum):
+    # Each code has a rendering per locale in locales/*/cases.ftl (charge-ref).
+    uk_rf = "uk-rf"
+
+
+class Charge(Model):
+    id: Ident
+    code: CriminalCode
+    article: Annotated[str, StringConstraints(pattern=r"^\d{1,4}(\.\d{1,2})?$")]
+    part: int | None = Field(default=None, ge=1, le=20)
+
+
+class Sentence(Model):
+    years: int = Field(ge=0, le=99)
+    months: int = Field(default=0, ge=0, le=11)
+    regime: Literal["general", "strict", "special", "settlement"] | None = None
+
+
+class Source(Model):
+    publisher: ShortText
+    title: ShortText | None = None
+    date: dt.date | None = None
+    url: HttpUrl | None = None
+
+
+class Recognition(Model):
+    by: Localized
+    date: PartialDate
+    url: HttpUrl
+
+
+class PetitionFacts(Model):
+    """The release demand; signing arrives with the petition feature."""
+
+    goal: int = Field(ge=1, le=10_000_000)
+    opens: dt.date
+    closes: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> PetitionFacts:
+        if self.closes is not None and self.closes < self.opens:
+            raise ValueError("closes must not be before opens")
+        return self
+
+
+class Argument(Model):
+    id: Ident
+    grounds: list[PaceGround] = Field(min_length=1)
+    # Paragraph 4 of the resolution excludes people rightly convicted of terrorism;
+    # an argument that answers it says so, and the card explains the paragraph.
+    paragraph_4: bool = False
+
+
+class Event(Model):
+    id: Ident
+    date: dt.date
+    stage: Stage | None = None
+    sentence: Sentence | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class CaseFacts(Model):
+    """``case.toml``: everything that does not depend on the reader's language."""
+
+    slug: Slug
+    name: Localized
+    aliases: list[ShortText] = Field(default_factory=list)
+    sex: Sex
+    birth_date: dt.date | None = None
+    in_custody_since: dt.date | None = None
+    court: Localized | None = None
+    detention_place: Localized | None = None
+    recognition: Recognition
+    petition: PetitionFacts | None = None
+    charges: list[Charge] = Field(min_length=1)
+    arguments: list[Argument] = Field(min_length=1)
+    timeline: list[Event] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseFacts:
+        for kind, ids in (
+            ("charges", [c.id for c in self.charges]),
+            ("arguments", [a.id for a in self.arguments]),
+            ("timeline", [e.id for e in self.timeline]),
+        ):
+            seen: set[str] = set()
+            for ident in ids:
+                if ident in seen:
+                    raise ValueError(f"{kind}: id {ident!r} is used twice")
+                seen.add(ident)
+        if not any(e.stage for e in self.timeline):
+            raise ValueError("timeline: at least one event must set a stage")
+        dates = [e.date for e in self.timeline]
+        if dates != sorted(dates):
+            raise ValueError("timeline: events must be in date order, oldest first")
+        return self
+
+
+class ArgumentText(Model):
+    title: ShortText
+    text: LongText
+
+
+class EventText(Model):
+    text: LongText
+
+
+class ChargeText(Model):
+    title: ShortText
+
+
+class CaseTexts(Model):
+    """``<locale>.toml``: what a reader of that language sees."""
+
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1500)]
+    story: LongText
+    disclaimer: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+    ]
+    demand: LongText | None = None
+    charges: dict[str, ChargeText]
+    arguments: dict[str, ArgumentText]
+    events: dict[str, EventText]
+
+
+class Case(Model):
+    """One case, facts and every locale's texts, checked to fit together."""
+
+    facts: CaseFacts
+    texts: dict[str, CaseTexts]
+
+    @property
+    def slug(self) -> str:
+        return self.facts.slug
+
+    def name(self, locale: str) -> str:
+        return self.facts.name.get(locale)
+
+    def text(self, locale: str) -> CaseTexts:
+        return self.texts[locale]
+
+    @property
+    def status_event(self) -> Event:
+        """The latest dated event that sets a stage: the person's current status."""
+        return [e for e in self.facts.timeline if e.stage is not None][-1]
+
+    @property
+    def latest_sentence(self) -> Sentence | None:
+        sentences = [e.sentence for e in self.facts.timeline if e.sentence is not None]
+        return sentences[-1] if sentences else None

@@ -1,0 +1,96 @@
+"""Settings from the environment and ``.env`` (pydantic-settings).
+
+A malformed value stops start-up with one line naming the setting
+(:func:`describe_settings_error`); secrets are ``SecretStr`` so they never
+reach a log or a traceback's repr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.cases.models import LOCALES
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_path: Path = Path("var/casebot.sqlite3")
+    cases_dir: Path = Path("data/cases")
+    locales_dir: Path = Path("locales")
+    default_locale: Literal["en", "ru", "uz"] = "en"
+    org_name: str = Field(default="casebot", min_length=1, max_length=200)
+    org_contact: str = Field(default="", max_length=200)
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram user id")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            # Telegram tokens look like 123456:ABC-...; catching a pasted typo here
+            # beats a 401 from Telegram later. The value itself is never echoed.
+            head, _, tail = value.partition(":")
+            if not head.isdigit() or len(tail) < 10:
+                raise ValueError("does not look like a bot token (expected <digits>:<secret>)")
+        return value
+
+    @field_validator("telegram_api_url", mode="before")
+    @classmethod
+    def _url_shape(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("http://", "https://")):
+                raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("default_locale", mode="before")
+    @classmethod
+    def _known_locale(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() not in LOCALES:
+            raise ValueError(f"must be one of {', '.join(LOCALES)}")
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment name; never the value."""
+    problems = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "invalid setting " + "; ".join(problems)
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,69 @@
+"""Reading a case: the list, the card, the full story and the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards, views
+from bot.cases.catalog import Catalog
+from bot.handlers.replies import case_or_alert, send_chunks, show
+from bot.i18n import Translator
+from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
+
+
+async def list_cases(message: Message, t: Translator, catalog: Catalog) -> None:
+    await message.answer(
+        views.cases_list(len(catalog), t), reply_markup=keyboards.cases_menu(catalog, t)
+    )
+
+
+async def list_cases_button(query: CallbackQuery, t: Translator, catalog: Catalog) -> None:
+    await show(query, views.cases_list(len(catalog), t), keyboards.cases_menu(catalog, t))
+
+
+async def card(
+    query: CallbackQuery,
+    callback_data: CaseCb,
+    bot: Bot,
+    t: Translator,
+    catalog: Catalog,
+    clock: Callable[[], dt.date],
+) -> None:
+    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    if case is None:
+        return
+    me = await bot.me()
+    await show(
+        query, views.case_card(case, t, clock()), keyboards.case_card(case, t, me.username or "")
+    )
+
+
+async def story(
+    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog
+) -> None:
+    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    if case is not None:
+        await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
+
+
+async def timeline(
+    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog
+) -> None:
+    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    if case is not None:
+        await send_chunks(query, views.timeline(case, t), keyboards.back_to_case(case, t))
+
+
+def create_router() -> Router:
+    router = Router(name="cases")
+    router.message.register(list_cases, Command("cases"))
+    router.callback_query.register(list_cases_button, MenuCb.filter(F.target == MenuTarget.cases))
+    router.callback_query.register(card, CaseCb.filter(F.view == CaseView.card))
+    router.callback_query.register(story, CaseCb.filter(F.view == CaseView.story))
+    router.callback_query.register(timeline, CaseCb.filter(F.view == CaseView.timeline))
+    return router

@@ -1,0 +1,68 @@
+"""Help, about and the language switch."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards, views
+from bot.cases.catalog import Catalog
+from bot.config import Settings
+from bot.handlers.replies import show
+from bot.i18n import L10n, Translator
+from bot.keyboards import LanguageCb, MenuCb, MenuTarget
+from bot.storage.repositories import UserSettingsRepository
+from bot.text import escape
+
+
+async def help_command(message: Message, t: Translator) -> None:
+    await message.answer(t("help"))
+
+
+async def help_button(query: CallbackQuery, t: Translator) -> None:
+    await show(query, t("help"))
+
+
+async def about(message: Message, t: Translator, settings: Settings) -> None:
+    org = escape(settings.org_name)
+    if settings.org_contact:
+        await message.answer(t("about", org=org, contact=escape(settings.org_contact)))
+    else:
+        await message.answer(t("about-no-contact", org=org))
+
+
+async def language(message: Message, t: Translator) -> None:
+    await message.answer(t("language-choose"), reply_markup=keyboards.languages())
+
+
+async def language_button(query: CallbackQuery, t: Translator) -> None:
+    await show(query, t("language-choose"), keyboards.languages())
+
+
+async def choose_language(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    t: Translator,
+    l10n: L10n,
+    users: UserSettingsRepository,
+    catalog: Catalog,
+) -> None:
+    if callback_data.code not in l10n.locales:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await users.set_locale(query.from_user.id, callback_data.code)
+    t = l10n.translator(callback_data.code)
+    text = t("language-set") + "\n\n" + views.cases_list(len(catalog), t)
+    await show(query, text, keyboards.cases_menu(catalog, t))
+
+
+def create_router() -> Router:
+    router = Router(name="common")
+    router.message.register(help_command, Command("help"))
+    router.callback_query.register(help_button, MenuCb.filter(F.target == MenuTarget.help))
+    router.message.register(about, Command("about"))
+    router.message.register(language, Command("language"))
+    router.callback_query.register(language_button, MenuCb.filter(F.target == MenuTarget.language))
+    router.callback_query.register(choose_language, LanguageCb.filter())
+    return router

@@ -1,0 +1,125 @@
+"""Localisation through Project Fluent: every user-visible string comes from ``locales/``.
+
+``L10n`` loads each locale's ``.ftl`` files once; a :class:`Translator` is the
+L10n bound to one reader's locale, which is what handlers receive as ``t``.
+Dates and durations are formatted by Fluent messages too (``date-full``,
+``duration``), because word order and month forms differ per language
+(«24 февраля 2022», "2022-yil 24-fevral").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import structlog
+from fluent.runtime import FluentBundle, FluentResource
+
+from bot.cases.models import LOCALES
+
+log = structlog.get_logger(__name__)
+
+# Telegram's language_code for readers of neighbouring languages who are far more
+# likely to read Russian than English.
+RUSSIAN_READERS = frozenset({"ru", "be", "uk", "kk", "ky", "tg"})
+
+LANGUAGE_NAMES = {"ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+
+
+class MissingMessageError(KeyError):
+    pass
+
+
+def resolve_locale(stored: str | None, language_code: str | None, default: str) -> str:
+    """Stored choice, then Telegram's language_code, then the configured default."""
+    if stored in LOCALES:
+        return stored
+    if language_code:
+        primary = language_code.lower().replace("_", "-").split("-")[0]
+        if primary in LOCALES:
+            return primary
+        if primary in RUSSIAN_READERS:
+            return "ru"
+    return default
+
+
+class L10n:
+    def __init__(self, bundles: Mapping[str, FluentBundle], *, strict: bool = False) -> None:
+        self._bundles = dict(bundles)
+        self._strict = strict
+        self._translators = {loc: Translator(self, loc) for loc in self._bundles}
+
+    @classmethod
+    def load(
+        cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False
+    ) -> L10n:
+        bundles: dict[str, FluentBundle] = {}
+        for locale in locales:
+            files = sorted((locales_dir / locale).glob("*.ftl"))
+            if not files:
+                raise FileNotFoundError(f"{locales_dir / locale}: no .ftl files")
+            # use_isolating=False: Telegram clients render the FSI/PDI marks Fluent
+            # would wrap around every variable as visible boxes on some phones.
+            bundle = FluentBundle([locale], use_isolating=False)
+            for path in files:
+                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+            bundles[locale] = bundle
+        return cls(bundles, strict=strict)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self._bundles)
+
+    def translator(self, locale: str) -> Translator:
+        return self._translators[locale]
+
+    def format(self, locale: str, msg_id: str, args: Mapping[str, object] | None = None) -> str:
+        bundle = self._bundles[locale]
+        if not bundle.has_message(msg_id):
+            if self._strict:
+                raise MissingMessageError(f"{locale}: no message {msg_id!r}")
+            log.error("l10n.missing", locale=locale, msg_id=msg_id)
+            return msg_id
+        message = bundle.get_message(msg_id)
+        text, errors = bundle.format_pattern(message.value, dict(args or {}))
+        if errors:
+            if self._strict:
+                raise MissingMessageError(f"{locale}: {msg_id}: {errors[0]}")
+            log.error("l10n.format", locale=locale, msg_id=msg_id, errors=[str(e) for e in errors])
+        return text
+
+
+class Translator:
+    """The localisation of one locale; call it with a message id and variables."""
+
+    __slots__ = ("_l10n", "locale")
+
+    def __init__(self, l10n: L10n, locale: str) -> None:
+        self._l10n = l10n
+        self.locale = locale
+
+    def __call__(self, msg_id: str, **args: object) -> str:
+        return self._l10n.format(self.locale, msg_id, args)
+
+    def date(self, value: dt.date) -> str:
+        # The year goes in as text: Fluent would group a number's digits ("2,022").
+        return self("date-full", day=value.day, month=value.month, year=str(value.year))
+
+    def partial_date(self, value: str) -> str:
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the source gives it."""
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return self.date(dt.date(*parts))
+        if len(parts) == 2:
+            return self("date-month-year", month=parts[1], year=str(parts[0]))
+        return self("date-year", year=str(parts[0]))
+
+
+def months_between(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Whole years and months from ``start`` to ``end`` (0, 0 if end is earlier)."""
+    total = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        total -= 1
+    total = max(total, 0)
+    return divmod(total, 12)

@@ -1,0 +1,121 @@
+"""Inline keyboards and the CallbackData factories behind their buttons.
+
+Callback data is at most 64 bytes and can be forged by any client, so every
+factory has short prefixes and typed fields; handlers still check that the
+slug or id it names exists (a stale button is answered politely).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from urllib.parse import quote
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.cases.catalog import Catalog
+from bot.cases.models import Case
+from bot.i18n import LANGUAGE_NAMES, Translator
+
+
+class CaseView(StrEnum):
+    card = "card"
+    why = "why"
+    story = "story"
+    timeline = "timeline"
+
+
+class CaseCb(CallbackData, prefix="c"):
+    view: CaseView
+    slug: str
+
+
+class ArgumentCb(CallbackData, prefix="a"):
+    slug: str
+    arg: str
+
+
+class LanguageCb(CallbackData, prefix="l"):
+    code: str
+
+
+class MenuTarget(StrEnum):
+    cases = "cases"
+    language = "language"
+    help = "help"
+
+
+class MenuCb(CallbackData, prefix="m"):
+    target: MenuTarget
+
+
+def case_link(bot_username: str, slug: str) -> str:
+    return f"https://t.me/{bot_username}?start={slug}"
+
+
+def share_url(link: str, text: str) -> str:
+    # t.me/share opens Telegram's "send to…" picker with the link and a line of text.
+    return f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(text, safe='')}"
+
+
+def cases_menu(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for case in catalog:
+        kb.button(
+            text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug)
+        )
+    kb.button(text=t("btn-language"), callback_data=MenuCb(target=MenuTarget.language))
+    kb.button(text=t("btn-help"), callback_data=MenuCb(target=MenuTarget.help))
+    kb.adjust(*([1] * len(catalog)), 2)
+    return kb.as_markup()
+
+
+def case_card(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    sex = case.facts.sex.value
+    kb.button(text=t("btn-why", sex=sex), callback_data=CaseCb(view=CaseView.why, slug=case.slug))
+    kb.button(text=t("btn-story"), callback_data=CaseCb(view=CaseView.story, slug=case.slug))
+    kb.button(text=t("btn-timeline"), callback_data=CaseCb(view=CaseView.timeline, slug=case.slug))
+    link = case_link(bot_username, case.slug)
+    kb.button(
+        text=t("btn-share"), url=share_url(link, t("share-text", name=case.name(t.locale), sex=sex))
+    )
+    kb.button(text=t("btn-back"), callback_data=MenuCb(target=MenuTarget.cases))
+    kb.adjust(1, 2, 2)
+    return kb.as_markup()
+
+
+def why(case: Case, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    texts = case.text(t.locale)
+    for argument in case.facts.arguments:
+        kb.button(
+            text=texts.arguments[argument.id].title,
+            callback_data=ArgumentCb(slug=case.slug, arg=argument.id),
+        )
+    kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def argument(case: Case, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-arguments"), callback_data=CaseCb(view=CaseView.why, slug=case.slug))
+    kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def back_to_case(case: Case, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    return kb.as_markup()
+
+
+def languages() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for code, label in LANGUAGE_NAMES.items():
+        kb.button(text=label, callback_data=LanguageCb(code=code))
+    kb.adjust(3)
+    return kb.as_markup()

@@ -1,0 +1,122 @@
+"""Telegram-sized text: escaping and splitting long texts into messages."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Telegram's limit for a message text, counted after entities are parsed; we count
+# the raw HTML, which is never shorter, so a chunk under it is always accepted.
+MESSAGE_LIMIT = 4096
+
+
+def escape(value: str) -> str:
+    """Text from a user or a case file, made safe for HTML parse mode."""
+    return html.escape(value, quote=True)
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split on paragraph boundaries into chunks of at most ``limit`` characters.
+
+    A paragraph longer than the limit is split on line breaks, then on spaces,
+    and only as the last resort mid-word, so no chunk is ever over the limit.
+    Only call this on text whose HTML tags do not span paragraphs.
+    """
+    chunks: list[str] = []
+    current = ""
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        for piece in _fit(paragraph, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _fit(paragraph: str, limit: int) -> list[str]:
+    if len(paragraph) <= limit:
+        return [paragraph]
+    for separator in ("\n", " "):
+        if separator in paragraph:
+            pieces: list[str] = []
+            current = ""
+            for part in paragraph.split(separator):
+                candidate = f"{current}{separator}{part}" if current else part
+                if len(candidate) <= limit:
+                    current = candidate
+                    continue
+                if current:
+                    pieces.append(current)
+                if len(part) <= limit:
+                    current = part
+                else:
+                    pieces += _fit(part, limit)
+                    current = ""
+            if current:
+                pieces.append(current)
+            return pieces
+    return [paragraph[i : i + limit] for i in range(0, len(paragraph), limit)]
+
+
+_ALLOWED_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
+)
+_HTML_TOKEN = re.compile(
+    r"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z-]*)(?P<attrs>(?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>"
+    r"|&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});"
+)
+
+
+def telegram_html_error(text: str) -> str | None:
+    """Why Telegram would refuse ``text`` in HTML parse mode, or ``None`` if it is fine.
+
+    Telegram accepts a small set of tags, four named entities, and no bare
+    ``<``, ``>`` or ``&``; tags must nest properly.
+    """
+    stack: list[str] = []
+    position = 0
+    for match in _HTML_TOKEN.finditer(text):
+        stray = next((c for c in text[position : match.start()] if c in "<>&"), None)
+        if stray:
+            return f"unescaped {stray!r} at {text.index(stray, position)}"
+        position = match.end()
+        tag = match.group("tag")
+        if tag is None:
+            continue
+        tag = tag.lower()
+        if tag not in _ALLOWED_TAGS:
+            return f"tag <{tag}> is not allowed"
+        if match.group("close"):
+            if not stack or stack.pop() != tag:
+                return f"</{tag}> does not close an open <{tag}>"
+        else:
+            stack.append(tag)
+    stray = next((c for c in text[position:] if c in "<>&"), None)
+    if stray:
+        return f"unescaped {stray!r}"
+    if stack:
+        return f"<{stack[-1]}> is never closed"
+    return None

@@ -1,0 +1,141 @@
+"""What a reader sees, as HTML strings: the card, the why screens, the timeline.
+
+Pure functions of a case, a :class:`Translator` and today's date. Every text that
+comes from a case file is escaped here, once, before it meets Fluent's HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.cases.models import Argument, Case, Event, Sentence, Source, Stage
+from bot.i18n import Translator, months_between
+from bot.text import escape, split_message
+
+_NO_TERM_STATUS = {
+    Stage.sentenced: "status-sentenced-no-term",
+    Stage.serving: "status-serving-no-term",
+}
+
+
+def duration(t: Translator, years: int, months: int) -> str:
+    parts = []
+    if years:
+        parts.append(t("years", count=years))
+    if months:
+        parts.append(t("months", count=months))
+    return " ".join(parts) if parts else t("less-than-a-month")
+
+
+def term(t: Translator, sentence: Sentence) -> str:
+    return duration(t, sentence.years, sentence.months)
+
+
+def status(case: Case, t: Translator) -> str:
+    event = case.status_event
+    assert event.stage is not None
+    sentence = event.sentence or case.latest_sentence
+    args: dict[str, object] = {"date": t.date(event.date), "sex": case.facts.sex.value}
+    msg_id = f"status-{event.stage.value}"
+    if event.stage in _NO_TERM_STATUS:
+        if sentence is None:
+            msg_id = _NO_TERM_STATUS[event.stage]
+        else:
+            args["term"] = term(t, sentence)
+            args["regime"] = t(f"regime-{sentence.regime or 'none'}")
+    return t(msg_id, **args)
+
+
+def charge_ref(t: Translator, code: str, article: str, part: int | None) -> str:
+    if part is None:
+        return t("charge-ref-article", code=code, article=article)
+    return t("charge-ref", code=code, article=article, part=part)
+
+
+def case_card(case: Case, t: Translator, today: dt.date) -> str:
+    texts = case.text(t.locale)
+    facts = case.facts
+    lines = [f"<b>{escape(case.name(t.locale))}</b>", t("card-status", status=status(case, t))]
+    if facts.in_custody_since and case.status_event.stage is not Stage.released:
+        years, months = months_between(facts.in_custody_since, today)
+        lines.append(
+            t(
+                "card-in-custody",
+                date=t.date(facts.in_custody_since),
+                duration=duration(t, years, months),
+            )
+        )
+    lines += ["", t("card-charges")]
+    for charge in facts.charges:
+        ref = charge_ref(t, charge.code.value, charge.article, charge.part)
+        lines.append(
+            t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title))
+        )
+    lines += ["", escape(texts.summary)]
+    return "\n".join(lines)
+
+
+def why_screen(case: Case, t: Translator) -> str:
+    recognition = case.facts.recognition
+    name = escape(case.name(t.locale))
+    by = escape(recognition.by.get(t.locale))
+    date = t.partial_date(recognition.date)
+    return "\n\n".join(
+        [
+            t("why-title", name=name, sex=case.facts.sex.value),
+            t("why-intro", by=by, name=name, date=date, sex=case.facts.sex.value),
+            f"<i>{escape(case.text(t.locale).disclaimer)}</i>",
+            t("why-source", url=escape(str(recognition.url)), by=by, date=date),
+        ]
+    )
+
+
+def argument_screen(case: Case, argument: Argument, t: Translator) -> list[str]:
+    text = case.text(t.locale).arguments[argument.id]
+    grounds = [t(f"pace-ground-{g.value}") for g in argument.grounds]
+    body = "\n\n".join(
+        [
+            f"<b>{escape(text.title)}</b>",
+            escape(text.text),
+            t("argument-grounds") + "\n" + "\n".join(grounds),
+            *([t("pace-paragraph-4")] if argument.paragraph_4 else []),
+        ]
+    )
+    return split_message(body)
+
+
+def _source(t: Translator, source: Source) -> str:
+    label = escape(source.publisher)
+    if source.title:
+        label = t("source-with-title", publisher=label, title=escape(source.title))
+    if source.date:
+        label = t("source-dated", source=label, date=t.date(source.date))
+    if source.url:
+        return f'<a href="{escape(str(source.url))}">{label}</a>'
+    return label
+
+
+def _event(case: Case, event: Event, t: Translator) -> str:
+    text = t(
+        "timeline-event",
+        date=t.date(event.date),
+        text=escape(case.text(t.locale).events[event.id].text),
+    )
+    sources = "; ".join(_source(t, s) for s in event.sources)
+    return f"{text}\n{t('timeline-sources', sources=sources)}"
+
+
+def timeline(case: Case, t: Translator) -> list[str]:
+    """Newest last, as a story reads; split so no message exceeds Telegram's limit."""
+    parts = [t("timeline-title", name=escape(case.name(t.locale)))]
+    parts += [_event(case, event, t) for event in case.facts.timeline]
+    return split_message("\n\n".join(parts))
+
+
+def story(case: Case, t: Translator) -> list[str]:
+    title = t("story-title", name=escape(case.name(t.locale)))
+    return split_message(f"{title}\n\n{escape(case.text(t.locale).story)}")
+
+
+def cases_list(count: int, t: Translator) -> str:
+    return t("cases-list-title", count=count) if count else t("cases-list-empty")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.local_session import LocalSession
+from tests.tools import Harness
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CASES = ROOT / "tests" / "fixtures" / "cases"
+REAL_CASES = ROOT / "data" / "cases"
+LOCALES = ROOT / "locales"
+TODAY = dt.date(2026, 11, 29)
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "cases_dir": FIXTURE_CASES,
+        "locales_dir": LOCALES,
+        "database_path": tmp_path / "casebot.sqlite3",
+        "org_name": "Test <Org> & Co",
+        "org_contact": "help@example.org",
+        "bot_token": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+async def open_harness(settings: Settings) -> Harness:
+    session = LocalSession()
+    app = await create_app(settings, session=session, clock=lambda: TODAY, strict_l10n=True)
+    return Harness(app, session)
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    h = await open_harness(settings)
+    yield h
+    await h.app.close()
+
+
+@pytest.fixture
+async def real_harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The production case files (data/cases/), for content checks."""
+    h = await open_harness(make_settings(tmp_path, cases_dir=REAL_CASES))
+    yield h
+    await h.app.close()

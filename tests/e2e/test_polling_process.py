@@ -1,0 +1,83 @@
+"""The bot as a real process, long-polling a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.fake_telegram import FakeTelegram
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "123456:TEST-token-for-the-fake-server",
+        "TELEGRAM_API_URL": telegram.url,
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "CASES_DIR": str(FIXTURE_CASES),
+        "LOCALES_DIR": str(LOCALES),
+        "LOG_FORMAT": "json",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        # The profile is published in every language before polling starts.
+        for code in ("ru", "uz", "en"):
+            call = await telegram.wait_for(
+                lambda c, code=code: (
+                    c.method == "setMyCommands" and c.params.get("language_code") == code
+                )
+            )
+            assert call.params["commands"][0]["command"] == "start"
+        await telegram.wait_for(lambda c: c.method == "setMyShortDescription")
+
+        await telegram.push_message(777, "/start", language_code="ru")
+        reply = await telegram.wait_for(
+            lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "777"
+        )
+        assert "политзаключ" in reply.params["text"].lower()
+        buttons = [
+            b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        assert "Анна Альфа" in buttons
+
+        await telegram.push_message(777, "/start alpha", language_code="ru")
+        card = await telegram.wait_for(
+            lambda c: (
+                c.method == "sendMessage" and "ч. 2 ст. 207.3 УК РФ" in c.params.get("text", "")
+            )
+        )
+        assert card.params["parse_mode"] == "HTML"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    log = stderr.decode()
+    assert '"event": "update"' in log and '"handler": "start.start"' in log
+    # The log has ids and timings, never what the user wrote or the token.
+    assert "/start alpha" not in log and "TEST-token" not in log

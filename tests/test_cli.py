@@ -1,0 +1,104 @@
+"""The command line as a newcomer meets it: the console chat, check, bad settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURE_CASES, LOCALES, REAL_CASES
+
+
+def _run(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("BOT_TOKEN", "TELEGRAM_API_URL", "ADMIN_IDS")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,  # no .env here
+        env={
+            **clean,
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "DATABASE_PATH": str(tmp_path / "console.sqlite3"),
+            "CASES_DIR": str(FIXTURE_CASES),
+            "LOCALES_DIR": str(LOCALES),
+            **env,
+        },
+    )
+
+
+def test_console_chat_scripted_through_stdin(tmp_path: Path) -> None:
+    # /start, press the first case, then its "why" button, then switch language.
+    result = _run(
+        ["console", "--lang", "ru", "--user-id", "5"], tmp_path, "/start\n1\n1\n/language\n2\n"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "you> /start" in out
+    assert "Политзаключ" in out or "политзаключ" in out
+    assert "[1] Анна Альфа" in out
+    assert "ч. 2 ст. 207.3 УК РФ" in out  # the card
+    assert "Почему Анна Альфа" in out  # the why screen, after pressing button 1 on the card
+    assert "Anna Alfa" in out.split("you> 2")[-1]  # Uzbek after the switch
+    # No HTML tags reach the terminal.
+    assert "<b>" not in out
+
+
+def test_make_run_without_token_opens_the_console(tmp_path: Path) -> None:
+    result = _run([], tmp_path, "/start\n", CASES_DIR=str(REAL_CASES))
+    assert result.returncode == 0, result.stderr
+    assert "Bakhrom Khamroev" in result.stdout
+
+
+def test_check_passes_on_the_real_files(tmp_path: Path) -> None:
+    result = _run(["check"], tmp_path, CASES_DIR=str(REAL_CASES))
+    assert result.returncode == 0, result.stderr
+    assert "ok" in result.stdout
+
+
+def test_check_reports_a_broken_case_file(tmp_path: Path) -> None:
+    broken = tmp_path / "cases" / "gamma"
+    broken.mkdir(parents=True)
+    (broken / "case.toml").write_text('slug = "gamma"\n', encoding="utf-8")
+    result = _run(["check"], tmp_path, CASES_DIR=str(tmp_path / "cases"))
+    assert result.returncode == 1
+    assert "gamma/case.toml: name: Field required" in result.stderr
+    assert "gamma/en.toml: (file): missing" in result.stderr
+
+
+def test_broken_case_file_stops_start_up_naming_it(tmp_path: Path) -> None:
+    broken = tmp_path / "cases" / "gamma"
+    broken.mkdir(parents=True)
+    (broken / "case.toml").write_text("slug = [\n", encoding="utf-8")
+    result = _run([], tmp_path, "/start\n", CASES_DIR=str(tmp_path / "cases"))
+    assert result.returncode == 2
+    assert "gamma/case.toml: (file): not valid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_setting_is_one_line_naming_it(tmp_path: Path) -> None:
+    result = _run(["check"], tmp_path, ADMIN_IDS="12,abc")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "ADMIN_IDS" in result.stderr and "'abc' is not a Telegram user id" in result.stderr
+
+
+def test_a_bad_token_is_named_but_never_printed(tmp_path: Path) -> None:
+    result = _run(["check"], tmp_path, BOT_TOKEN="not-a-token-SECRETVALUE")
+    assert result.returncode == 2
+    assert "BOT_TOKEN" in result.stderr
+    assert "SECRETVALUE" not in result.stderr + result.stdout
+
+
+def test_bad_locale_setting(tmp_path: Path) -> None:
+    result = _run(["check"], tmp_path, DEFAULT_LOCALE="de")
+    assert result.returncode == 2 and "DEFAULT_LOCALE" in result.stderr

@@ -1,0 +1,152 @@
+"""Test tools that speak as a user: send text, press buttons, read what the bot showed.
+
+Everything runs through the real Dispatcher (``feed_update``) and a recording
+:class:`LocalSession`; assertions read the API calls a Telegram client would get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+
+from bot.app import App
+from bot.local_session import LocalSession
+from bot.text import MESSAGE_LIMIT, telegram_html_error
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Shown:
+    """One thing the user saw: a new or edited message, or a pop-up."""
+
+    kind: str  # "message", "edit" or "popup"
+    text: str
+    buttons: list[InlineKeyboardButton] = field(default_factory=list)
+    alert: bool = False
+    message: Message | None = None
+
+    def button(self, label: str) -> InlineKeyboardButton:
+        matches = [b for b in self.buttons if label in b.text]
+        if len(matches) != 1:
+            raise AssertionError(
+                f"expected one button with {label!r}, have {[b.text for b in self.buttons]}"
+            )
+        return matches[0]
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.text for b in self.buttons]
+
+
+def _buttons(markup: Any) -> list[InlineKeyboardButton]:
+    if isinstance(markup, InlineKeyboardMarkup):
+        return [b for row in markup.inline_keyboard for b in row]
+    return []
+
+
+class Harness:
+    def __init__(self, app: App, session: LocalSession) -> None:
+        self.app = app
+        self.session = session
+
+    def user(
+        self, user_id: int = 1, language_code: str | None = "en", first_name: str = "Test"
+    ) -> ChatUser:
+        return ChatUser(
+            self, User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
+        )
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        before = len(self.session.calls)
+        await self.app.dp.feed_update(self.app.bot, update)
+        return self.session.calls[before:]
+
+
+class ChatUser:
+    def __init__(self, harness: Harness, user: User) -> None:
+        self.harness = harness
+        self.user = user
+        self.seen: list[Shown] = []
+
+    def _record(self, calls: list[TelegramMethod[Any]]) -> list[Shown]:
+        shown: list[Shown] = []
+        messages = self.harness.session.messages
+        for call in calls:
+            name = type(call).__name__
+            if isinstance(call, AnswerCallbackQuery):
+                if call.text:
+                    shown.append(Shown("popup", call.text, alert=bool(call.show_alert)))
+            elif name in ("SendMessage", "EditMessageText") and int(call.chat_id) == self.user.id:
+                # Every text the bot sends must be one Telegram would accept.
+                assert len(call.text) <= MESSAGE_LIMIT, f"{len(call.text)} characters"
+                problem = telegram_html_error(call.text)
+                assert problem is None, f"{problem} in {call.text!r}"
+                message = (
+                    messages.get(max(messages))
+                    if name == "SendMessage"
+                    else messages.get(int(call.message_id))
+                )
+                shown.append(
+                    Shown(
+                        "message" if name == "SendMessage" else "edit",
+                        call.text,
+                        _buttons(call.reply_markup),
+                        message=message,
+                    )
+                )
+        self.seen += shown
+        return shown
+
+    async def send(self, text: str) -> list[Shown]:
+        message = Message(
+            message_id=next(_ids),
+            date=dt.datetime.now(dt.UTC),
+            chat=Chat(id=self.user.id, type="private"),
+            from_user=self.user,
+            text=text,
+        )
+        return self._record(await self.harness.feed(Update(update_id=next(_ids), message=message)))
+
+    async def press_data(self, data: str, message: Message | None = None) -> list[Shown]:
+        query = CallbackQuery(
+            id=str(next(_ids)),
+            from_user=self.user,
+            chat_instance="test",
+            message=message or self._last_with_buttons().message,
+            data=data,
+        )
+        return self._record(
+            await self.harness.feed(Update(update_id=next(_ids), callback_query=query))
+        )
+
+    async def press(self, label: str) -> list[Shown]:
+        shown = self._last_with_buttons()
+        button = shown.button(label)
+        assert button.callback_data is not None, f"{label!r} is a link button"
+        return await self.press_data(button.callback_data, shown.message)
+
+    def _last_with_buttons(self) -> Shown:
+        for shown in reversed(self.seen):
+            if shown.buttons:
+                return shown
+        raise AssertionError("the bot has shown no buttons yet")
+
+    @property
+    def last(self) -> Shown:
+        messages = [s for s in self.seen if s.kind != "popup"]
+        assert messages, "the bot has said nothing"
+        return messages[-1]
