@@ -20,7 +20,7 @@ console: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check bot tests bench
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 check: $(STAMP)
 	$(PY) -m bot check

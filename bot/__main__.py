@@ -12,15 +12,15 @@ import sys
 from collections.abc import Sequence
 
 import structlog
-from aiogram.types import User
 from pydantic import ValidationError
 
-from bot.app import create_app, publish_profile
 from bot.cases.catalog import CaseFileError, load_catalog
 from bot.config import Settings, describe_settings_error, load_settings
 from bot.i18n import L10n
-from bot.local_session import LocalSession
 from bot.logs import configure_logging
+
+# aiogram is imported inside the commands that need it: building its types takes
+# seconds, and `check` or a settings error should answer at once.
 
 log = structlog.get_logger("casebot")
 
@@ -31,6 +31,8 @@ def _fail(message: str) -> int:
 
 
 async def _run_polling(settings: Settings) -> None:
+    from bot.app import create_app, publish_profile
+
     app = await create_app(settings)
     try:
         try:
@@ -52,10 +54,14 @@ async def _run_polling(settings: Settings) -> None:
 
 
 async def _run_console(settings: Settings, lang: str, user_id: int, first_name: str) -> None:
+    from aiogram.types import User
+
+    from bot.app import create_app
+    from bot.console import ConsoleChat
+    from bot.local_session import LocalSession
+
     session = LocalSession()
     app = await create_app(settings, session=session)
-    from bot.console import ConsoleChat  # floor 5: imported only when the console is used
-
     user = User(id=user_id, is_bot=False, first_name=first_name, language_code=lang)
     try:
         await ConsoleChat(app, session, user).run()
