@@ -39,9 +39,7 @@ async def _run_polling(settings: Settings) -> None:
             await publish_profile(app.bot, app.l10n)
         except Exception as exc:  # the profile is cosmetic; never refuse to start over it
             log.warning("profile.not_published", error=type(exc).__name__)
-        log.info(
-            "polling.start", cases=len(app.catalog), api=settings.telegram_api_url or "telegram"
-        )
+        log.info("polling.start", cases=len(app.catalog), api=settings.telegram_api_url or "telegram")
         await app.dp.start_polling(
             app.bot,
             allowed_updates=app.dp.resolve_used_update_types(),
@@ -102,18 +100,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ValidationError as exc:
         return _fail(describe_settings_error(exc))
-    configure_logging(settings.log_format, settings.log_level)
-
     command = args.command or "run"
+    console = command == "console" or (command == "run" and settings.bot_token is None)
+    # In the console chat, per-update log lines would interleave with the chat itself.
+    configure_logging(
+        settings.log_format, "WARNING" if console and settings.log_level == "INFO" else settings.log_level
+    )
+
     if command == "check":
         return _check(settings)
     try:
-        if command == "console" or settings.bot_token is None:
+        if console:
             lang = getattr(args, "lang", "en")
             asyncio.run(
-                _run_console(
-                    settings, lang, getattr(args, "user_id", 42), getattr(args, "name", "Console")
-                )
+                _run_console(settings, lang, getattr(args, "user_id", 42), getattr(args, "name", "Console"))
             )
         else:
             asyncio.run(_run_polling(settings))

@@ -25,14 +25,15 @@ from bot.handlers import routers
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
 from bot.middlewares import HandlerTraceMiddleware, LocaleMiddleware, UpdateLogMiddleware
+from bot.petition import PetitionService, load_signature_key
 from bot.storage.db import Database
-from bot.storage.repositories import UserSettingsRepository
+from bot.storage.repositories import FollowRepository, SignatureRepository, UserSettingsRepository
 
-COMMANDS = ("start", "cases", "language", "help", "about")
+COMMANDS = ("start", "cases", "sign", "unsign", "language", "forget", "help", "about")
 
 
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -69,15 +70,24 @@ def create_dispatcher(
     db: Database,
     catalog: Catalog,
     l10n: L10n,
-    clock: Callable[[], dt.date] = today_utc,
+    clock: Callable[[], dt.datetime] = utc_now,
+    signature_key: bytes | None = None,
 ) -> Dispatcher:
     users = UserSettingsRepository(db)
+    signatures = SignatureRepository(db)
+    key = signature_key or load_signature_key(
+        settings.signature_key.get_secret_value() if settings.signature_key else None,
+        settings.database_path,
+    )
     dp = Dispatcher()
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog
     dp["l10n"] = l10n
     dp["users"] = users
+    dp["signatures"] = signatures
+    dp["follows"] = FollowRepository(db)
+    dp["petitions"] = PetitionService(signatures, key, clock)
     dp["clock"] = clock
     dp.update.outer_middleware(UpdateLogMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
@@ -92,7 +102,7 @@ async def create_app(
     settings: Settings,
     *,
     session: BaseSession | None = None,
-    clock: Callable[[], dt.date] = today_utc,
+    clock: Callable[[], dt.datetime] = utc_now,
     strict_l10n: bool = False,
 ) -> App:
     catalog = load_catalog(settings.cases_dir)
@@ -112,6 +122,4 @@ async def publish_profile(bot: Bot, l10n: L10n) -> None:
         await bot.set_my_description(t("bot-description"), language_code=locale)
         await bot.set_my_short_description(t("bot-short-description"), language_code=locale)
     default = l10n.translator("en")
-    await bot.set_my_commands(
-        [BotCommand(command=c, description=default(f"cmd-{c}")) for c in COMMANDS]
-    )
+    await bot.set_my_commands([BotCommand(command=c, description=default(f"cmd-{c}")) for c in COMMANDS])

@@ -17,11 +17,12 @@ from bot.cases.models import LOCALES
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
 
     bot_token: SecretStr | None = None
+    # The HMAC key that turns a signer's Telegram id into an opaque signer hash;
+    # unset: generated once into a 0600 file beside the database.
+    signature_key: SecretStr | None = None
     telegram_api_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     database_path: Path = Path("var/casebot.sqlite3")
@@ -56,6 +57,16 @@ class Settings(BaseSettings):
             head, _, tail = value.partition(":")
             if not head.isdigit() or len(tail) < 10:
                 raise ValueError("does not look like a bot token (expected <digits>:<secret>)")
+        return value
+
+    @field_validator("signature_key", mode="before")
+    @classmethod
+    def _key_length(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if len(value) < 32:
+                raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("telegram_api_url", mode="before")

@@ -32,9 +32,7 @@ def html_to_plain(text: str) -> str:
 
 
 class ConsoleChat:
-    def __init__(
-        self, app: App, session: LocalSession, user: User, out: TextIO = sys.stdout
-    ) -> None:
+    def __init__(self, app: App, session: LocalSession, user: User, out: TextIO = sys.stdout) -> None:
         self.app = app
         self.user = user
         self.out = out
@@ -97,19 +95,13 @@ class ConsoleChat:
         line = line.strip()
         if not line:
             return
-        update = (
-            self._press(int(line))
-            if line.isdigit() and len(line) <= 2
-            else self._message_update(line)
-        )
+        update = self._press(int(line)) if line.isdigit() and len(line) <= 2 else self._message_update(line)
         if update is not None:
             await self.app.dp.feed_update(self.app.bot, update)
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:
         interactive = stdin.isatty()
-        self._print(
-            "casebot console chat — type /start; a number presses that button; Ctrl-D quits."
-        )
+        self._print("casebot console chat — type /start; a number presses that button; Ctrl-D quits.")
         self._print()
         while True:
             if interactive:

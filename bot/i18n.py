@@ -51,9 +51,7 @@ class L10n:
         self._translators = {loc: Translator(self, loc) for loc in self._bundles}
 
     @classmethod
-    def load(
-        cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False
-    ) -> L10n:
+    def load(cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False) -> L10n:
         bundles: dict[str, FluentBundle] = {}
         for locale in locales:
             files = sorted((locales_dir / locale).glob("*.ftl"))

@@ -15,6 +15,15 @@ def escape(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+# Every apostrophe people type (Oʻzbek, O'zbek, O‘zbek, O`zbek …) folds to one.
+_APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ‘’`´"})
+
+
+def fold(text: str) -> str:
+    """Text reduced for matching what people type: case, ё/е and apostrophes folded."""
+    return text.casefold().replace("ё", "е").translate(_APOSTROPHES).strip()
+
+
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split on paragraph boundaries into chunks of at most ``limit`` characters.
 

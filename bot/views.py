@@ -10,6 +10,7 @@ import datetime as dt
 
 from bot.cases.models import Argument, Case, Event, Sentence, Source, Stage
 from bot.i18n import Translator, months_between
+from bot.petition import percent, progress_bar
 from bot.text import escape, split_message
 
 _NO_TERM_STATUS = {
@@ -52,7 +53,7 @@ def charge_ref(t: Translator, code: str, article: str, part: int | None) -> str:
     return t("charge-ref", code=code, article=article, part=part)
 
 
-def case_card(case: Case, t: Translator, today: dt.date) -> str:
+def case_card(case: Case, t: Translator, today: dt.date, signatures: int | None = None) -> str:
     texts = case.text(t.locale)
     facts = case.facts
     lines = [f"<b>{escape(case.name(t.locale))}</b>", t("card-status", status=status(case, t))]
@@ -68,10 +69,13 @@ def case_card(case: Case, t: Translator, today: dt.date) -> str:
     lines += ["", t("card-charges")]
     for charge in facts.charges:
         ref = charge_ref(t, charge.code.value, charge.article, charge.part)
-        lines.append(
-            t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title))
-        )
+        lines.append(t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title)))
     lines += ["", escape(texts.summary)]
+    if signatures is not None and facts.petition is not None:
+        lines += [
+            "",
+            t("card-signatures", count=petition_count(t, signatures, facts.petition.goal)),
+        ]
     return "\n".join(lines)
 
 
@@ -139,3 +143,51 @@ def story(case: Case, t: Translator) -> list[str]:
 
 def cases_list(count: int, t: Translator) -> str:
     return t("cases-list-title", count=count) if count else t("cases-list-empty")
+
+
+def petition_count(t: Translator, count: int, goal: int) -> str:
+    return t("petition-count", signatures=t("signatures", count=count), goal=goal)
+
+
+def _bar(t: Translator, count: int, goal: int) -> str:
+    return t("petition-progress", bar=progress_bar(count, goal), percent=percent(count, goal))
+
+
+def petition_progress(t: Translator, count: int, goal: int) -> str:
+    return petition_count(t, count, goal) + "\n" + _bar(t, count, goal)
+
+
+def petition_confirm(case: Case, t: Translator, count: int) -> str:
+    petition = case.facts.petition
+    assert petition is not None
+    return "\n\n".join(
+        [
+            t(
+                "petition-confirm",
+                name=escape(case.name(t.locale)),
+                addressee=escape(petition.addressee.get(t.locale)),
+                demand=escape(case.text(t.locale).demand or ""),
+            ),
+            petition_progress(t, count, petition.goal),
+            t("petition-privacy", slug=case.slug),
+        ]
+    )
+
+
+def petition_thanks(case: Case, t: Translator, number: int) -> str:
+    petition = case.facts.petition
+    assert petition is not None
+    # The signer's number is the count at the moment of signing.
+    count = petition_count(t, number, petition.goal)
+    return t("petition-thanks", number=number, count=count, progress=_bar(t, number, petition.goal))
+
+
+def inline_card(case: Case, t: Translator, count: int | None) -> str:
+    counted = t("signatures", count=count) if count is not None else ""
+    return t(
+        "inline-card",
+        name=escape(case.name(t.locale)),
+        status=status(case, t),
+        summary=escape(case.text(t.locale).summary),
+        count=counted,
+    ).strip()

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CASES = ROOT / "tests" / "fixtures" / "cases"
 REAL_CASES = ROOT / "data" / "cases"
 LOCALES = ROOT / "locales"
-TODAY = dt.date(2026, 11, 29)
+NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -38,7 +38,7 @@ def settings(tmp_path: Path) -> Settings:
 
 async def open_harness(settings: Settings) -> Harness:
     session = LocalSession()
-    app = await create_app(settings, session=session, clock=lambda: TODAY, strict_l10n=True)
+    app = await create_app(settings, session=session, clock=lambda: NOW, strict_l10n=True)
     return Harness(app, session)
 
 

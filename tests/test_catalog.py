@@ -49,15 +49,10 @@ def test_missing_translation_of_an_argument_is_named(cases: Path) -> None:
     _edit(cases / "alpha" / "uz.toml", "[arguments.trial]", "[arguments.trial-renamed]")
     problems = _problems(cases)
     assert any(
-        p.endswith(
-            "alpha/uz.toml: arguments.trial: missing text for this locale (case.toml declares it)"
-        )
+        p.endswith("alpha/uz.toml: arguments.trial: missing text for this locale (case.toml declares it)")
         for p in problems
     )
-    assert any(
-        "alpha/uz.toml: arguments.trial-renamed: case.toml declares no such id" in p
-        for p in problems
-    )
+    assert any("alpha/uz.toml: arguments.trial-renamed: case.toml declares no such id" in p for p in problems)
 
 
 def test_bad_date_names_file_and_field(cases: Path) -> None:
@@ -69,9 +64,7 @@ def test_bad_date_names_file_and_field(cases: Path) -> None:
 def test_unknown_key_is_an_error_not_ignored(cases: Path) -> None:
     _edit(cases / "beta" / "en.toml", "summary =", "sumary =")
     problems = _problems(cases)
-    assert any("beta/en.toml: sumary: Extra inputs are not permitted" in p for p in problems), (
-        problems
-    )
+    assert any("beta/en.toml: sumary: Extra inputs are not permitted" in p for p in problems), problems
     assert any("beta/en.toml: summary: Field required" in p for p in problems), problems
 
 
@@ -89,16 +82,14 @@ def test_missing_locale_file(cases: Path) -> None:
 def test_slug_must_match_folder(cases: Path) -> None:
     _edit(cases / "beta" / "case.toml", 'slug = "beta"', 'slug = "gamma"')
     assert any(
-        "beta/case.toml: slug: 'gamma' differs from the folder name 'beta'" in p
-        for p in _problems(cases)
+        "beta/case.toml: slug: 'gamma' differs from the folder name 'beta'" in p for p in _problems(cases)
     )
 
 
 def test_timeline_out_of_order(cases: Path) -> None:
     _edit(cases / "beta" / "case.toml", "date = 2021-05-05", "date = 2019-05-05")
     assert any(
-        "beta/case.toml: (file): timeline: events must be in date order" in p
-        for p in _problems(cases)
+        "beta/case.toml: (file): timeline: events must be in date order" in p for p in _problems(cases)
     )
 
 

@@ -10,14 +10,8 @@ from pathlib import Path
 from tests.conftest import FIXTURE_CASES, LOCALES, REAL_CASES
 
 
-def _run(
-    args: list[str], tmp_path: Path, stdin: str = "", **env: str
-) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("BOT_TOKEN", "TELEGRAM_API_URL", "ADMIN_IDS")
-    }
+def _run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "TELEGRAM_API_URL", "ADMIN_IDS")}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -37,10 +31,8 @@ def _run(
 
 
 def test_console_chat_scripted_through_stdin(tmp_path: Path) -> None:
-    # /start, press the first case, then its "why" button, then switch language.
-    result = _run(
-        ["console", "--lang", "ru", "--user-id", "5"], tmp_path, "/start\n1\n1\n/language\n2\n"
-    )
+    # /start, press the first case, then its "why" button (2nd, after "sign"), then switch language.
+    result = _run(["console", "--lang", "ru", "--user-id", "5"], tmp_path, "/start\n1\n2\n/language\n2\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "you> /start" in out

@@ -126,10 +126,7 @@ def test_dates(l10n: L10n, locale: str, expected: str) -> None:
 
 def test_durations(l10n: L10n) -> None:
     ru = l10n.translator("ru")
-    assert (
-        duration(ru, *months_between(dt.date(2022, 2, 24), dt.date(2026, 11, 29)))
-        == "4 года 9 месяцев"
-    )
+    assert duration(ru, *months_between(dt.date(2022, 2, 24), dt.date(2026, 11, 29))) == "4 года 9 месяцев"
     assert duration(ru, *months_between(dt.date(2022, 2, 24), dt.date(2023, 3, 23))) == "1 год"
     assert duration(l10n.translator("en"), 0, 0) == l10n.format("en", "less-than-a-month")
 

@@ -42,9 +42,7 @@ class Shown:
     def button(self, label: str) -> InlineKeyboardButton:
         matches = [b for b in self.buttons if label in b.text]
         if len(matches) != 1:
-            raise AssertionError(
-                f"expected one button with {label!r}, have {[b.text for b in self.buttons]}"
-            )
+            raise AssertionError(f"expected one button with {label!r}, have {[b.text for b in self.buttons]}")
         return matches[0]
 
     @property
@@ -63,9 +61,7 @@ class Harness:
         self.app = app
         self.session = session
 
-    def user(
-        self, user_id: int = 1, language_code: str | None = "en", first_name: str = "Test"
-    ) -> ChatUser:
+    def user(self, user_id: int = 1, language_code: str | None = "en", first_name: str = "Test") -> ChatUser:
         return ChatUser(
             self, User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
         )
@@ -129,9 +125,7 @@ class ChatUser:
             message=message or self._last_with_buttons().message,
             data=data,
         )
-        return self._record(
-            await self.harness.feed(Update(update_id=next(_ids), callback_query=query))
-        )
+        return self._record(await self.harness.feed(Update(update_id=next(_ids), callback_query=query)))
 
     async def press(self, label: str) -> list[Shown]:
         shown = self._last_with_buttons()

@@ -53,8 +53,7 @@ def _same_ids(path: Path, kind: str, declared: list[str], given: set[str]) -> li
         if ident not in given
     ]
     lines += [
-        f"{path}: {kind}.{ident}: {FACTS_FILE} declares no such id"
-        for ident in sorted(given - set(declared))
+        f"{path}: {kind}.{ident}: {FACTS_FILE} declares no such id" for ident in sorted(given - set(declared))
     ]
     return lines
 
@@ -70,9 +69,7 @@ def load_case(folder: Path) -> Case:
         except ValidationError as exc:
             problems += _describe(facts_path, exc)
     if facts is not None and facts.slug != folder.name:
-        problems.append(
-            f"{facts_path}: slug: {facts.slug!r} differs from the folder name {folder.name!r}"
-        )
+        problems.append(f"{facts_path}: slug: {facts.slug!r} differs from the folder name {folder.name!r}")
 
     texts: dict[str, CaseTexts] = {}
     for locale in LOCALES:
@@ -88,10 +85,12 @@ def load_case(folder: Path) -> Case:
         texts[locale] = text
         if facts is not None:
             problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
-            problems += _same_ids(
-                path, "arguments", [a.id for a in facts.arguments], set(text.arguments)
-            )
+            problems += _same_ids(path, "arguments", [a.id for a in facts.arguments], set(text.arguments))
             problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
+            if facts.petition is not None and text.demand is None:
+                problems.append(
+                    f"{path}: demand: missing; {FACTS_FILE} has a [petition], so its text is required"
+                )
     if problems or facts is None:
         raise CaseFileError(problems)
     return Case(facts=facts, texts=texts)
@@ -123,9 +122,7 @@ def load_catalog(cases_dir: Path) -> Catalog:
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
     problems: list[str] = []
     cases: list[Case] = []
-    for folder in sorted(
-        p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-    ):
+    for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
             cases.append(load_case(folder))
         except CaseFileError as exc:

@@ -128,8 +128,9 @@ class Recognition(Model):
 
 
 class PetitionFacts(Model):
-    """The release demand; signing arrives with the petition feature."""
+    """The release demand: whom it is addressed to, the goal and when signing is open."""
 
+    addressee: Localized
     goal: int = Field(ge=1, le=10_000_000)
     opens: dt.date
     closes: dt.date | None = None
@@ -212,9 +213,7 @@ class CaseTexts(Model):
 
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1500)]
     story: LongText
-    disclaimer: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
-    ]
+    disclaimer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
     demand: LongText | None = None
     charges: dict[str, ChargeText]
     arguments: dict[str, ArgumentText]
@@ -236,6 +235,11 @@ class Case(Model):
 
     def text(self, locale: str) -> CaseTexts:
         return self.texts[locale]
+
+    @property
+    def search_names(self) -> list[str]:
+        """Every way the person's name is written: each locale's name and the aliases."""
+        return [self.facts.name.en, self.facts.name.ru, self.facts.name.uz, *self.facts.aliases]
 
     @property
     def status_event(self) -> Event:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import cases, common, fallback, start, why
+from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, start, why
 
 
 def routers() -> list[Router]:
-    return [m.create_router() for m in (start, cases, why, common, fallback)]
+    journeys = (start, cases, why, petition, privacy, common, admin, inline, fallback)
+    return [m.create_router() for m in journeys]

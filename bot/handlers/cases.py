@@ -17,9 +17,7 @@ from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
 
 
 async def list_cases(message: Message, t: Translator, catalog: Catalog) -> None:
-    await message.answer(
-        views.cases_list(len(catalog), t), reply_markup=keyboards.cases_menu(catalog, t)
-    )
+    await message.answer(views.cases_list(len(catalog), t), reply_markup=keyboards.cases_menu(catalog, t))
 
 
 async def list_cases_button(query: CallbackQuery, t: Translator, catalog: Catalog) -> None:
@@ -32,28 +30,26 @@ async def card(
     bot: Bot,
     t: Translator,
     catalog: Catalog,
-    clock: Callable[[], dt.date],
+    clock: Callable[[], dt.datetime],
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
     me = await bot.me()
     await show(
-        query, views.case_card(case, t, clock()), keyboards.case_card(case, t, me.username or "")
+        query,
+        views.case_card(case, t, clock().date()),
+        keyboards.case_card(case, t, me.username or ""),
     )
 
 
-async def story(
-    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog
-) -> None:
+async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is not None:
         await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
 
 
-async def timeline(
-    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog
-) -> None:
+async def timeline(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is not None:
         await send_chunks(query, views.timeline(case, t), keyboards.back_to_case(case, t))

@@ -35,14 +35,10 @@ async def send_chunks(
         return
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await query.bot.send_message(
-            query.from_user.id, chunk, reply_markup=markup if last else None
-        )
+        await query.bot.send_message(query.from_user.id, chunk, reply_markup=markup if last else None)
 
 
-async def case_or_alert(
-    query: CallbackQuery, catalog: Catalog, slug: str, t: Translator
-) -> Case | None:
+async def case_or_alert(query: CallbackQuery, catalog: Catalog, slug: str, t: Translator) -> Case | None:
     """The case a button names, or a polite pop-up when it no longer exists."""
     case = catalog.get(slug)
     if case is None:

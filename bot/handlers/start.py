@@ -8,14 +8,18 @@ from collections.abc import Callable
 
 from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
+from bot.handlers.petition import open_petition
 from bot.i18n import Translator
+from bot.petition import PetitionService
 
 # What Telegram itself allows in a start payload.
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SIGN_PREFIX = "sign_"
 
 
 async def start(
@@ -24,20 +28,29 @@ async def start(
     bot: Bot,
     t: Translator,
     catalog: Catalog,
-    clock: Callable[[], dt.date],
+    clock: Callable[[], dt.datetime],
+    petitions: PetitionService,
+    state: FSMContext,
 ) -> None:
+    await state.clear()  # /start always leaves a half-finished dialogue
     payload = command.args
     if payload is None:
         greeting = t("start-greeting") + "\n\n" + views.cases_list(len(catalog), t)
         await message.answer(greeting, reply_markup=keyboards.cases_menu(catalog, t))
         return
-    case = catalog.get(payload) if DEEP_LINK_PAYLOAD.fullmatch(payload) else None
-    if case is None:
+    wants_to_sign = payload.startswith(SIGN_PREFIX)
+    slug = payload.removeprefix(SIGN_PREFIX)
+    case = catalog.get(slug) if DEEP_LINK_PAYLOAD.fullmatch(payload) else None
+    if case is None or message.from_user is None:
         await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
         return
+    if wants_to_sign:
+        await open_petition(message, message.from_user.id, case, t, petitions, via="link")
+        return
     me = await bot.me()
+    count = await petitions.count(case) if case.facts.petition else None
     await message.answer(
-        views.case_card(case, t, clock()),
+        views.case_card(case, t, clock().date(), count),
         reply_markup=keyboards.case_card(case, t, me.username or ""),
     )
 

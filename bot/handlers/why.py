@@ -18,9 +18,7 @@ async def why(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalo
         await show(query, views.why_screen(case, t), keyboards.why(case, t))
 
 
-async def argument(
-    query: CallbackQuery, callback_data: ArgumentCb, t: Translator, catalog: Catalog
-) -> None:
+async def argument(query: CallbackQuery, callback_data: ArgumentCb, t: Translator, catalog: Catalog) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return

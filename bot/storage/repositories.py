@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
 
 from bot.storage.db import Database
 
@@ -51,3 +54,201 @@ class UserSettingsRepository:
             deleted = cur.rowcount > 0
         self._cache.pop(user_id, None)
         return deleted
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSignature:
+    petition: str
+    display_name: str | None
+    city: str | None
+    locale: str
+    signed_at: dt.datetime
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    added: bool  # False: this signer had already signed
+    count: int  # the petition's count after the call
+    milestones: tuple[int, ...]  # thresholds reached by this signature
+
+
+def _signature(row: aiosqlite.Row) -> StoredSignature:
+    return StoredSignature(
+        petition=row["petition"],
+        display_name=row["display_name"],
+        city=row["city"],
+        locale=row["locale"],
+        signed_at=dt.datetime.fromisoformat(row["signed_at"]),
+        source=row["source"],
+    )
+
+
+class SignatureRepository:
+    """Signatures and the per-petition counter kept beside them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        petition: str,
+        signer: bytes,
+        *,
+        display_name: str | None,
+        city: str | None,
+        locale: str,
+        signed_at: dt.datetime,
+        source: str | None,
+        thresholds: tuple[int, ...] = (),
+    ) -> AddResult:
+        """Insert and count in one transaction; a second signature by the same signer is a no-op.
+
+        The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
+        two concurrent taps cannot both get through.
+        """
+        async with self._db.write() as conn:
+            await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            cur = await conn.execute(
+                "INSERT INTO signatures (petition, signer, display_name, city, locale, signed_at, source) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING",
+                (petition, signer, display_name, city, locale, signed_at.isoformat(), source),
+            )
+            added = cur.rowcount == 1
+            if added:
+                await conn.execute(
+                    "UPDATE petitions SET signature_count = signature_count + 1 WHERE slug = ?",
+                    (petition,),
+                )
+            count = await self._count(conn, petition)
+            reached: list[int] = []
+            if added:
+                for threshold in thresholds:
+                    if threshold <= count:
+                        cur = await conn.execute(
+                            "INSERT OR IGNORE INTO petition_milestones (petition, threshold, reached_at) "
+                            "VALUES (?, ?, ?)",
+                            (petition, threshold, signed_at.isoformat()),
+                        )
+                        if cur.rowcount == 1:
+                            reached.append(threshold)
+        return AddResult(added=added, count=count, milestones=tuple(reached))
+
+    async def remove(self, petition: str, signer: bytes) -> bool:
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "DELETE FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
+            )
+            removed = cur.rowcount == 1
+            if removed:
+                await conn.execute(
+                    "UPDATE petitions SET signature_count = signature_count - 1 WHERE slug = ?",
+                    (petition,),
+                )
+        return removed
+
+    async def remove_all_of(self, signer: bytes) -> int:
+        """Every signature of one signer, counters kept exact; returns how many."""
+        async with self._db.write() as conn:
+            async with conn.execute(
+                "SELECT petition, COUNT(*) FROM signatures WHERE signer = ? GROUP BY petition",
+                (signer,),
+            ) as cur:
+                per_petition = [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
+            await conn.execute("DELETE FROM signatures WHERE signer = ?", (signer,))
+            for petition, removed in per_petition:
+                await conn.execute(
+                    "UPDATE petitions SET signature_count = signature_count - ? WHERE slug = ?",
+                    (removed, petition),
+                )
+        return sum(n for _, n in per_petition)
+
+    async def get(self, petition: str, signer: bytes) -> StoredSignature | None:
+        async with self._db.conn.execute(
+            "SELECT * FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
+        ) as cur:
+            row = await cur.fetchone()
+        return _signature(row) if row else None
+
+    @staticmethod
+    async def _count(conn: aiosqlite.Connection, petition: str) -> int:
+        async with conn.execute("SELECT signature_count FROM petitions WHERE slug = ?", (petition,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def count(self, petition: str) -> int:
+        return await self._count(self._db.conn, petition)
+
+    async def closed_at(self, petition: str) -> dt.datetime | None:
+        async with self._db.conn.execute(
+            "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
+        ) as cur:
+            row = await cur.fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def close(self, petition: str, at: dt.datetime) -> None:
+        async with self._db.write() as conn:
+            await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            await conn.execute(
+                "UPDATE petitions SET closed_at = COALESCE(closed_at, ?) WHERE slug = ?",
+                (at.isoformat(), petition),
+            )
+
+    async def reconcile(self, petition: str) -> tuple[int, int]:
+        """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
+        async with self._db.write() as conn:
+            kept = await self._count(conn, petition)
+            async with conn.execute("SELECT COUNT(*) FROM signatures WHERE petition = ?", (petition,)) as cur:
+                row = await cur.fetchone()
+            actual = int(row[0]) if row else 0
+            if kept != actual:
+                await conn.execute(
+                    "UPDATE petitions SET signature_count = ? WHERE slug = ?", (actual, petition)
+                )
+        return kept, actual
+
+    async def milestones(self, petition: str) -> list[tuple[int, dt.datetime]]:
+        async with self._db.conn.execute(
+            "SELECT threshold, reached_at FROM petition_milestones WHERE petition = ? ORDER BY threshold",
+            (petition,),
+        ) as cur:
+            return [(int(r[0]), dt.datetime.fromisoformat(r[1])) for r in await cur.fetchall()]
+
+    async def all_of(self, petition: str) -> list[StoredSignature]:
+        """Every signature, oldest first, for delivery of the demand."""
+        async with self._db.conn.execute(
+            "SELECT * FROM signatures WHERE petition = ? ORDER BY id", (petition,)
+        ) as cur:
+            return [_signature(row) for row in await cur.fetchall()]
+
+
+class FollowRepository:
+    """Consent to receive a case's news (the news itself comes with broadcasts)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def follow(self, chat_id: int, slug: str, locale: str) -> bool:
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale",
+                (chat_id, slug, locale, _now()),
+            )
+            return cur.rowcount == 1
+
+    async def is_following(self, chat_id: int, slug: str) -> bool:
+        async with self._db.conn.execute(
+            "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def unfollow(self, chat_id: int, slug: str) -> bool:
+        async with self._db.write() as conn:
+            cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
+            return cur.rowcount == 1
+
+    async def forget(self, chat_id: int) -> int:
+        async with self._db.write() as conn:
+            cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
+            return cur.rowcount

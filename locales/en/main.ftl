@@ -17,6 +17,9 @@ help =
     <b>How to use this bot</b>
 
     /cases — the list of cases
+    /sign — sign the demand for release
+    /unsign — withdraw your signature
+    /forget — erase everything the bot holds about you
     /language — choose the language
     /about — who runs this bot
     /help — this help
@@ -60,5 +63,8 @@ cmd-cases = List of cases
 cmd-language = Choose the language
 cmd-help = How to use the bot
 cmd-about = Who runs the bot
+cmd-sign = Sign the demand for release
+cmd-unsign = Withdraw my signature
+cmd-forget = Erase all my data
 bot-description = Cases of people recognised as political prisoners: who they are, what they are accused of, why they are political prisoners. Read, share, support the demand for their release. Available in English, Russian and Uzbek.
 bot-short-description = Political prisoners: their cases and why they must be freed.

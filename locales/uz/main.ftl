@@ -17,6 +17,9 @@ help =
     <b>Botdan qanday foydalanish</b>
 
     /cases — ishlar roʻyxati
+    /sign — ozod qilish talabini imzolash
+    /unsign — imzoni qaytarib olish
+    /forget — bot siz haqingizda saqlayotgan hamma narsani oʻchirish
     /language — tilni tanlash
     /about — botni kim yuritadi
     /help — ushbu yordam
@@ -60,5 +63,8 @@ cmd-cases = Ishlar roʻyxati
 cmd-language = Tilni tanlash
 cmd-help = Botdan qanday foydalanish
 cmd-about = Botni kim yuritadi
+cmd-sign = Ozod qilish talabini imzolash
+cmd-unsign = Imzomni qaytarib olish
+cmd-forget = Barcha maʼlumotlarimni oʻchirish
 bot-description = Siyosiy mahbus deb tan olingan insonlarning ishlari: ular kim, nimada ayblanmoqda va nega siyosiy mahbus deb tan olingan. Oʻqing, ulashing, ularni ozod qilish talabini qoʻllab-quvvatlang. Bot oʻzbek, rus va ingliz tillarida ishlaydi.
 bot-short-description = Siyosiy mahbuslar: ularning ishlari va nega ular ozod qilinishi kerak.

@@ -49,9 +49,7 @@ async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
         # The profile is published in every language before polling starts.
         for code in ("ru", "uz", "en"):
             call = await telegram.wait_for(
-                lambda c, code=code: (
-                    c.method == "setMyCommands" and c.params.get("language_code") == code
-                )
+                lambda c, code=code: c.method == "setMyCommands" and c.params.get("language_code") == code
             )
             assert call.params["commands"][0]["command"] == "start"
         await telegram.wait_for(lambda c: c.method == "setMyShortDescription")
@@ -61,16 +59,12 @@ async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
             lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "777"
         )
         assert "политзаключ" in reply.params["text"].lower()
-        buttons = [
-            b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row
-        ]
+        buttons = [b["text"] for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
         assert "Анна Альфа" in buttons
 
         await telegram.push_message(777, "/start alpha", language_code="ru")
         card = await telegram.wait_for(
-            lambda c: (
-                c.method == "sendMessage" and "ч. 2 ст. 207.3 УК РФ" in c.params.get("text", "")
-            )
+            lambda c: c.method == "sendMessage" and "ч. 2 ст. 207.3 УК РФ" in c.params.get("text", "")
         )
         assert card.params["parse_mode"] == "HTML"
     finally:

@@ -64,12 +64,8 @@ async def test_released_case_shows_release_not_custody(harness: Harness) -> None
     assert "In custody since" not in card.text
 
 
-@pytest.mark.parametrize(
-    "payload", ["nosuch", "sign_", "../../etc", "a" * 65, "alpha%20x", "<b>", "ALPHA!"]
-)
-async def test_garbage_deep_link_gets_not_found_and_the_list(
-    harness: Harness, payload: str
-) -> None:
+@pytest.mark.parametrize("payload", ["nosuch", "sign_", "../../etc", "a" * 65, "alpha%20x", "<b>", "ALPHA!"])
+async def test_garbage_deep_link_gets_not_found_and_the_list(harness: Harness, payload: str) -> None:
     [shown] = await harness.user(1, "en").send(f"/start {payload}")
     assert shown.text.startswith("There is no such case")
     assert "Anna Alpha" in shown.labels
@@ -87,9 +83,7 @@ async def test_why_lists_arguments_and_each_opens_with_grounds(harness: Harness)
 
     [argument] = await user.press("An unfair trial")
     assert "The court ignored the defence." in argument.text
-    assert (
-        "(e) the detention is the result of proceedings that were clearly unfair" in argument.text
-    )
+    assert "(e) the detention is the result of proceedings that were clearly unfair" in argument.text
     assert "Paragraph 4" in argument.text  # this argument answers the terrorism exclusion
     [back] = await user.press("All arguments")
     assert "Why Anna Alpha" in back.text

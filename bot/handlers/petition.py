@@ -1,0 +1,307 @@
+"""Signing the release demand: the confirm card, the name dialogue, withdrawal, following.
+
+The dialogue state (which case, the name typed so far) lives only in the FSM
+storage in memory; nothing about a signer reaches the database until the
+signature itself.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, User
+
+from bot import keyboards, views
+from bot.cases.catalog import Catalog
+from bot.cases.models import Case
+from bot.handlers.replies import case_or_alert, show
+from bot.i18n import Translator
+from bot.keyboards import PetitionAction, PetitionCb
+from bot.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
+from bot.storage.repositories import FollowRepository
+from bot.text import escape
+
+SOURCE_LINK = "link"
+
+
+class SignFlow(StatesGroup):
+    name = State()
+    city = State()
+
+
+def telegram_name(user: User) -> str | None:
+    """The Telegram first + last name, if it would pass as a signature name."""
+    try:
+        return clean_name(" ".join(p for p in (user.first_name, user.last_name) if p))
+    except NameRejected:
+        return None
+
+
+def command_case(args: str | None, catalog: Catalog) -> Case | None:
+    """The case a /sign or /unsign names; without a name, the only petition there is."""
+    if args:
+        return catalog.get(args.strip().lower())
+    with_petition = [c for c in catalog if c.facts.petition is not None]
+    return with_petition[0] if len(with_petition) == 1 else None
+
+
+async def open_petition(
+    target: Message,
+    user_id: int,
+    case: Case,
+    t: Translator,
+    petitions: PetitionService,
+    via: str = "",
+) -> None:
+    """The confirm card, or why the user cannot sign now. Also used by /start sign_<slug>."""
+    state = await petitions.state(case)
+    count = await petitions.count(case) if state is not None else 0
+    if state is None:
+        await target.answer(t("petition-none"), reply_markup=keyboards.back_to_case(case, t))
+    elif state is PetitionState.closed:
+        await target.answer(
+            t("petition-closed", count=t("signatures", count=count)),
+            reply_markup=keyboards.back_to_case(case, t),
+        )
+    elif state is PetitionState.not_yet_open:
+        assert case.facts.petition is not None
+        await target.answer(
+            t("petition-not-open", date=t.date(case.facts.petition.opens)),
+            reply_markup=keyboards.back_to_case(case, t),
+        )
+    elif existing := await petitions.signature(case, user_id):
+        await target.answer(
+            t("petition-already", date=t.date(existing.signed_at.date())),
+            reply_markup=keyboards.already_signed(case, t),
+        )
+    else:
+        await target.answer(
+            views.petition_confirm(case, t, count),
+            reply_markup=keyboards.petition_confirm(case, t, via),
+        )
+
+
+async def _sign(
+    query_or_message: CallbackQuery | Message,
+    case: Case,
+    t: Translator,
+    petitions: PetitionService,
+    follows: FollowRepository,
+    bot: Bot,
+    state: FSMContext,
+    *,
+    name: str | None,
+    city: str | None,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    user = query_or_message.from_user
+    assert user is not None
+    result = await petitions.sign(
+        case,
+        user.id,
+        locale=t.locale,
+        name=name,
+        city=city,
+        source=SOURCE_LINK if data.get("via") == SOURCE_LINK else None,
+    )
+    message = query_or_message.message if isinstance(query_or_message, CallbackQuery) else query_or_message
+    if isinstance(query_or_message, CallbackQuery):
+        await query_or_message.answer()
+    if not isinstance(message, Message):
+        return
+    if result.outcome is Outcome.signed:
+        me = await bot.me()
+        following = await follows.is_following(user.id, case.slug)
+        text = views.petition_thanks(case, t, result.count)
+        if not following:
+            text += "\n\n" + t("petition-follow-offer")
+        await message.answer(
+            text,
+            reply_markup=keyboards.petition_signed(case, t, me.username or "", offer_follow=not following),
+        )
+    elif result.outcome is Outcome.already_signed and result.signed_at is not None:
+        await message.answer(
+            t("petition-already", date=t.date(result.signed_at.date())),
+            reply_markup=keyboards.already_signed(case, t),
+        )
+    else:
+        await open_petition(message, user.id, case, t, petitions)
+
+
+async def sign_command(
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    case = command_case(command.args, catalog)
+    if case is None or message.from_user is None:
+        await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
+        return
+    await open_petition(message, message.from_user.id, case, t, petitions)
+
+
+async def petition_button(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+    follows: FollowRepository,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    if case is None:
+        return
+    if case.facts.petition is None:
+        await query.answer(t("petition-none"), show_alert=True)
+        return
+    action = callback_data.action
+    message = query.message if isinstance(query.message, Message) else None
+    user = query.from_user
+
+    if action is PetitionAction.open:
+        await query.answer()
+        if message:
+            await open_petition(message, user.id, case, t, petitions)
+    elif action is PetitionAction.anonymous:
+        await state.update_data(slug=case.slug, via=callback_data.via)
+        await _sign(query, case, t, petitions, follows, bot, state, name=None, city=None)
+    elif action is PetitionAction.named:
+        await state.set_state(SignFlow.name)
+        await state.update_data(slug=case.slug, via=callback_data.via)
+        proposed = telegram_name(user)
+        if proposed:
+            await show(
+                query,
+                t("petition-name-proposed", name=escape(proposed)),
+                keyboards.petition_step(case, t, use_name=True),
+            )
+        else:
+            await show(query, t("petition-name-ask"), keyboards.petition_step(case, t))
+    elif action is PetitionAction.use_name:
+        proposed = telegram_name(user)
+        data = await state.get_data()
+        if proposed is None or data.get("slug") != case.slug:
+            await query.answer(t("button-stale"), show_alert=True)
+            return
+        await state.update_data(name=proposed)
+        await state.set_state(SignFlow.city)
+        await show(query, t("petition-city-ask"), keyboards.petition_step(case, t, skip_city=True))
+    elif action is PetitionAction.skip_city:
+        data = await state.get_data()
+        if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
+            await query.answer(t("button-stale"), show_alert=True)
+            return
+        await _sign(query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None)
+    elif action is PetitionAction.cancel:
+        await state.clear()
+        await show(query, t("petition-cancelled"), keyboards.back_to_case(case, t))
+    elif action is PetitionAction.withdraw:
+        if await petitions.signature(case, user.id) is None:
+            await show(query, t("petition-not-signed"), keyboards.back_to_case(case, t))
+        else:
+            await show(
+                query,
+                t("petition-withdraw-confirm", name=escape(case.name(t.locale))),
+                keyboards.withdraw_confirm(case, t),
+            )
+    elif action is PetitionAction.withdraw_yes:
+        removed = await petitions.withdraw(case, user.id)
+        count = t("signatures", count=await petitions.count(case))
+        text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
+        await show(query, text, keyboards.back_to_case(case, t))
+    elif action is PetitionAction.keep:
+        await show(query, t("petition-withdraw-kept"), keyboards.back_to_case(case, t))
+    elif action is PetitionAction.follow:
+        await follows.follow(user.id, case.slug, t.locale)
+        await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)
+
+
+async def unsign_command(
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+) -> None:
+    case = command_case(command.args, catalog)
+    if case is None or message.from_user is None:
+        await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
+        return
+    if await petitions.signature(case, message.from_user.id) is None:
+        await message.answer(t("petition-not-signed"), reply_markup=keyboards.back_to_case(case, t))
+        return
+    await message.answer(
+        t("petition-withdraw-confirm", name=escape(case.name(t.locale))),
+        reply_markup=keyboards.withdraw_confirm(case, t),
+    )
+
+
+async def _flow_case(message: Message, state: FSMContext, catalog: Catalog) -> Case | None:
+    data = await state.get_data()
+    case = catalog.get(str(data.get("slug", "")))
+    if case is None:
+        await state.clear()
+    return case
+
+
+async def typed_name(message: Message, t: Translator, catalog: Catalog, state: FSMContext) -> None:
+    case = await _flow_case(message, state, catalog)
+    if case is None:
+        return
+    try:
+        name = clean_name(message.text or "")
+    except NameRejected as rejected:
+        await message.answer(
+            t(f"name-rejected-{rejected.reason}") + "\n\n" + t("petition-name-ask"),
+            reply_markup=keyboards.petition_step(case, t),
+        )
+        return
+    await state.update_data(name=name)
+    await state.set_state(SignFlow.city)
+    await message.answer(
+        t("petition-city-ask"), reply_markup=keyboards.petition_step(case, t, skip_city=True)
+    )
+
+
+async def typed_city(
+    message: Message,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+    follows: FollowRepository,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    case = await _flow_case(message, state, catalog)
+    if case is None:
+        return
+    try:
+        city = clean_name(message.text or "")
+    except NameRejected as rejected:
+        await message.answer(
+            t(f"name-rejected-{rejected.reason}") + "\n\n" + t("petition-city-ask"),
+            reply_markup=keyboards.petition_step(case, t, skip_city=True),
+        )
+        return
+    data = await state.get_data()
+    await _sign(message, case, t, petitions, follows, bot, state, name=data.get("name"), city=city)
+
+
+def create_router() -> Router:
+    router = Router(name="petition")
+    router.message.register(sign_command, Command("sign"))
+    router.message.register(unsign_command, Command("unsign"))
+    router.callback_query.register(petition_button, PetitionCb.filter())
+    not_a_command = F.text & ~F.text.startswith("/")
+    router.message.register(typed_name, StateFilter(SignFlow.name), not_a_command)
+    router.message.register(typed_city, StateFilter(SignFlow.city), not_a_command)
+    return router

@@ -1,0 +1,58 @@
+"""/forget: erase everything the bot holds about the user, after confirmation."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards
+from bot.handlers.replies import show
+from bot.i18n import L10n, Translator
+from bot.keyboards import ForgetCb
+from bot.petition import PetitionService
+from bot.storage.repositories import FollowRepository, UserSettingsRepository
+
+
+async def forget(message: Message, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(t("forget-confirm"), reply_markup=keyboards.forget_confirm(t))
+
+
+async def forget_answer(
+    query: CallbackQuery,
+    callback_data: ForgetCb,
+    t: Translator,
+    l10n: L10n,
+    state: FSMContext,
+    users: UserSettingsRepository,
+    petitions: PetitionService,
+    follows: FollowRepository,
+) -> None:
+    if not callback_data.confirm:
+        await show(query, t("forget-cancelled"))
+        return
+    user_id = query.from_user.id
+    await state.clear()
+    signatures = await petitions.forget(user_id)
+    followed = await follows.forget(user_id)
+    had_language = await users.forget(user_id)
+    # The report is in the language the user read the question in, though the
+    # stored choice itself is now gone.
+    await show(
+        query,
+        t(
+            "forget-done",
+            signatures=signatures,
+            follows=followed,
+            language="yes" if had_language else "no",
+        ),
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="privacy")
+    router.message.register(forget, Command("forget"))
+    router.callback_query.register(forget_answer, ForgetCb.filter())
+    return router
