@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from pydantic import ValidationError
@@ -18,6 +20,9 @@ from bot.cases.catalog import CaseFileError, load_catalog
 from bot.config import Settings, describe_settings_error, load_settings
 from bot.i18n import L10n
 from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.storage.repositories import StoredSignature
 
 # aiogram is imported inside the commands that need it: building its types takes
 # seconds, and `check` or a settings error should answer at once.
@@ -85,6 +90,33 @@ def _check(settings: Settings) -> int:
     return 0
 
 
+async def _stored_signatures(settings: Settings, slug: str) -> list[StoredSignature]:
+    from bot.storage.db import Database
+    from bot.storage.repositories import SignatureRepository
+
+    db = await Database.open(settings.database_path)
+    try:
+        return await SignatureRepository(db).all_of(slug)
+    finally:
+        await db.close()
+
+
+def _export(settings: Settings, slug: str, fmt: str, output: str | None) -> int:
+    from bot.petition import export_csv, export_json
+
+    case = load_catalog(settings.cases_dir).get(slug)
+    if case is None or case.facts.petition is None:
+        return _fail(f"no case with a petition is called {slug!r}")
+    rows = asyncio.run(_stored_signatures(settings, slug))
+    content = export_csv(rows) if fmt == "csv" else export_json(case, rows)
+    if output:
+        Path(output).write_bytes(content)
+        print(f"casebot: {len(rows)} signature(s) written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -94,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     console.add_argument("--user-id", type=int, default=42)
     console.add_argument("--name", default="Console", help="the user's first name")
     sub.add_parser("check", help="validate settings, case files and locales")
+    export = sub.add_parser("export-signatures", help="the signatures under a case's demand, for delivery")
+    export.add_argument("slug")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", help="file to write (default: standard output)")
     args = parser.parse_args(argv)
 
     try:
@@ -109,6 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command == "check":
         return _check(settings)
+    if command == "export-signatures":
+        try:
+            return _export(settings, args.slug, args.format, args.output)
+        except CaseFileError as exc:
+            return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
     try:
         if console:
             lang = getattr(args, "lang", "en")

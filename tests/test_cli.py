@@ -94,3 +94,24 @@ def test_a_bad_token_is_named_but_never_printed(tmp_path: Path) -> None:
 def test_bad_locale_setting(tmp_path: Path) -> None:
     result = _run(["check"], tmp_path, DEFAULT_LOCALE="de")
     assert result.returncode == 2 and "DEFAULT_LOCALE" in result.stderr
+
+
+def test_two_console_users_sign_and_the_csv_exports(tmp_path: Path) -> None:
+    # User 1 signs with a typed name and a city; user 2 anonymously (same database).
+    first = _run(
+        ["console", "--lang", "ru", "--user-id", "1"], tmp_path, "/sign alpha\n1\nМария Иванова\nКазань\n"
+    )
+    assert "№ 1" in first.stdout, first.stdout
+    second = _run(["console", "--lang", "uz", "--user-id", "2"], tmp_path, "/sign alpha\n2\n")
+    assert "2 ta imzo" in second.stdout, second.stdout
+    out = tmp_path / "alpha.csv"
+    export = _run(["export-signatures", "alpha", "--format", "csv", "--output", str(out)], tmp_path)
+    assert export.returncode == 0, export.stderr
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == "name,city,date,locale"
+    assert lines[1].startswith("Мария Иванова,Казань,") and lines[1].endswith(",ru")
+    assert lines[2].startswith("Anonymous,,") and lines[2].endswith(",uz")
+    as_json = _run(["export-signatures", "alpha", "--format", "json"], tmp_path)
+    assert '"count": 2' in as_json.stdout
+    missing = _run(["export-signatures", "nosuch"], tmp_path)
+    assert missing.returncode == 2 and "nosuch" in missing.stderr
