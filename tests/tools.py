@@ -84,6 +84,8 @@ class ChatUser:
         for call in calls:
             name = type(call).__name__
             if isinstance(call, AnswerCallbackQuery):
+                # Telegram refuses callback answers over 200 characters.
+                assert call.text is None or len(call.text) <= 200, call.text
                 if call.text:
                     shown.append(Shown("popup", call.text, alert=bool(call.show_alert)))
             elif name in ("SendMessage", "EditMessageText") and int(call.chat_id) == self.user.id:

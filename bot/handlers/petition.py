@@ -147,7 +147,30 @@ async def sign_command(
     await open_petition(message, message.from_user.id, case, t, petitions)
 
 
-async def petition_button(
+async def _petition_case(query: CallbackQuery, slug: str, t: Translator, catalog: Catalog) -> Case | None:
+    """The case a petition button names, if it still exists and still has a petition."""
+    case = await case_or_alert(query, catalog, slug, t)
+    if case is not None and case.facts.petition is None:
+        await query.answer(t("petition-none"), show_alert=True)
+        return None
+    return case
+
+
+async def open_button(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is not None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await open_petition(query.message, query.from_user.id, case, t, petitions, via=callback_data.via)
+
+
+async def sign_anonymously(
     query: CallbackQuery,
     callback_data: PetitionCb,
     t: Translator,
@@ -157,71 +180,124 @@ async def petition_button(
     bot: Bot,
     state: FSMContext,
 ) -> None:
-    case = await case_or_alert(query, catalog, callback_data.slug, t)
-    if case is None:
-        return
-    if case.facts.petition is None:
-        await query.answer(t("petition-none"), show_alert=True)
-        return
-    action = callback_data.action
-    message = query.message if isinstance(query.message, Message) else None
-    user = query.from_user
-
-    if action is PetitionAction.open:
-        await query.answer()
-        if message:
-            await open_petition(message, user.id, case, t, petitions)
-    elif action is PetitionAction.anonymous:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is not None:
         await state.update_data(slug=case.slug, via=callback_data.via)
         await _sign(query, case, t, petitions, follows, bot, state, name=None, city=None)
-    elif action is PetitionAction.named:
-        await state.set_state(SignFlow.name)
-        await state.update_data(slug=case.slug, via=callback_data.via)
-        proposed = telegram_name(user)
-        if proposed:
-            await show(
-                query,
-                t("petition-name-proposed", name=escape(proposed)),
-                keyboards.petition_step(case, t, use_name=True),
-            )
-        else:
-            await show(query, t("petition-name-ask"), keyboards.petition_step(case, t))
-    elif action is PetitionAction.use_name:
-        proposed = telegram_name(user)
-        data = await state.get_data()
-        if proposed is None or data.get("slug") != case.slug:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await state.update_data(name=proposed)
-        await state.set_state(SignFlow.city)
-        await show(query, t("petition-city-ask"), keyboards.petition_step(case, t, skip_city=True))
-    elif action is PetitionAction.skip_city:
-        data = await state.get_data()
-        if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await _sign(query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None)
-    elif action is PetitionAction.cancel:
+
+
+async def sign_with_name(
+    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is None:
+        return
+    await state.set_state(SignFlow.name)
+    await state.update_data(slug=case.slug, via=callback_data.via)
+    proposed = telegram_name(query.from_user)
+    if proposed:
+        text = t("petition-name-proposed", name=escape(proposed))
+        await show(query, text, keyboards.petition_step(case, t, use_name=True))
+    else:
+        await show(query, t("petition-name-ask"), keyboards.petition_step(case, t))
+
+
+async def use_telegram_name(
+    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is None:
+        return
+    proposed = telegram_name(query.from_user)
+    data = await state.get_data()
+    if proposed is None or data.get("slug") != case.slug:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await state.update_data(name=proposed)
+    await state.set_state(SignFlow.city)
+    await show(query, t("petition-city-ask"), keyboards.petition_step(case, t, skip_city=True))
+
+
+async def skip_city(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+    follows: FollowRepository,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is None:
+        return
+    data = await state.get_data()
+    if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await _sign(query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None)
+
+
+async def cancel(
+    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is not None:
         await state.clear()
         await show(query, t("petition-cancelled"), keyboards.back_to_case(case, t))
-    elif action is PetitionAction.withdraw:
-        if await petitions.signature(case, user.id) is None:
-            await show(query, t("petition-not-signed"), keyboards.back_to_case(case, t))
-        else:
-            await show(
-                query,
-                t("petition-withdraw-confirm", name=escape(case.name(t.locale))),
-                keyboards.withdraw_confirm(case, t),
-            )
-    elif action is PetitionAction.withdraw_yes:
-        removed = await petitions.withdraw(case, user.id)
-        count = t("signatures", count=await petitions.count(case))
-        text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
-        await show(query, text, keyboards.back_to_case(case, t))
-    elif action is PetitionAction.keep:
+
+
+async def withdraw_button(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is None:
+        return
+    if await petitions.signature(case, query.from_user.id) is None:
+        await show(query, t("petition-not-signed"), keyboards.back_to_case(case, t))
+    else:
+        text = t("petition-withdraw-confirm", name=escape(case.name(t.locale)))
+        await show(query, text, keyboards.withdraw_confirm(case, t))
+
+
+async def withdraw_confirmed(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is None:
+        return
+    removed = await petitions.withdraw(case, query.from_user.id)
+    count = t("signatures", count=await petitions.count(case))
+    text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
+    await show(query, text, keyboards.back_to_case(case, t))
+
+
+async def keep_signature(
+    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog
+) -> None:
+    case = await _petition_case(query, callback_data.slug, t, catalog)
+    if case is not None:
         await show(query, t("petition-withdraw-kept"), keyboards.back_to_case(case, t))
-    elif action is PetitionAction.follow:
-        await follows.follow(user.id, case.slug, t.locale)
+
+
+async def follow_button(
+    query: CallbackQuery,
+    callback_data: PetitionCb,
+    t: Translator,
+    catalog: Catalog,
+    follows: FollowRepository,
+) -> None:
+    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    if case is not None:
+        await follows.follow(query.from_user.id, case.slug, t.locale)
         await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)
 
 
@@ -300,7 +376,19 @@ def create_router() -> Router:
     router = Router(name="petition")
     router.message.register(sign_command, Command("sign"))
     router.message.register(unsign_command, Command("unsign"))
-    router.callback_query.register(petition_button, PetitionCb.filter())
+    for action, handler in (
+        (PetitionAction.open, open_button),
+        (PetitionAction.anonymous, sign_anonymously),
+        (PetitionAction.named, sign_with_name),
+        (PetitionAction.use_name, use_telegram_name),
+        (PetitionAction.skip_city, skip_city),
+        (PetitionAction.cancel, cancel),
+        (PetitionAction.withdraw, withdraw_button),
+        (PetitionAction.withdraw_yes, withdraw_confirmed),
+        (PetitionAction.keep, keep_signature),
+        (PetitionAction.follow, follow_button),
+    ):
+        router.callback_query.register(handler, PetitionCb.filter(F.action == action))
     not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(typed_name, StateFilter(SignFlow.name), not_a_command)
     router.message.register(typed_city, StateFilter(SignFlow.city), not_a_command)

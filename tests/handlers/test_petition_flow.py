@@ -275,3 +275,29 @@ async def test_admin_exports_csv_and_others_get_the_ordinary_reply(tmp_path) -> 
         assert "Anonymous" in document.document.data.decode("utf-8-sig")
     finally:
         await harness.app.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "uz"])
+async def test_whole_journey_in_each_language(harness: Harness, locale: str) -> None:
+    """Sign named, try again, withdraw, sign anonymously, forget — the texts stay in one language."""
+    other = {"en": ("подпис", "imzo"), "ru": ("signature", "imzo"), "uz": ("подпис", "signature")}[locale]
+    user = harness.user(40, locale, first_name="Nodira")
+    await user.send("/sign alpha")
+    await user.press("✍️")
+    await user.press("✅")
+    [thanks] = await user.press_data(PetitionCb(action=PetitionAction.skip_city, slug="alpha").pack())
+    assert "1" in thanks.text
+    [again] = await user.send("/sign alpha")
+    assert "2026" in again.text
+    await user.press("↩️")
+    [withdrawn] = await user.press_data(PetitionCb(action=PetitionAction.withdraw_yes, slug="alpha").pack())
+    assert "0" in withdrawn.text
+    assert await _count_rows(harness) == 0
+    await user.send("/sign alpha")
+    await user.press("🕶")
+    await user.send("/forget")
+    [erased] = await user.press_data(ForgetCb(confirm=True).pack())
+    assert "1" in erased.text
+    assert await _count_rows(harness) == 0
+    for shown in user.seen:
+        assert not any(word in shown.text.lower() for word in other), (locale, shown.text)
