@@ -166,13 +166,14 @@ INTERROGATIVE_WEIGHT = 0.5
 _UZBEK_ENDINGS = ("ning", "dagi", "lari", "larni", "gan", "ganmi", "yapti", "moqda", "mi", "dan")
 
 # Uzbek has no Snowball stemmer. Longest first; up to four passes peel a
-# particle, a case, a possessive/plural and a verb ending (qamoqdami → qamoq).
+# particle, a case, a possessive/plural, a verb ending and a voice (passive -il,
+# -in, reciprocal -ish), so qamoqdami → qamoq and qoʻyilgan = qoʻyishgan → qoy.
 _UZBEK_SUFFIXES = tuple(
     sorted(
         _wordset(
             """mi chi ku yu ning ni ga ka qa da ta dan tan dagi gacha cha im ing i si imiz
             ingiz miz ngiz lari lar gan kan qan moqda yapti yap di adi ydi moqchi man san siz
-            sh ib sa sam sak sang sin lik liq aman ayman"""
+            sh ib sa sam sak sang sin lik liq aman ayman il in ish"""
         ),
         key=len,
         reverse=True,
@@ -209,7 +210,7 @@ def _clip(text: str) -> str:
 
 
 def uzbek_stem(word: str) -> str:
-    for _ in range(4):
+    for _ in range(5):
         for suffix in _UZBEK_SUFFIXES:
             least = _UZBEK_LONG_STEM_SUFFIXES.get(suffix, _UZBEK_MIN_STEM)
             if word.endswith(suffix) and len(word) - len(suffix) >= least:

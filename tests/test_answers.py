@@ -53,6 +53,8 @@ def test_case_yo_punctuation_and_the_english_possessive_are_normalised() -> None
         ("postlarida", "post"),
         ("fondi", "fond"),  # a possessive -i, not the past tense -di
         ("qamaldi", "qamal"),
+        ("qoyilgan", "qoy"),  # passive and reciprocal voices meet
+        ("qoyishgan", "qoy"),
         ("jamgarmasi", "jamgarma"),
         ("sud", "sud"),
         ("nega", "nega"),  # too short to lose -ga

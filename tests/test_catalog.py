@@ -137,16 +137,23 @@ def test_missing_translation_of_a_question_is_named(cases: Path) -> None:
     _edit(cases / "alpha" / "ru.toml", "[questions.trial]", "[questions.trail]")
     problems = _problems(cases)
     assert any(
-        p.endswith("alpha/ru.toml: questions.trial: missing text for this locale (case.toml declares it)")
+        p.endswith(
+            "alpha/ru.toml: questions.trial: missing text for this locale (case.toml declares it)"
+        )
         for p in problems
     ), problems
-    assert any("alpha/ru.toml: questions.trail: case.toml declares no such id" in p for p in problems)
+    assert any(
+        "alpha/ru.toml: questions.trail: case.toml declares no such id" in p for p in problems
+    )
 
 
 @pytest.mark.parametrize(
     ("pointer", "expected"),
     [
-        ('"argument:nosuch"', "questions: trial: pointer 'argument:nosuch': no such id in arguments"),
+        (
+            '"argument:nosuch"',
+            "questions: trial: pointer 'argument:nosuch': no such id in arguments",
+        ),
         ('"event:nosuch"', "questions: trial: pointer 'event:nosuch': no such id in timeline"),
         ('"verdict"', "questions.2.pointer: unknown pointer 'verdict'"),
         ('"argument"', "questions.2.pointer: pointer 'argument' needs an id"),
@@ -210,4 +217,6 @@ def test_phrasings_are_checked(cases: Path) -> None:
         "beta/en.toml: questions.why: phrasings: the first phrasing is the button label" in p
         for p in problems
     ), problems
-    assert any("beta/ru.toml: questions.why.phrasings: List should have at least 2" in p for p in problems), problems
+    assert any(
+        "beta/ru.toml: questions.why.phrasings: List should have at least 2" in p for p in problems
+    ), problems
