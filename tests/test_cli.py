@@ -102,3 +102,32 @@ def test_a_bad_token_is_named_but_never_printed(tmp_path: Path) -> None:
 def test_bad_locale_setting(tmp_path: Path) -> None:
     result = _run(["check"], tmp_path, DEFAULT_LOCALE="de")
     assert result.returncode == 2 and "DEFAULT_LOCALE" in result.stderr
+
+
+def test_console_answers_questions_in_each_language_and_nonsense_gets_the_menu(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        "почему его посадили?",
+        "what is he accused of?",
+        "unga qanday ayblov qo'yishgan?",
+        "asdf qwerty zxcv",
+    ]
+    result = _run(
+        ["console", "--lang", "en", "--user-id", "9"],
+        tmp_path,
+        "\n".join(lines) + "\n",
+        CASES_DIR=str(REAL_CASES),
+    )
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("you> ")[1:]
+    assert len(replies) == 4
+    assert "В чём его обвиняют?" in replies[0] and "ч. 2 ст. 205.2" in replies[0]
+    assert "What is he charged with?" in replies[1] and "Article 205.5, part 2" in replies[1]
+    assert "U nimada ayblanmoqda?" in replies[2] and "RF JK 205.2-moddasi 2-qismi" in replies[2]
+    assert "I can only answer questions about the cases here" in replies[3]
+    for reply in replies:
+        assert "sign_khamroev" in reply or "I can only answer" in reply
+    # What was typed reaches neither the log nor any reply.
+    assert "qwerty" not in result.stderr
+    assert "qwerty" not in result.stdout.replace("you> asdf qwerty zxcv", "")

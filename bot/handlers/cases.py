@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards, views
+from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
@@ -33,10 +34,12 @@ async def card(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.date],
+    recent_cases: RecentCases,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
+    recent_cases.remember(query.from_user.id, case.slug)  # "when was he detained?" next
     me = await bot.me()
     await show(
         query, views.case_card(case, t, clock()), keyboards.case_card(case, t, me.username or "")

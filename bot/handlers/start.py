@@ -11,6 +11,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot import keyboards, views
+from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.i18n import Translator
 
@@ -25,6 +26,7 @@ async def start(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.date],
+    recent_cases: RecentCases,
 ) -> None:
     payload = command.args
     if payload is None:
@@ -35,6 +37,8 @@ async def start(
     if case is None:
         await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
         return
+    if message.from_user is not None:
+        recent_cases.remember(message.from_user.id, case.slug)  # a shared link opens a case too
     me = await bot.me()
     await message.answer(
         views.case_card(case, t, clock()),
