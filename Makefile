@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test lint check clean
+.PHONY: run console test eval-qa bench lint check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ console: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check bot tests bench
 	$(PY) -m pytest -q
+
+# How well free-text questions are matched: per-language accuracy and every miss.
+eval-qa: $(STAMP)
+	$(PY) -m tests.qa.evaluate
+
+bench: $(STAMP)
+	$(PY) bench/bench_answers.py
 
 check: $(STAMP)
 	$(PY) -m bot check

@@ -19,6 +19,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
+from bot.answers import QuestionIndex, RecentCases
 from bot.cases.catalog import Catalog, load_catalog
 from bot.config import Settings
 from bot.handlers import routers
@@ -89,6 +90,12 @@ def create_dispatcher(
     dp["follows"] = FollowRepository(db)
     dp["petitions"] = PetitionService(signatures, key, clock)
     dp["clock"] = clock
+    # Built once per catalogue: stemming every phrasing and answer is the costly part.
+    dp["answers"] = QuestionIndex(catalog)
+    # The case each user last opened, for questions that name none; set by the card
+    # handlers. In memory and bounded on purpose (see RecentCases): a restart only
+    # costs a "which case?" question, and no trail of reading is stored.
+    dp["recent_cases"] = RecentCases()
     dp.update.outer_middleware(UpdateLogMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     trace = HandlerTraceMiddleware()

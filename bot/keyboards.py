@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cases.catalog import Catalog
-from bot.cases.models import Case
+from bot.cases.models import Case, PointerKind
 from bot.i18n import LANGUAGE_NAMES, Translator
 
 
@@ -48,6 +48,35 @@ class MenuTarget(StrEnum):
 
 class MenuCb(CallbackData, prefix="m"):
     target: MenuTarget
+
+
+# Questions carry the language of the answer: a reader whose Telegram is in Russian
+# may ask in Uzbek, and the buttons under an Uzbek answer must go on in Uzbek.
+# "q:<slug ≤32>:<id ≤24>:<lang>" stays within the 64 bytes Telegram allows.
+class QuestionCb(CallbackData, prefix="q"):
+    slug: str
+    q: str
+    lang: str
+
+
+class MoreCb(CallbackData, prefix="qm"):
+    """*More on this*: the screen an answered question points to."""
+
+    slug: str
+    q: str
+    lang: str
+
+
+class QuestionsCb(CallbackData, prefix="qa"):
+    """*All questions* about a case."""
+
+    slug: str
+    lang: str
+
+
+# The questions shown with the "I can answer questions about…" menu; the rest are
+# one tap away under *All questions*.
+MENU_QUESTIONS = 6
 
 
 def case_link(bot_username: str, slug: str) -> str:
@@ -234,4 +263,85 @@ def sign_only(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMar
     """Under an inline-mode card in someone else's chat: opens the bot on the petition."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("btn-sign"), url=sign_link(bot_username, case.slug))
+    return kb.as_markup()
+
+
+def _question_buttons(kb: InlineKeyboardBuilder, case: Case, ids: list[str], t: Translator) -> None:
+    texts = case.text(t.locale).questions
+    for ident in ids:
+        kb.button(
+            text=texts[ident].label,
+            callback_data=QuestionCb(slug=case.slug, q=ident, lang=t.locale),
+        )
+
+
+def question_answer(
+    case: Case, question_id: str, t: Translator, sign_url: str | None
+) -> InlineKeyboardMarkup:
+    """Under an answer: *More on this*, *All questions* and, if signing is open, *Sign*."""
+    kb = InlineKeyboardBuilder()
+    facts = case.question(question_id)
+    if facts is not None and facts.pointer_kind is not PointerKind.sign:
+        kb.button(
+            text=t("btn-q-more"),
+            callback_data=MoreCb(slug=case.slug, q=question_id, lang=t.locale),
+        )
+    kb.button(text=t("btn-q-all"), callback_data=QuestionsCb(slug=case.slug, lang=t.locale))
+    if sign_url is not None:
+        kb.button(text=t("btn-q-sign"), url=sign_url)
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def question_choice(case: Case, ids: list[str], t: Translator) -> InlineKeyboardMarkup:
+    """Close questions (a weak match), then *All questions* and the case card."""
+    kb = InlineKeyboardBuilder()
+    _question_buttons(kb, case, ids, t)
+    kb.button(text=t("btn-q-all"), callback_data=QuestionsCb(slug=case.slug, lang=t.locale))
+    kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(*([1] * len(ids)), 2)
+    return kb.as_markup()
+
+
+def questions_menu(case: Case, t: Translator) -> InlineKeyboardMarkup:
+    """The "I can answer questions about…" menu: the first questions, all, the case."""
+    ids = [q.id for q in case.facts.questions]
+    if len(ids) <= MENU_QUESTIONS:
+        kb = InlineKeyboardBuilder()
+        _question_buttons(kb, case, ids, t)
+        kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+        kb.button(text=t("btn-cases"), callback_data=MenuCb(target=MenuTarget.cases))
+        kb.adjust(*([1] * len(ids)), 2)
+        return kb.as_markup()
+    return question_choice(case, ids[:MENU_QUESTIONS], t)
+
+
+def all_questions(case: Case, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    ids = [q.id for q in case.facts.questions]
+    _question_buttons(kb, case, ids, t)
+    kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def which_case(
+    catalog: Catalog, options: tuple[tuple[str, str | None], ...], t: Translator
+) -> InlineKeyboardMarkup:
+    """One button per case; each opens that case's answer to the question (or its list)."""
+    kb = InlineKeyboardBuilder()
+    shown = 0
+    for slug, question_id in options:
+        case = catalog.get(slug)
+        if case is None:
+            continue
+        shown += 1
+        data: CallbackData = (
+            QuestionCb(slug=slug, q=question_id, lang=t.locale)
+            if question_id is not None
+            else QuestionsCb(slug=slug, lang=t.locale)
+        )
+        kb.button(text=case.name(t.locale), callback_data=data)
+    kb.button(text=t("btn-cases"), callback_data=MenuCb(target=MenuTarget.cases))
+    kb.adjust(*([1] * shown), 1)
     return kb.as_markup()

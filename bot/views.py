@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.cases.models import Argument, Case, Event, Sentence, Source, Stage
+from bot.cases.models import Argument, Case, Event, PointerKind, Sentence, Source, Stage
 from bot.i18n import Translator, months_between
 from bot.petition import percent, progress_bar
 from bot.text import escape, split_message
@@ -66,10 +66,7 @@ def case_card(case: Case, t: Translator, today: dt.date, signatures: int | None 
                 duration=duration(t, years, months),
             )
         )
-    lines += ["", t("card-charges")]
-    for charge in facts.charges:
-        ref = charge_ref(t, charge.code.value, charge.article, charge.part)
-        lines.append(t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title)))
+    lines += ["", t("card-charges"), _charges(case, t)]
     lines += ["", escape(texts.summary)]
     if signatures is not None and facts.petition is not None:
         lines += [
@@ -191,3 +188,40 @@ def inline_card(case: Case, t: Translator, count: int | None) -> str:
         summary=escape(case.text(t.locale).summary),
         count=counted,
     ).strip()
+
+
+def _charges(case: Case, t: Translator) -> str:
+    texts = case.text(t.locale)
+    lines = []
+    for charge in case.facts.charges:
+        ref = charge_ref(t, charge.code.value, charge.article, charge.part)
+        lines.append(t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title)))
+    return "\n".join(lines)
+
+
+def question_answer(case: Case, question_id: str, t: Translator) -> list[str]:
+    """A stored answer: its own text, or what its pointer holds. Never composed."""
+    texts = case.text(t.locale)
+    entry = texts.questions[question_id]
+    facts = case.question(question_id)
+    kind, ref = (facts.pointer_kind, facts.pointer_ref) if facts else (None, None)
+    if entry.answer:
+        body = escape(entry.answer)
+    elif kind is PointerKind.argument and ref:
+        body = escape(texts.arguments[ref].text)
+    elif kind is PointerKind.event and ref:
+        event = next(e for e in case.facts.timeline if e.id == ref)
+        body = t("timeline-event", date=t.date(event.date), text=escape(texts.events[ref].text))
+    elif kind is PointerKind.charges:
+        body = t("card-charges") + "\n" + _charges(case, t)
+    elif kind is PointerKind.disclaimer:
+        body = escape(texts.disclaimer)
+    else:  # sign: the loader guarantees a demand when there is no answer text
+        body = escape(texts.demand or "")
+    title = t("question-title", question=escape(entry.label), name=escape(case.name(t.locale)))
+    return split_message(f"{title}\n\n{body}")
+
+
+def case_heading(case: Case, t: Translator, msg_id: str) -> str:
+    """A questions screen: the case's name, then what the screen offers."""
+    return t(msg_id, name=escape(case.name(t.locale)), sex=case.facts.sex.value)

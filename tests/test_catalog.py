@@ -112,3 +112,97 @@ def test_every_problem_in_every_case_is_reported_at_once(cases: Path) -> None:
 
 def test_empty_folder_is_an_error(tmp_path: Path) -> None:
     assert "holds no cases" in _problems(tmp_path)[0]
+
+
+def test_fixture_questions_load_with_their_pointers() -> None:
+    alpha = load_catalog(FIXTURE_CASES).get("alpha")
+    assert alpha is not None
+    assert [q.id for q in alpha.facts.questions] == ["why", "charges", "trial", "views", "help"]
+    trial = alpha.question("trial")
+    assert trial is not None and trial.pointer_kind == "argument" and trial.pointer_ref == "trial"
+    assert alpha.text("uz").questions["charges"].label == "U nimada ayblanmoqda?"
+    assert alpha.text("en").questions["charges"].answer is None  # the charges list answers it
+
+
+def test_missing_translation_of_a_question_is_named(cases: Path) -> None:
+    _edit(cases / "alpha" / "ru.toml", "[questions.trial]", "[questions.trail]")
+    problems = _problems(cases)
+    assert any(
+        p.endswith("alpha/ru.toml: questions.trial: missing text for this locale (case.toml declares it)")
+        for p in problems
+    ), problems
+    assert any("alpha/ru.toml: questions.trail: case.toml declares no such id" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        (
+            '"argument:nosuch"',
+            "questions: trial: pointer 'argument:nosuch': no such id in arguments",
+        ),
+        ('"event:nosuch"', "questions: trial: pointer 'event:nosuch': no such id in timeline"),
+        ('"verdict"', "questions.2.pointer: unknown pointer 'verdict'"),
+        ('"argument"', "questions.2.pointer: pointer 'argument' needs an id"),
+        ('"charges:fakes"', "questions.2.pointer: pointer 'charges:fakes': charges takes no id"),
+    ],
+)
+def test_bad_pointer_is_named(cases: Path, pointer: str, expected: str) -> None:
+    _edit(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', f"pointer = {pointer}")
+    problems = _problems(cases)
+    assert any(expected in p and "alpha/case.toml" in p for p in problems), problems
+
+
+def test_screen_pointer_without_an_answer_text_is_an_error(cases: Path) -> None:
+    _edit(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', 'pointer = "story"')
+    problems = _problems(cases)
+    for locale in ("en", "ru", "uz"):
+        assert any(
+            f"alpha/{locale}.toml: questions.trial.answer: missing: pointer 'story' is a screen" in p
+            for p in problems
+        ), problems
+
+
+def test_an_answer_in_one_locale_needs_one_in_every_locale(cases: Path) -> None:
+    _edit(
+        cases / "alpha" / "en.toml",
+        '"Was it an unfair trial?"]',
+        '"Was it an unfair trial?"]\nanswer = "No."',
+    )
+    problems = _problems(cases)
+    assert any(
+        "alpha/ru.toml: questions.trial.answer: missing text for this locale (en.toml has one)" in p
+        for p in problems
+    ), problems
+
+
+def test_entry_without_pointer_needs_an_answer(cases: Path) -> None:
+    _edit(cases / "beta" / "uz.toml", 'answer = "For a peaceful protest (uz)."', "")
+    problems = _problems(cases)
+    assert any(
+        "beta/uz.toml: questions.why.answer: missing text for this locale (en.toml has one)" in p
+        for p in problems
+    ), problems
+
+
+def test_sign_pointer_needs_a_petition(cases: Path) -> None:
+    _edit(cases / "beta" / "case.toml", 'id = "why"', 'id = "why"\npointer = "sign"')
+    problems = _problems(cases)
+    assert any(
+        "beta/case.toml: (file): questions: why: pointer 'sign' needs a [petition] section" in p
+        for p in problems
+    ), problems
+
+
+def test_phrasings_are_checked(cases: Path) -> None:
+    long_label = "Why " + "very " * 15 + "long?"
+    _edit(cases / "beta" / "en.toml", '"Why was he jailed (en)?"', f'"{long_label}"')
+    _edit(cases / "beta" / "ru.toml", ', "Why is Boris Betov a political prisoner (ru)?"', "")
+    problems = _problems(cases)
+    assert any(
+        "beta/en.toml: questions.why: phrasings: the first phrasing is the button label" in p
+        for p in problems
+    ), problems
+    assert any("beta/ru.toml: questions.why.phrasings: List should have at least 2" in p for p in problems), (
+        problems
+    )

@@ -115,3 +115,32 @@ def test_two_console_users_sign_and_the_csv_exports(tmp_path: Path) -> None:
     assert '"count": 2' in as_json.stdout
     missing = _run(["export-signatures", "nosuch"], tmp_path)
     assert missing.returncode == 2 and "nosuch" in missing.stderr
+
+
+def test_console_answers_questions_in_each_language_and_nonsense_gets_the_menu(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        "почему его посадили?",
+        "what is he accused of?",
+        "unga qanday ayblov qo'yishgan?",
+        "asdf qwerty zxcv",
+    ]
+    result = _run(
+        ["console", "--lang", "en", "--user-id", "9"],
+        tmp_path,
+        "\n".join(lines) + "\n",
+        CASES_DIR=str(REAL_CASES),
+    )
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("you> ")[1:]
+    assert len(replies) == 4
+    assert "В чём его обвиняют?" in replies[0] and "ч. 2 ст. 205.2" in replies[0]
+    assert "What is he charged with?" in replies[1] and "Article 205.5, part 2" in replies[1]
+    assert "U nimada ayblanmoqda?" in replies[2] and "RF JK 205.2-moddasi 2-qismi" in replies[2]
+    assert "I can only answer questions about the cases here" in replies[3]
+    for reply in replies:
+        assert "sign_khamroev" in reply or "I can only answer" in reply
+    # What was typed reaches neither the log nor any reply.
+    assert "qwerty" not in result.stderr
+    assert "qwerty" not in result.stdout.replace("you> asdf qwerty zxcv", "")

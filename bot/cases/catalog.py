@@ -13,7 +13,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.cases.models import LOCALES, Case, CaseFacts, CaseTexts
+from bot.cases.models import (
+    LOCALES,
+    POINTERS_WITH_TEXT,
+    Case,
+    CaseFacts,
+    CaseTexts,
+    PointerKind,
+)
 
 FACTS_FILE = "case.toml"
 
@@ -58,6 +65,36 @@ def _same_ids(path: Path, kind: str, declared: list[str], given: set[str]) -> li
     return lines
 
 
+def _question_answers(folder: Path, facts: CaseFacts, texts: dict[str, CaseTexts]) -> list[str]:
+    """Every locale can answer every question: its own text, or what the pointer shows."""
+    lines = []
+    for question in facts.questions:
+        given = [loc for loc, text in texts.items() if question.id in text.questions]
+        with_answer = [loc for loc in given if texts[loc].questions[question.id].answer]
+        kind = question.pointer_kind
+        for locale in given:
+            if texts[locale].questions[question.id].answer:
+                continue
+            path = folder / f"{locale}.toml"
+            field = f"questions.{question.id}.answer"
+            if with_answer:
+                # Half-translated: readers of one language would get a different answer.
+                lines.append(f"{path}: {field}: missing text for this locale ({with_answer[0]}.toml has one)")
+            elif kind is None:
+                lines.append(f"{path}: {field}: missing: the entry has no pointer to answer it")
+            elif kind not in POINTERS_WITH_TEXT:
+                lines.append(
+                    f"{path}: {field}: missing: pointer {question.pointer!r} is a screen, "
+                    "not a text that can stand as the answer"
+                )
+            elif kind is PointerKind.sign and texts[locale].demand is None:
+                lines.append(
+                    f"{path}: {field}: missing: pointer 'sign' answers with the demand, "
+                    "and this file has no demand"
+                )
+    return lines
+
+
 def load_case(folder: Path) -> Case:
     problems: list[str] = []
     facts_path = folder / FACTS_FILE
@@ -91,6 +128,9 @@ def load_case(folder: Path) -> Case:
                 problems.append(
                     f"{path}: demand: missing; {FACTS_FILE} has a [petition], so its text is required"
                 )
+            problems += _same_ids(path, "questions", [q.id for q in facts.questions], set(text.questions))
+    if facts is not None:
+        problems += _question_answers(folder, facts, texts)
     if problems or facts is None:
         raise CaseFileError(problems)
     return Case(facts=facts, texts=texts)

@@ -158,6 +158,63 @@ class Event(Model):
     sources: list[Source] = Field(min_length=1)
 
 
+class PointerKind(StrEnum):
+    """What a question's answer can point to instead of (or besides) its own text."""
+
+    argument = "argument"  # an argument of the recognition: ``argument:<id>``
+    event = "event"  # a timeline event: ``event:<id>``
+    charges = "charges"  # the list of charges
+    disclaimer = "disclaimer"  # recognition does not mean agreement
+    sign = "sign"  # the release demand (needs ``[petition]``)
+    why = "why"  # the "why a political prisoner" screen
+    story = "story"  # the full story
+    timeline = "timeline"  # the whole timeline
+
+
+# Pointers whose target has a text of its own that can stand as the answer; the
+# others are screens, so an entry pointing there still needs an ``answer`` text.
+POINTERS_WITH_TEXT = frozenset(
+    {
+        PointerKind.argument,
+        PointerKind.event,
+        PointerKind.charges,
+        PointerKind.disclaimer,
+        PointerKind.sign,
+    }
+)
+_REFERENCED = (PointerKind.argument, PointerKind.event)
+
+
+def _check_pointer(value: str) -> str:
+    kind, _, ref = value.partition(":")
+    if kind not in PointerKind.__members__.values():
+        raise ValueError(
+            f"unknown pointer {value!r}: expected argument:<id>, event:<id>, "
+            + ", ".join(k.value for k in PointerKind if k not in _REFERENCED)
+        )
+    if PointerKind(kind) in _REFERENCED:
+        if not re.fullmatch(ID_PATTERN, ref):
+            raise ValueError(f"pointer {value!r} needs an id: {kind}:<id>")
+    elif ref:
+        raise ValueError(f"pointer {value!r}: {kind} takes no id")
+    return value
+
+
+class QuestionFacts(Model):
+    """An entry of the questions section: the id, and optionally what it points to."""
+
+    id: Ident
+    pointer: Annotated[str, AfterValidator(_check_pointer)] | None = None
+
+    @property
+    def pointer_kind(self) -> PointerKind | None:
+        return PointerKind(self.pointer.partition(":")[0]) if self.pointer else None
+
+    @property
+    def pointer_ref(self) -> str | None:
+        return self.pointer.partition(":")[2] or None if self.pointer else None
+
+
 class CaseFacts(Model):
     """``case.toml``: everything that does not depend on the reader's language."""
 
@@ -174,6 +231,9 @@ class CaseFacts(Model):
     charges: list[Charge] = Field(min_length=1)
     arguments: list[Argument] = Field(min_length=1)
     timeline: list[Event] = Field(min_length=1)
+    # Optional so a case can be published before its questions are written; the
+    # bot then answers free text about it with the menu only.
+    questions: list[QuestionFacts] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseFacts:
@@ -181,6 +241,7 @@ class CaseFacts(Model):
             ("charges", [c.id for c in self.charges]),
             ("arguments", [a.id for a in self.arguments]),
             ("timeline", [e.id for e in self.timeline]),
+            ("questions", [q.id for q in self.questions]),
         ):
             seen: set[str] = set()
             for ident in ids:
@@ -192,6 +253,19 @@ class CaseFacts(Model):
         dates = [e.date for e in self.timeline]
         if dates != sorted(dates):
             raise ValueError("timeline: events must be in date order, oldest first")
+        targets = {
+            PointerKind.argument: {a.id for a in self.arguments},
+            PointerKind.event: {e.id for e in self.timeline},
+        }
+        for question in self.questions:
+            kind, ref = question.pointer_kind, question.pointer_ref
+            if kind in targets and ref not in targets[kind]:
+                listing = "arguments" if kind is PointerKind.argument else "timeline"
+                raise ValueError(
+                    f"questions: {question.id}: pointer {question.pointer!r}: no such id in {listing}"
+                )
+            if kind is PointerKind.sign and self.petition is None:
+                raise ValueError(f"questions: {question.id}: pointer 'sign' needs a [petition] section")
         return self
 
 
@@ -208,6 +282,28 @@ class ChargeText(Model):
     title: ShortText
 
 
+class QuestionText(Model):
+    """``[questions.<id>]``: how readers ask it, and the answer (unless the pointer gives one)."""
+
+    # Several ways of asking, the first also shown as the button; the matcher learns
+    # its vocabulary from these, so they should vary the words, not just the order.
+    phrasings: list[ShortText] = Field(min_length=2)
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _short_first(self) -> QuestionText:
+        # The first phrasing is the question's button label, and Telegram cuts long ones.
+        if len(self.phrasings[0]) > 64:
+            raise ValueError("phrasings: the first phrasing is the button label: at most 64 characters")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.phrasings[0]
+
+
 class CaseTexts(Model):
     """``<locale>.toml``: what a reader of that language sees."""
 
@@ -218,6 +314,7 @@ class CaseTexts(Model):
     charges: dict[str, ChargeText]
     arguments: dict[str, ArgumentText]
     events: dict[str, EventText]
+    questions: dict[str, QuestionText] = Field(default_factory=dict)
 
 
 class Case(Model):
@@ -245,6 +342,9 @@ class Case(Model):
     def status_event(self) -> Event:
         """The latest dated event that sets a stage: the person's current status."""
         return [e for e in self.facts.timeline if e.stage is not None][-1]
+
+    def question(self, ident: str) -> QuestionFacts | None:
+        return next((q for q in self.facts.questions if q.id == ident), None)
 
     @property
     def latest_sentence(self) -> Sentence | None:

@@ -1,5 +1,8 @@
 """aiogram routers, one per user journey; ``fallback`` must stay last.
 
+``questions`` takes any other text, so it comes after every router with commands
+and just before ``fallback``, which still answers what is not text (stickers, photos).
+
 Routers are built by factories, not at import, so that every Dispatcher (a
 restart in a test, the console and the bot in one process) gets its own.
 """
@@ -8,9 +11,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, start, why
+from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, questions, start, why
 
 
 def routers() -> list[Router]:
-    journeys = (start, cases, why, petition, privacy, common, admin, inline, fallback)
+    # questions takes any remaining text, so it comes after every command and dialogue.
+    journeys = (start, cases, why, petition, privacy, common, admin, inline, questions, fallback)
     return [m.create_router() for m in journeys]

@@ -10,10 +10,12 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards, views
+from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
 from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
+from bot.petition import PetitionService
 
 
 async def list_cases(message: Message, t: Translator, catalog: Catalog) -> None:
@@ -31,16 +33,17 @@ async def card(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
+    petitions: PetitionService,
+    recent_cases: RecentCases,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
+    recent_cases.remember(query.from_user.id, case.slug)  # "when was he detained?" next
     me = await bot.me()
-    await show(
-        query,
-        views.case_card(case, t, clock().date()),
-        keyboards.case_card(case, t, me.username or ""),
-    )
+    count = await petitions.count(case) if case.facts.petition else None
+    text = views.case_card(case, t, clock().date(), count)
+    await show(query, text, keyboards.case_card(case, t, me.username or ""))
 
 
 async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:

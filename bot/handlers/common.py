@@ -16,12 +16,16 @@ from bot.storage.repositories import UserSettingsRepository
 from bot.text import escape
 
 
+def _help(t: Translator) -> str:
+    return t("help") + "\n\n" + t("help-questions")
+
+
 async def help_command(message: Message, t: Translator) -> None:
-    await message.answer(t("help"))
+    await message.answer(_help(t))
 
 
 async def help_button(query: CallbackQuery, t: Translator) -> None:
-    await show(query, t("help"))
+    await show(query, _help(t))
 
 
 async def about(message: Message, t: Translator, settings: Settings) -> None:

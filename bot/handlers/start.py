@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot import keyboards, views
+from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.handlers.petition import open_petition
 from bot.i18n import Translator
@@ -31,6 +32,7 @@ async def start(
     clock: Callable[[], dt.datetime],
     petitions: PetitionService,
     state: FSMContext,
+    recent_cases: RecentCases,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue
     payload = command.args
@@ -44,6 +46,7 @@ async def start(
     if case is None or message.from_user is None:
         await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
         return
+    recent_cases.remember(message.from_user.id, case.slug)  # a shared link opens a case too
     if wants_to_sign:
         await open_petition(message, message.from_user.id, case, t, petitions, via="link")
         return

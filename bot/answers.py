@@ -1,0 +1,717 @@
+"""Free-text questions about a case, matched to the questions its file answers.
+
+Pure Python over a :class:`~bot.cases.catalog.Catalog`: no aiogram, no I/O, no
+globals. ``create_dispatcher`` builds one :class:`QuestionIndex` per catalogue;
+the ``questions`` router asks it what to do with a message and renders the
+:class:`Outcome`. The bot never composes an answer: an outcome names a stored
+entry (or a list of them, or the menu), and only the case file's text is shown.
+
+How matching works, and why this way
+------------------------------------
+The stored side is small and curated (a dozen or two entries per case, each
+with several phrasings per language, plus the answer text), while the asking
+side is short, colloquial, misspelt and in one of three languages. What decides
+the entry is a few content words ("sentence", «обыск», "tintuv"), and what must
+decide *against* answering is a message whose content words the case files never
+use ("weather", «борщ», "palov").
+
+- **Terms, not strings.** Text is normalised (case, ё→е, NFC, every apostrophe
+  variant ʻ ʼ ‘ ’ ' ` folded and dropped so oʻ = o' = o, punctuation, the English
+  possessive) and cut into words; stop words go. Russian and English words are
+  reduced by the Snowball stemmers (``snowballstemmer``: pure Python, the
+  reference algorithms, maintained by the Snowball project), so «обвиняют»,
+  «обвинили», "charged", "charges" meet. Snowball has no Uzbek, so Uzbek words
+  lose their common suffixes by a short rule (plural, possessive, case,
+  question particle and the usual verb endings: qamoqdami → qamoq).
+- **Weights from rarity (BM25's idf).** Each entry is one document: the terms of
+  its phrasings in all languages, and, at a lower weight, of its answer. A term
+  counts by how few entries use it, so "sentence" decides and "what" barely
+  does. The score is the *share of the question's weight* that an entry covers,
+  a number in [0, 1]; a word no case file uses carries the highest weight and so
+  pulls the score down. That is what turns "what's the weather in Tashkent" into
+  the menu instead of a wrong answer, and why this is not a plain BM25 sum,
+  whose raw, unbounded scores give no threshold that means the same for every
+  catalogue (and ``rank_bm25``, the usual package, is not maintained).
+- **Typos and word forms via rapidfuzz.** A word the index does not know is
+  matched to known terms sharing a long prefix («обвиняют» ~ «обвинение») or, failing
+  that, within edit-distance ratio 80 by ``rapidfuzz`` (C++, fast, maintained;
+  "sentance" → "sentence") — at a discount, so a guess never outweighs a hit.
+  rapidfuzz alone, as whole-string similarity, was the other candidate: it
+  scores shared letters rather than informative words, so "which court in
+  Moscow" and "the weather in Moscow" come out alike, and there is no honest
+  threshold for off-topic text. It also finds names with endings the aliases do
+  not list ("Khamroev's", «Хамроевым», "Hamroyevlarga").
+
+The case a question is about: a case named in it (aliases and names, any
+script, with endings and typos), else the one the user last opened, else the
+only case, else the user is asked — with each case's own best match on its
+button, so the question itself is never stored. The answer language: the user's
+locale unless the text is clearly in another of the three (script, then Uzbek vs
+English by vocabulary and Uzbek suffixes). The user's text is never logged or
+kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.cases.catalog import Catalog
+from bot.cases.models import LOCALES, Case, PointerKind
+
+# Long messages are not questions; the cap also bounds the work per message.
+MAX_CHARS = 400
+MAX_TOKENS = 40
+
+# Thresholds (see the docstring), set on tests/qa/ with `make eval-qa`. They move
+# only the line between answering and offering a list, never which entry ranks
+# first, so the accuracy the tests assert does not depend on them.
+CONFIDENT = 0.55  # the score of an answer given outright…
+QUESTION_FLOOR = 0.5  # …which must explain at least half of the question…
+PHRASING_FLOOR = 0.4  # …say a good part of one stored phrasing…
+MARGIN = 0.1  # …and lead the runner-up by this much.
+WEAK = 0.2  # below this (score, or share of the question explained): the menu
+SUGGESTIONS = 5
+CASE_CHOICES = 8  # cases offered when a question names none
+
+QUESTION_SHARE = 0.7  # of the score; the rest is the share of the closest phrasing covered
+UNKNOWN_DF = 1  # a word a case never uses counts as rare as its rarest word
+ANSWER_WEIGHT = 0.4  # a term found only in an entry's answer, not in its phrasings
+PREFIX_QUALITY = 0.8
+FUZZY_QUALITY = 0.7
+FUZZY_CUTOFF = 80
+NAME_FUZZY_CUTOFF = 85
+
+APOSTROPHES = "ʻʼ‘’'`´ʹ′"
+_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
+_CYRILLIC = re.compile(r"[а-яё]")
+_LATIN = re.compile(r"[a-z]")
+_UZBEK_CYRILLIC = frozenset("ўқғҳ")
+
+_UZBEK_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "ў": "o", "қ": "q", "ғ": "g", "ҳ": "h",
+    }
+)  # fmt: skip
+
+
+def _wordset(text: str) -> frozenset[str]:
+    # Word lists read best as running text; this keeps them so.
+    return frozenset(text.split())
+
+
+# Function words only: question words (why, когда, qachon) carry meaning here.
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": _wordset(
+        """a an the is are was were be been being am do does did to of in on at for and or
+        but with by from as it its this that these those he him his she her hers they them
+        has have had their i me my you your u we us our s d ll re ve m t so then just tho pls please
+        whats hes shes there here about any some really actually ever even also"""
+    ),
+    "ru": _wordset(
+        """и в во не на с со о об обо по к ко у за из от до а но ли же бы ну вот то это этот
+        эта эти этой этого он его ему им нем она ее ей они их я меня мне мы вы вас вам ты
+        тебя тебе так там тут ж уже еще был была было были быть есть все вообще
+        пожалуйста про для при над под"""
+    ),
+    "uz": _wordset(
+        """va u uni unga uning undan unda ular ularning bu shu ham bilan edi ekan yoki esa
+        da men menga meni siz sizga biz ozi endi iltimos"""
+    ),
+}
+
+# Frequent words that tell Uzbek Latin from English when the case files' own
+# vocabulary does not (short questions, words shared by both).
+_LANGUAGE_HINTS: dict[str, frozenset[str]] = {
+    "en": _wordset(
+        """what who why when where which how is are was were did does do the a an of to
+        he his him it in on with for about can could i you there any tell me please
+        hello hi thanks yes no not his"""
+    ),
+    "uz": _wordset(
+        """nima nega nimaga qachon qaysi kim qanday qanaqa qancha necha qayerda qayer u uni
+        unga uning va bu shu bilan ham uchun haqida bor yoq emas edi ekan salom rahmat
+        assalomu alaykum hozir oldin keyin ozi kerak mumkin boladi bolgan"""
+    ),
+}
+# Question words say what kind of answer is wanted, not what the question is about:
+# "kecha futbolda kim yutdi" shares only "kim" (who) with "U kim?". They count at
+# a discount, so that alone they cannot make a message look like a question here.
+INTERROGATIVES: dict[str, frozenset[str]] = {
+    "en": _wordset("who what when where why which how whom whose much many long"),
+    "ru": _wordset(
+        """кто что когда где почему зачем какой какая какое какие каким какого как сколько
+        скока чей откуда куда чем кого кому"""
+    ),
+    "uz": _wordset(
+        """kim nima nega nimaga qachon qayerda qayer qaysi qanday qanaqa qancha necha
+        nechta nimani kimga kimni"""
+    ),
+}
+INTERROGATIVE_WEIGHT = 0.5
+
+_UZBEK_ENDINGS = ("ning", "dagi", "lari", "larni", "gan", "ganmi", "yapti", "moqda", "mi", "dan")
+
+# Uzbek has no Snowball stemmer. Longest first; up to four passes peel a
+# particle, a case, a possessive/plural, a verb ending and a voice (passive -il,
+# -in, reciprocal -ish), so qamoqdami → qamoq and qoʻyilgan = qoʻyishgan → qoy.
+_UZBEK_SUFFIXES = tuple(
+    sorted(
+        _wordset(
+            """mi chi ku yu ning ni ga ka qa da ta dan tan dagi gacha cha im ing i si imiz
+            ingiz miz ngiz lari lar gan kan qan moqda yapti yap di adi ydi moqchi man san siz
+            sh ib sa sam sak sang sin lik liq aman ayman il in ish"""
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_UZBEK_MIN_STEM = 3
+# Past-tense -di and friends look like a possessive -i after d (fondi = fond + i):
+# they come off only when a four-letter stem is left (qamaldi → qamal).
+_UZBEK_LONG_STEM_SUFFIXES = {"di": 4, "adi": 4, "ydi": 4}
+
+
+def fold(text: str) -> str:
+    """Case, Unicode form, ё/е and every apostrophe variant made one."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    return _APOSTROPHE.sub("'", text)
+
+
+def words(text: str) -> list[str]:
+    """Folded words, apostrophes dropped (oʻ = o' = o), the English possessive cut."""
+    tokens = []
+    for match in _TOKEN.finditer(fold(text)):
+        token = match.group()
+        if token.endswith("'s") and len(token) > 4:
+            token = token[:-2]
+        token = token.replace("'", "").replace(",", ".")
+        if len(token) >= 2 or token.isdigit():
+            tokens.append(token)
+    return tokens
+
+
+def _clip(text: str) -> str:
+    """What of a user's message is read: a long message is not a question."""
+    return text[:MAX_CHARS]
+
+
+def uzbek_stem(word: str) -> str:
+    for _ in range(5):
+        for suffix in _UZBEK_SUFFIXES:
+            least = _UZBEK_LONG_STEM_SUFFIXES.get(suffix, _UZBEK_MIN_STEM)
+            if word.endswith(suffix) and len(word) - len(suffix) >= least:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _related(a: str, b: str) -> bool:
+    """Two stems of one word in different forms: обвиня/обвинен, polit/politc."""
+    shared = _common_prefix(a, b)
+    return shared >= 4 and shared >= 0.7 * max(len(a), len(b))
+
+
+class OutcomeKind(StrEnum):
+    answer = "answer"  # one stored entry, confidently
+    suggest = "suggest"  # not sure: the closest entries as buttons
+    menu = "menu"  # nothing the case files answer: what can be asked
+    about = "about"  # only a case's name: what would you like to know about it?
+    which_case = "which-case"  # a question, but no way to tell which case
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: OutcomeKind
+    locale: str
+    slug: str | None = None
+    question: str | None = None
+    suggestions: tuple[str, ...] = ()
+    # which_case: each candidate case with the entry its button answers (None: its list)
+    cases: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One word of a question, resolved against the index."""
+
+    postings: dict[str, dict[str, float]]  # slug → entry id → contribution factor
+    matches: dict[str, float]  # the known terms it stands for → how sure (1: itself)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """An entry's fit to a question: the score, and the two shares it is made of."""
+
+    entry: str
+    score: float
+    of_question: float  # share of the question's weight the entry covers
+    of_phrasing: float  # share of the entry's closest phrasing the question covers
+
+
+@dataclass(slots=True)
+class _Query:
+    locale: str | None  # the language the text is clearly in, if any
+    named: list[str]  # cases named in it, first mention first
+    terms: list[_Term] = field(default_factory=list)
+
+
+class RecentCases:
+    """The case each user last opened, so "when was he detained?" needs no name.
+
+    In memory on purpose: it is a convenience, not a record, so losing it on a
+    restart costs one "which case?" question, while storing it would keep a trail
+    of what each person read. Bounded (least recently used go first) so a busy bot
+    cannot grow it without end.
+    """
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self._capacity = capacity
+        self._slugs: OrderedDict[int, str] = OrderedDict()
+
+    def remember(self, user_id: int, slug: str) -> None:
+        self._slugs[user_id] = slug
+        self._slugs.move_to_end(user_id)
+        while len(self._slugs) > self._capacity:
+            self._slugs.popitem(last=False)
+
+    def get(self, user_id: int) -> str | None:
+        return self._slugs.get(user_id)
+
+    def __len__(self) -> int:
+        return len(self._slugs)
+
+
+def answer_text_source(case: Case, locale: str, question_id: str) -> str:
+    """The text an entry answers with, as plain text (for indexing; views render it)."""
+    texts = case.text(locale)
+    own = texts.questions[question_id].answer
+    if own:
+        return own
+    facts = case.question(question_id)
+    kind, ref = (facts.pointer_kind, facts.pointer_ref) if facts else (None, None)
+    if kind is PointerKind.argument and ref:
+        return texts.arguments[ref].text
+    if kind is PointerKind.event and ref:
+        return texts.events[ref].text
+    if kind is PointerKind.charges:
+        return " ".join(texts.charges[c.id].title for c in case.facts.charges)
+    if kind is PointerKind.disclaimer:
+        return texts.disclaimer
+    if kind is PointerKind.sign and texts.demand:
+        return texts.demand
+    return ""
+
+
+class QuestionIndex:
+    """Every case's questions, indexed once; answers "what do I do with this text?"."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._stemmers = {
+            "ru": snowballstemmer.stemmer("russian"),
+            "en": snowballstemmer.stemmer("english"),
+        }
+        # Snowball here is pure Python and case files repeat their words endlessly:
+        # remembering stems makes building for 50 cases ten times faster. Filled
+        # only while building, so no word a user typed is kept.
+        self._stem_cache: dict[tuple[str, str], str] = {}
+        self._building = True
+        self._names: dict[str, set[str]] = defaultdict(set)
+        for case in catalog:
+            for name in self._case_names(case):
+                for token in words(name):
+                    if len(token) >= 3 and not token.isdigit():
+                        self._names[token].add(case.slug)
+        self._long_names = [n for n in self._names if len(n) >= 5]
+
+        # term → (slug, entry) → share of the entry's phrasings using it / answer weight
+        postings: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        self._lexicon: dict[str, set[str]] = {loc: set() for loc in LOCALES}
+        # slug → entry → the terms of each phrasing, for how much of one the question covers
+        self._phrasings: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
+        # Once weights are known: slug → term → (entry, phrasing number, the term's
+        # weight) for every phrasing using it, and slug → entry → each phrasing's
+        # whole weight; a question then touches only phrasings that share a word.
+        self._in_phrasings: dict[str, dict[str, list[tuple[str, int, float]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._phrasing_weight: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        self._entries = {case.slug: len(case.facts.questions) for case in catalog}
+        for case in catalog:
+            for entry in case.facts.questions:
+                self._index_entry(case, entry.id, postings)
+        self._surface = set().union(*self._lexicon.values())
+        # Words both English and Uzbek phrasings use (Facebook, Memorial) tell nothing.
+        shared = self._lexicon["en"] & self._lexicon["uz"]
+        for loc in ("en", "uz"):
+            self._lexicon[loc] = (self._lexicon[loc] - shared) | _LANGUAGE_HINTS[loc]
+        self._postings: dict[str, dict[str, dict[str, float]]] = {}
+        # Rarity is counted within each case, among its own entries: a question is
+        # matched against one case at a time, and its score must not drift as the
+        # catalogue grows (with 50 cases, "court" would otherwise weigh differently).
+        self._weights: dict[str, dict[str, float]] = defaultdict(dict)
+        for term, docs in postings.items():
+            by_case: dict[str, dict[str, float]] = defaultdict(dict)
+            for (slug, entry_id), factor in docs.items():
+                by_case[slug][entry_id] = factor
+            self._postings[term] = dict(by_case)
+            for slug, entries in by_case.items():
+                # Among the phrasings: answers mention dates and courts all the time,
+                # which would make "court" or "yil" look common when as a question
+                # word it is decisive. A word only answers use is rated there.
+                in_phrasings = sum(1 for f in entries.values() if f > ANSWER_WEIGHT)
+                self._weights[slug][term] = self._idf(slug, in_phrasings or len(entries))
+        for slug, entries in self._phrasings.items():
+            weights = self._weights[slug]
+            for entry_id, stored in entries.items():
+                self._phrasing_weight[slug][entry_id] = [sum(weights[t] for t in terms) for terms in stored]
+                for number, terms in enumerate(stored):
+                    for term in terms:
+                        self._in_phrasings[slug][term].append((entry_id, number, weights[term]))
+        del self._phrasings
+        self._vocabulary = list(self._postings)
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)
+        for term in self._vocabulary:
+            if len(term) >= 4:
+                self._by_prefix[term[:4]].append(term)
+        self._interrogatives = {
+            term
+            for locale, question_words in INTERROGATIVES.items()
+            for term in self._stems(question_words, locale)
+        }
+        self._building = False
+
+    # -- building -----------------------------------------------------------------
+
+    @staticmethod
+    def _case_names(case: Case) -> Iterator[str]:
+        yield from case.facts.aliases
+        for locale in LOCALES:
+            yield case.name(locale)
+
+    def _is_name(self, token: str) -> bool:
+        return token in self._names
+
+    def _index_entry(
+        self, case: Case, entry_id: str, postings: dict[str, dict[tuple[str, str], float]]
+    ) -> None:
+        phrasing_hits: dict[str, int] = defaultdict(int)
+        phrasings = 0
+        answer_terms: set[str] = set()
+        stored: list[tuple[str, ...]] = []
+        for locale in LOCALES:
+            text = case.text(locale).questions[entry_id]
+            for phrasing in text.phrasings:
+                phrasings += 1
+                tokens = [t for t in words(phrasing) if not self._is_name(t)]
+                self._lexicon[locale].update(t for t in tokens if not t.isdigit())
+                terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
+                if terms:
+                    stored.append(terms)
+                for term in terms:
+                    phrasing_hits[term] += 1
+            answer = answer_text_source(case, locale, entry_id)
+            answer_tokens = [t for t in words(answer) if not self._is_name(t)]
+            self._lexicon[locale].update(t for t in answer_tokens if not t.isdigit())
+            answer_terms.update(self._stems(answer_tokens, locale))
+        self._phrasings[case.slug][entry_id] = stored
+        key = (case.slug, entry_id)
+        # A term in many of an entry's phrasings is what the entry is about; one in a
+        # single phrasing still counts, a little less.
+        per_language = max(phrasings / len(LOCALES), 1)
+        for term, hits in phrasing_hits.items():
+            postings[term][key] = 0.75 + 0.25 * min(hits / per_language, 1.0)
+        for term in answer_terms - set(phrasing_hits):
+            postings[term][key] = ANSWER_WEIGHT
+
+    def _stems(self, tokens: Iterable[str], locale: str | None) -> list[str]:
+        """Terms of ``tokens`` written in ``locale`` (None: a Latin text of unclear language)."""
+        terms: list[str] = []
+        for token in tokens:
+            if token.isdigit() or "." in token:
+                terms.append(token)
+                continue
+            if _CYRILLIC.search(token):
+                if locale == "uz" or _UZBEK_CYRILLIC & set(token):
+                    token = token.translate(_UZBEK_CYRILLIC_TO_LATIN)
+                    languages: tuple[str, ...] = ("uz",)
+                else:
+                    languages = ("ru",)
+            else:
+                languages = (locale,) if locale in ("en", "uz") else ("en", "uz")
+            for language in languages:
+                if token in STOP_WORDS[language]:
+                    continue
+                terms.append(self._stem(token, language))
+        return terms
+
+    def _stem(self, token: str, language: str) -> str:
+        key = (language, token)
+        stem = self._stem_cache.get(key)
+        if stem is None:
+            stem = uzbek_stem(token) if language == "uz" else self._stemmers[language].stemWord(token)
+            if self._building:
+                self._stem_cache[key] = stem
+        return stem
+
+    # -- reading a question -------------------------------------------------------------
+
+    def detect_language(self, text: str) -> str | None:
+        """The language ``text`` is clearly written in, or None when it is not clear."""
+        text = _clip(text)
+        folded = fold(text)
+        cyrillic = len(_CYRILLIC.findall(folded))
+        latin = len(_LATIN.findall(folded))
+        if cyrillic > latin:
+            return "uz" if _UZBEK_CYRILLIC & set(folded) else "ru"
+        if latin == 0:
+            return None
+        tokens = [t for t in words(text) if not self._is_name(t) and not t.isdigit()]
+        english = sum(t in self._lexicon["en"] for t in tokens)
+        uzbek = sum(t in self._lexicon["uz"] for t in tokens)
+        known = self._lexicon["en"] | self._lexicon["uz"]
+        uzbek += sum(t not in known and t.endswith(_UZBEK_ENDINGS) for t in tokens)
+        # oʻ and gʻ are Uzbek letters; an English apostrophe follows other letters.
+        if re.search(r"\b\w*[og]'\w", folded):
+            uzbek += 2
+        if english > uzbek:
+            return "en"
+        if uzbek > english:
+            return "uz"
+        return None
+
+    def named_cases(self, text: str) -> list[str]:
+        """Slugs of the cases ``text`` names, in order of first mention."""
+        found: list[str] = []
+        for token in words(_clip(text))[:MAX_TOKENS]:
+            for slug in sorted(self._name_slugs(token)):
+                if slug not in found:
+                    found.append(slug)
+        return found
+
+    def _name_slugs(self, token: str) -> set[str]:
+        if token in self._names:
+            return self._names[token]
+        if len(token) < 5 or token in self._surface or any(token in stop for stop in STOP_WORDS.values()):
+            return set()
+        # Endings the aliases do not list: Hamroyevlarga, Khamroevs, Хамроевым.
+        for cut in range(1, min(6, len(token) - 4)):
+            stem = token[:-cut]
+            if stem in self._names and len(stem) >= 5:
+                return self._names[stem]
+        match = process.extractOne(token, self._long_names, scorer=fuzz.ratio, score_cutoff=NAME_FUZZY_CUTOFF)
+        return self._names[match[0]] if match else set()
+
+    def _query(self, text: str) -> _Query:
+        text = _clip(text)
+        locale = self.detect_language(text)
+        tokens = words(text)[:MAX_TOKENS]
+        named: list[str] = []
+        content: list[str] = []
+        for token in tokens:
+            slugs = self._name_slugs(token)
+            if slugs:
+                named += [s for s in sorted(slugs) if s not in named]
+            else:
+                content.append(token)
+        query = _Query(locale=locale, named=named)
+        for term in dict.fromkeys(self._stems(content, locale)):
+            query.terms.append(self._term(term))
+        return query
+
+    def _idf(self, slug: str, df: int) -> float:
+        entries = self._entries.get(slug, 0)
+        return math.log(1 + (entries - df + 0.5) / (df + 0.5))
+
+    def _weight(self, slug: str, term: _Term) -> float:
+        """How much a word of the question counts in case ``slug``."""
+        weights = self._weights.get(slug, {})
+        known = [
+            weights[k] * (INTERROGATIVE_WEIGHT if k in self._interrogatives else 1.0)
+            for k in term.matches
+            if k in weights
+        ]
+        # A word this case never uses weighs like the rarest word it does use: the
+        # question may be about something else, or the word may be filler; either
+        # way it must pull the share of the question explained down.
+        return max(known) if known else self._idf(slug, UNKNOWN_DF)
+
+    def _term(self, term: str) -> _Term:
+        if term in self._postings:
+            return _Term(self._postings[term], {term: 1.0})
+        # Not cached: a cache would keep what users typed.
+        return self._expand(term)
+
+    def _expand(self, term: str) -> _Term:
+        """An unknown word: other forms of a known one, or a known one misspelt."""
+        matches: list[tuple[str, float]] = []
+        if len(term) >= 4 and not term[0].isdigit():
+            matches = [
+                (known, PREFIX_QUALITY)
+                for known in self._by_prefix.get(term[:4], ())
+                if _related(term, known)
+            ]
+            if not matches and len(term) >= 5:
+                matches = [
+                    (known, FUZZY_QUALITY)
+                    for known, _score, _i in process.extract(
+                        term,
+                        self._vocabulary,
+                        scorer=fuzz.ratio,
+                        score_cutoff=FUZZY_CUTOFF,
+                        limit=3,
+                    )
+                ]
+        if not matches:
+            return _Term({}, {})
+        merged: dict[str, dict[str, float]] = defaultdict(dict)
+        for known, quality in matches:
+            for slug, entries in self._postings[known].items():
+                for entry_id, factor in entries.items():
+                    best = max(merged[slug].get(entry_id, 0.0), factor * quality)
+                    merged[slug][entry_id] = best
+        return _Term(dict(merged), dict(matches))
+
+    # -- deciding -----------------------------------------------------------------
+
+    def _scores(self, query: _Query, slug: str, keep: int = SUGGESTIONS + 1) -> list[Scored]:
+        """The ``keep`` entries of ``slug`` that best answer ``query``, each scored in [0, 1]."""
+        weights = [self._weight(slug, term) for term in query.terms]
+        total = sum(weights)
+        if total <= 0:
+            return []
+        covered: dict[str, float] = defaultdict(float)
+        for term, weight in zip(query.terms, weights, strict=True):
+            for entry_id, factor in term.postings.get(slug, {}).items():
+                covered[entry_id] += weight * factor
+        # How much of the question each entry explains (above), and how much of its
+        # closest phrasing the question says (below): "what time is it" shares "time"
+        # with "is this the first time he has been persecuted?", but says little of it.
+        matched: dict[str, float] = {}
+        for term in query.terms:
+            for known, quality in term.matches.items():
+                matched[known] = max(matched.get(known, 0.0), quality)
+        said: dict[tuple[str, int], float] = defaultdict(float)
+        in_phrasings = self._in_phrasings.get(slug, {})
+        for known, quality in matched.items():
+            for entry_id, number, weight in in_phrasings.get(known, ()):
+                said[entry_id, number] += weight * quality
+        of_phrasing: dict[str, float] = defaultdict(float)
+        wholes = self._phrasing_weight.get(slug, {})
+        for (entry_id, number), weight in said.items():
+            share = weight / wholes[entry_id][number]
+            of_phrasing[entry_id] = max(of_phrasing[entry_id], share)
+        case = self._catalog.get(slug)
+        order = {q.id: i for i, q in enumerate(case.facts.questions)} if case else {}
+        scored = [
+            Scored(
+                entry_id,
+                QUESTION_SHARE * (weight / total) + (1 - QUESTION_SHARE) * of_phrasing[entry_id],
+                weight / total,
+                of_phrasing[entry_id],
+            )
+            for entry_id, weight in covered.items()
+        ]
+        # Ties go to the entry the case file lists first (its most central question).
+        scored.sort(key=lambda item: (-item.score, order.get(item.entry, 0)))
+        return scored[:keep]
+
+    def _explained(self, query: _Query, slug: str) -> float:
+        """The best share of the question any one entry of ``slug`` explains."""
+        weights = [self._weight(slug, term) for term in query.terms]
+        total = sum(weights)
+        covered: dict[str, float] = defaultdict(float)
+        for term, weight in zip(query.terms, weights, strict=True):
+            for entry_id, factor in term.postings.get(slug, {}).items():
+                covered[entry_id] += weight * factor
+        return max(covered.values(), default=0.0) / total if total else 0.0
+
+    def rank(self, text: str, slug: str, keep: int = SUGGESTIONS + 1) -> list[Scored]:
+        """The entries of case ``slug`` that best answer ``text``, best first."""
+        return self._scores(self._query(text), slug, keep)
+
+    def respond(self, text: str, *, user_locale: str, last_slug: str | None = None) -> Outcome:
+        query = self._query(text)
+        locale = query.locale or user_locale
+        slug: str | None = None
+        candidates: list[str] = []
+        if len(query.named) == 1:
+            slug = query.named[0]
+        elif len(query.named) > 1:
+            candidates = query.named
+        elif last_slug is not None and self._catalog.get(last_slug) is not None:
+            slug = last_slug
+        elif len(self._catalog) == 1:
+            slug = self._catalog.slugs[0]
+        else:
+            candidates = self._catalog.slugs
+
+        if not query.terms:
+            # Only a name (or nothing readable): what can be asked about it.
+            return Outcome(OutcomeKind.about if query.named else OutcomeKind.menu, locale, slug)
+        if slug is not None:
+            return self._decide(query, slug, locale)
+
+        # Which case? Shortlist by the cheap half of the score (the share of the
+        # question explained), then decide fully for the few that are offered.
+        shortlist = sorted(
+            ((self._explained(query, candidate), candidate) for candidate in candidates),
+            key=lambda item: -item[0],
+        )
+        options: list[tuple[str, str | None]] = []
+        for explained, candidate in shortlist:
+            if explained < WEAK or len(options) == CASE_CHOICES:
+                break
+            decided = self._decide(query, candidate, locale)
+            if decided.kind is OutcomeKind.answer:
+                options.append((candidate, decided.question))
+            elif decided.kind is OutcomeKind.suggest:
+                options.append((candidate, None))
+        if not options:
+            return Outcome(OutcomeKind.menu, locale, None)
+        return Outcome(OutcomeKind.which_case, locale, cases=tuple(options))
+
+    def _decide(self, query: _Query, slug: str, locale: str) -> Outcome:
+        scores = self._scores(query, slug)
+        # "who won the final?" says all of "who is he?", but explains little of itself.
+        if not scores or scores[0].score < WEAK or scores[0].of_question < WEAK:
+            return Outcome(OutcomeKind.menu, locale, slug)
+        best = scores[0]
+        runner_up = scores[1].score if len(scores) > 1 else 0.0
+        # Both halves must hold on their own: most of the question explained (words no
+        # case file uses pull this down) and a good part of one stored phrasing said
+        # ("what time is it" meets "the first time he was persecuted" on one word).
+        if (
+            best.score >= CONFIDENT
+            and best.of_question >= QUESTION_FLOOR
+            and best.of_phrasing >= PHRASING_FLOOR
+            and best.score - runner_up >= MARGIN
+        ):
+            return Outcome(OutcomeKind.answer, locale, slug, question=best.entry)
+        floor = max(WEAK, best.score / 2)
+        close = tuple(s.entry for s in scores[:SUGGESTIONS] if s.score >= floor)
+        return Outcome(OutcomeKind.suggest, locale, slug, suggestions=close)

@@ -1,0 +1,216 @@
+"""Free-text questions: any text that is not a command and not part of a dialogue.
+
+The handler hands the text to :class:`bot.answers.QuestionIndex` and renders the
+outcome; nothing here reads the text further. It is never logged and never shown
+back: every reply quotes the case files only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot import keyboards, views
+from bot.answers import Outcome, OutcomeKind, QuestionIndex, RecentCases
+from bot.cases.catalog import Catalog
+from bot.cases.models import Case, PointerKind
+from bot.handlers.replies import case_or_alert, send_chunks, show
+from bot.i18n import L10n, Translator
+from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
+from bot.petition import PetitionService, PetitionState
+
+
+async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | None:
+    """The *Sign the demand* link, only while signing is open."""
+    if await petitions.state(case) is not PetitionState.open:
+        return None
+    me = await bot.me()
+    return keyboards.sign_link(me.username or "", case.slug)
+
+
+async def _answer_parts(
+    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    chunks = views.question_answer(case, question_id, t)
+    sign_url = await _sign_url(bot, case, petitions)
+    return chunks, keyboards.question_answer(case, question_id, t, sign_url)
+
+
+async def ask(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    l10n: L10n,
+    catalog: Catalog,
+    answers: QuestionIndex,
+    recent_cases: RecentCases,
+    petitions: PetitionService,
+) -> None:
+    if message.from_user is None or message.text is None:
+        return
+    user_id = message.from_user.id
+    outcome = answers.respond(message.text, user_locale=t.locale, last_slug=recent_cases.get(user_id))
+    # The question's language, when it is clearly another of ours; else the reader's.
+    lt = l10n.translator(outcome.locale) if outcome.locale in l10n.locales else t
+    case = catalog.get(outcome.slug) if outcome.slug else None
+    if case is not None:
+        recent_cases.remember(user_id, case.slug)
+    await _reply(message, bot, outcome, case, lt, catalog, petitions)
+
+
+async def _reply(
+    message: Message,
+    bot: Bot,
+    outcome: Outcome,
+    case: Case | None,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+) -> None:
+    if outcome.kind is OutcomeKind.which_case:
+        await message.answer(
+            t("questions-which-case"), reply_markup=keyboards.which_case(catalog, outcome.cases, t)
+        )
+        return
+    if case is None:
+        await message.answer(t("questions-offtopic-no-case"), reply_markup=keyboards.cases_menu(catalog, t))
+        return
+    if not case.facts.questions:
+        await message.answer(
+            views.case_heading(case, t, "questions-none"),
+            reply_markup=keyboards.back_to_case(case, t),
+        )
+        return
+    if outcome.kind is OutcomeKind.answer and outcome.question is not None:
+        chunks, markup = await _answer_parts(bot, case, outcome.question, t, petitions)
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await message.answer(chunk, reply_markup=markup if last else None)
+    elif outcome.kind is OutcomeKind.suggest:
+        await message.answer(
+            views.case_heading(case, t, "questions-suggest"),
+            reply_markup=keyboards.question_choice(case, list(outcome.suggestions), t),
+        )
+    else:
+        msg_id = "questions-menu" if outcome.kind is OutcomeKind.about else "questions-offtopic"
+        await message.answer(
+            views.case_heading(case, t, msg_id), reply_markup=keyboards.questions_menu(case, t)
+        )
+
+
+async def _checked(
+    query: CallbackQuery, slug: str, lang: str, t: Translator, l10n: L10n, catalog: Catalog
+) -> tuple[Case, Translator] | None:
+    """The case and language a button names, or a polite pop-up when either is gone."""
+    case = await case_or_alert(query, catalog, slug, t)
+    if case is None:
+        return None
+    if lang not in l10n.locales:
+        await query.answer(t("button-stale"), show_alert=True)
+        return None
+    return case, l10n.translator(lang)
+
+
+async def question_button(
+    query: CallbackQuery,
+    callback_data: QuestionCb,
+    bot: Bot,
+    t: Translator,
+    l10n: L10n,
+    catalog: Catalog,
+    recent_cases: RecentCases,
+    petitions: PetitionService,
+) -> None:
+    checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
+    if checked is None:
+        return
+    case, lt = checked
+    if case.question(callback_data.q) is None:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    recent_cases.remember(query.from_user.id, case.slug)
+    chunks, markup = await _answer_parts(bot, case, callback_data.q, lt, petitions)
+    if len(chunks) == 1:
+        await show(query, chunks[0], markup)
+    else:
+        await send_chunks(query, chunks, markup)
+
+
+async def all_questions(
+    query: CallbackQuery,
+    callback_data: QuestionsCb,
+    t: Translator,
+    l10n: L10n,
+    catalog: Catalog,
+    recent_cases: RecentCases,
+) -> None:
+    checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
+    if checked is None:
+        return
+    case, lt = checked
+    recent_cases.remember(query.from_user.id, case.slug)
+    if not case.facts.questions:
+        await show(query, views.case_heading(case, lt, "questions-none"), keyboards.back_to_case(case, lt))
+        return
+    await show(query, views.case_heading(case, lt, "questions-all"), keyboards.all_questions(case, lt))
+
+
+async def more(
+    query: CallbackQuery,
+    callback_data: MoreCb,
+    bot: Bot,
+    t: Translator,
+    l10n: L10n,
+    catalog: Catalog,
+    clock: Callable[[], dt.datetime],
+    petitions: PetitionService,
+) -> None:
+    """*More on this*: the screen the question points to, in the answer's language."""
+    checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
+    if checked is None:
+        return
+    case, lt = checked
+    facts = case.question(callback_data.q)
+    if facts is None or facts.pointer_kind is PointerKind.sign:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    kind, ref = facts.pointer_kind, facts.pointer_ref
+    argument = next((a for a in case.facts.arguments if a.id == ref), None)
+    if kind is PointerKind.argument and argument is not None:
+        await send_chunks(query, views.argument_screen(case, argument, lt), keyboards.argument(case, lt))
+    elif kind in (PointerKind.event, PointerKind.timeline):
+        await send_chunks(query, views.timeline(case, lt), keyboards.back_to_case(case, lt))
+    elif kind is PointerKind.charges:
+        me = await bot.me()
+        count = await petitions.count(case) if case.facts.petition else None
+        await send_chunks(
+            query,
+            [views.case_card(case, lt, clock().date(), count)],
+            keyboards.case_card(case, lt, me.username or ""),
+        )
+    elif kind in (PointerKind.disclaimer, PointerKind.why):
+        await send_chunks(query, [views.why_screen(case, lt)], keyboards.why(case, lt))
+    else:  # the full story: where an entry without a pointer leads
+        await send_chunks(query, views.story(case, lt), keyboards.back_to_case(case, lt))
+
+
+def create_router() -> Router:
+    router = Router(name="questions")
+    # Not a command and not inside a dialogue (no FSM state), in a private chat:
+    # in a group the bot must not take every message for a question.
+    router.message.register(
+        ask,
+        F.text,
+        ~F.text.startswith("/"),
+        F.chat.type == ChatType.PRIVATE,
+        StateFilter(None),
+    )
+    router.callback_query.register(question_button, QuestionCb.filter())
+    router.callback_query.register(all_questions, QuestionsCb.filter())
+    router.callback_query.register(more, MoreCb.filter())
+    return router

@@ -1,0 +1,214 @@
+"""The question matcher on its own: normalising, names, languages, which case, what outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import (
+    MAX_CHARS,
+    OutcomeKind,
+    QuestionIndex,
+    RecentCases,
+    fold,
+    uzbek_stem,
+    words,
+)
+from bot.cases.catalog import Catalog, load_catalog
+from tests.conftest import FIXTURE_CASES, REAL_CASES
+
+
+@pytest.fixture(scope="module")
+def fixtures() -> QuestionIndex:
+    return QuestionIndex(load_catalog(FIXTURE_CASES))
+
+
+@pytest.fixture(scope="module")
+def real() -> QuestionIndex:
+    return QuestionIndex(load_catalog(REAL_CASES))
+
+
+@pytest.mark.parametrize("apostrophe", ["ʻ", "ʼ", "‘", "’", "'", "`", ""])
+def test_every_apostrophe_variant_reads_the_same(apostrophe: str) -> None:
+    assert words(f"zo{apostrophe}ravonlikka da{apostrophe}vat") == ["zoravonlikka", "davat"]
+
+
+def test_case_yo_punctuation_and_the_english_possessive_are_normalised() -> None:
+    assert words("Чём ЁРДАМ?!") == ["чем", "ердам"]
+    assert words("What's Khamroev's «Hizb ut-Tahrir»...") == [
+        "what",
+        "khamroev",
+        "hizb",
+        "ut",
+        "tahrir",
+    ]
+    assert words("ст. 205,2 УК") == ["ст", "205.2", "ук"]
+    assert fold("ＡＢＣ") == fold("ＡＢＣ".lower())
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("qamoqdami", "qamoq"),
+        ("qamoqqa", "qamoq"),
+        ("postlarida", "post"),
+        ("fondi", "fond"),  # a possessive -i, not the past tense -di
+        ("qamaldi", "qamal"),
+        ("qoyilgan", "qoy"),  # passive and reciprocal voices meet
+        ("qoyishgan", "qoy"),
+        ("jamgarmasi", "jamgarma"),
+        ("sud", "sud"),
+        ("nega", "nega"),  # too short to lose -ga
+    ],
+)
+def test_uzbek_suffixes(word: str, stem: str) -> None:
+    assert uzbek_stem(word) == stem
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("nega u qamalgan?", "uz"),
+        ("what is he accused of?", "en"),
+        ("Hamroyev nima uchun qamoqda", "uz"),
+        ("why is Hamroyev in prison", "en"),
+        ("u qachon hibsga olingan", "uz"),
+        ("when was he detained", "en"),
+        ("postlarida zoʻravonlikka chaqiriq bormi", "uz"),
+        ("did his posts call for violence", "en"),
+        ("salom", "uz"),
+        ("hello", "en"),
+        ("почему его посадили?", "ru"),
+        ("Khamroev почему сидит", "ru"),
+        ("нега у қамалган", "uz"),  # Uzbek in Cyrillic
+        ("Khamroev?", None),
+        ("205.2", None),
+    ],
+)
+def test_language_detection(real: QuestionIndex, text: str, language: str | None) -> None:
+    assert real.detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "почему Хамроева посадили",
+        "что с Хамроевым",
+        "Бахрому Хамроеву грозит срок?",
+        "what is Khamroev's sentence",
+        "Hamroyevning ishi",
+        "Hamroyevlarga nima boʻldi",
+        "Ҳамроев",
+        "khamroyev",
+        "Khamrojev",  # a typo
+        "Bahrom",
+    ],
+)
+def test_a_case_is_named_in_any_script_form_and_ending(real: QuestionIndex, text: str) -> None:
+    assert real.named_cases(text) == ["khamroev"]
+
+
+@pytest.mark.parametrize("text", ["what is Memorial", "кто такой президент", "experts"])
+def test_words_that_are_not_names_name_no_case(real: QuestionIndex, text: str) -> None:
+    assert real.named_cases(text) == []
+
+
+def test_a_named_case_wins_over_the_last_opened(fixtures: QuestionIndex) -> None:
+    outcome = fixtures.respond("Why is Betov a political prisoner?", user_locale="en", last_slug="alpha")
+    assert (outcome.kind, outcome.slug, outcome.question) == (OutcomeKind.answer, "beta", "why")
+
+
+def test_else_the_last_opened_case(fixtures: QuestionIndex) -> None:
+    outcome = fixtures.respond("what is she charged with?", user_locale="en", last_slug="alpha")
+    assert (outcome.kind, outcome.slug, outcome.question) == (
+        OutcomeKind.answer,
+        "alpha",
+        "charges",
+    )
+
+
+def test_else_the_only_case(real: QuestionIndex) -> None:
+    outcome = real.respond("what is he charged with?", user_locale="en")
+    assert (outcome.kind, outcome.slug, outcome.question) == (
+        OutcomeKind.answer,
+        "khamroev",
+        "charges",
+    )
+
+
+def test_else_the_bot_asks_which_case_with_each_cases_own_match(fixtures: QuestionIndex) -> None:
+    outcome = fixtures.respond("why is this person a political prisoner?", user_locale="en")
+    assert outcome.kind is OutcomeKind.which_case
+    assert dict(outcome.cases) == {"alpha": "why", "beta": "why"}
+
+
+def test_a_forgotten_case_is_ignored(fixtures: QuestionIndex) -> None:
+    outcome = fixtures.respond("what is she charged with?", user_locale="en", last_slug="gone")
+    assert outcome.kind is OutcomeKind.which_case
+
+
+def test_off_topic_gets_the_menu_never_an_answer(real: QuestionIndex) -> None:
+    for text in ["what's the weather in Tashkent?", "рецепт плова", "kecha futbolda kim yutdi"]:
+        outcome = real.respond(text, user_locale="ru")
+        assert outcome.kind is OutcomeKind.menu, text
+        assert outcome.slug == "khamroev" and outcome.question is None
+
+
+def test_only_a_name_asks_what_to_know(real: QuestionIndex) -> None:
+    assert real.respond("Хамроев", user_locale="ru").kind is OutcomeKind.about
+    assert real.respond("🙂", user_locale="ru").kind is OutcomeKind.menu
+
+
+def test_a_weak_match_offers_at_most_five_close_questions(real: QuestionIndex) -> None:
+    # Two topics at once: neither answer is sure, both are offered.
+    outcome = real.respond("court and experts?", user_locale="en")
+    assert outcome.kind is OutcomeKind.suggest
+    assert 1 < len(outcome.suggestions) <= 5
+    assert {"court", "experts"} <= set(outcome.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("text", "user_locale", "answer_locale"),
+    [
+        ("what is he accused of?", "ru", "en"),
+        ("u nimada ayblanmoqda?", "en", "uz"),
+        ("в чём его обвиняют?", "uz", "ru"),
+        ("Khamroev 205.2?", "uz", "uz"),  # not clearly any language: the reader's
+    ],
+)
+def test_the_answer_is_in_the_language_of_the_question(
+    real: QuestionIndex, text: str, user_locale: str, answer_locale: str
+) -> None:
+    assert real.respond(text, user_locale=user_locale).locale == answer_locale
+
+
+def test_a_very_long_message_is_read_only_in_part(real: QuestionIndex) -> None:
+    text = "what is he accused of? " + "blah " * 2000
+    assert len(text) > MAX_CHARS
+    assert real.respond(text, user_locale="en").kind in (OutcomeKind.menu, OutcomeKind.suggest)
+
+
+def test_a_case_without_questions_still_gets_a_menu() -> None:
+    base = load_catalog(FIXTURE_CASES).get("beta")
+    assert base is not None
+    bare = base.model_copy(update={"facts": base.facts.model_copy(update={"questions": []})})
+    index = QuestionIndex(Catalog([bare]))
+    outcome = index.respond("why was he jailed?", user_locale="en")
+    assert (outcome.kind, outcome.slug) == (OutcomeKind.menu, "beta")
+
+
+def test_recent_cases_are_bounded_least_recently_used_first() -> None:
+    recent = RecentCases(capacity=2)
+    recent.remember(1, "alpha")
+    recent.remember(2, "beta")
+    recent.remember(1, "beta")  # user 1 is now the most recent
+    recent.remember(3, "alpha")
+    assert len(recent) == 2
+    assert recent.get(2) is None
+    assert (recent.get(1), recent.get(3)) == ("beta", "alpha")
+
+
+def test_the_index_keeps_nothing_a_user_typed(real: QuestionIndex) -> None:
+    before = len(real._stem_cache)
+    real.respond("zqxjunkword почемушкин hamroyevxyz", user_locale="en")
+    assert len(real._stem_cache) == before
+    assert all("zqxjunk" not in word for _language, word in real._stem_cache)
