@@ -1,5 +1,8 @@
 """aiogram routers, one per user journey; ``fallback`` must stay last.
 
+``errors`` holds the global error handler (``dp.errors``); ``membership`` the
+bot's own membership changes (a user blocking the bot).
+
 Routers are built by factories, not at import, so that every Dispatcher (a
 restart in a test, the console and the bot in one process) gets its own.
 """
@@ -8,9 +11,21 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, start, why
+from bot.handlers import (
+    admin,
+    cases,
+    common,
+    errors,
+    fallback,
+    inline,
+    membership,
+    petition,
+    privacy,
+    start,
+    why,
+)
 
 
 def routers() -> list[Router]:
-    journeys = (start, cases, why, petition, privacy, common, admin, inline, fallback)
+    journeys = (errors, membership, start, cases, why, petition, privacy, common, admin, inline, fallback)
     return [m.create_router() for m in journeys]
