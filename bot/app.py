@@ -120,8 +120,9 @@ def create_dispatcher(
     dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
     dp.update.outer_middleware(InputBoundsMiddleware())
     trace = HandlerTraceMiddleware()
-    for observer in (dp.message, dp.callback_query, dp.inline_query):
-        observer.middleware(trace)
+    for name, observer in dp.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(trace)
     dp.include_routers(*routers())
     return dp
 

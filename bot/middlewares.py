@@ -154,17 +154,18 @@ class IdempotencyMiddleware(BaseMiddleware):
         await self._prune(now)
         while (running := self._in_flight.get(key)) is not None:
             await running.wait()
-        if await self._processed.seen(bot.id, event.update_id, now - self._keep):
-            trace: UpdateTrace | None = data.get("trace")
-            if trace is not None:
-                trace.outcome = "duplicate"
-            return None
+        # Claimed before the next await, so a concurrent copy waits above.
         done = self._in_flight[key] = asyncio.Event()
 
         async def mark(conn: Any) -> None:
             await self._processed.mark(conn, bot.id, event.update_id, self._clock())
 
         try:
+            if await self._processed.seen(bot.id, event.update_id, now - self._keep):
+                trace: UpdateTrace | None = data.get("trace")
+                if trace is not None:
+                    trace.outcome = "duplicate"
+                return None
             async with self._db.unit_of_work(mark):
                 return await handler(event, data)
         finally:

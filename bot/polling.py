@@ -49,6 +49,7 @@ class Poller:
         shutdown_timeout: float,
         poll_timeout: int = POLL_TIMEOUT,
         limit: int = BATCH_LIMIT,
+        retry_delay: float = 1.0,
     ) -> None:
         self._bot = bot
         self._intake = intake
@@ -56,6 +57,7 @@ class Poller:
         self._shutdown_timeout = shutdown_timeout
         self._poll_timeout = poll_timeout
         self._limit = limit
+        self._retry_delay = retry_delay
         self.offset: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -68,7 +70,7 @@ class Poller:
             except _Stopped:
                 break
             except Exception as exc:  # network, 5xx, 409 conflict: back off and try again
-                delay = min(MAX_BACKOFF, max(1.0, delay * 2))
+                delay = min(MAX_BACKOFF, max(self._retry_delay, delay * 2))
                 log.warning("polling.fetch_failed", error=type(exc).__name__, retry_in=delay)
                 continue
             delay = 0.0
@@ -79,7 +81,7 @@ class Poller:
                 self.offset = handled + 1
             log.debug("polling.batch", updates=len(updates), offset=self.offset, complete=complete)
             if not complete and not stop.is_set():
-                delay = 1.0  # something is not acknowledged: it comes back with the next fetch
+                delay = self._retry_delay  # something is not acknowledged: it comes back with the next fetch
         await self._confirm()
 
     async def _fetch(self, offset: int | None) -> list[Update]:
