@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -49,3 +50,9 @@ async def stop_bot(process: asyncio.subprocess.Process, timeout: float = 30) -> 
     if process.returncode is None:
         process.terminate()
     return await asyncio.wait_for(process.wait(), timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -12,20 +12,23 @@ restarted, and left to finish.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import re
 import signal
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.keyboards import PetitionAction, PetitionCb
-from tests.e2e.process import SIGNATURE_KEY, bot_env, start_bot, stop_bot
+from tests.e2e.process import ROOT, SIGNATURE_KEY, bot_env, free_port, start_bot, stop_bot
 from tests.fake_telegram import ApiCall, FakeTelegram
 
 USERS = range(10_001, 10_201)
@@ -109,9 +112,17 @@ async def test_kill_mid_burst_then_restart_loses_no_acknowledged_signature(
     assert confirmed_before_kill <= 2 * 100 + 1
 
     gate.set()
-    second = await start_bot(env, tmp_path, tmp_path / "second.log")
+    # The restart also serves /healthz and /metrics beside polling (WEB_PORT set).
+    port = free_port()
+    second = await start_bot({**env, "WEB_PORT": str(port)}, tmp_path, tmp_path / "second.log")
     try:
         await telegram.wait_for_offset(telegram.last_update_id + 1, timeout=90)
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as response:
+            assert f'casebot_signatures{{case="alpha"}} {float(len(USERS))}' in await response.text()
+        healthcheck = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "healthcheck", env={**env, "WEB_PORT": str(port), "PYTHONPATH": ROOT}
+        )
+        assert await healthcheck.wait() == 0
     finally:
         assert await stop_bot(second) == 0
 
