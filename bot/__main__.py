@@ -92,6 +92,9 @@ def _check(settings: Settings) -> int:
         L10n.load(settings.locales_dir)
     except Exception as exc:
         problems.append(f"{settings.locales_dir}: {exc}")
+    from bot.storage.db import migration_problems
+
+    problems += migration_problems()
     if problems:
         print("casebot: check failed:", *problems, sep="\n  ", file=sys.stderr)
         return 1

@@ -115,3 +115,17 @@ async def test_processed_marks_expire_and_are_pruned(db: Database) -> None:
     assert not await processed.seen(1, 12, NOW + dt.timedelta(seconds=1))  # too old to count
     assert await processed.prune(NOW + dt.timedelta(seconds=1)) == 1
     assert await processed.count() == 0
+
+
+def test_check_reports_migrations_that_cannot_be_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.storage.db as storage
+
+    assert storage.migration_problems() == []
+
+    def duplicated() -> list[tuple[int, str, str]]:
+        raise RuntimeError("migrations must be numbered 0001, 0002, … without gaps: [1, 2, 3, 3]")
+
+    monkeypatch.setattr(storage, "_migrations", duplicated)
+    assert storage.migration_problems() == [
+        "migrations must be numbered 0001, 0002, … without gaps: [1, 2, 3, 3]"
+    ]

@@ -80,8 +80,16 @@ async def on_error(
         code = event_from_user.language_code if event_from_user else None
         t = l10n.translator(resolve_locale(None, code, settings.default_locale))
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(t("error-generic"), show_alert=True)
+        query = update.callback_query
+        if query is not None:
+            # The handler may have answered the button already, and a second answer is
+            # refused silently; a message in the chat is seen either way.
+            message = query.message
+            if message is not None and message.chat.type == "private":
+                await query.answer()
+                await bot.send_message(message.chat.id, t("error-generic"))
+            else:
+                await query.answer(t("error-generic"), show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
             await bot.send_message(update.message.chat.id, t("error-generic"))
     except TelegramAPIError as reply_failed:

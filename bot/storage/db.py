@@ -155,6 +155,15 @@ class UnitOfWork:
             self._release()
 
 
+def migration_problems() -> list[str]:
+    """Why the bundled migrations could not be applied (gaps, duplicate numbers), or nothing."""
+    try:
+        _migrations()
+    except RuntimeError as exc:
+        return [str(exc)]
+    return []
+
+
 class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
