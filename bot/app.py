@@ -94,6 +94,11 @@ def create_dispatcher(
     metrics: Metrics | None = None,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> Dispatcher:
+    """The Dispatcher with every middleware and router.
+
+    Its replies are committed-before-sent only with the Bot API session
+    middlewares that :func:`create_app` adds to the bot's session.
+    """
     users = UserSettingsRepository(db)
     signatures = SignatureRepository(db)
     key = signature_key or load_signature_key(

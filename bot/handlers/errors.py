@@ -16,7 +16,12 @@ import traceback
 
 import structlog
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.types import ErrorEvent, User
 
 from bot.config import Settings
@@ -63,6 +68,10 @@ async def on_error(
         log.info("update.user_unreachable", update_id=update.update_id, kind=kind)
         if event_from_user is not None:
             await follows.mark_unreachable(event_from_user.id)
+        return
+    if isinstance(exc, TelegramRetryAfter):
+        # Telegram asked us to slow down for longer than a handler may wait: a notice would fail too.
+        log.warning("update.flood_wait", update_id=update.update_id, kind=kind, seconds=exc.retry_after)
         return
     if isinstance(exc, TelegramBadRequest) and any(s in exc.message.lower() for s in _HARMLESS):
         log.info(

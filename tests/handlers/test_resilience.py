@@ -233,3 +233,38 @@ async def test_oversized_input_is_answered_and_nothing_is_stored(harness: Harnes
     # The dialogue is still there: a proper name goes through.
     [city] = await user.send("Ivan Petrov")
     assert "city" in city.text
+
+
+async def test_a_short_flood_wait_on_a_reply_is_waited_out_once(harness: Harness) -> None:
+    from aiogram.exceptions import TelegramRetryAfter
+
+    from bot.middlewares import QuietRepliesMiddleware
+
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    method = SendMessage(chat_id=1, text="hi")
+    attempts: list[int] = []
+
+    async def make_request(bot: Any, method: Any) -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise TelegramRetryAfter(method=method, message="Too Many Requests", retry_after=3)
+        return "sent"
+
+    quiet = QuietRepliesMiddleware(sleep=sleep)
+    assert await quiet(make_request, harness.app.bot, method) == "sent"
+    assert waited == [3] and len(attempts) == 2
+
+    async def long_wait(bot: Any, method: Any) -> Any:
+        raise TelegramRetryAfter(method=method, message="Too Many Requests", retry_after=600)
+
+    try:
+        await quiet(long_wait, harness.app.bot, method)
+    except TelegramRetryAfter as exc:
+        assert exc.retry_after == 600  # too long to hold a handler: it fails and the error handler decides
+    else:
+        raise AssertionError("a long flood wait must not be slept through")
+    assert waited == [3]
