@@ -1,14 +1,18 @@
-"""Command line: ``python -m bot [run|console|check]``.
+"""Command line: ``python -m bot [run|console|check|export-signatures|backup|healthcheck]``.
 
-``run`` (the default) long-polls Telegram when BOT_TOKEN is set and opens the
-console chat otherwise, so ``make run`` does something useful on a new machine.
+``run`` (the default) serves Telegram when BOT_TOKEN is set — by webhook when
+WEBHOOK_URL is set, else by long polling — and opens the console chat
+otherwise, so ``make run`` does something useful on a new machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,25 +39,30 @@ def _fail(message: str) -> int:
     return 2
 
 
-async def _run_polling(settings: Settings) -> None:
+async def _run_bot(settings: Settings) -> None:
     from bot.app import create_app, publish_profile
+    from bot.runtime import serve
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     app = await create_app(settings)
     try:
         try:
             await publish_profile(app.bot, app.l10n)
         except Exception as exc:  # the profile is cosmetic; never refuse to start over it
             log.warning("profile.not_published", error=type(exc).__name__)
-        log.info("polling.start", cases=len(app.catalog), api=settings.telegram_api_url or "telegram")
-        await app.dp.start_polling(
-            app.bot,
-            allowed_updates=app.dp.resolve_used_update_types(),
-            handle_signals=True,
-            close_bot_session=False,
+        log.info(
+            "bot.start",
+            mode="webhook" if settings.webhook_url else "polling",
+            cases=len(app.catalog),
+            api=settings.telegram_api_url or "telegram",
         )
+        await serve(app, stop)
     finally:
         await app.close()
-        log.info("polling.stopped")
+        log.info("bot.stopped")
 
 
 async def _run_console(settings: Settings, lang: str, user_id: int, first_name: str) -> None:
@@ -83,11 +92,51 @@ def _check(settings: Settings) -> int:
         L10n.load(settings.locales_dir)
     except Exception as exc:
         problems.append(f"{settings.locales_dir}: {exc}")
+    from bot.storage.db import migration_problems
+
+    problems += migration_problems()
     if problems:
         print("casebot: check failed:", *problems, sep="\n  ", file=sys.stderr)
         return 1
-    print(f"casebot: ok — settings valid, {len(catalog or [])} case(s), locales loaded")
+    if settings.webhook_url:
+        mode = f"webhook at {settings.webhook_path}, listening on {settings.web_host}:{settings.listen_port}"
+    else:
+        mode = "polling" + (
+            f", /healthz on {settings.web_host}:{settings.web_port}" if settings.web_port else ""
+        )
+    print(f"casebot: ok — settings valid ({mode}), {len(catalog or [])} case(s), locales loaded")
     return 0
+
+
+def _backup(settings: Settings, target: str) -> int:
+    from bot.storage.backup import BackupError, backup_database
+
+    try:
+        report = backup_database(settings.database_path, Path(target))
+    except (BackupError, OSError) as exc:
+        return _fail(f"backup failed: {exc}")
+    print(
+        f"casebot: backup written to {report.path} ({report.bytes} bytes, "
+        f"{report.signatures} signature(s), integrity ok)"
+    )
+    print(
+        "casebot: the signature key is not in the backup; keep a copy of SIGNATURE_KEY or "
+        f"{settings.database_path.parent / 'signature.key'} apart from it",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _healthcheck(settings: Settings) -> int:
+    """For Docker's HEALTHCHECK: exit 0 when this machine's /healthz answers 200."""
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
+    url = f"http://{host}:{settings.listen_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return 0 if response.status == 200 else 1
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"casebot: unhealthy: {exc}", file=sys.stderr)
+        return 1
 
 
 async def _stored_signatures(settings: Settings, slug: str) -> list[StoredSignature]:
@@ -120,7 +169,7 @@ def _export(settings: Settings, slug: str, fmt: str, output: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="poll Telegram (BOT_TOKEN set) or open the console chat")
+    sub.add_parser("run", help="serve Telegram (BOT_TOKEN set: webhook or polling) or open the console chat")
     console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
     console.add_argument("--lang", default="en", help="the user's Telegram language_code")
     console.add_argument("--user-id", type=int, default=42)
@@ -130,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("slug")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", help="file to write (default: standard output)")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
+    backup.add_argument("path", help="the file to write, or a folder to write a dated file into")
+    sub.add_parser("healthcheck", help="exit 0 when the running bot's /healthz answers")
     args = parser.parse_args(argv)
 
     try:
@@ -145,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command == "check":
         return _check(settings)
+    if command == "backup":
+        return _backup(settings, args.path)
+    if command == "healthcheck":
+        return _healthcheck(settings)
     if command == "export-signatures":
         try:
             return _export(settings, args.slug, args.format, args.output)
@@ -157,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _run_console(settings, lang, getattr(args, "user_id", 42), getattr(args, "name", "Console"))
             )
         else:
-            asyncio.run(_run_polling(settings))
+            asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ aiogram's dependency injection (``dp["catalog"]`` …). Nothing is global.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,13 +23,30 @@ from aiogram.types import BotCommand
 from bot.answers import QuestionIndex, RecentCases
 from bot.cases.catalog import Catalog, load_catalog
 from bot.config import Settings
+from bot.flood import FloodGate
 from bot.handlers import routers
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
-from bot.middlewares import HandlerTraceMiddleware, LocaleMiddleware, UpdateLogMiddleware
+from bot.metrics import Metrics
+from bot.middlewares import (
+    CommitBeforeReplyMiddleware,
+    FloodControlMiddleware,
+    HandlerTraceMiddleware,
+    IdempotencyMiddleware,
+    InputBoundsMiddleware,
+    LocaleMiddleware,
+    QuietRepliesMiddleware,
+    UpdateLogMiddleware,
+)
 from bot.petition import PetitionService, load_signature_key
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, SignatureRepository, UserSettingsRepository
+from bot.storage.repositories import (
+    FollowRepository,
+    OperationsRepository,
+    ProcessedUpdateRepository,
+    SignatureRepository,
+    UserSettingsRepository,
+)
 
 COMMANDS = ("start", "cases", "sign", "unsign", "language", "forget", "help", "about")
 
@@ -45,6 +63,7 @@ class App:
     db: Database
     catalog: Catalog
     l10n: L10n
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.bot.session.close()
@@ -73,7 +92,14 @@ def create_dispatcher(
     l10n: L10n,
     clock: Callable[[], dt.datetime] = utc_now,
     signature_key: bytes | None = None,
+    metrics: Metrics | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> Dispatcher:
+    """The Dispatcher with every middleware and router.
+
+    Its replies are committed-before-sent only with the Bot API session
+    middlewares that :func:`create_app` adds to the bot's session.
+    """
     users = UserSettingsRepository(db)
     signatures = SignatureRepository(db)
     key = signature_key or load_signature_key(
@@ -96,11 +122,19 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
-    dp.update.outer_middleware(UpdateLogMiddleware())
+    metrics = metrics or Metrics()
+    dp["metrics"] = metrics
+    dp["operations"] = OperationsRepository(db)
+    dp.update.outer_middleware(UpdateLogMiddleware(metrics))
+    dp.update.outer_middleware(IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
+    flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
+    dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
+    dp.update.outer_middleware(InputBoundsMiddleware())
     trace = HandlerTraceMiddleware()
-    for observer in (dp.message, dp.callback_query, dp.inline_query):
-        observer.middleware(trace)
+    for name, observer in dp.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(trace)
     dp.include_routers(*routers())
     return dp
 
@@ -111,13 +145,19 @@ async def create_app(
     session: BaseSession | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     strict_l10n: bool = False,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> App:
     catalog = load_catalog(settings.cases_dir)
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
     bot = create_bot(settings, session)
-    dp = create_dispatcher(settings, db, catalog, l10n, clock)
-    return App(settings=settings, bot=bot, dp=dp, db=db, catalog=catalog, l10n=l10n)
+    # Outermost first: harmless refusals are absorbed around the request, and the
+    # update's writes are committed before the request is made.
+    bot.session.middleware(QuietRepliesMiddleware())
+    bot.session.middleware(CommitBeforeReplyMiddleware(db))
+    metrics = Metrics()
+    dp = create_dispatcher(settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic)
+    return App(settings=settings, bot=bot, dp=dp, db=db, catalog=catalog, l10n=l10n, metrics=metrics)
 
 
 async def publish_profile(bot: Bot, l10n: L10n) -> None:

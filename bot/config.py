@@ -7,13 +7,19 @@ reach a log or a traceback's repr.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.cases.models import LOCALES
+
+# What Telegram accepts as a webhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+DEFAULT_WEB_PORT = 8080
 
 
 class Settings(BaseSettings):
@@ -33,6 +39,19 @@ class Settings(BaseSettings):
     org_contact: str = Field(default="", max_length=200)
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Webhook mode when WEBHOOK_URL is set; the health and metrics endpoints are
+    # served on WEB_HOST:WEB_PORT in webhook mode, and in polling mode when WEB_PORT is set.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    web_host: str = Field(default="127.0.0.1", min_length=1, max_length=253)
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    # Flood control: a token bucket per user, FLOOD_BURST updates at once, then
+    # FLOOD_RATE updates per second.
+    flood_burst: int = Field(default=5, ge=1, le=1000)
+    flood_rate: float = Field(default=1.0, gt=0, le=1000)
+    # How long SIGTERM waits for in-flight updates and workers before giving up on them.
+    shutdown_timeout: float = Field(default=20.0, gt=0, le=300)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -80,6 +99,31 @@ class Settings(BaseSettings):
                 raise ValueError("must start with http:// or https://")
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url_shape(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be a full URL such as https://bot.example.org/telegram")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret_shape(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError("required when WEBHOOK_URL is set (1-256 of A-Z a-z 0-9 _ -)")
+            return None
+        if isinstance(value, str) and not _WEBHOOK_SECRET.fullmatch(value):
+            raise ValueError("must be 1-256 characters of A-Z a-z 0-9 _ - (the value is not shown)")
+        return value
+
     @field_validator("default_locale", mode="before")
     @classmethod
     def _known_locale(cls, value: object) -> object:
@@ -91,6 +135,16 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def listen_port(self) -> int:
+        return self.web_port or DEFAULT_WEB_PORT
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts to: WEBHOOK_URL's own path, so a reverse proxy can pass it through."""
+        path = urlsplit(self.webhook_url or "").path
+        return path if path not in ("", "/") else "/webhook"
 
 
 def describe_settings_error(error: ValidationError) -> str:

@@ -14,6 +14,7 @@ import html
 import itertools
 import re
 import sys
+import time
 from typing import Any, TextIO
 
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
@@ -38,7 +39,9 @@ class ConsoleChat:
         self.out = out
         self.buttons: list[InlineKeyboardButton] = []
         self.button_message: Message | None = None
-        self._update_ids = itertools.count(1)
+        # Update ids must not repeat across console sessions on one database, or
+        # the second session's updates would be taken for re-deliveries.
+        self._update_ids = itertools.count(time.time_ns() // 1000)
         session.listeners.append(self._render)
 
     def _print(self, text: str = "") -> None:

@@ -1,18 +1,35 @@
-"""Update-level middlewares: the reader's locale, and one log event per update."""
+"""Update-level middlewares: the reader's locale, one log event per update,
+idempotency, flood control and input bounds; and the Bot API session
+middlewares that commit an update's writes before its reply leaves.
+
+Order on ``dp.update`` (outermost first, after aiogram's own errors, user
+context and FSM middlewares): update log → idempotency → locale → flood
+control → input bounds → handlers.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, TelegramMethod
+from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update, User
 
-from bot.i18n import L10n, resolve_locale
-from bot.storage.repositories import UserSettingsRepository
+from bot.flood import FloodGate
+from bot.i18n import L10n, Translator, resolve_locale
+from bot.metrics import Metrics
+from bot.storage.db import Database
+from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
+from bot.text import MESSAGE_LIMIT
 
 log = structlog.get_logger("casebot.updates")
 
@@ -24,6 +41,8 @@ class UpdateTrace:
     """Filled in while an update is handled; logged once when it is done."""
 
     handler: str = "-"
+    # Set by a middleware that answered the update itself: duplicate, throttled, too_large.
+    outcome: str | None = None
 
 
 class LocaleMiddleware(BaseMiddleware):
@@ -44,10 +63,14 @@ class LocaleMiddleware(BaseMiddleware):
 
 
 class UpdateLogMiddleware(BaseMiddleware):
-    """One structured event per update: id, kind, handler, locale, milliseconds.
+    """One structured event per update: id, kind, handler, locale, milliseconds, outcome.
 
-    Deliberately nothing from the update's content: no names, no text.
+    Deliberately nothing from the update's content: no names, no text. The same
+    figures feed the Prometheus counters and latency histogram.
     """
+
+    def __init__(self, metrics: Metrics | None = None) -> None:
+        self._metrics = metrics
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -57,18 +80,29 @@ class UpdateLogMiddleware(BaseMiddleware):
         outcome = "error"
         try:
             result = await handler(event, data)
-            outcome = "unhandled" if trace.handler == "-" else "ok"
+            outcome = trace.outcome or ("unhandled" if trace.handler == "-" else "ok")
             return result
         finally:
+            seconds = time.perf_counter() - started
+            kind = update_kind(event)
             log.info(
                 "update",
                 update_id=event.update_id,
-                kind=event.event_type,
+                kind=kind,
                 handler=trace.handler,
                 locale=data.get("locale", "-"),
-                ms=round((time.perf_counter() - started) * 1000, 2),
+                ms=round(seconds * 1000, 2),
                 outcome=outcome,
             )
+            if self._metrics is not None:
+                self._metrics.observe_update(kind, outcome, seconds)
+
+
+def update_kind(update: Update) -> str:
+    try:
+        return update.event_type
+    except Exception:  # an update kind newer than this aiogram
+        return "unknown"
 
 
 class HandlerTraceMiddleware(BaseMiddleware):
@@ -81,3 +115,204 @@ class HandlerTraceMiddleware(BaseMiddleware):
             callback = handler_object.callback
             trace.handler = f"{callback.__module__.rsplit('.', 1)[-1]}.{callback.__name__}"
         return await handler(event, data)
+
+
+# Telegram re-delivers for 24 hours at most; three days leaves room for a long outage.
+KEEP_PROCESSED = dt.timedelta(days=3)
+PRUNE_EVERY = dt.timedelta(hours=1)
+
+
+class IdempotencyMiddleware(BaseMiddleware):
+    """An update handled once is never handled again: no second effect, no second reply.
+
+    The update's database writes and its processed mark form one unit of work
+    (:meth:`Database.unit_of_work`), committed before its first reply leaves.
+    A copy arriving while the first is still being handled waits for it, then
+    finds the mark. An update whose handler failed before committing leaves no
+    mark, so a re-delivery tries again.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        processed: ProcessedUpdateRepository,
+        clock: Callable[[], dt.datetime],
+        keep: dt.timedelta = KEEP_PROCESSED,
+    ) -> None:
+        self._db = db
+        self._processed = processed
+        self._clock = clock
+        self._keep = keep
+        self._in_flight: dict[tuple[int, int], asyncio.Event] = {}
+        self._pruned_at: dt.datetime | None = None
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        bot: Bot = data["bot"]
+        key = (bot.id, event.update_id)
+        now = self._clock()
+        await self._prune(now)
+        while (running := self._in_flight.get(key)) is not None:
+            await running.wait()
+        # Claimed before the next await, so a concurrent copy waits above.
+        done = self._in_flight[key] = asyncio.Event()
+
+        async def mark(conn: Any) -> None:
+            await self._processed.mark(conn, bot.id, event.update_id, self._clock())
+
+        try:
+            if await self._processed.seen(bot.id, event.update_id, now - self._keep):
+                trace: UpdateTrace | None = data.get("trace")
+                if trace is not None:
+                    trace.outcome = "duplicate"
+                return None
+            async with self._db.unit_of_work(mark):
+                return await handler(event, data)
+        finally:
+            del self._in_flight[key]
+            done.set()
+
+    async def _prune(self, now: dt.datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        removed = await self._processed.prune(now - self._keep)
+        if removed:
+            log.info("processed_updates.pruned", rows=removed)
+
+
+class FloodControlMiddleware(BaseMiddleware):
+    """A token bucket per user; what comes too fast is dropped, with one notice a minute.
+
+    Admins are exempt, and so are membership changes (a block must always be recorded).
+    """
+
+    def __init__(self, gate: FloodGate, admin_ids: frozenset[int], metrics: Metrics | None = None) -> None:
+        self._gate = gate
+        self._admins = admin_ids
+        self._metrics = metrics
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        user: User | None = data.get("event_from_user")
+        if user is None or user.id in self._admins or event.my_chat_member is not None:
+            return await handler(event, data)
+        if self._gate.allow(user.id):
+            return await handler(event, data)
+        trace: UpdateTrace | None = data.get("trace")
+        if trace is not None:
+            trace.outcome = "throttled"
+        if self._metrics is not None:
+            self._metrics.flood_dropped.labels(kind=update_kind(event)).inc()
+        if self._gate.should_notify(user.id):
+            await _tell(event, data, "flood-notice")
+        return None
+
+
+# Telegram's own limits; anything larger was not sent by a Telegram client.
+CALLBACK_DATA_LIMIT = 64  # bytes
+INLINE_QUERY_LIMIT = 256  # characters
+
+
+class InputBoundsMiddleware(BaseMiddleware):
+    """Oversized input is answered with a clear word and goes no further (nothing is stored)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        problem = _oversized(event)
+        if problem is None:
+            return await handler(event, data)
+        trace: UpdateTrace | None = data.get("trace")
+        if trace is not None:
+            trace.outcome = "too_large"
+        if problem == "inline":
+            assert event.inline_query is not None
+            await event.inline_query.answer([], cache_time=5, is_personal=True)
+        else:
+            await _tell(event, data, "input-too-long" if problem == "text" else "button-stale")
+        return None
+
+
+def _oversized(update: Update) -> str | None:
+    for message in (update.message, update.edited_message, update.business_message):
+        if message is not None and len(message.text or message.caption or "") > MESSAGE_LIMIT:
+            return "text"
+    query = update.callback_query
+    if query is not None and query.data and len(query.data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+        return "callback"
+    if update.inline_query is not None and len(update.inline_query.query) > INLINE_QUERY_LIMIT:
+        return "inline"
+    return None
+
+
+async def _tell(update: Update, data: dict[str, Any], msg_id: str) -> None:
+    """A short notice where the user will see it: a pop-up for a button, a message in a private chat."""
+    t: Translator | None = data.get("t")
+    bot: Bot = data["bot"]
+    if t is None:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(msg_id), show_alert=True)
+    elif update.message is not None and update.message.chat.type == "private":
+        await bot.send_message(update.message.chat.id, t(msg_id, limit=str(MESSAGE_LIMIT)))
+
+
+# --- Bot API session middlewares --------------------------------------------------
+
+
+class CommitBeforeReplyMiddleware(BaseRequestMiddleware):
+    """Before any Bot API call, commit the current update's writes and processed mark.
+
+    So whatever a user is told ("thank you, you are signer No. 57") is already
+    on disk: a crash after the reply cannot take the effect back.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        await self._db.flush()
+        return await make_request(bot, method)
+
+
+_TOO_OLD = ("query is too old", "query id is invalid")
+MAX_RETRY_WAIT = 5.0
+
+
+class QuietRepliesMiddleware(BaseRequestMiddleware):
+    """Harmless Bot API refusals do not abort a handler.
+
+    A callback query answered too late (after a restart, or a slow moment) is
+    refused by Telegram; the rest of the handler — the message with the result —
+    must still go out. A short 429 is waited out once instead of failing the reply.
+    """
+
+    def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if isinstance(method, AnswerCallbackQuery | AnswerInlineQuery) and any(
+                s in exc.message.lower() for s in _TOO_OLD
+            ):
+                log.info("reply.too_late", method=type(method).__name__)
+                return True  # type: ignore[return-value]
+            raise
+        except TelegramRetryAfter as exc:
+            if exc.retry_after > MAX_RETRY_WAIT:
+                raise
+            log.warning("reply.retry_after", seconds=exc.retry_after, method=type(method).__name__)
+            await self._sleep(exc.retry_after)
+            return await make_request(bot, method)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,22 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
-async def open_harness(settings: Settings) -> Harness:
+def patient_user_clock() -> Callable[[], float]:
+    """A monotonic clock that moves 10 s per reading: test users never trip flood control
+    unless a test gives them a clock of its own."""
+    ticks = itertools.count(step=10.0)
+    return lambda: next(ticks)
+
+
+async def open_harness(settings: Settings, monotonic: Callable[[], float] | None = None) -> Harness:
     session = LocalSession()
-    app = await create_app(settings, session=session, clock=lambda: NOW, strict_l10n=True)
+    app = await create_app(
+        settings,
+        session=session,
+        clock=lambda: NOW,
+        strict_l10n=True,
+        monotonic=monotonic or patient_user_clock(),
+    )
     return Harness(app, session)
 
 

@@ -3,7 +3,9 @@
 It serves ``/bot<token>/<method>`` as Telegram does: ``getMe``, long-polling
 ``getUpdates`` fed from :meth:`FakeTelegram.push_update`, the send/edit methods
 (answered with plausible messages) and anything else with ``true``. Every call
-is recorded so a test can wait for the reply a user would get.
+is recorded so a test can wait for the reply a user would get, and so is every
+``getUpdates`` offset (what the bot confirmed, and when). :meth:`FakeTelegram.hold`
+keeps matching calls waiting for an answer, as a slow Telegram would.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.offsets: list[int] = []  # the offset of every getUpdates, in order
+        self.last_update_id = 0
+        self._holds: list[tuple[Callable[[ApiCall], bool], asyncio.Event]] = []
 
     async def start(self) -> str:
         app = web.Application()
@@ -53,7 +58,7 @@ class FakeTelegram:
             await self._runner.cleanup()
 
     async def push_update(self, update: dict[str, Any]) -> int:
-        update_id = next(self._update_ids)
+        update_id = self.last_update_id = next(self._update_ids)
         async with self._changed:
             self.updates.append({"update_id": update_id, **update})
             self._changed.notify_all()
@@ -77,6 +82,55 @@ class FakeTelegram:
                 }
             }
         )
+
+    async def push_callback(
+        self, user_id: int, data: str, message_id: int = 1, language_code: str = "en"
+    ) -> int:
+        """A button press under the bot's message ``message_id`` in the user's private chat."""
+        user = {"id": user_id, "is_bot": False, "first_name": "User", "language_code": language_code}
+        return await self.push_update(
+            {
+                "callback_query": {
+                    "id": f"cq{user_id}-{next(self._message_ids)}",
+                    "from": user,
+                    "chat_instance": str(user_id),
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": {"id": user_id, "type": "private"},
+                        "from": {"id": 4242, "is_bot": True, "first_name": "casebot"},
+                        "text": "…",
+                    },
+                }
+            }
+        )
+
+    def hold(self, predicate: Callable[[ApiCall], bool]) -> asyncio.Event:
+        """Matching calls are recorded at once but answered only when the returned event is set."""
+        gate = asyncio.Event()
+        self._holds.append((predicate, gate))
+        return gate
+
+    def release_all(self) -> None:
+        for _, gate in self._holds:
+            gate.set()
+
+    async def wait_for_offset(self, at_least: int, timeout: float = 30) -> None:
+        """Until the bot has confirmed every update below ``at_least``."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: any(o >= at_least for o in self.offsets)), timeout
+            )
+
+    async def wait_count(
+        self, predicate: Callable[[ApiCall], bool], count: int, timeout: float = 30
+    ) -> list[ApiCall]:
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: sum(1 for c in self.calls if predicate(c)) >= count), timeout
+            )
+            return [c for c in self.calls if predicate(c)]
 
     async def wait_for(self, predicate: Callable[[ApiCall], bool], timeout: float = 20) -> ApiCall:
         async def _wait() -> ApiCall:
@@ -107,21 +161,28 @@ class FakeTelegram:
         params = await self._params(request)
         if method.lower() == "getupdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        call = ApiCall(method, params)
         async with self._changed:
-            self.calls.append(ApiCall(method, params))
+            self.calls.append(call)
             self._changed.notify_all()
+        for predicate, gate in self._holds:
+            if predicate(call):
+                await gate.wait()
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
         timeout = min(float(params.get("timeout") or 0), 5.0)
         async with self._changed:
+            self.offsets.append(offset)
+            self._changed.notify_all()
             # Confirmed updates (below the offset) are gone, as at Telegram.
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if not self.updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout)
-            return list(self.updates)
+            return list(self.updates[:limit])
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         name = method.lower()

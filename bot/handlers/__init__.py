@@ -1,7 +1,9 @@
 """aiogram routers, one per user journey; ``fallback`` must stay last.
 
-``questions`` takes any other text, so it comes after every router with commands
-and just before ``fallback``, which still answers what is not text (stickers, photos).
+``errors`` holds the global error handler (``dp.errors``); ``membership`` the
+bot's own membership changes (a user blocking the bot). ``questions`` takes any
+other text, so it comes after every router with commands and dialogues and just
+before ``fallback``, which still answers what is not text (stickers, photos).
 
 Routers are built by factories, not at import, so that every Dispatcher (a
 restart in a test, the console and the bot in one process) gets its own.
@@ -11,10 +13,35 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, questions, start, why
+from bot.handlers import (
+    admin,
+    cases,
+    common,
+    errors,
+    fallback,
+    inline,
+    membership,
+    petition,
+    privacy,
+    questions,
+    start,
+    why,
+)
 
 
 def routers() -> list[Router]:
-    # questions takes any remaining text, so it comes after every command and dialogue.
-    journeys = (start, cases, why, petition, privacy, common, admin, inline, questions, fallback)
+    journeys = (
+        errors,
+        membership,
+        start,
+        cases,
+        why,
+        petition,
+        privacy,
+        common,
+        admin,
+        inline,
+        questions,
+        fallback,
+    )
     return [m.create_router() for m in journeys]

@@ -295,7 +295,7 @@ async def follow_button(
     catalog: Catalog,
     follows: FollowRepository,
 ) -> None:
-    case = await case_or_alert(query, catalog, callback_data.slug, t)
+    case = await _petition_case(query, callback_data.slug, t, catalog)
     if case is not None:
         await follows.follow(query.from_user.id, case.slug, t.locale)
         await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)

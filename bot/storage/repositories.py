@@ -252,3 +252,77 @@ class FollowRepository:
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
+
+    async def mark_unreachable(self, chat_id: int) -> int:
+        """The chat blocked the bot: its follows should stop receiving news until it returns.
+
+        Hook for the broadcast outbox (issue 4), which adds the "inactive" mark to
+        ``follows`` with its 403 handling. Until that column exists there is nothing
+        to record, the consent itself is kept, and this returns 0.
+        """
+        return 0
+
+    async def mark_reachable(self, chat_id: int) -> int:
+        """The chat unblocked the bot: the counterpart of :meth:`mark_unreachable`."""
+        return 0
+
+
+class ProcessedUpdateRepository:
+    """Which updates were already handled, for at-most-once effects on re-delivery."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def seen(self, bot_id: int, update_id: int, since: dt.datetime) -> bool:
+        # Marks older than `since` do not count: after a week without updates
+        # Telegram restarts update ids at random, and an old mark must not swallow one.
+        async with self._db.conn.execute(
+            "SELECT 1 FROM processed_updates WHERE bot_id = ? AND update_id = ? AND processed_at >= ?",
+            (bot_id, update_id, since.isoformat()),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    @staticmethod
+    async def mark(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime) -> None:
+        """Within the caller's transaction: the one that holds the update's effects."""
+        await conn.execute(
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at",
+            (bot_id, update_id, at.isoformat()),
+        )
+
+    async def prune(self, before: dt.datetime) -> int:
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "DELETE FROM processed_updates WHERE processed_at < ?", (before.isoformat(),)
+            )
+            return cur.rowcount
+
+    async def count(self) -> int:
+        async with self._db.conn.execute("SELECT COUNT(*) FROM processed_updates") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+
+class OperationsRepository:
+    """Read-only figures for health checks and metrics; nothing about a person."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def signatures_per_petition(self) -> dict[str, int]:
+        async with self._db.conn.execute("SELECT slug, signature_count FROM petitions") as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def followers_per_case(self) -> dict[str, int]:
+        async with self._db.conn.execute("SELECT slug, COUNT(*) FROM follows GROUP BY slug") as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def counters_match_rows(self) -> bool:
+        """Whether every petition's kept counter equals its signature rows."""
+        async with self._db.conn.execute(
+            "SELECT COUNT(*) FROM petitions p WHERE p.signature_count != "
+            "(SELECT COUNT(*) FROM signatures s WHERE s.petition = p.slug)"
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None and int(row[0]) == 0

@@ -215,10 +215,11 @@ async def test_closed_petition_refuses_with_the_final_count(harness: Harness) ->
 
 async def test_inline_query_offers_cases_filtered_by_name_in_any_script(harness: Harness) -> None:
     user = harness.user(16, "ru")
+    update_ids = iter(range(70_000, 70_100))  # each update its own id, as Telegram numbers them
 
     async def ask(text: str) -> AnswerInlineQuery:
         update = Update(
-            update_id=70_000 + len(text),
+            update_id=next(update_ids),
             inline_query=InlineQuery(id="iq", from_user=user.user, query=text, offset=""),
         )
         [answer] = [c for c in await harness.feed(update) if isinstance(c, AnswerInlineQuery)]

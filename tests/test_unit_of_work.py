@@ -1,0 +1,131 @@
+"""One update's writes and its processed mark are one transaction (bot.storage.db.UnitOfWork)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.storage.db import CommitFailed, Database
+from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
+from tests.conftest import NOW
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "unit.sqlite3")
+    yield database
+    await database.close()
+
+
+def _committed(db: Database, sql: str) -> list[tuple[object, ...]]:
+    """What another connection sees: only committed data."""
+    conn = sqlite3.connect(db.path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _mark(update_id: int) -> Callable[[aiosqlite.Connection], Awaitable[None]]:
+    async def finalize(conn: aiosqlite.Connection) -> None:
+        await ProcessedUpdateRepository.mark(conn, 1, update_id, NOW)
+
+    return finalize
+
+
+async def test_writes_inside_a_unit_commit_together_with_the_mark(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    async with db.unit_of_work(_mark(7)):
+        await users.set_locale(1, "ru")
+        await users.set_locale(2, "uz")
+        # Not visible to anyone else yet: one transaction, still open.
+        assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(0,)]
+        assert _committed(db, "SELECT COUNT(*) FROM processed_updates") == [(0,)]
+    assert _committed(db, "SELECT user_id FROM user_settings ORDER BY user_id") == [(1,), (2,)]
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(7,)]
+
+
+async def test_flush_commits_before_the_reply_and_later_writes_commit_on_their_own(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    async with db.unit_of_work(_mark(8)) as unit:
+        await users.set_locale(1, "ru")
+        await db.flush()  # what the session middleware does before a Bot API call
+        assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(1,)]
+        assert _committed(db, "SELECT update_id FROM processed_updates") == [(8,)]
+        await users.set_locale(2, "en")
+    assert unit.writes_after_flush == 1
+    assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(2,)]
+
+
+async def test_an_error_rolls_back_every_write_and_leaves_no_mark(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work(_mark(9)):
+            await users.set_locale(1, "ru")
+            raise RuntimeError("handler failed")
+    assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(0,)]
+    assert _committed(db, "SELECT COUNT(*) FROM processed_updates") == [(0,)]
+    # The write lock was released: an ordinary write goes through.
+    await users.set_locale(3, "en")
+    assert _committed(db, "SELECT user_id FROM user_settings") == [(3,)]
+
+
+async def test_a_failed_block_inside_a_unit_is_undone_alone(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    async with db.unit_of_work(_mark(10)):
+        await users.set_locale(1, "ru")
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.write() as conn:
+                await conn.execute("INSERT INTO user_settings VALUES (2, 'en', 'x')")
+                await conn.execute("INSERT INTO user_settings VALUES (3, 'de', 'x')")  # CHECK fails
+    assert _committed(db, "SELECT user_id FROM user_settings") == [(1,)]
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(10,)]
+
+
+async def test_an_update_without_writes_gets_its_mark_alone(db: Database) -> None:
+    async with db.unit_of_work(_mark(11)):
+        pass
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(11,)]
+
+
+async def test_a_refused_commit_is_reported_and_nothing_is_kept(db: Database) -> None:
+    async def broken_mark(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    users = UserSettingsRepository(db)
+    with pytest.raises(CommitFailed):
+        async with db.unit_of_work(broken_mark):
+            await users.set_locale(1, "ru")
+            await db.flush()
+    assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(0,)]
+    await users.set_locale(2, "en")  # the lock is free again
+
+
+async def test_processed_marks_expire_and_are_pruned(db: Database) -> None:
+    processed = ProcessedUpdateRepository(db)
+    async with db.unit_of_work(_mark(12)):
+        pass
+    assert await processed.seen(1, 12, NOW - dt.timedelta(days=3))
+    assert not await processed.seen(2, 12, NOW - dt.timedelta(days=3))  # another bot's sequence
+    assert not await processed.seen(1, 12, NOW + dt.timedelta(seconds=1))  # too old to count
+    assert await processed.prune(NOW + dt.timedelta(seconds=1)) == 1
+    assert await processed.count() == 0
+
+
+def test_check_reports_migrations_that_cannot_be_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.storage.db as storage
+
+    assert storage.migration_problems() == []
+
+    def duplicated() -> list[tuple[int, str, str]]:
+        raise RuntimeError("migrations must be numbered 0001, 0002, … without gaps: [1, 2, 3, 3]")
+
+    monkeypatch.setattr(storage, "_migrations", duplicated)
+    assert storage.migration_problems() == [
+        "migrations must be numbered 0001, 0002, … without gaps: [1, 2, 3, 3]"
+    ]

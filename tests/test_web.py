@@ -1,0 +1,159 @@
+"""The webhook endpoint, /healthz and /metrics, served on 127.0.0.1 around the real Dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiogram.methods import SendMessage
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.intake import Intake
+from bot.keyboards import PetitionAction, PetitionCb
+from bot.web import MAX_BODY, SECRET_HEADER, WebServer
+from tests.tools import Harness
+
+SECRET = "s3cret_Token-1"
+PATH = "/tg/hook"
+
+
+def _client(harness: Harness, **kwargs: Any) -> TestClient:
+    server = WebServer(
+        harness.app, Intake(harness.app.dp, harness.app.bot), webhook_path=PATH, secret=SECRET, **kwargs
+    )
+    return TestClient(TestServer(server.application(), host="127.0.0.1"))
+
+
+@pytest.fixture
+async def client(harness: Harness) -> AsyncIterator[TestClient]:
+    async with _client(harness) as test_client:
+        yield test_client
+
+
+def _message(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "W", "language_code": "en"},
+            "text": text,
+        },
+    }
+
+
+def _sign(update_id: int, user_id: int) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"q{update_id}",
+            "from": {"id": user_id, "is_bot": False, "first_name": "W", "language_code": "en"},
+            "chat_instance": "x",
+            "data": PetitionCb(action=PetitionAction.anonymous, slug="alpha").pack(),
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": user_id, "type": "private"},
+                "text": "…",
+            },
+        },
+    }
+
+
+def _sent(harness: Harness, user_id: int) -> list[str]:
+    return [c.text for c in harness.session.calls if isinstance(c, SendMessage) and int(c.chat_id) == user_id]
+
+
+async def test_the_right_secret_is_handled_before_the_answer(client: TestClient, harness: Harness) -> None:
+    response = await client.post(PATH, json=_message(1, 11, "/help"), headers={SECRET_HEADER: SECRET})
+    assert response.status == 200
+    # 200 came after the handler: the reply is already there.
+    assert any("How to use this bot" in t for t in _sent(harness, 11))
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET + "x"}, {SECRET_HEADER: "ключ"}]
+)
+async def test_a_wrong_or_missing_secret_is_refused_unread(
+    client: TestClient, harness: Harness, headers: dict[str, str]
+) -> None:
+    response = await client.post(PATH, json=_message(2, 12, "/help"), headers=headers)
+    assert response.status == 401
+    assert _sent(harness, 12) == []
+    assert 'outcome="ok"' not in harness.app.metrics.render().decode()
+
+
+async def test_the_same_update_twice_is_one_effect_and_one_reply(
+    client: TestClient, harness: Harness
+) -> None:
+    for _ in range(2):
+        response = await client.post(PATH, json=_sign(3, 13), headers={SECRET_HEADER: SECRET})
+        assert response.status == 200
+    assert sum("signer No. 1" in t for t in _sent(harness, 13)) == 1
+    assert len(_sent(harness, 13)) == 1
+    async with harness.app.db.conn.execute("SELECT COUNT(*) FROM signatures") as cur:
+        assert (await cur.fetchone())[0] == 1
+    metrics = harness.app.metrics.render().decode()
+    assert 'casebot_updates_total{kind="callback_query",outcome="duplicate"} 1.0' in metrics
+
+
+async def test_oversized_and_malformed_bodies_are_refused(client: TestClient, harness: Harness) -> None:
+    headers = {SECRET_HEADER: SECRET}
+    too_big = await client.post(PATH, data=b"{" + b" " * MAX_BODY + b"}", headers=headers)
+    assert too_big.status == 413
+    not_json = await client.post(PATH, data=b"<html>", headers=headers)
+    assert not_json.status == 400
+    not_an_update = await client.post(PATH, json={"hello": 1}, headers=headers)
+    assert not_an_update.status == 400
+    assert harness.session.calls == []
+
+
+async def test_a_slow_update_gets_503_and_its_redelivery_waits_for_it(harness: Harness) -> None:
+    release = asyncio.Event()
+    entered = asyncio.Event()
+
+    async def slow_help(*_: Any) -> None:
+        entered.set()
+        await release.wait()
+
+    from aiogram.filters import Command
+
+    harness.app.dp.message.register(slow_help, Command("slow"))
+    async with _client(harness, handle_timeout=0.05) as client:
+        headers = {SECRET_HEADER: SECRET}
+        first = await client.post(PATH, json=_message(4, 14, "/slow"), headers=headers)
+        assert first.status == 503  # Telegram will send it again
+        assert entered.is_set()
+        redelivery = asyncio.ensure_future(client.post(PATH, json=_message(4, 14, "/slow"), headers=headers))
+        release.set()
+        assert (await redelivery).status in (200, 503)
+        final = await client.post(PATH, json=_message(4, 14, "/slow"), headers=headers)
+        assert final.status == 200
+    metrics = harness.app.metrics.render().decode()
+    assert 'casebot_updates_total{kind="message",outcome="ok"} 1.0' in metrics
+
+
+async def test_healthz_and_metrics(client: TestClient, harness: Harness) -> None:
+    await client.post(PATH, json=_sign(5, 15), headers={SECRET_HEADER: SECRET})
+    health = await client.get("/healthz")
+    assert health.status == 200
+    assert await health.json() == {"status": "ok", "database": True, "cases": 2}
+    metrics = await client.get("/metrics")
+    assert metrics.status == 200
+    assert metrics.headers["Content-Type"].startswith("text/plain")
+    text = await metrics.text()
+    assert 'casebot_signatures{case="alpha"} 1.0' in text
+    assert 'casebot_updates_total{kind="callback_query",outcome="ok"} 1.0' in text
+    assert 'casebot_update_handling_seconds_bucket{kind="callback_query",le="+Inf"} 1.0' in text
+    assert "casebot_delivery_queue_depth 0.0" in text
+    assert "casebot_followers" in text
+
+
+async def test_healthz_is_503_when_the_database_does_not_answer(client: TestClient, harness: Harness) -> None:
+    await harness.app.db.close()
+    health = await client.get("/healthz")
+    assert health.status == 503
+    assert (await health.json())["database"] is False
