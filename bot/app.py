@@ -19,17 +19,29 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
-from bot.cases.catalog import Catalog, load_catalog
+from bot.broadcast import BroadcastWorker
+from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
 from bot.config import Settings
+from bot.delivery import TelegramDelivery
 from bot.handlers import routers
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
-from bot.middlewares import HandlerTraceMiddleware, LocaleMiddleware, UpdateLogMiddleware
+from bot.middlewares import CatalogMiddleware, HandlerTraceMiddleware, LocaleMiddleware, UpdateLogMiddleware
+from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
+from bot.stats import StatsService
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, SignatureRepository, UserSettingsRepository
+from bot.storage.fsm import SqliteStorage
+from bot.storage.repositories import (
+    FollowRepository,
+    FsmRepository,
+    OutboxRepository,
+    SignatureRepository,
+    UpdateRepository,
+    UserSettingsRepository,
+)
 
-COMMANDS = ("start", "cases", "sign", "unsign", "language", "forget", "help", "about")
+COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
 
 
 def utc_now() -> dt.datetime:
@@ -42,10 +54,16 @@ class App:
     bot: Bot
     dp: Dispatcher
     db: Database
-    catalog: Catalog
+    catalogs: CatalogHolder
     l10n: L10n
+    broadcast: BroadcastWorker
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.catalogs.current
 
     async def close(self) -> None:
+        await self.broadcast.stop()
         await self.bot.session.close()
         await self.db.close()
 
@@ -79,17 +97,25 @@ def create_dispatcher(
         settings.signature_key.get_secret_value() if settings.signature_key else None,
         settings.database_path,
     )
-    dp = Dispatcher()
+    catalogs = CatalogHolder(catalog)
+    follows = FollowRepository(db)
+    updates = UpdateRepository(db)
+    dp = Dispatcher(storage=SqliteStorage(FsmRepository(db)))
     dp["settings"] = settings
     dp["db"] = db
-    dp["catalog"] = catalog
+    dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
+    dp["catalogs"] = catalogs
     dp["l10n"] = l10n
     dp["users"] = users
     dp["signatures"] = signatures
-    dp["follows"] = FollowRepository(db)
+    dp["follows"] = follows
     dp["petitions"] = PetitionService(signatures, key, clock)
     dp["clock"] = clock
+    dp["updates"] = updates
+    dp["news"] = NewsService(updates, follows, clock)
+    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock)
     dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     trace = HandlerTraceMiddleware()
     for observer in (dp.message, dp.callback_query, dp.inline_query):
@@ -104,13 +130,27 @@ async def create_app(
     session: BaseSession | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     strict_l10n: bool = False,
+    broadcast_chats: frozenset[int] | None = None,
 ) -> App:
+    """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
     catalog = load_catalog(settings.cases_dir)
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
+    await SqliteStorage(FsmRepository(db)).purge_idle(clock())
     bot = create_bot(settings, session)
     dp = create_dispatcher(settings, db, catalog, l10n, clock)
-    return App(settings=settings, bot=bot, dp=dp, db=db, catalog=catalog, l10n=l10n)
+    catalogs: CatalogHolder = dp["catalogs"]
+    delivery = TelegramDelivery(bot, l10n, catalogs, dp["updates"])
+    broadcast = BroadcastWorker(
+        OutboxRepository(db),
+        dp["updates"],
+        delivery.send,
+        delivery.report,
+        rate=settings.broadcast_rate,
+        chats=broadcast_chats,
+    )
+    dp["broadcast"] = broadcast
+    return App(settings=settings, bot=bot, dp=dp, db=db, catalogs=catalogs, l10n=l10n, broadcast=broadcast)
 
 
 async def publish_profile(bot: Bot, l10n: L10n) -> None:

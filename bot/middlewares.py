@@ -1,4 +1,4 @@
-"""Update-level middlewares: the reader's locale, and one log event per update."""
+"""Update-level middlewares: the reader's locale, the catalogue in force, and one log event per update."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import structlog
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot.cases.catalog import CatalogHolder
 from bot.i18n import L10n, resolve_locale
 from bot.storage.repositories import UserSettingsRepository
 
@@ -40,6 +41,17 @@ class LocaleMiddleware(BaseMiddleware):
         locale = resolve_locale(stored, user.language_code if user else None, self._default)
         data["locale"] = locale
         data["t"] = self._l10n.translator(locale)
+        return await handler(event, data)
+
+
+class CatalogMiddleware(BaseMiddleware):
+    """Hand each update the catalogue in force, so /reload can swap it between updates."""
+
+    def __init__(self, catalogs: CatalogHolder) -> None:
+        self._catalogs = catalogs
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["catalog"] = self._catalogs.current
         return await handler(event, data)
 
 

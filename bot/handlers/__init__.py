@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, cases, common, fallback, inline, petition, privacy, start, why
+from bot.handlers import admin, cases, common, fallback, follow, inline, petition, privacy, start, why
 
 
 def routers() -> list[Router]:
-    journeys = (start, cases, why, petition, privacy, common, admin, inline, fallback)
+    journeys = (start, cases, why, petition, follow, privacy, common, admin, inline, fallback)
     return [m.create_router() for m in journeys]
