@@ -19,7 +19,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
-from bot.broadcast import BroadcastWorker
+from bot.broadcast import BroadcastWorker, Clock
 from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
 from bot.config import Settings
 from bot.delivery import TelegramDelivery
@@ -131,6 +131,7 @@ async def create_app(
     clock: Callable[[], dt.datetime] = utc_now,
     strict_l10n: bool = False,
     broadcast_chats: frozenset[int] | None = None,
+    broadcast_clock: Clock | None = None,
 ) -> App:
     """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
     catalog = load_catalog(settings.cases_dir)
@@ -147,6 +148,7 @@ async def create_app(
         delivery.send,
         delivery.report,
         rate=settings.broadcast_rate,
+        clock=broadcast_clock,
         chats=broadcast_chats,
     )
     dp["broadcast"] = broadcast

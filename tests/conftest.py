@@ -9,7 +9,7 @@ import pytest
 from bot.app import create_app
 from bot.config import Settings
 from bot.local_session import LocalSession
-from tests.tools import Harness
+from tests.tools import FakeClock, Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CASES = ROOT / "tests" / "fixtures" / "cases"
@@ -38,7 +38,9 @@ def settings(tmp_path: Path) -> Settings:
 
 async def open_harness(settings: Settings) -> Harness:
     session = LocalSession()
-    app = await create_app(settings, session=session, clock=lambda: NOW, strict_l10n=True)
+    app = await create_app(
+        settings, session=session, clock=lambda: NOW, strict_l10n=True, broadcast_clock=FakeClock()
+    )
     return Harness(app, session)
 
 

@@ -24,24 +24,9 @@ from bot.local_session import LOCAL_TOKEN, LocalSession
 from bot.storage.db import Database
 from bot.storage.repositories import Delivery, FollowRepository, OutboxRepository, UpdateRepository
 from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.tools import FakeClock
 
-START = 1_800_000_000.0
 ADMIN_CHAT = 999
-
-
-class FakeClock:
-    """Virtual seconds: waiting advances time at once, so a 30-second pause costs nothing."""
-
-    def __init__(self, start: float = START) -> None:
-        self.t = start
-
-    def now(self) -> float:
-        return self.t
-
-    async def wait(self, event: asyncio.Event, timeout: float) -> None:
-        if not event.is_set():
-            self.t += timeout
-        await asyncio.sleep(0)
 
 
 @dataclass

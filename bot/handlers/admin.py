@@ -246,7 +246,8 @@ async def _preview(
         source = draft.source_for(locale)
         own = "own" if source in (locale, None) else source
         await target.answer(t("admin-preview-header", lang=locale, source=own))
-        problem = message_problem(rendered)
+        own_text = draft.texts.get(source) if source else None
+        problem = (text_problem(own_text) if own_text else None) or message_problem(rendered)
         if problem:
             problems.append(t("admin-preview-problem", lang=locale, problem=escape(problem)))
             continue
@@ -300,11 +301,8 @@ async def typed_text(
             reply_markup=keyboards.admin_text_step(t),
         )
         return
-    if problem := text_problem(text):
-        await message.answer(
-            t("admin-compose-bad-html", problem=escape(problem)), reply_markup=keyboards.admin_text_step(t)
-        )
-        return
+    # Not checked as HTML here: the preview shows each language exactly as it
+    # would go out, or, instead of it, why Telegram would refuse it.
     draft.answer(str(locale), text)
     await _after_text(
         message,

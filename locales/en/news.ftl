@@ -60,7 +60,6 @@ admin-compose-ask-note = { $lang ->
 }
 
     HTML as in /post. Tap “Skip” to leave this language out.
-admin-compose-bad-html = This is not valid Telegram HTML: { $problem }. Nothing was saved; please send the corrected text.
 admin-compose-too-long = The text is too long: { $length } characters, at most { $limit }. Please shorten it.
 admin-compose-not-text = Please send the text as a text message.
 admin-compose-need-text = News needs a text in at least one language. Let us start again.

@@ -61,7 +61,6 @@ admin-compose-ask-note = { $lang ->
 }
 
     HTML — как в /post. Нажмите «Пропустить», чтобы не писать на этом языке.
-admin-compose-bad-html = Это не подходит для HTML в Telegram: { $problem }. Текст не сохранён; пришлите исправленный.
 admin-compose-too-long = Текст слишком длинный: { $length } символов, а можно не больше { $limit }. Сократите его, пожалуйста.
 admin-compose-not-text = Пришлите текст обычным текстовым сообщением.
 admin-compose-need-text = У новости должен быть текст хотя бы на одном языке. Начнём заново.

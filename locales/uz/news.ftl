@@ -60,7 +60,6 @@ admin-compose-ask-note = { $lang ->
 }
 
     HTML — /post dagidek. Bu tilda yozmaslik uchun «Oʻtkazib yuborish» tugmasini bosing.
-admin-compose-bad-html = Bu matn Telegram HTML talablariga mos emas: { $problem }. Matn saqlanmadi; tuzatilganini yuboring.
 admin-compose-too-long = Matn juda uzun: { $length } ta belgi, koʻpi bilan { $limit } ta boʻlishi mumkin. Iltimos, qisqartiring.
 admin-compose-not-text = Iltimos, matnni oddiy matnli xabar sifatida yuboring.
 admin-compose-need-text = Yangilikda kamida bitta tilda matn boʻlishi kerak. Qaytadan boshlaymiz.
