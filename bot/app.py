@@ -137,7 +137,7 @@ async def create_app(
     catalog = load_catalog(settings.cases_dir)
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
-    await SqliteStorage(FsmRepository(db)).purge_idle(clock())
+    await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
     dp = create_dispatcher(settings, db, catalog, l10n, clock)
     catalogs: CatalogHolder = dp["catalogs"]

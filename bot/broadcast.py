@@ -215,6 +215,10 @@ class BroadcastWorker:
             for task in late:  # left 'sending': the next start resumes them
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        try:  # a broadcast that finished just now still gets its final report
+            await self._report_due(self._clock.now(), finished_only=True)
+        except Exception:
+            log.exception("broadcast.final_report_failed")
 
     async def run_until_idle(self) -> None:
         """Deliver until nothing in scope is pending or in flight, then report finished broadcasts."""
@@ -292,6 +296,7 @@ class BroadcastWorker:
             return _Step(0)
         due = await self._outbox.next_due(self._chats)
         if due is None:
+            await self._report_due(now, finished_only=True)  # the final report need not wait
             return _Step(math.inf, idle=True)
         return _Step(max(due - now, 0.001))
 

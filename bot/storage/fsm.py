@@ -3,7 +3,7 @@ survives a restart.
 
 A row exists only while a dialogue is under way: when its state and data are
 both empty (``state.clear()``), the row is deleted, and rows left untouched
-longer than ``max_idle`` are purged at start — what a signer typed into an
+longer than ``max_idle`` are purged at start and hourly after — what a signer typed into an
 abandoned dialogue does not linger on disk.
 """
 
@@ -21,6 +21,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from bot.storage.repositories import FsmRepository
 
 DEFAULT_MAX_IDLE = dt.timedelta(days=2)
+_PURGE_EVERY = dt.timedelta(hours=1)
 
 
 def storage_key(key: StorageKey) -> str:
@@ -29,11 +30,14 @@ def storage_key(key: StorageKey) -> str:
 
 
 class SqliteStorage(BaseStorage):
-    def __init__(self, rows: FsmRepository) -> None:
+    def __init__(self, rows: FsmRepository, max_idle: dt.timedelta = DEFAULT_MAX_IDLE) -> None:
         self._rows = rows
+        self._max_idle = max_idle
+        self._purged_at: dt.datetime | None = None
 
-    async def purge_idle(self, now: dt.datetime, max_idle: dt.timedelta = DEFAULT_MAX_IDLE) -> int:
-        return await self._rows.purge(now - max_idle)
+    async def purge_idle(self, now: dt.datetime) -> int:
+        self._purged_at = now
+        return await self._rows.purge(now - self._max_idle)
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         row = await self._rows.get(storage_key(key))
@@ -43,6 +47,10 @@ class SqliteStorage(BaseStorage):
         return state, json.loads(data)
 
     async def _write(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
+        # A bot that runs for months must not keep abandoned dialogues for months.
+        now = dt.datetime.now(dt.UTC)
+        if self._purged_at is None or now - self._purged_at > _PURGE_EVERY:
+            await self.purge_idle(now)
         if state is None and not data:
             await self._rows.delete(storage_key(key))
         else:

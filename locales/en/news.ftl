@@ -102,6 +102,7 @@ admin-edit-choose = Which language do you want to rewrite?
 admin-cancelled = Cancelled. Nothing was published.
 admin-published = <b>Published.</b> { $followers ->
     [0] Nobody follows this case yet; the update is in its News.
+    [one] Sending to one follower; this message shows the progress.
    *[other] Sending to { $followers } followers; this message shows the progress.
 }
 admin-status-saved = <b>Saved.</b> The card now shows: { $status }.
