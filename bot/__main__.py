@@ -40,7 +40,6 @@ async def _run_polling(settings: Settings) -> None:
 
     app = await create_app(settings)
     try:
-        await app.broadcast.start()  # stopped by app.close()
         try:
             await publish_profile(app.bot, app.l10n)
         except Exception as exc:  # the profile is cosmetic; never refuse to start over it

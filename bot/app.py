@@ -152,6 +152,10 @@ async def create_app(
         chats=broadcast_chats,
     )
     dp["broadcast"] = broadcast
+    # With the Dispatcher's start-up and shut-down, so polling and a webhook both
+    # run it, and after aiogram has installed its signal handlers.
+    dp.startup.register(broadcast.start)
+    dp.shutdown.register(broadcast.stop)
     return App(settings=settings, bot=bot, dp=dp, db=db, catalogs=catalogs, l10n=l10n, broadcast=broadcast)
 
 

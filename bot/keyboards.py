@@ -132,7 +132,7 @@ def following_list(cases: list[Case], t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for case in cases:
         kb.button(
-            text=f"{t('btn-unfollow')}: {case.name(t.locale)}",
+            text=t("btn-unfollow-case", name=case.name(t.locale)),
             callback_data=FollowCb(action=FollowAction.unfollow, slug=case.slug, origin=FollowOrigin.list),
         )
     kb.adjust(1)

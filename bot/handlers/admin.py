@@ -530,7 +530,7 @@ async def stats_command(
         if not numbers.has_petition:
             blocks.append(t("admin-stats-no-petition", **common))
             continue
-        milestones = ", ".join(f"{m:,}" for m in numbers.milestones) or t("admin-stats-no-milestones")
+        milestones = ", ".join(str(m) for m in numbers.milestones) or t("admin-stats-no-milestones")
         blocks.append(
             t(
                 "admin-stats-case",

@@ -2,6 +2,7 @@
 
 btn-follow-case = 🔔 Follow this case
 btn-unfollow = 🔕 Unfollow
+btn-unfollow-case = 🔕 Unfollow: { $name }
 btn-news = 📰 News
 btn-news-older = ◀️ Older
 btn-news-newer = Newer ▶️

@@ -2,6 +2,7 @@
 
 btn-follow-case = 🔔 Следить за делом
 btn-unfollow = 🔕 Не следить
+btn-unfollow-case = 🔕 Не следить: { $name }
 btn-news = 📰 Новости
 btn-news-older = ◀️ Раньше
 btn-news-newer = Позже ▶️

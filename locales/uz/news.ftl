@@ -2,6 +2,7 @@
 
 btn-follow-case = 🔔 Ish yangiliklarini kuzatish
 btn-unfollow = 🔕 Kuzatishni toʻxtatish
+btn-unfollow-case = 🔕 Kuzatishni toʻxtatish: { $name }
 btn-news = 📰 Yangiliklar
 btn-news-older = ◀️ Avvalgi
 btn-news-newer = Keyingi ▶️

@@ -49,7 +49,9 @@ CREATE TABLE deliveries (
     settled_at    TEXT,
     UNIQUE (update_id, chat_id)
 );
-CREATE INDEX deliveries_ready ON deliveries (not_before, id) WHERE status = 'pending';
+-- The worker reads pending rows in id order, and asks when the earliest one is due.
+CREATE INDEX deliveries_pending ON deliveries (id) WHERE status = 'pending';
+CREATE INDEX deliveries_due ON deliveries (not_before) WHERE status = 'pending';
 CREATE INDEX deliveries_in_flight ON deliveries (id) WHERE status = 'sending';
 CREATE INDEX deliveries_by_chat ON deliveries (chat_id);
 CREATE INDEX deliveries_by_update ON deliveries (update_id, status);
