@@ -65,15 +65,19 @@ async def _run_bot(settings: Settings) -> None:
         log.info("bot.stopped")
 
 
-async def _run_console(settings: Settings, lang: str, user_id: int, first_name: str) -> None:
+async def _run_console(settings: Settings, lang: str, user_id: int, first_name: str, admin: bool) -> None:
     from aiogram.types import User
 
     from bot.app import create_app
     from bot.console import ConsoleChat
     from bot.local_session import LocalSession
 
+    if admin:
+        settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     session = LocalSession()
-    app = await create_app(settings, session=session)
+    # The terminal is one user's chat: news for other chats stays in the outbox
+    # until that user opens the console (see README, "The console chat").
+    app = await create_app(settings, session=session, broadcast_chats=frozenset({user_id}))
     user = User(id=user_id, is_bot=False, first_name=first_name, language_code=lang)
     try:
         await ConsoleChat(app, session, user).run()
@@ -174,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     console.add_argument("--lang", default="en", help="the user's Telegram language_code")
     console.add_argument("--user-id", type=int, default=42)
     console.add_argument("--name", default="Console", help="the user's first name")
+    console.add_argument(
+        "--admin", action="store_true", help="this user is an admin (ADMIN_IDS) for this run"
+    )
     sub.add_parser("check", help="validate settings, case files and locales")
     export = sub.add_parser("export-signatures", help="the signatures under a case's demand, for delivery")
     export.add_argument("slug")
@@ -210,7 +217,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if console:
             lang = getattr(args, "lang", "en")
             asyncio.run(
-                _run_console(settings, lang, getattr(args, "user_id", 42), getattr(args, "name", "Console"))
+                _run_console(
+                    settings,
+                    lang,
+                    getattr(args, "user_id", 42),
+                    getattr(args, "name", "Console"),
+                    getattr(args, "admin", False),
+                )
             )
         else:
             asyncio.run(_run_bot(settings))

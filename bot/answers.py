@@ -53,6 +53,7 @@ kept.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import unicodedata
@@ -715,3 +716,25 @@ class QuestionIndex:
         floor = max(WEAK, best.score / 2)
         close = tuple(s.entry for s in scores[:SUGGESTIONS] if s.score >= floor)
         return Outcome(OutcomeKind.suggest, locale, slug, suggestions=close)
+
+
+class QuestionIndexes:
+    """The question index of the catalogue in force.
+
+    /reload builds the new catalogue's index off the event loop *before* it swaps
+    the catalogue (:meth:`prepare`), so no update waits for stemming; an update
+    that meets a catalogue without an index (nothing prepared it) builds it once.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._index = QuestionIndex(catalog)
+
+    def for_catalog(self, catalog: Catalog) -> QuestionIndex:
+        if catalog is not self._catalog:
+            self._catalog, self._index = catalog, QuestionIndex(catalog)
+        return self._index
+
+    async def prepare(self, catalog: Catalog) -> None:
+        index = await asyncio.to_thread(QuestionIndex, catalog)
+        self._catalog, self._index = catalog, index

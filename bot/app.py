@@ -2,7 +2,7 @@
 
 ``create_app`` opens the database, loads the cases and the locales, builds the
 Bot and the Dispatcher and hands every shared object to the handlers through
-aiogram's dependency injection (``dp["catalog"]`` …). Nothing is global.
+aiogram's dependency injection (``dp["catalogs"]`` …). Nothing is global.
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
-from bot.answers import QuestionIndex, RecentCases
-from bot.cases.catalog import Catalog, load_catalog
+from bot.answers import QuestionIndexes, RecentCases
+from bot.broadcast import BroadcastWorker, Clock
+from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
 from bot.config import Settings
+from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
 from bot.metrics import Metrics
 from bot.middlewares import (
+    CatalogMiddleware,
     CommitBeforeReplyMiddleware,
     FloodControlMiddleware,
     HandlerTraceMiddleware,
@@ -38,17 +41,23 @@ from bot.middlewares import (
     QuietRepliesMiddleware,
     UpdateLogMiddleware,
 )
+from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
+from bot.stats import StatsService
 from bot.storage.db import Database
+from bot.storage.fsm import SqliteStorage
 from bot.storage.repositories import (
     FollowRepository,
+    FsmRepository,
     OperationsRepository,
+    OutboxRepository,
     ProcessedUpdateRepository,
     SignatureRepository,
+    UpdateRepository,
     UserSettingsRepository,
 )
 
-COMMANDS = ("start", "cases", "sign", "unsign", "language", "forget", "help", "about")
+COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
 
 
 def utc_now() -> dt.datetime:
@@ -61,11 +70,17 @@ class App:
     bot: Bot
     dp: Dispatcher
     db: Database
-    catalog: Catalog
+    catalogs: CatalogHolder
     l10n: L10n
     metrics: Metrics
+    broadcast: BroadcastWorker
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.catalogs.current
 
     async def close(self) -> None:
+        await self.broadcast.stop()
         await self.bot.session.close()
         await self.db.close()
 
@@ -106,18 +121,29 @@ def create_dispatcher(
         settings.signature_key.get_secret_value() if settings.signature_key else None,
         settings.database_path,
     )
-    dp = Dispatcher()
+    catalogs = CatalogHolder(catalog)
+    follows = FollowRepository(db)
+    updates = UpdateRepository(db)
+    # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
+    # go through Database.write() and so join the update's unit of work.
+    dp = Dispatcher(storage=SqliteStorage(FsmRepository(db)))
     dp["settings"] = settings
     dp["db"] = db
-    dp["catalog"] = catalog
+    dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
+    dp["catalogs"] = catalogs
     dp["l10n"] = l10n
     dp["users"] = users
     dp["signatures"] = signatures
-    dp["follows"] = FollowRepository(db)
+    dp["follows"] = follows
     dp["petitions"] = PetitionService(signatures, key, clock)
     dp["clock"] = clock
-    # Built once per catalogue: stemming every phrasing and answer is the costly part.
-    dp["answers"] = QuestionIndex(catalog)
+    dp["updates"] = updates
+    dp["news"] = NewsService(updates, follows, clock)
+    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock)
+    # One question index per catalogue in force (stemming every phrasing is the
+    # costly part): built now, and again by /reload before it swaps the catalogue.
+    indexes = QuestionIndexes(catalog)
+    dp["question_indexes"] = indexes
     # The case each user last opened, for questions that name none; set by the card
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
@@ -127,6 +153,7 @@ def create_dispatcher(
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     dp.update.outer_middleware(IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock))
+    dp.update.outer_middleware(CatalogMiddleware(catalogs, indexes))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
@@ -146,10 +173,14 @@ async def create_app(
     clock: Callable[[], dt.datetime] = utc_now,
     strict_l10n: bool = False,
     monotonic: Callable[[], float] = time.monotonic,
+    broadcast_chats: frozenset[int] | None = None,
+    broadcast_clock: Clock | None = None,
 ) -> App:
+    """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
     catalog = load_catalog(settings.cases_dir)
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
+    await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
     # Outermost first: harmless refusals are absorbed around the request, and the
     # update's writes are committed before the request is made.
@@ -157,7 +188,32 @@ async def create_app(
     bot.session.middleware(CommitBeforeReplyMiddleware(db))
     metrics = Metrics()
     dp = create_dispatcher(settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic)
-    return App(settings=settings, bot=bot, dp=dp, db=db, catalog=catalog, l10n=l10n, metrics=metrics)
+    catalogs: CatalogHolder = dp["catalogs"]
+    delivery = TelegramDelivery(bot, l10n, catalogs, dp["updates"])
+    broadcast = BroadcastWorker(
+        OutboxRepository(db),
+        dp["updates"],
+        delivery.send,
+        delivery.report,
+        rate=settings.broadcast_rate,
+        clock=broadcast_clock,
+        chats=broadcast_chats,
+    )
+    dp["broadcast"] = broadcast
+    # With the Dispatcher's start-up and shut-down, so polling and a webhook both
+    # run it, and after aiogram has installed its signal handlers.
+    dp.startup.register(broadcast.start)
+    dp.shutdown.register(broadcast.stop)
+    return App(
+        settings=settings,
+        bot=bot,
+        dp=dp,
+        db=db,
+        catalogs=catalogs,
+        l10n=l10n,
+        metrics=metrics,
+        broadcast=broadcast,
+    )
 
 
 async def publish_profile(bot: Bot, l10n: L10n) -> None:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     signature_key: SecretStr | None = None
     telegram_api_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Messages per second for news broadcasts, overall; Telegram's own limit is about 30.
+    broadcast_rate: float = Field(default=25, gt=0, le=30)
     database_path: Path = Path("var/casebot.sqlite3")
     cases_dir: Path = Path("data/cases")
     locales_dir: Path = Path("locales")

@@ -56,6 +56,9 @@ class ConsoleChat:
             return
         edited = " (edited)" if result.edit_date else ""
         self._print(f"── bot{edited} " + "─" * 40)
+        attachment = getattr(method, "photo", None) or getattr(method, "document", None)
+        if attachment is not None:
+            self._print(f"[file: {getattr(attachment, 'filename', None) or 'attachment'}]")
         self._print(html_to_plain(result.text or result.caption or ""))
         markup = result.reply_markup
         if markup and markup.inline_keyboard:
@@ -102,10 +105,16 @@ class ConsoleChat:
         if update is not None:
             await self.app.dp.feed_update(self.app.bot, update)
 
+    async def deliver_news(self) -> None:
+        """Send this user what the outbox holds for them (news published while they were away)."""
+        await self.app.broadcast.run_until_idle()
+
     async def run(self, stdin: TextIO = sys.stdin) -> None:
         interactive = stdin.isatty()
         self._print("casebot console chat — type /start; a number presses that button; Ctrl-D quits.")
         self._print()
+        await self.app.broadcast.resume()
+        await self.deliver_news()
         while True:
             if interactive:
                 print("you> ", end="", file=self.out, flush=True)
@@ -115,3 +124,4 @@ class ConsoleChat:
             if not interactive:
                 self._print(f"you> {line.rstrip()}")
             await self.handle_line(line)
+            await self.deliver_news()

@@ -98,7 +98,31 @@ def cases_menu(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def case_card(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMarkup:
+class FollowAction(StrEnum):
+    follow = "follow"
+    unfollow = "unfollow"
+
+
+class FollowOrigin(StrEnum):
+    card = "card"  # the case card: redraw it with the other button
+    list = "list"  # /following: redraw the list
+    news = "news"  # under a delivered update: answer with a pop-up only
+
+
+class FollowCb(CallbackData, prefix="fo"):
+    action: FollowAction
+    slug: str
+    origin: FollowOrigin = FollowOrigin.card
+
+
+class NewsCb(CallbackData, prefix="n"):
+    slug: str
+    page: int = 0  # 0 = the newest update
+
+
+def case_card(
+    case: Case, t: Translator, bot_username: str, *, following: bool = False
+) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     sex = case.facts.sex.value
     if case.facts.petition is not None:
@@ -106,10 +130,53 @@ def case_card(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMar
     kb.button(text=t("btn-why", sex=sex), callback_data=CaseCb(view=CaseView.why, slug=case.slug))
     kb.button(text=t("btn-story"), callback_data=CaseCb(view=CaseView.story, slug=case.slug))
     kb.button(text=t("btn-timeline"), callback_data=CaseCb(view=CaseView.timeline, slug=case.slug))
+    kb.button(text=t("btn-news"), callback_data=NewsCb(slug=case.slug))
+    action = FollowAction.unfollow if following else FollowAction.follow
+    kb.button(
+        text=t("btn-unfollow" if following else "btn-follow-case"),
+        callback_data=FollowCb(action=action, slug=case.slug),
+    )
     link = case_link(bot_username, case.slug)
     kb.button(text=t("btn-share"), url=share_url(link, t("share-text", name=case.name(t.locale), sex=sex)))
     kb.button(text=t("btn-back"), callback_data=MenuCb(target=MenuTarget.cases))
-    kb.adjust(*([1] if case.facts.petition is not None else []), 1, 2, 2)
+    kb.adjust(*([1] if case.facts.petition is not None else []), 1, 2, 2, 2)
+    return kb.as_markup()
+
+
+def news_nav(case: Case, t: Translator, position: int, total: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    row = 0
+    if position + 1 < total:
+        kb.button(text=t("btn-news-older"), callback_data=NewsCb(slug=case.slug, page=position + 1))
+        row += 1
+    if position > 0:
+        kb.button(text=t("btn-news-newer"), callback_data=NewsCb(slug=case.slug, page=position - 1))
+        row += 1
+    kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(*([row] if row else []), 1)
+    return kb.as_markup()
+
+
+def following_list(cases: list[Case], t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for case in cases:
+        kb.button(
+            text=t("btn-unfollow-case", name=case.name(t.locale)),
+            callback_data=FollowCb(action=FollowAction.unfollow, slug=case.slug, origin=FollowOrigin.list),
+        )
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def delivered_update(slug: str, t: Translator) -> InlineKeyboardMarkup:
+    """Under an update a follower receives."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-open-case"), callback_data=CaseCb(view=CaseView.card, slug=slug))
+    kb.button(
+        text=t("btn-unfollow"),
+        callback_data=FollowCb(action=FollowAction.unfollow, slug=slug, origin=FollowOrigin.news),
+    )
+    kb.adjust(2)
     return kb.as_markup()
 
 
@@ -263,6 +330,99 @@ def sign_only(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMar
     """Under an inline-mode card in someone else's chat: opens the bot on the petition."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("btn-sign"), url=sign_link(bot_username, case.slug))
+    return kb.as_markup()
+
+
+# --- admin dialogues (/post, /status) -----------------------------------------------
+
+
+class AdminAction(StrEnum):
+    pick = "pick"  # value: slug
+    skip = "skip"  # leave the language asked for out
+    fallback = "fb"  # value: locale
+    stage = "stage"  # value: stage
+    today = "today"
+    publish = "pub"  # key: the draft's key
+    quiet = "quiet"  # key: save a status without announcing it
+    edit = "edit"
+    edit_lang = "elang"  # value: locale
+    cancel = "cancel"
+
+
+class AdminCb(CallbackData, prefix="ad"):
+    action: AdminAction
+    value: str = ""
+    key: str = ""
+
+
+def admin_pick_case(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for case in catalog:
+        kb.button(text=case.name(t.locale), callback_data=AdminCb(action=AdminAction.pick, value=case.slug))
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def admin_text_step(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-skip"), callback_data=AdminCb(action=AdminAction.skip))
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def admin_fallback(choices: list[str], t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for locale in choices:
+        kb.button(
+            text=t(f"btn-lang-{locale}"), callback_data=AdminCb(action=AdminAction.fallback, value=locale)
+        )
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(len(choices), 1)
+    return kb.as_markup()
+
+
+def admin_stages(stages: list[str], t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for stage in stages:
+        kb.button(
+            text=t("stage-name", stage=stage), callback_data=AdminCb(action=AdminAction.stage, value=stage)
+        )
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def admin_date(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-today"), callback_data=AdminCb(action=AdminAction.today))
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def admin_preview(t: Translator, key: str, *, status: bool, publishable: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if publishable and status:
+        kb.button(text=t("btn-save-announce"), callback_data=AdminCb(action=AdminAction.publish, key=key))
+        kb.button(text=t("btn-save-quiet"), callback_data=AdminCb(action=AdminAction.quiet, key=key))
+    elif publishable:
+        kb.button(text=t("btn-publish"), callback_data=AdminCb(action=AdminAction.publish, key=key))
+    kb.button(text=t("btn-edit"), callback_data=AdminCb(action=AdminAction.edit))
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def admin_edit_languages(locales: tuple[str, ...], t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for locale in locales:
+        kb.button(
+            text=t(f"btn-lang-{locale}"), callback_data=AdminCb(action=AdminAction.edit_lang, value=locale)
+        )
+    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+    kb.adjust(len(locales), 1)
     return kb.as_markup()
 
 

@@ -18,7 +18,7 @@ from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, InlineKeyboardMarkup, Message, ResponseParameters, User
 
 LOCAL_BOT_ID = 1000
 LOCAL_BOT_USERNAME = "casebot_local_bot"
@@ -46,12 +46,29 @@ class LocalSession(BaseSession):
         result: Any = None,
         error_code: int = 200,
         description: str | None = None,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
-        """The next call (of ``method``, or any) gets this answer instead of a fabricated one."""
+        """The next call (of ``method``, or any) gets this answer instead of a fabricated one.
+
+        ``retry_after`` / ``migrate_to_chat_id`` fill the response's ``parameters``,
+        as Telegram does for a 429 or a group that became a supergroup.
+        """
+        parameters = (
+            ResponseParameters(retry_after=retry_after, migrate_to_chat_id=migrate_to_chat_id)
+            if retry_after is not None or migrate_to_chat_id is not None
+            else None
+        )
         self._queued.append(
             (
                 method,
-                Response[Any](ok=ok, result=result, error_code=error_code, description=description),
+                Response[Any](
+                    ok=ok,
+                    result=result,
+                    error_code=error_code,
+                    description=description,
+                    parameters=parameters,
+                ),
             )
         )
 

@@ -1,9 +1,10 @@
 """Update-level middlewares: the reader's locale, one log event per update,
+the catalogue in force,
 idempotency, flood control and input bounds; and the Bot API session
 middlewares that commit an update's writes before its reply leaves.
 
 Order on ``dp.update`` (outermost first, after aiogram's own errors, user
-context and FSM middlewares): update log → idempotency → locale → flood
+context and FSM middlewares): update log → idempotency → catalogue → locale → flood
 control → input bounds → handlers.
 """
 
@@ -24,6 +25,8 @@ from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, TelegramMeth
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update, User
 
+from bot.answers import QuestionIndexes
+from bot.cases.catalog import CatalogHolder
 from bot.flood import FloodGate
 from bot.i18n import L10n, Translator, resolve_locale
 from bot.metrics import Metrics
@@ -59,6 +62,21 @@ class LocaleMiddleware(BaseMiddleware):
         locale = resolve_locale(stored, user.language_code if user else None, self._default)
         data["locale"] = locale
         data["t"] = self._l10n.translator(locale)
+        return await handler(event, data)
+
+
+class CatalogMiddleware(BaseMiddleware):
+    """Hand each update the catalogue in force and its question index, so /reload
+    can swap them between updates."""
+
+    def __init__(self, catalogs: CatalogHolder, indexes: QuestionIndexes) -> None:
+        self._catalogs = catalogs
+        self._indexes = indexes
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        catalog = self._catalogs.current
+        data["catalog"] = catalog
+        data["answers"] = self._indexes.for_catalog(catalog)
         return await handler(event, data)
 
 

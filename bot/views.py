@@ -7,10 +7,13 @@ comes from a case file is escaped here, once, before it meets Fluent's HTML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot.cases.models import Argument, Case, Event, PointerKind, Sentence, Source, Stage
 from bot.i18n import Translator, months_between
+from bot.news import STATUS, CurrentStatus, update_text
 from bot.petition import percent, progress_bar
+from bot.storage.repositories import StoredUpdate
 from bot.text import escape, split_message
 
 _NO_TERM_STATUS = {
@@ -32,19 +35,29 @@ def term(t: Translator, sentence: Sentence) -> str:
     return duration(t, sentence.years, sentence.months)
 
 
-def status(case: Case, t: Translator) -> str:
-    event = case.status_event
-    assert event.stage is not None
-    sentence = event.sentence or case.latest_sentence
-    args: dict[str, object] = {"date": t.date(event.date), "sex": case.facts.sex.value}
-    msg_id = f"status-{event.stage.value}"
-    if event.stage in _NO_TERM_STATUS:
+def stage_status(
+    case: Case, t: Translator, stage: Stage, date: dt.date, sentence: Sentence | None = None
+) -> str:
+    args: dict[str, object] = {"date": t.date(date), "sex": case.facts.sex.value}
+    msg_id = f"status-{stage.value}"
+    if stage in _NO_TERM_STATUS:
         if sentence is None:
-            msg_id = _NO_TERM_STATUS[event.stage]
+            msg_id = _NO_TERM_STATUS[stage]
         else:
             args["term"] = term(t, sentence)
             args["regime"] = t(f"regime-{sentence.regime or 'none'}")
     return t(msg_id, **args)
+
+
+def status(case: Case, t: Translator, current: CurrentStatus | None = None) -> str:
+    """The card's status line: an admin's newer /status, else the case file's latest stage."""
+    if current is not None:
+        # A stage set by /status carries no term: the file's old term must not pass as the new one.
+        sentence = case.latest_sentence if current.stage is Stage.serving else None
+        return stage_status(case, t, current.stage, current.date, sentence)
+    event = case.status_event
+    assert event.stage is not None
+    return stage_status(case, t, event.stage, event.date, event.sentence or case.latest_sentence)
 
 
 def charge_ref(t: Translator, code: str, article: str, part: int | None) -> str:
@@ -53,11 +66,18 @@ def charge_ref(t: Translator, code: str, article: str, part: int | None) -> str:
     return t("charge-ref", code=code, article=article, part=part)
 
 
-def case_card(case: Case, t: Translator, today: dt.date, signatures: int | None = None) -> str:
+def case_card(
+    case: Case,
+    t: Translator,
+    today: dt.date,
+    signatures: int | None = None,
+    current: CurrentStatus | None = None,
+) -> str:
     texts = case.text(t.locale)
     facts = case.facts
-    lines = [f"<b>{escape(case.name(t.locale))}</b>", t("card-status", status=status(case, t))]
-    if facts.in_custody_since and case.status_event.stage is not Stage.released:
+    lines = [f"<b>{escape(case.name(t.locale))}</b>", t("card-status", status=status(case, t, current))]
+    stage = current.stage if current else case.status_event.stage
+    if facts.in_custody_since and stage is not Stage.released:
         years, months = months_between(facts.in_custody_since, today)
         lines.append(
             t(
@@ -126,10 +146,39 @@ def _event(case: Case, event: Event, t: Translator) -> str:
     return f"{text}\n{t('timeline-sources', sources=sources)}"
 
 
-def timeline(case: Case, t: Translator) -> list[str]:
-    """Newest last, as a story reads; split so no message exceeds Telegram's limit."""
-    parts = [t("timeline-title", name=escape(case.name(t.locale)))]
-    parts += [_event(case, event, t) for event in case.facts.timeline]
+def _status_entry(case: Case, update: StoredUpdate, t: Translator) -> str:
+    assert update.stage is not None and update.stage_date is not None
+    line = t(
+        "timeline-status-event",
+        date=t.date(update.stage_date),
+        status=stage_status(case, t, Stage(update.stage), update.stage_date),
+    )
+    note = update_text(update, t.locale)
+    if note:
+        # Blank lines would let the splitter cut inside the admin's tags.
+        line += "\n" + t("timeline-status-note", text=_one_paragraph(note))
+    return line
+
+
+def _one_paragraph(html_text: str) -> str:
+    return "\n".join(line for line in html_text.splitlines() if line.strip())
+
+
+def timeline(case: Case, t: Translator, statuses: Sequence[StoredUpdate] = ()) -> list[str]:
+    """Newest last, as a story reads; split so no message exceeds Telegram's limit.
+
+    Stages set with /status join the case file's events in date order.
+    """
+    entries: list[tuple[dt.date, int, str]] = [
+        (event.date, 0, _event(case, event, t)) for event in case.facts.timeline
+    ]
+    entries += [
+        (update.stage_date, 1, _status_entry(case, update, t))
+        for update in statuses
+        if update.stage_date is not None and update.stage is not None
+    ]
+    entries.sort(key=lambda e: (e[0], e[1]))
+    parts = [t("timeline-title", name=escape(case.name(t.locale)))] + [text for _, _, text in entries]
     return split_message("\n\n".join(parts))
 
 
@@ -179,15 +228,42 @@ def petition_thanks(case: Case, t: Translator, number: int) -> str:
     return t("petition-thanks", number=number, count=count, progress=_bar(t, number, petition.goal))
 
 
-def inline_card(case: Case, t: Translator, count: int | None) -> str:
+def inline_card(case: Case, t: Translator, count: int | None, status_line: str | None = None) -> str:
     counted = t("signatures", count=count) if count is not None else ""
     return t(
         "inline-card",
         name=escape(case.name(t.locale)),
-        status=status(case, t),
+        status=status_line or status(case, t),
         summary=escape(case.text(t.locale).summary),
         count=counted,
     ).strip()
+
+
+# --- news -------------------------------------------------------------------------
+
+
+def news_message(case: Case | None, slug: str, update: StoredUpdate, t: Translator) -> str:
+    """The message a follower reading ``t.locale`` receives (and the admin's preview shows)."""
+    name = escape(case.name(t.locale) if case else slug)
+    text = update_text(update, t.locale)
+    if update.kind == STATUS and update.stage and update.stage_date:
+        stage = Stage(update.stage)
+        line = stage_status(case, t, stage, update.stage_date) if case else t("stage-name", stage=stage.value)
+        if not text:
+            return t("status-message-no-note", name=name, status=line)
+        return t("status-message", name=name, status=line, text=text)
+    return t("news-message", name=name, date=t.date(update.created_at.date()), text=text or "")
+
+
+def news_page(case: Case, update: StoredUpdate, t: Translator, position: int, total: int) -> str:
+    title = t("news-page-title", name=escape(case.name(t.locale)), position=position + 1, total=total)
+    text = update_text(update, t.locale) or ""
+    if update.kind == STATUS and update.stage and update.stage_date:
+        status_line = stage_status(case, t, Stage(update.stage), update.stage_date)
+        item = t("news-status-item", date=t.date(update.stage_date), status=status_line, text=text)
+    else:
+        item = t("news-item", date=t.date(update.created_at.date()), text=text)
+    return f"{title}\n\n{item}".strip()
 
 
 def _charges(case: Case, t: Translator) -> str:

@@ -10,7 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.config import Settings
 from bot.local_session import LocalSession
-from tests.tools import Harness
+from tests.tools import FakeClock, Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CASES = ROOT / "tests" / "fixtures" / "cases"
@@ -52,6 +52,7 @@ async def open_harness(settings: Settings, monotonic: Callable[[], float] | None
         clock=lambda: NOW,
         strict_l10n=True,
         monotonic=monotonic or patient_user_clock(),
+        broadcast_clock=FakeClock(),
     )
     return Harness(app, session)
 

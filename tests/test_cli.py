@@ -144,3 +144,24 @@ def test_console_answers_questions_in_each_language_and_nonsense_gets_the_menu(
     # What was typed reaches neither the log nor any reply.
     assert "qwerty" not in result.stderr
     assert "qwerty" not in result.stdout.replace("you> asdf qwerty zxcv", "")
+
+
+def test_an_admin_console_posts_and_a_follower_console_receives_it(tmp_path: Path) -> None:
+    # The reader follows the case (button 6 on the card: sign, why, story, timeline, news, follow).
+    follower = _run(["console", "--lang", "uz", "--user-id", "7"], tmp_path, "/start alpha\n6\n")
+    assert "Siz bu ish yangiliklarini kuzatyapsiz" in follower.stdout, follower.stdout
+    script = "/post alpha\nСуд отложил заседание.\nSud majlisi qoldirildi.\nThe hearing was postponed.\n1\n"
+    admin = _run(["console", "--admin", "--user-id", "1"], tmp_path, script)
+    assert admin.returncode == 0, admin.stderr
+    assert "Preview · followers who read Uzbek (their own text)" in admin.stdout
+    assert "Ready. One follower will receive it." in admin.stdout
+    assert "Published. Sending to one follower" in admin.stdout
+    assert "Sud majlisi qoldirildi." in admin.stdout  # the preview, not a delivery: 7 is not this terminal
+    # The follower opens the console later: the news is the first thing they see, in Uzbek.
+    later = _run(["console", "--lang", "uz", "--user-id", "7"], tmp_path, "")
+    news = later.stdout.split("Ctrl-D quits.", 1)[1]
+    assert "📰 Anna Alfa" in news and "Sud majlisi qoldirildi." in news, later.stdout
+    assert "The hearing was postponed." not in news
+    # And only once.
+    again = _run(["console", "--lang", "uz", "--user-id", "7"], tmp_path, "")
+    assert "Sud majlisi qoldirildi." not in again.stdout

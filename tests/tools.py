@@ -6,6 +6,7 @@ Everything runs through the real Dispatcher (``feed_update``) and a recording
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -27,6 +28,21 @@ from bot.local_session import LocalSession
 from bot.text import MESSAGE_LIMIT, telegram_html_error
 
 _ids = itertools.count(1)
+
+
+class FakeClock:
+    """Virtual seconds for the broadcast worker: waiting advances time at once (no sleeping)."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+    async def wait(self, event: asyncio.Event, timeout: float) -> None:
+        if not event.is_set():
+            self.t += timeout
+        await asyncio.sleep(0)
 
 
 @dataclass

@@ -157,6 +157,18 @@ class Catalog:
         return [c.slug for c in self._cases]
 
 
+class CatalogHolder:
+    """The catalogue in force. /reload replaces it whole: an update sees the old
+    catalogue or the new one, never a mix, and a failed reload changes nothing."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.current = catalog
+
+    def swap(self, catalog: Catalog) -> Catalog:
+        previous, self.current = self.current, catalog
+        return previous
+
+
 def load_catalog(cases_dir: Path) -> Catalog:
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])

@@ -7,15 +7,18 @@ from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
+from bot.cases.models import Case
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
 from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
+from bot.news import NewsService
 from bot.petition import PetitionService
+from bot.storage.repositories import FollowRepository
 
 
 async def list_cases(message: Message, t: Translator, catalog: Catalog) -> None:
@@ -26,6 +29,27 @@ async def list_cases_button(query: CallbackQuery, t: Translator, catalog: Catalo
     await show(query, views.cases_list(len(catalog), t), keyboards.cases_menu(catalog, t))
 
 
+async def card_view(
+    case: Case,
+    user_id: int,
+    bot: Bot,
+    t: Translator,
+    today: dt.date,
+    follows: FollowRepository,
+    news: NewsService,
+    petitions: PetitionService,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card's text and buttons for this reader (status as set by /status, follow state, count)."""
+    me = await bot.me()
+    current = await news.current_status(case)
+    following = await follows.is_following(user_id, case.slug)
+    signatures = await petitions.count(case) if case.facts.petition else None
+    return (
+        views.case_card(case, t, today, signatures, current),
+        keyboards.case_card(case, t, me.username or "", following=following),
+    )
+
+
 async def card(
     query: CallbackQuery,
     callback_data: CaseCb,
@@ -33,6 +57,8 @@ async def card(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
+    follows: FollowRepository,
+    news: NewsService,
     petitions: PetitionService,
     recent_cases: RecentCases,
 ) -> None:
@@ -40,10 +66,8 @@ async def card(
     if case is None:
         return
     recent_cases.remember(query.from_user.id, case.slug)  # "when was he detained?" next
-    me = await bot.me()
-    count = await petitions.count(case) if case.facts.petition else None
-    text = views.case_card(case, t, clock().date(), count)
-    await show(query, text, keyboards.case_card(case, t, me.username or ""))
+    text, markup = await card_view(case, query.from_user.id, bot, t, clock().date(), follows, news, petitions)
+    await show(query, text, markup)
 
 
 async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
@@ -52,10 +76,13 @@ async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, cata
         await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
 
 
-async def timeline(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
+async def timeline(
+    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog, news: NewsService
+) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is not None:
-        await send_chunks(query, views.timeline(case, t), keyboards.back_to_case(case, t))
+        statuses = await news.statuses(case.slug)
+        await send_chunks(query, views.timeline(case, t, statuses), keyboards.back_to_case(case, t))
 
 
 def create_router() -> Router:

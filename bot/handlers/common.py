@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.handlers.replies import show
 from bot.i18n import L10n, Translator
 from bot.keyboards import LanguageCb, MenuCb, MenuTarget
-from bot.storage.repositories import UserSettingsRepository
+from bot.storage.repositories import FollowRepository, UserSettingsRepository
 from bot.text import escape
 
 
@@ -51,11 +51,13 @@ async def choose_language(
     l10n: L10n,
     users: UserSettingsRepository,
     catalog: Catalog,
+    follows: FollowRepository,
 ) -> None:
     if callback_data.code not in l10n.locales:
         await query.answer(t("button-stale"), show_alert=True)
         return
     await users.set_locale(query.from_user.id, callback_data.code)
+    await follows.set_locale(query.from_user.id, callback_data.code)
     t = l10n.translator(callback_data.code)
     text = t("language-set") + "\n\n" + views.cases_list(len(catalog), t)
     await show(query, text, keyboards.cases_menu(catalog, t))

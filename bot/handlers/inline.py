@@ -8,6 +8,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessag
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.i18n import Translator
+from bot.news import NewsService
 from bot.petition import PetitionService
 from bot.text import fold
 
@@ -15,7 +16,12 @@ MAX_QUERY = 64
 
 
 async def inline_cases(
-    query: InlineQuery, bot: Bot, t: Translator, catalog: Catalog, petitions: PetitionService
+    query: InlineQuery,
+    bot: Bot,
+    t: Translator,
+    catalog: Catalog,
+    petitions: PetitionService,
+    news: NewsService,
 ) -> None:
     wanted = fold(query.query[:MAX_QUERY])
     me = await bot.me()
@@ -24,7 +30,7 @@ async def inline_cases(
         if wanted and not any(wanted in fold(n) for n in case.search_names):
             continue
         count = await petitions.count(case) if case.facts.petition else None
-        status = views.status(case, t)
+        status = views.status(case, t, await news.current_status(case))
         description = (
             t("inline-description", status=status, count=t("signatures", count=count))
             if count is not None
@@ -35,7 +41,9 @@ async def inline_cases(
                 id=case.slug,
                 title=case.name(t.locale),
                 description=description,
-                input_message_content=InputTextMessageContent(message_text=views.inline_card(case, t, count)),
+                input_message_content=InputTextMessageContent(
+                    message_text=views.inline_card(case, t, count, status)
+                ),
                 reply_markup=keyboards.sign_only(case, t, me.username or "") if case.facts.petition else None,
             )
         )

@@ -20,7 +20,7 @@ async def membership_changed(update: ChatMemberUpdated, follows: FollowRepositor
     if status == ChatMemberStatus.KICKED:
         await follows.mark_unreachable(update.chat.id)
     elif status == ChatMemberStatus.MEMBER:
-        await follows.mark_reachable(update.chat.id)
+        await follows.reactivate(update.chat.id)
 
 
 def create_router() -> Router:

@@ -1,8 +1,9 @@
 """Signing the release demand: the confirm card, the name dialogue, withdrawal, following.
 
-The dialogue state (which case, the name typed so far) lives only in the FSM
-storage in memory; nothing about a signer reaches the database until the
-signature itself.
+The dialogue state (which case, the name typed so far) lives in the FSM storage
+(SQLite, bot/storage/fsm.py) only while the dialogue lasts: every way out of it
+clears the state, which deletes the row, and abandoned rows are purged after two
+days. The signatures table gets nothing until the signature itself.
 """
 
 from __future__ import annotations

@@ -19,10 +19,13 @@ from bot import keyboards, views
 from bot.answers import Outcome, OutcomeKind, QuestionIndex, RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
+from bot.handlers.cases import card_view
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import L10n, Translator
 from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
+from bot.news import NewsService
 from bot.petition import PetitionService, PetitionState
+from bot.storage.repositories import FollowRepository
 
 
 async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | None:
@@ -169,6 +172,8 @@ async def more(
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
     petitions: PetitionService,
+    follows: FollowRepository,
+    news: NewsService,
 ) -> None:
     """*More on this*: the screen the question points to, in the answer's language."""
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
@@ -186,13 +191,10 @@ async def more(
     elif kind in (PointerKind.event, PointerKind.timeline):
         await send_chunks(query, views.timeline(case, lt), keyboards.back_to_case(case, lt))
     elif kind is PointerKind.charges:
-        me = await bot.me()
-        count = await petitions.count(case) if case.facts.petition else None
-        await send_chunks(
-            query,
-            [views.case_card(case, lt, clock().date(), count)],
-            keyboards.case_card(case, lt, me.username or ""),
+        text, markup = await card_view(
+            case, query.from_user.id, bot, lt, clock().date(), follows, news, petitions
         )
+        await send_chunks(query, [text], markup)
     elif kind in (PointerKind.disclaimer, PointerKind.why):
         await send_chunks(query, [views.why_screen(case, lt)], keyboards.why(case, lt))
     else:  # the full story: where an entry without a pointer leads

@@ -14,9 +14,12 @@ from aiogram.types import Message
 from bot import keyboards, views
 from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
+from bot.handlers.cases import card_view
 from bot.handlers.petition import open_petition
 from bot.i18n import Translator
+from bot.news import NewsService
 from bot.petition import PetitionService
+from bot.storage.repositories import FollowRepository
 
 # What Telegram itself allows in a start payload.
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -33,6 +36,8 @@ async def start(
     petitions: PetitionService,
     state: FSMContext,
     recent_cases: RecentCases,
+    follows: FollowRepository,
+    news: NewsService,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue
     payload = command.args
@@ -50,12 +55,10 @@ async def start(
     if wants_to_sign:
         await open_petition(message, message.from_user.id, case, t, petitions, via="link")
         return
-    me = await bot.me()
-    count = await petitions.count(case) if case.facts.petition else None
-    await message.answer(
-        views.case_card(case, t, clock().date(), count),
-        reply_markup=keyboards.case_card(case, t, me.username or ""),
+    text, markup = await card_view(
+        case, message.from_user.id, bot, t, clock().date(), follows, news, petitions
     )
+    await message.answer(text, reply_markup=markup)
 
 
 def create_router() -> Router:

@@ -221,18 +221,45 @@ class SignatureRepository:
         ) as cur:
             return [_signature(row) for row in await cur.fetchall()]
 
+    async def per_locale(self, petition: str) -> dict[str, int]:
+        async with self._db.conn.execute(
+            "SELECT locale, COUNT(*) FROM signatures WHERE petition = ? GROUP BY locale", (petition,)
+        ) as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def count_since(self, petition: str, since: dt.datetime) -> int:
+        # signed_at is stored as UTC ISO text, so text order is time order.
+        async with self._db.conn.execute(
+            "SELECT COUNT(*) FROM signatures WHERE petition = ? AND signed_at >= ?",
+            (petition, since.astimezone(dt.UTC).isoformat()),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def per_day(self, petitions: list[str], since: dt.date) -> dict[dt.date, int]:
+        """Signatures per UTC day from ``since`` on, summed over ``petitions``."""
+        if not petitions:
+            return {}
+        async with self._db.conn.execute(
+            "SELECT substr(signed_at, 1, 10) AS day, COUNT(*) FROM signatures "
+            f"WHERE petition IN ({','.join('?' * len(petitions))}) AND signed_at >= ? GROUP BY day",
+            (*petitions, since.isoformat()),
+        ) as cur:
+            return {dt.date.fromisoformat(r[0]): int(r[1]) for r in await cur.fetchall()}
+
 
 class FollowRepository:
-    """Consent to receive a case's news (the news itself comes with broadcasts)."""
+    """Consent to receive a case's news: chat id and locale, kept apart from signatures."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def follow(self, chat_id: int, slug: str, locale: str) -> bool:
+        """Follow (or follow again: reactivates a chat that had blocked the bot)."""
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale",
+                "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale, inactive_at = NULL",
                 (chat_id, slug, locale, _now()),
             )
             return cur.rowcount == 1
@@ -243,28 +270,451 @@ class FollowRepository:
         ) as cur:
             return await cur.fetchone() is not None
 
+    async def followed_by(self, chat_id: int) -> list[str]:
+        async with self._db.conn.execute(
+            "SELECT slug FROM follows WHERE chat_id = ? ORDER BY slug", (chat_id,)
+        ) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
     async def unfollow(self, chat_id: int, slug: str) -> bool:
+        """Stop following; news of that case not yet sent to the chat is dropped too."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
+            await conn.execute(
+                "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
+                "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
+                (chat_id, slug),
+            )
             return cur.rowcount == 1
 
     async def forget(self, chat_id: int) -> int:
+        """Every follow of the chat and every outbox row naming it."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
+            await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
 
+    async def set_locale(self, chat_id: int, locale: str) -> None:
+        """A reader who switches language gets later news in the new one."""
+        async with self._db.write() as conn:
+            await conn.execute("UPDATE follows SET locale = ? WHERE chat_id = ?", (locale, chat_id))
+
     async def mark_unreachable(self, chat_id: int) -> int:
-        """The chat blocked the bot: its follows should stop receiving news until it returns.
+        """The chat blocked the bot: its follows receive no news until it comes back.
 
-        Hook for the broadcast outbox (issue 4), which adds the "inactive" mark to
-        ``follows`` with its 403 handling. Until that column exists there is nothing
-        to record, the consent itself is kept, and this returns 0.
+        The consent itself is kept; /forget is what erases it.
         """
-        return 0
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
+                (_now(), chat_id),
+            )
+            return cur.rowcount
 
-    async def mark_reachable(self, chat_id: int) -> int:
-        """The chat unblocked the bot: the counterpart of :meth:`mark_unreachable`."""
-        return 0
+    async def reactivate(self, chat_id: int) -> int:
+        """The chat is reachable again (it unblocked the bot, or wrote to it)."""
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "UPDATE follows SET inactive_at = NULL WHERE chat_id = ? AND inactive_at IS NOT NULL",
+                (chat_id,),
+            )
+            return cur.rowcount
+
+    async def counts(self, slug: str | None = None) -> tuple[int, int]:
+        """(active, inactive) followers of a case, or of all cases (distinct chats)."""
+        where, params = ("WHERE slug = ?", (slug,)) if slug else ("", ())
+        async with self._db.conn.execute(
+            "SELECT COUNT(DISTINCT CASE WHEN inactive_at IS NULL THEN chat_id END), "
+            f"COUNT(DISTINCT CASE WHEN inactive_at IS NOT NULL THEN chat_id END) FROM follows {where}",
+            params,
+        ) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def per_locale(self, slug: str) -> dict[str, int]:
+        async with self._db.conn.execute(
+            "SELECT locale, COUNT(*) FROM follows WHERE slug = ? AND inactive_at IS NULL GROUP BY locale",
+            (slug,),
+        ) as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUpdate:
+    id: int
+    slug: str
+    kind: str  # "news" or "status"
+    texts: dict[str, str]  # only the languages the admin wrote
+    fallback: str
+    stage: str | None
+    stage_date: dt.date | None
+    announced: bool
+    author_id: int
+    author_locale: str
+    created_at: dt.datetime
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    completed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedUpdate:
+    update_id: int
+    recipients: int  # outbox rows enqueued for it
+    created: bool  # False: this draft had been published already (a second tap)
+
+
+_TEXT_COLUMNS = {"en": "text_en", "ru": "text_ru", "uz": "text_uz"}
+
+
+def _update(row: aiosqlite.Row) -> StoredUpdate:
+    return StoredUpdate(
+        id=int(row["id"]),
+        slug=row["slug"],
+        kind=row["kind"],
+        texts={loc: row[col] for loc, col in _TEXT_COLUMNS.items() if row[col] is not None},
+        fallback=row["fallback"],
+        stage=row["stage"],
+        stage_date=dt.date.fromisoformat(row["stage_date"]) if row["stage_date"] else None,
+        announced=bool(row["announced"]),
+        author_id=int(row["author_id"]),
+        author_locale=row["author_locale"],
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+        progress_chat_id=row["progress_chat_id"],
+        progress_message_id=row["progress_message_id"],
+        completed_at=dt.datetime.fromisoformat(row["completed_at"]) if row["completed_at"] else None,
+    )
+
+
+# What the News section lists: news, and stage changes the admin announced.
+_LISTED = "(kind = 'news' OR announced = 1)"
+
+
+class UpdateRepository:
+    """Published case updates (news and stage changes)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def publish(
+        self,
+        *,
+        slug: str,
+        kind: str,
+        texts: dict[str, str],
+        fallback: str,
+        stage: str | None,
+        stage_date: dt.date | None,
+        announced: bool,
+        author_id: int,
+        author_locale: str,
+        draft_key: str,
+        at: dt.datetime,
+    ) -> PublishedUpdate:
+        """Store the update and, if announced, one pending delivery per active follower — atomically."""
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
+                "stage_date, announced, author_id, author_locale, created_at, draft_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
+                (
+                    slug,
+                    kind,
+                    texts.get("en"),
+                    texts.get("ru"),
+                    texts.get("uz"),
+                    fallback,
+                    stage,
+                    stage_date.isoformat() if stage_date else None,
+                    int(announced),
+                    author_id,
+                    author_locale,
+                    at.isoformat(),
+                    draft_key,
+                ),
+            )
+            if cur.rowcount != 1:
+                async with conn.execute(
+                    "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
+                    "FROM case_updates u WHERE draft_key = ?",
+                    (draft_key,),
+                ) as found:
+                    row = await found.fetchone()
+                assert row is not None
+                return PublishedUpdate(int(row[0]), int(row[1]), created=False)
+            update_id = int(cur.lastrowid or 0)
+            recipients = 0
+            if announced:
+                cur = await conn.execute(
+                    "INSERT INTO deliveries (update_id, chat_id, locale) "
+                    "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
+                    "ORDER BY followed_at, chat_id",
+                    (update_id, slug),
+                )
+                recipients = cur.rowcount
+            if not recipients:
+                await conn.execute(
+                    "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
+                )
+        return PublishedUpdate(update_id, recipients, created=True)
+
+    async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE case_updates SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
+                (chat_id, message_id, update_id),
+            )
+
+    async def get(self, update_id: int) -> StoredUpdate | None:
+        async with self._db.conn.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
+            row = await cur.fetchone()
+        return _update(row) if row else None
+
+    async def count_listed(self, slug: str) -> int:
+        async with self._db.conn.execute(
+            f"SELECT COUNT(*) FROM case_updates WHERE slug = ? AND {_LISTED}", (slug,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def listed(self, slug: str, offset: int, limit: int) -> list[StoredUpdate]:
+        """Newest first."""
+        async with self._db.conn.execute(
+            f"SELECT * FROM case_updates WHERE slug = ? AND {_LISTED} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (slug, limit, offset),
+        ) as cur:
+            return [_update(r) for r in await cur.fetchall()]
+
+    async def statuses(self, slug: str) -> list[StoredUpdate]:
+        """Stage changes, oldest first (by the date they took effect)."""
+        async with self._db.conn.execute(
+            "SELECT * FROM case_updates WHERE slug = ? AND kind = 'status' ORDER BY stage_date, id",
+            (slug,),
+        ) as cur:
+            return [_update(r) for r in await cur.fetchall()]
+
+    async def open_ids(self) -> list[int]:
+        """Updates whose broadcast has not been reported complete."""
+        async with self._db.conn.execute(
+            "SELECT id FROM case_updates WHERE completed_at IS NULL ORDER BY id"
+        ) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    async def complete(self, update_id: int, at: dt.datetime) -> None:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE case_updates SET completed_at = COALESCE(completed_at, ?) WHERE id = ?",
+                (at.isoformat(), update_id),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    update_id: int
+    chat_id: int
+    locale: str
+    attempts: int  # including the one being made, once claimed
+    migrated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sending + self.sent + self.failed
+
+    @property
+    def open(self) -> int:
+        return self.pending + self.sending
+
+
+def _delivery(row: aiosqlite.Row) -> Delivery:
+    return Delivery(
+        id=int(row["id"]),
+        update_id=int(row["update_id"]),
+        chat_id=int(row["chat_id"]),
+        locale=row["locale"],
+        attempts=int(row["attempts"]),
+        migrated=row["migrated_from"] is not None,
+    )
+
+
+def _counts(rows: list[aiosqlite.Row]) -> DeliveryCounts:
+    return DeliveryCounts(**{str(r[0]): int(r[1]) for r in rows})
+
+
+class OutboxRepository:
+    """The broadcast outbox. Every per-send method touches one row by its key."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def resume(self) -> int:
+        """Rows a stopped process left mid-send go back to pending: nobody is missed."""
+        async with self._db.write() as conn:
+            cur = await conn.execute("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'")
+            return cur.rowcount
+
+    async def ready(self, now: float, limit: int, chats: frozenset[int] | None = None) -> list[Delivery]:
+        """Pending rows due at ``now``, oldest first (optionally only for some chats)."""
+        chat_filter = ""
+        params: tuple[object, ...] = (now,)
+        if chats is not None:
+            chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
+            params += tuple(sorted(chats))
+        async with self._db.conn.execute(
+            f"SELECT * FROM deliveries WHERE status = 'pending' AND not_before <= ?{chat_filter} "
+            "ORDER BY id LIMIT ?",
+            (*params, limit),
+        ) as cur:
+            return [_delivery(r) for r in await cur.fetchall()]
+
+    async def next_due(self, chats: frozenset[int] | None = None) -> float | None:
+        """When the earliest pending row becomes due; None when nothing is pending."""
+        chat_filter, params = "", ()
+        if chats is not None:
+            chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
+            params = tuple(sorted(chats))
+        async with self._db.conn.execute(
+            f"SELECT MIN(not_before) FROM deliveries WHERE status = 'pending'{chat_filter}", params
+        ) as cur:
+            row = await cur.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def claim(self, delivery_id: int) -> bool:
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 "
+                "WHERE id = ? AND status = 'pending'",
+                (delivery_id,),
+            )
+            return cur.rowcount == 1
+
+    async def sent(self, delivery_id: int, at: dt.datetime) -> None:
+        await self._settle(delivery_id, "sent", None, at)
+
+    async def failed(self, delivery_id: int, reason: str, at: dt.datetime) -> None:
+        await self._settle(delivery_id, "failed", reason, at)
+
+    async def _settle(self, delivery_id: int, status: str, reason: str | None, at: dt.datetime) -> None:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = ?, reason = ?, settled_at = ? WHERE id = ?",
+                (status, reason, at.isoformat(), delivery_id),
+            )
+
+    async def retry_later(self, delivery_id: int, not_before: float, reason: str, *, count: bool) -> None:
+        """Back to pending until ``not_before``; a 429 (``count=False``) costs no attempt."""
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'pending', not_before = ?, reason = ?, "
+                "attempts = attempts - ? WHERE id = ?",
+                (not_before, reason, 0 if count else 1, delivery_id),
+            )
+
+    async def blocked(self, delivery_id: int, chat_id: int, at: dt.datetime) -> None:
+        """The chat refused us (403): this row fails and the chat's follows go inactive."""
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'failed', reason = 'blocked', settled_at = ? WHERE id = ?",
+                (at.isoformat(), delivery_id),
+            )
+            await conn.execute(
+                "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
+                (at.isoformat(), chat_id),
+            )
+
+    async def migrate(self, delivery_id: int, old_chat_id: int, new_chat_id: int) -> bool:
+        """The group became a supergroup: move the row and the chat's follows to the new id.
+
+        False when the new chat already has its own row for this update (it
+        will get the update through that one).
+        """
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE OR IGNORE follows SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+            await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
+            cur = await conn.execute(
+                "UPDATE OR IGNORE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
+                "WHERE id = ?",
+                (new_chat_id, old_chat_id, delivery_id),
+            )
+            moved = cur.rowcount == 1
+            if not moved:
+                await conn.execute(
+                    "UPDATE deliveries SET status = 'failed', reason = 'migrated (duplicate)' WHERE id = ?",
+                    (delivery_id,),
+                )
+            await conn.execute(
+                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+                (new_chat_id, old_chat_id),
+            )
+            return moved
+
+    async def counts(self, update_id: int) -> DeliveryCounts:
+        async with self._db.conn.execute(
+            "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (update_id,)
+        ) as cur:
+            return _counts(list(await cur.fetchall()))
+
+    async def failure_reasons(self, update_id: int) -> dict[str, int]:
+        async with self._db.conn.execute(
+            "SELECT reason, COUNT(*) FROM deliveries WHERE update_id = ? AND status = 'failed' "
+            "GROUP BY reason",
+            (update_id,),
+        ) as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def counts_for_case(self, slug: str | None = None) -> DeliveryCounts:
+        where, params = ("WHERE u.slug = ?", (slug,)) if slug else ("", ())
+        async with self._db.conn.execute(
+            "SELECT d.status, COUNT(*) FROM deliveries d JOIN case_updates u ON u.id = d.update_id "
+            f"{where} GROUP BY d.status",
+            params,
+        ) as cur:
+            return _counts(list(await cur.fetchall()))
+
+
+class FsmRepository:
+    """Rows of the persistent aiogram FSM storage (bot/storage/fsm.py)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, key: str) -> tuple[str | None, str] | None:
+        async with self._db.conn.execute(
+            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (row[0], str(row[1])) if row else None
+
+    async def put(self, key: str, state: str | None, data: str) -> None:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data, "
+                "updated_at = excluded.updated_at",
+                (key, state, data, _now()),
+            )
+
+    async def delete(self, key: str) -> None:
+        async with self._db.write() as conn:
+            await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+
+    async def purge(self, untouched_since: dt.datetime) -> int:
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "DELETE FROM fsm_states WHERE updated_at < ?",
+                (untouched_since.isoformat(timespec="seconds"),),
+            )
+            return cur.rowcount
 
 
 class ProcessedUpdateRepository:

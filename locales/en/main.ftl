@@ -19,6 +19,7 @@ help =
     /cases — the list of cases
     /sign — sign the demand for release
     /unsign — withdraw your signature
+    /following — the cases whose news you receive
     /forget — erase everything the bot holds about you
     /language — choose the language
     /about — who runs this bot

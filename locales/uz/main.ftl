@@ -19,6 +19,7 @@ help =
     /cases — ishlar roʻyxati
     /sign — ozod qilish talabini imzolash
     /unsign — imzoni qaytarib olish
+    /following — yangiliklarini kuzatayotgan ishlaringiz
     /forget — bot siz haqingizda saqlayotgan hamma narsani oʻchirish
     /language — tilni tanlash
     /about — botni kim yuritadi

@@ -1,0 +1,213 @@
+"""Case news and stage changes: drafts an admin composes, publishing, the News
+pages and the current status. No aiogram here.
+
+A draft is a plain dict-able object because it lives in the FSM storage
+between the admin's messages (and across a restart). Admin text is HTML the
+admin wrote: it is checked against what Telegram accepts before it can be
+published, never escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.cases.models import LOCALES, Case, Stage
+from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
+from bot.text import MESSAGE_LIMIT, telegram_html_error
+
+# The order an admin is asked for texts in (the project's readers: Russian first).
+COMPOSE_ORDER: tuple[str, ...] = ("ru", "uz", "en")
+# Room left in a 4096-character message for the header a follower's copy carries.
+TEXT_LIMIT = 3800
+NEWS = "news"
+STATUS = "status"
+
+
+def text_problem(text: str) -> str | None:
+    """Why an admin's text cannot be sent as Telegram HTML, or None."""
+    return telegram_html_error(text)
+
+
+def message_problem(message: str) -> str | None:
+    """Why a rendered message (header + admin text) would be refused, or None."""
+    if len(message) > MESSAGE_LIMIT:
+        return f"{len(message)} characters, Telegram allows {MESSAGE_LIMIT}"
+    return telegram_html_error(message)
+
+
+@dataclass
+class Draft:
+    """An update being composed: the case, the texts so far, and for a status the stage and date."""
+
+    slug: str
+    kind: str = NEWS
+    texts: dict[str, str] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)  # languages already answered (text or skip)
+    fallback: str | None = None
+    stage: str | None = None
+    stage_date: str | None = None  # ISO date
+    key: str = field(default_factory=lambda: secrets.token_hex(6))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "kind": self.kind,
+            "texts": dict(self.texts),
+            "asked": list(self.asked),
+            "fallback": self.fallback,
+            "stage": self.stage,
+            "stage_date": self.stage_date,
+            "key": self.key,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft | None:
+        """The draft stored in a dialogue's data, or None when there is none (or it is damaged)."""
+        try:
+            draft = cls(
+                slug=str(data["slug"]),
+                kind=str(data.get("kind", NEWS)),
+                texts={str(k): str(v) for k, v in dict(data.get("texts") or {}).items() if k in LOCALES},
+                asked=[str(x) for x in data.get("asked") or [] if x in LOCALES],
+                fallback=data.get("fallback"),
+                stage=data.get("stage"),
+                stage_date=data.get("stage_date"),
+                key=str(data["key"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if draft.kind not in (NEWS, STATUS):
+            return None
+        return draft
+
+    @property
+    def next_language(self) -> str | None:
+        return next((loc for loc in COMPOSE_ORDER if loc not in self.asked), None)
+
+    def answer(self, locale: str, text: str | None) -> None:
+        """A text for ``locale``, or None to skip (and drop any earlier text)."""
+        if text is None:
+            self.texts.pop(locale, None)
+        else:
+            self.texts[locale] = text
+        if locale not in self.asked:
+            self.asked.append(locale)
+        if self.fallback not in self.texts:
+            self.fallback = None
+
+    @property
+    def missing(self) -> list[str]:
+        return [loc for loc in COMPOSE_ORDER if loc not in self.texts]
+
+    @property
+    def fallback_choices(self) -> list[str]:
+        return [loc for loc in COMPOSE_ORDER if loc in self.texts]
+
+    def settle_fallback(self, author_locale: str) -> bool:
+        """Pick the fallback when there is no real choice; False if the admin must choose."""
+        choices = self.fallback_choices
+        if self.fallback in choices:
+            return True
+        if not self.missing or len(choices) <= 1:
+            self.fallback = choices[0] if choices else author_locale
+            return True
+        return False
+
+    def source_for(self, locale: str) -> str | None:
+        """Whose text a follower reading ``locale`` gets: their own, the fallback's, or none."""
+        if locale in self.texts:
+            return locale
+        return self.fallback if self.fallback in self.texts else None
+
+    @property
+    def date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.stage_date) if self.stage_date else None
+
+
+def parse_stage_date(text: str, today: dt.date) -> dt.date | None:
+    try:
+        value = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if value > today or value.year < 1990:
+        return None
+    return value
+
+
+def update_text(update: StoredUpdate, locale: str) -> str | None:
+    """The text a reader of ``locale`` sees: their language's, else the fallback's."""
+    return update.texts.get(locale) or update.texts.get(update.fallback)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentStatus:
+    """A stage an admin set with /status that is newer than the case file's latest."""
+
+    stage: Stage
+    date: dt.date
+
+
+class NewsService:
+    def __init__(
+        self,
+        updates: UpdateRepository,
+        follows: FollowRepository,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self._updates = updates
+        self._follows = follows
+        self._now = now
+
+    async def publish(
+        self, draft: Draft, *, author_id: int, author_locale: str, announce: bool = True
+    ) -> PublishedUpdate:
+        if draft.kind == NEWS and not draft.texts:
+            raise ValueError("news needs a text in at least one language")
+        for text in draft.texts.values():
+            if problem := text_problem(text):
+                raise ValueError(problem)
+        return await self._updates.publish(
+            slug=draft.slug,
+            kind=draft.kind,
+            texts=draft.texts,
+            fallback=draft.fallback or next(iter(draft.texts), author_locale),
+            stage=draft.stage,
+            stage_date=draft.date,
+            announced=announce,
+            author_id=author_id,
+            author_locale=author_locale,
+            draft_key=draft.key,
+            at=self._now(),
+        )
+
+    async def followers(self, slug: str) -> int:
+        return sum((await self._follows.per_locale(slug)).values())
+
+    async def news_count(self, slug: str) -> int:
+        return await self._updates.count_listed(slug)
+
+    async def news_item(self, slug: str, position: int) -> StoredUpdate | None:
+        """The ``position``-th listed update, 0 = the newest."""
+        if position < 0:
+            return None
+        found = await self._updates.listed(slug, position, 1)
+        return found[0] if found else None
+
+    async def statuses(self, slug: str) -> list[StoredUpdate]:
+        return await self._updates.statuses(slug)
+
+    async def current_status(self, case: Case) -> CurrentStatus | None:
+        """The admin-set stage when it is at least as recent as the case file's latest one."""
+        statuses = await self._updates.statuses(case.slug)
+        if not statuses:
+            return None
+        latest = statuses[-1]
+        if latest.stage is None or latest.stage_date is None:
+            return None
+        if latest.stage_date < case.status_event.date:
+            return None  # the case file has moved on since (edited and reloaded)
+        return CurrentStatus(Stage(latest.stage), latest.stage_date)

@@ -1,0 +1,89 @@
+"""The broadcast worker runs inside the polling process: it resumes the outbox on start and stops cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.repositories import FollowRepository, UpdateRepository
+from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.fake_telegram import FakeTelegram
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    db = await Database.open(database)
+    follows = FollowRepository(db)
+    await follows.follow(501, "alpha", "ru")
+    await follows.follow(502, "alpha", "en")
+    await UpdateRepository(db).publish(
+        slug="alpha",
+        kind="news",
+        texts={"ru": "Новость из очереди", "en": "News from the outbox"},
+        fallback="en",
+        stage=None,
+        stage_date=None,
+        announced=True,
+        author_id=1,
+        author_locale="en",
+        draft_key="e2e",
+        at=dt.datetime.now(dt.UTC),
+    )
+    # A previous process died mid-send: the row must be sent, not forgotten.
+    await db.conn.execute("UPDATE deliveries SET status = 'sending' WHERE chat_id = 501")
+    await db.close()
+
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "123456:TEST-token-for-the-fake-server",
+        "TELEGRAM_API_URL": telegram.url,
+        "DATABASE_PATH": str(database),
+        "CASES_DIR": str(FIXTURE_CASES),
+        "LOCALES_DIR": str(LOCALES),
+        "LOG_FORMAT": "json",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        for chat, text in ((501, "Новость из очереди"), (502, "News from the outbox")):
+            call = await telegram.wait_for(
+                lambda c, chat=chat: c.method == "sendMessage" and str(c.params.get("chat_id")) == str(chat)
+            )
+            assert text in call.params["text"] and call.params["parse_mode"] == "HTML"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    log = stderr.decode()
+    assert '"event": "broadcast.resumed"' in log and '"event": "broadcast.done"' in log
+    assert "Новость из очереди" not in log and "News from the outbox" not in log
+    db = await Database.open(database)
+    rows = await db.conn.execute_fetchall("SELECT status FROM deliveries")
+    await db.close()
+    assert [r[0] for r in rows] == ["sent", "sent"]
