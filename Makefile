@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test lint check clean
+.PHONY: run console test lint check clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m bot check
+
+# Ratios to a bare-aiogram ceiling measured in the same run; writes bench/results.{md,json}.
+bench: $(STAMP)
+	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick --no-write
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
