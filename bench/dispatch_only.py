@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.types import Message, Update
+from aiogram.types import CallbackQuery, Message, Update
 
-from bench.paths import UserPath, echo_path, user_paths
+from bench.paths import UserPath, echo_callback_path, echo_path, user_paths
 from bot.app import App, create_app
 from bot.config import Settings
 from bot.local_session import LOCAL_TOKEN, LocalSession
@@ -36,6 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def _echo(message: Message) -> None:
     await message.answer(message.text or "?")
+
+
+async def _echo_button(query: CallbackQuery) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(query.data or "?")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -76,7 +82,8 @@ async def measure(app: App, echo_dp: Dispatcher, echo_bot: Bot, command: dict[st
     def pooled(count: int) -> list[int]:
         return [pool[i % len(pool)] for i in range(count)]
 
-    results["echo"] = await _time_path(echo_dp, echo_bot, echo_path(), pooled(n + warmup), warmup, base)
+    for echo in (echo_path(), echo_callback_path()):
+        results[echo.name] = await _time_path(echo_dp, echo_bot, echo, pooled(n + warmup), warmup, base)
     for path in user_paths():
         users = fresh if path.users in ("fresh", "signed") else pooled(n + warmup)
         results[path.name] = await _time_path(app.dp, app.bot, path, users, warmup, base)
@@ -100,6 +107,7 @@ async def serve() -> None:
     app = await create_app(settings, session=LocalSession())
     echo_dp = Dispatcher()
     echo_dp.message.register(_echo)
+    echo_dp.callback_query.register(_echo_button)
     echo_bot = Bot(token=LOCAL_TOKEN, session=LocalSession())
     print("READY", flush=True)
     loop = asyncio.get_running_loop()

@@ -10,12 +10,13 @@ echo bot and start-up probes share one server without seeing each other's update
 Load side (``/_bench/...``, JSON, used by :mod:`bench.__main__`):
 
 - ``POST /_bench/run``: a closed loop. The server keeps ``concurrency`` updates
-  outstanding for one token; an update counts as done when the bot has made
-  ``calls_per_update`` API calls for its chat (``answerCallbackQuery`` is tied to
-  the chat through the callback id, ``<chat>-<n>``), and the next update is
-  released at that moment — what a busy bot sees when polling. It answers with
-  the latencies (enqueue → last call) after a warm-up, the throughput and the
-  calls made, so the load generator's own cost stays in this process.
+  outstanding for one token, until the list or ``max_seconds`` runs out. An
+  update is done when the bot has made ``calls_per_update`` API calls for its
+  chat (``answerCallbackQuery`` is tied to the chat by the callback id,
+  ``<chat>-<n>``), and the next update is released at that moment: what a busy
+  bot sees when polling. The answer holds the latencies (enqueue → last call)
+  after a warm-up, the throughput and the calls made, so the load generator's
+  own cost stays in this process.
 - ``POST /_bench/limits``: Telegram's flood limits for one token — ``global_rate``
   sends per second overall and ``per_chat_interval`` seconds between sends to one
   chat — answered with 429 and ``retry_after`` when exceeded, as Telegram does.
@@ -62,6 +63,8 @@ class Run:
     calls_per_update: int
     warmup: int
     total: int
+    deadline: float  # no update is released after this (time.monotonic())
+    released: int = 0
     inflight: dict[int, deque[Outstanding]] = field(default_factory=dict)
     inflight_count: int = 0
     completed: int = 0
@@ -189,15 +192,20 @@ class FakeBotApi:
     # --- the closed loop ----------------------------------------------------------
 
     def _release(self, state: BotState, run: Run, now: float) -> None:
+        if now > run.deadline and run.released > run.warmup:
+            # Time is up: what is in flight finishes, nothing new starts.
+            run.pending.clear()
+            run.total = run.released
         released = False
         while run.pending and run.inflight_count < run.concurrency:
             update = run.pending.popleft()
             update_id = next(self._update_ids)
             update["update_id"] = update_id
+            run.released += 1
             run.first_update_id = run.first_update_id or update_id
             run.last_update_id = update_id
             chat_id = _update_chat(update)
-            measured = (run.total - len(run.pending)) > run.warmup
+            measured = run.released > run.warmup
             run.inflight.setdefault(chat_id, deque()).append(Outstanding(now, run.calls_per_update, measured))
             run.inflight_count += 1
             state.updates.append(update)
@@ -227,26 +235,26 @@ class FakeBotApi:
         if head.measured:
             run.latencies.append(now - head.started)
             run.measured_to = now
+        self._release(state, run, now)
         if run.completed == run.total:
             run.done.set()
-        else:
-            self._release(state, run, now)
 
     async def start_run(self, request: web.Request) -> web.Response:
         body = await request.json()
         state = self.bot(body["token"])
         updates = body["updates"]
         warmup = min(int(body.get("warmup", 0)), max(0, len(updates) - 1))
+        started = time.monotonic()
         run = Run(
             pending=deque(updates),
             concurrency=int(body["concurrency"]),
             calls_per_update=int(body["calls_per_update"]),
             warmup=warmup,
             total=len(updates),
+            deadline=started + float(body.get("max_seconds", 1e9)),
         )
         state.stray_calls = 0
         state.run = run
-        started = time.monotonic()
         if warmup == 0:
             run.measured_from = started
         self._release(state, run, started)
@@ -261,6 +269,7 @@ class FakeBotApi:
         measured_to = run.measured_to or time.monotonic()
         return web.json_response(
             {
+                "released": run.released,
                 "completed": run.completed,
                 "incomplete": run.total - run.completed,
                 "measured": len(run.latencies),

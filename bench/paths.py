@@ -82,6 +82,17 @@ def echo_path() -> UserPath:
     return UserPath("echo", "E: bare aiogram echo", lambda u, s: message(u, s, "/start"), 1, "echo")
 
 
+def echo_callback_path() -> UserPath:
+    """E(cb): the barest answer to a button — ``answerCallbackQuery`` and one edit."""
+    return UserPath(
+        "echo_callback", "E(cb): bare aiogram answer + edit", lambda u, s: callback(u, s, "echo"), 2, "echo"
+    )
+
+
+def is_callback(path: UserPath) -> bool:
+    return "callback_query" in path.build(1, 1)
+
+
 def user_paths() -> list[UserPath]:
     # Callback data as bot/keyboards.py packs it: CaseCb "c:<view>:<slug>",
     # ArgumentCb "a:<slug>:<arg>", PetitionCb "p:<action>:<slug>:<via>".

@@ -6,7 +6,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench.paths import user_paths
+from bench.paths import is_callback, user_paths
 
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
 MODES = ("seq", "flight")
@@ -29,16 +29,23 @@ def _cpu(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return cpu
 
 
-def _path_summary(records: list[dict[str, Any]], name: str) -> dict[str, Any]:
+def _path_summary(records: list[dict[str, Any]], name: str, callback: bool) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for mode in MODES:
         runs = [r["paths"][name][mode] for r in records]
         echo = [r["paths"]["echo"][mode] for r in records]
+        echo_cb = [r["paths"]["echo_callback"][mode] for r in records]
         summary[mode] = {
             "updates_per_s": _median([r["updates_per_s"] for r in runs]),
             "ratio_to_e": _median(
                 [r["updates_per_s"] / e["updates_per_s"] for r, e in zip(runs, echo, strict=True)]
             ),
+            # Button paths also against E(cb), the bare answer + edit a callback needs at least.
+            "ratio_to_e_callback": _median(
+                [r["updates_per_s"] / e["updates_per_s"] for r, e in zip(runs, echo_cb, strict=True)]
+            )
+            if callback
+            else float("nan"),
             "p50_ms": _median([r["p50_ms"] for r in runs]),
             "p99_ms": _median([r["p99_ms"] for r in runs]),
             "bot_cpu_ms_per_update": _median([r["bot_cpu_ms_per_update"] for r in runs]),
@@ -88,8 +95,9 @@ def summarise(
     pending: dict[str, str],
     seconds: float,
 ) -> dict[str, Any]:
-    names = ["echo", *[p.name for p in user_paths()]]
-    paths = {name: _path_summary(records, name) for name in names}
+    callbacks = {p.name for p in user_paths() if is_callback(p)} | {"echo_callback"}
+    names = ["echo", "echo_callback", *[p.name for p in user_paths()]]
+    paths = {name: _path_summary(records, name, name in callbacks) for name in names}
     bursts = [r["burst"] for r in records if "burst" in r]
     burst = {
         "users": bursts[0]["users"],
@@ -126,7 +134,7 @@ def summarise(
             f"p99 ≤ 50 ms with 100 in flight: {name}", paths[name]["flight"]["p99_ms"], 50.0, False, " ms"
         )
         for name in names
-        if name != "echo"
+        if not name.startswith("echo")
     ]
     targets += [
         _target("burst: 0 errors", float(burst["errors"]), 0.0, False),
@@ -189,7 +197,9 @@ def markdown(results: dict[str, Any]) -> str:
         "## Paths, as ratios to the ceiling E measured in the same run",
         "",
         "E is a bare aiogram echo bot (one `message.answer` per update) on the same fake Bot API server, "
-        "session and polling loop. Each repetition's ratio is taken within it; the median is shown. "
+        "session and polling loop; E(cb) the same bot answering a button press with "
+        "`answerCallbackQuery` and one edit, the least any button path does. Each repetition's "
+        "ratio is taken within it; the median is shown. "
         '"No HTTP" is the same update fed straight to the Dispatcher (`feed_update`, recording '
         'session). "Bot CPU ms/upd" is the bot process\'s CPU time per update with 100 in flight, and '
         '"CPU × E" its ratio to E\'s: the figure least moved by other work on a shared machine. '
@@ -197,18 +207,19 @@ def markdown(results: dict[str, Any]) -> str:
         "threads (loopback network softirq; journal and writeback for our fsyncs) / interrupts and "
         "processes too short-lived to see / other processes.",
         "",
-        "| path | seq upd/s | seq × E | seq p50 ms | seq p99 ms | 100 in flight upd/s | × E | p50 ms "
-        "| p99 ms | bot CPU ms/upd | CPU × E | no HTTP µs/upd | no HTTP × E "
+        "| path | seq upd/s | seq × E | seq p50 ms | seq p99 ms | 100 in flight upd/s | × E | × E(cb) "
+        "| p50 ms | p99 ms | bot CPU ms/upd | CPU × E | no HTTP µs/upd | no HTTP × E "
         "| cores: bot / server / kernel / unattributed / other |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, path in results["paths"].items():
         seq, flight, dispatch = path["seq"], path["flight"], path["dispatch_only"]
         cpu = flight["cpu"]
-        bot = cpu.get("echo" if name == "echo" else "casebot", 0.0)
+        bot = cpu.get("echo" if name.startswith("echo") else "casebot", 0.0)
         lines.append(
             f"| {name} | {_f(seq['updates_per_s'])} | {_r(seq['ratio_to_e'])} | {_f(seq['p50_ms'], 1)} "
             f"| {_f(seq['p99_ms'], 1)} | {_f(flight['updates_per_s'])} | {_r(flight['ratio_to_e'])} "
+            f"| {_r(flight['ratio_to_e_callback'])} "
             f"| {_f(flight['p50_ms'], 1)} | {_f(flight['p99_ms'], 1)} "
             f"| {_f(flight['bot_cpu_ms_per_update'], 2)} | {_r(flight['cpu_ratio_to_e'])} "
             f"| {_f(dispatch['us_per_update'])} "
