@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test eval-qa bench lint check clean
+.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,22 @@ test: $(STAMP)
 eval-qa: $(STAMP)
 	$(PY) -m tests.qa.evaluate
 
-bench: $(STAMP)
-	$(PY) bench/bench_answers.py
-
 check: $(STAMP)
 	$(PY) -m bot check
+
+# Ratios to a bare-aiogram ceiling measured in the same run; writes bench/results.{md,json}.
+bench: $(STAMP)
+	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick --no-write
+
+# Component timings: one question matched with 50 cases loaded; outbox bookkeeping per send.
+bench-answers: $(STAMP)
+	$(PY) bench/bench_answers.py
+
+bench-outbox: $(STAMP)
+	$(PY) bench/broadcast_outbox.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
