@@ -117,7 +117,7 @@ def user_paths() -> list[UserPath]:
             "sign (confirm button → insert → reply)",
             lambda u, s: callback(u, s, f"p:anon:{SLUG}:"),
             2,  # answerCallbackQuery + sendMessage (thanks)
-            "petition.petition_button",
+            "petition.sign_anonymously",
             users="fresh",
         ),
         UserPath(
@@ -125,7 +125,7 @@ def user_paths() -> list[UserPath]:
             "withdraw (confirm → delete → reply)",
             lambda u, s: callback(u, s, f"p:withdrawyes:{SLUG}:"),
             2,  # answerCallbackQuery + editMessageText
-            "petition.petition_button",
+            "petition.withdraw_confirmed",
             users="signed",
         ),
         # TODO(issue 5): the free-text question path, once bot/answers.py and its

@@ -129,3 +129,30 @@ def test_check_reports_migrations_that_cannot_be_applied(monkeypatch: pytest.Mon
     assert storage.migration_problems() == [
         "migrations must be numbered 0001, 0002, … without gaps: [1, 2, 3, 3]"
     ]
+
+
+async def _synchronous(db: Database) -> int:
+    async with db.conn.execute("PRAGMA synchronous") as cur:
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def test_a_mark_alone_does_not_wait_for_the_disk_and_durability_comes_back(db: Database) -> None:
+    seen: list[int] = []
+
+    async def finalize(conn: aiosqlite.Connection) -> None:
+        seen.append(await _synchronous(db))
+        await ProcessedUpdateRepository.mark(conn, 1, 30, NOW)
+
+    async with db.unit_of_work(finalize):
+        pass  # a read-only update: only the mark is written
+    assert seen == [1]  # NORMAL while the mark alone commits
+    assert await _synchronous(db) == 2  # FULL again for everything else
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(30,)]
+
+    seen.clear()
+    users = UserSettingsRepository(db)
+    async with db.unit_of_work(finalize):
+        await users.set_locale(1, "ru")  # a real effect: committed with a full fsync
+    assert seen == [2]
+    assert await _synchronous(db) == 2

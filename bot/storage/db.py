@@ -74,22 +74,35 @@ class UnitOfWork:
         # Writes begun after a reply has left: committed on their own, after the
         # mark, so a crash between the two would lose them. Handlers write first.
         self.writes_after_flush = 0
+        self._relaxed = False  # this transaction commits without waiting for the disk
 
     def joinable(self) -> bool:
         return not self.closed and asyncio.current_task() is self._task
 
-    async def _begin(self) -> None:
+    async def _begin(self, *, durable: bool = True) -> None:
         await self._db._write_lock.acquire()
         try:
+            if not durable:
+                await self._db.conn.execute("PRAGMA synchronous=NORMAL")
+                self._relaxed = True
             await self._db.conn.execute("BEGIN IMMEDIATE")
         except BaseException:
+            await self._restore_durability()
             self._db._write_lock.release()
             raise
         self.open = True
 
-    def _release(self) -> None:
-        self.open = False
-        self._db._write_lock.release()
+    async def _restore_durability(self) -> None:
+        if self._relaxed:
+            self._relaxed = False
+            await self._db.conn.execute("PRAGMA synchronous=FULL")
+
+    async def _release(self) -> None:
+        try:
+            await self._restore_durability()
+        finally:
+            self.open = False
+            self._db._write_lock.release()
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -132,13 +145,19 @@ class UnitOfWork:
                 await self._rollback_quietly()
                 raise
             self.finalized = True
-            self._release()
+            await self._release()
 
     async def complete(self) -> None:
-        """The update is done: commit its writes, or its mark alone."""
+        """The update is done: commit its writes, or its mark alone.
+
+        A mark alone (the update changed nothing) is committed without waiting for
+        the disk: it only spares a second reply to a re-delivered read-only update,
+        and an fsync per card view would make every reader wait on the disk. A
+        power cut can lose it; then the worst case is that second reply.
+        """
         if not self.finalized and not self.open:
             async with self._lock:
-                await self._begin()
+                await self._begin(durable=False)
         await self.flush()
 
     async def abort(self) -> None:
@@ -152,7 +171,7 @@ class UnitOfWork:
         except sqlite3.Error as exc:  # a failed COMMIT may already have rolled back
             log.warning("db.rollback_failed", error=type(exc).__name__)
         finally:
-            self._release()
+            await self._release()
 
 
 def migration_problems() -> list[str]:

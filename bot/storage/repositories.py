@@ -115,23 +115,26 @@ class SignatureRepository:
                 (petition, signer, display_name, city, locale, signed_at.isoformat(), source),
             )
             added = cur.rowcount == 1
-            if added:
-                await conn.execute(
-                    "UPDATE petitions SET signature_count = signature_count + 1 WHERE slug = ?",
-                    (petition,),
-                )
-            count = await self._count(conn, petition)
+            if not added:
+                return AddResult(added=False, count=await self._count(conn, petition), milestones=())
+            async with conn.execute(
+                "UPDATE petitions SET signature_count = signature_count + 1 WHERE slug = ? "
+                "RETURNING signature_count",
+                (petition,),
+            ) as counted:
+                row = await counted.fetchone()
+            count = int(row[0]) if row else 0
+            # The counter moves by one per signature, so a threshold is reached exactly
+            # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
             reached: list[int] = []
-            if added:
-                for threshold in thresholds:
-                    if threshold <= count:
-                        cur = await conn.execute(
-                            "INSERT OR IGNORE INTO petition_milestones (petition, threshold, reached_at) "
-                            "VALUES (?, ?, ?)",
-                            (petition, threshold, signed_at.isoformat()),
-                        )
-                        if cur.rowcount == 1:
-                            reached.append(threshold)
+            if count in thresholds:
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO petition_milestones (petition, threshold, reached_at) "
+                    "VALUES (?, ?, ?)",
+                    (petition, count, signed_at.isoformat()),
+                )
+                if cur.rowcount == 1:
+                    reached.append(count)
         return AddResult(added=added, count=count, milestones=tuple(reached))
 
     async def remove(self, petition: str, signer: bytes) -> bool:
