@@ -11,7 +11,7 @@ from enum import StrEnum
 from urllib.parse import quote
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cases.catalog import Catalog
@@ -132,24 +132,34 @@ class NewsCb(CallbackData, prefix="n"):
 def case_card(
     case: Case, t: Translator, bot_username: str, *, following: bool = False
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    # The busiest keyboard of all, so its rows are written out: aiogram's builder
+    # re-exports (deep-copies) the whole markup on every button() call.
+    slug = case.slug
     sex = case.facts.sex.value
+
+    def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    follow = FollowCb(action=FollowAction.unfollow if following else FollowAction.follow, slug=slug)
+    share = share_url(case_link(bot_username, slug), t("share-text", name=case.name(t.locale), sex=sex))
+    rows = [
+        [button(t("btn-why", sex=sex), CaseCb(view=CaseView.why, slug=slug))],
+        [
+            button(t("btn-story"), CaseCb(view=CaseView.story, slug=slug)),
+            button(t("btn-timeline"), CaseCb(view=CaseView.timeline, slug=slug)),
+        ],
+        [
+            button(t("btn-news"), NewsCb(slug=slug)),
+            button(t("btn-unfollow" if following else "btn-follow-case"), follow),
+        ],
+        [
+            InlineKeyboardButton(text=t("btn-share"), url=share),
+            button(t("btn-back"), MenuCb(target=MenuTarget.cases)),
+        ],
+    ]
     if case.facts.petition is not None:
-        kb.button(text=t("btn-sign"), callback_data=PetitionCb(action=PetitionAction.open, slug=case.slug))
-    kb.button(text=t("btn-why", sex=sex), callback_data=CaseCb(view=CaseView.why, slug=case.slug))
-    kb.button(text=t("btn-story"), callback_data=CaseCb(view=CaseView.story, slug=case.slug))
-    kb.button(text=t("btn-timeline"), callback_data=CaseCb(view=CaseView.timeline, slug=case.slug))
-    kb.button(text=t("btn-news"), callback_data=NewsCb(slug=case.slug))
-    action = FollowAction.unfollow if following else FollowAction.follow
-    kb.button(
-        text=t("btn-unfollow" if following else "btn-follow-case"),
-        callback_data=FollowCb(action=action, slug=case.slug),
-    )
-    link = case_link(bot_username, case.slug)
-    kb.button(text=t("btn-share"), url=share_url(link, t("share-text", name=case.name(t.locale), sex=sex)))
-    kb.button(text=t("btn-back"), callback_data=MenuCb(target=MenuTarget.cases))
-    kb.adjust(*([1] if case.facts.petition is not None else []), 1, 2, 2, 2)
-    return _as_markup(kb)
+        rows.insert(0, [button(t("btn-sign"), PetitionCb(action=PetitionAction.open, slug=slug))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def news_nav(case: Case, t: Translator, position: int, total: int) -> InlineKeyboardMarkup:
