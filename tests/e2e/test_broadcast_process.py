@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +10,7 @@ import pytest
 
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, UpdateRepository
-from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
 
 
@@ -51,25 +47,8 @@ async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
     await db.conn.execute("UPDATE deliveries SET status = 'sending' WHERE chat_id = 501")
     await db.close()
 
-    env = {
-        **os.environ,
-        "BOT_TOKEN": "123456:TEST-token-for-the-fake-server",
-        "TELEGRAM_API_URL": telegram.url,
-        "DATABASE_PATH": str(database),
-        "CASES_DIR": str(FIXTURE_CASES),
-        "LOCALES_DIR": str(LOCALES),
-        "LOG_FORMAT": "json",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    log_file = tmp_path / "bot.log"
+    process = await start_bot(bot_env(telegram.url, database), tmp_path, log_file)
     try:
         for chat, text in ((501, "Новость из очереди"), (502, "News from the outbox")):
             call = await telegram.wait_for(
@@ -77,10 +56,9 @@ async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
             )
             assert text in call.params["text"] and call.params["parse_mode"] == "HTML"
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    log = stderr.decode()
+        returncode = await stop_bot(process)
+    log = log_file.read_text(encoding="utf-8")
+    assert returncode == 0, log[-2000:]
     assert '"event": "broadcast.resumed"' in log and '"event": "broadcast.done"' in log
     assert "Новость из очереди" not in log and "News from the outbox" not in log
     db = await Database.open(database)

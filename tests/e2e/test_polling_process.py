@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
 
 
@@ -26,25 +22,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "BOT_TOKEN": "123456:TEST-token-for-the-fake-server",
-        "TELEGRAM_API_URL": telegram.url,
-        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-        "CASES_DIR": str(FIXTURE_CASES),
-        "LOCALES_DIR": str(LOCALES),
-        "LOG_FORMAT": "json",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    log_file = tmp_path / "bot.log"
+    process = await start_bot(bot_env(telegram.url, tmp_path / "bot.sqlite3"), tmp_path, log_file)
     try:
         # The profile is published in every language before polling starts.
         for code in ("ru", "uz", "en"):
@@ -68,10 +47,9 @@ async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
         )
         assert card.params["parse_mode"] == "HTML"
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    log = stderr.decode()
+        returncode = await stop_bot(process)
+    log = log_file.read_text(encoding="utf-8")
+    assert returncode == 0, log[-2000:]
     assert '"event": "update"' in log and '"handler": "start.start"' in log
     # The log has ids and timings, never what the user wrote or the token.
     assert "/start alpha" not in log and "TEST-token" not in log

@@ -108,7 +108,13 @@ FORGED: dict[type[CallbackData], list[str]] = {
     keyboards.QuestionCb: ["q:alpha:nosuch:en", "q:nosuch:x:en", "q:alpha:x:de", "q:alpha", "q:alpha:x:en:y"],
     keyboards.MoreCb: ["qm:alpha:nosuch:ru", "qm:nosuch:x:uz", "qm:alpha:x:<b>", "qm::", "qm:alpha"],
     keyboards.QuestionsCb: ["qa:nosuch:en", "qa:alpha:xx", "qa:", "qa:alpha:en:extra"],
-    keyboards.FollowCb: ["fo:follow:nosuch:card", "fo:bogus:alpha:card", "fo:follow:alpha:bogus", "fo:", "fo:follow"],
+    keyboards.FollowCb: [
+        "fo:follow:nosuch:card",
+        "fo:bogus:alpha:card",
+        "fo:follow:alpha:bogus",
+        "fo:",
+        "fo:follow",
+    ],
     keyboards.NewsCb: ["n:nosuch:0", "n:alpha:-1", "n:alpha:99999", "n:alpha:x", "n:"],
     # Admin buttons pressed by a non-admin: "not available", nothing changes.
     keyboards.AdminCb: ["ad:pick:alpha:", "ad:pub::k", "ad:cancel::", "ad:bogus::", "ad:"],
