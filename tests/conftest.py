@@ -10,6 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.config import Settings
 from bot.local_session import LocalSession
+from tests.fake_telegram import FakeTelegram
 from tests.tools import FakeClock, Harness
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +71,13 @@ async def real_harness(tmp_path: Path) -> AsyncIterator[Harness]:
     h = await open_harness(make_settings(tmp_path, cases_dir=REAL_CASES))
     yield h
     await h.app.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    """A fake Bot API server on 127.0.0.1 for tests that run the bot's HTTP side."""
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    fake.release_all()  # let any reply a test held back go, so the server can stop
+    await fake.stop()

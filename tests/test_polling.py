@@ -19,15 +19,6 @@ from tests.fake_telegram import ApiCall, FakeTelegram
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    fake.release_all()
-    await fake.stop()
-
-
-@pytest.fixture
 async def app(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[App]:
     settings = make_settings(
         tmp_path, bot_token="123456:TEST-token-for-polling", telegram_api_url=telegram.url

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, UpdateRepository
 from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(

@@ -4,22 +4,10 @@ and does not confirm the update it could not finish."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    fake.release_all()
-    await fake.stop()
 
 
 async def test_sigterm_drains_in_bounded_time_and_leaves_the_unfinished_update_unconfirmed(

@@ -21,11 +21,9 @@ import signal
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from bot.keyboards import PetitionAction, PetitionCb
 from tests.e2e.process import ROOT, SIGNATURE_KEY, bot_env, free_port, start_bot, stop_bot
@@ -34,15 +32,6 @@ from tests.fake_telegram import ApiCall, FakeTelegram
 USERS = range(10_001, 10_201)
 HELD = {10_061, 10_071, 10_081, 10_091}  # in the second batch: committed, never confirmed before the kill
 KILL_AT = 75
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    fake.release_all()
-    await fake.stop()
 
 
 def _is_thanks(call: ApiCall) -> bool:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bot.keyboards import PetitionAction, PetitionCb
 from tests.e2e.process import TOKEN, bot_env, free_port, start_bot, stop_bot
 from tests.fake_telegram import ApiCall, FakeTelegram
 
 SECRET = "webhook_Secret-42"
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def _message(update_id: int, user_id: int, text: str) -> dict[str, Any]:
