@@ -128,14 +128,15 @@ def user_paths() -> list[UserPath]:
             "petition.withdraw_confirmed",
             users="signed",
         ),
-        # TODO(issue 5): the free-text question path, once bot/answers.py and its
-        # handler land: UserPath("question", "a free-text question",
-        # lambda u, s: message(u, s, "<a question the matcher answers>"), <calls>,
-        # "<module.handler>"). Nothing else in the harness needs to change.
+        UserPath(
+            "question",
+            "a free-text question (matched, answered from the case file)",
+            lambda u, s: message(u, s, "what is he accused of?"),
+            1,  # sendMessage (the stored answer)
+            "questions.ask",
+        ),
     ]
 
 
 # Paths that exist in the issue but not yet in the bot; reported as pending, never faked.
-PENDING_PATHS = {
-    "question": "free-text question — waits for issue 5 (bot/answers.py and its handler)",
-}
+PENDING_PATHS: dict[str, str] = {}
