@@ -56,7 +56,6 @@ from __future__ import annotations
 import asyncio
 import math
 import re
-import unicodedata
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -67,6 +66,7 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
+from bot.text import fold
 
 # Long messages are not questions; the cap also bounds the work per message.
 MAX_CHARS = 400
@@ -91,8 +91,6 @@ FUZZY_QUALITY = 0.7
 FUZZY_CUTOFF = 80
 NAME_FUZZY_CUTOFF = 85
 
-APOSTROPHES = "ʻʼ‘’'`´ʹ′"
-_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]")
 _LATIN = re.compile(r"[a-z]")
@@ -184,12 +182,6 @@ _UZBEK_MIN_STEM = 3
 # Past-tense -di and friends look like a possessive -i after d (fondi = fond + i):
 # they come off only when a four-letter stem is left (qamaldi → qamal).
 _UZBEK_LONG_STEM_SUFFIXES = {"di": 4, "adi": 4, "ydi": 4}
-
-
-def fold(text: str) -> str:
-    """Case, Unicode form, ё/е and every apostrophe variant made one."""
-    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
-    return _APOSTROPHE.sub("'", text)
 
 
 def words(text: str) -> list[str]:

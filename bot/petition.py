@@ -25,11 +25,10 @@ from pathlib import Path
 
 from bot.cases.models import Case
 from bot.storage.repositories import SignatureRepository, StoredSignature
+from bot.text import APOSTROPHES
 
 KEY_FILE_NAME = "signature.key"
 NAME_MIN, NAME_MAX = 2, 100
-# Every apostrophe people type in names: Oʻzbek, O'Brien, D’Artagnan.
-APOSTROPHES = "'ʻʼ‘’`"
 _ROUND_NUMBERS = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
 _LINK = re.compile(r"(https?://|www\.|t\.me/|@\w|\w\.(com|ru|org|net|uz|me|io)\b)", re.I)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # Telegram's limit for a message text, counted after entities are parsed; we count
 # the raw HTML, which is never shorter, so a chunk under it is always accepted.
@@ -15,13 +16,15 @@ def escape(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-# Every apostrophe people type (Oʻzbek, O'zbek, O‘zbek, O`zbek …) folds to one.
-_APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ‘’`´"})
+# Every apostrophe people type (Oʻzbek, O'zbek, O‘zbek, O`zbek …): one list for the
+# whole bot, so a name check, a search and the question matcher agree on what one is.
+APOSTROPHES = "'ʻʼ‘’`´ʹ′"
+_TO_ASCII_APOSTROPHE = str.maketrans({c: "'" for c in APOSTROPHES})
 
 
 def fold(text: str) -> str:
-    """Text reduced for matching what people type: case, ё/е and apostrophes folded."""
-    return text.casefold().replace("ё", "е").translate(_APOSTROPHES).strip()
+    """Text reduced for matching what people type: Unicode form, case, ё/е and apostrophes."""
+    return unicodedata.normalize("NFC", text).casefold().replace("ё", "е").translate(_TO_ASCII_APOSTROPHE)
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -23,7 +23,7 @@ async def inline_cases(
     petitions: PetitionService,
     news: NewsService,
 ) -> None:
-    wanted = fold(query.query[:MAX_QUERY])
+    wanted = fold(query.query[:MAX_QUERY]).strip()
     me = await bot.me()
     results = []
     for case in catalog:
