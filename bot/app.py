@@ -81,6 +81,8 @@ class App:
 
     async def close(self) -> None:
         await self.broadcast.stop()
+        idempotency: IdempotencyMiddleware = self.dp["idempotency"]
+        await idempotency.close()
         await self.bot.session.close()
         await self.db.close()
 
@@ -152,7 +154,10 @@ def create_dispatcher(
     dp["metrics"] = metrics
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    dp.update.outer_middleware(IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock))
+    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+    dp["idempotency"] = idempotency
+    dp.update.outer_middleware(idempotency)
+    dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs, indexes))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)

@@ -140,6 +140,11 @@ KEEP_PROCESSED = dt.timedelta(days=3)
 PRUNE_EVERY = dt.timedelta(hours=1)
 
 
+# How long the mark of an update that wrote nothing may wait to be written with others.
+MARK_FLUSH_DELAY = 0.2  # seconds
+MARK_FLUSH_BATCH = 500
+
+
 class IdempotencyMiddleware(BaseMiddleware):
     """An update handled once is never handled again: no second effect, no second reply.
 
@@ -148,6 +153,15 @@ class IdempotencyMiddleware(BaseMiddleware):
     A copy arriving while the first is still being handled waits for it, then
     finds the mark. An update whose handler failed before committing leaves no
     mark, so a re-delivery tries again.
+
+    Reading must not cost a write: an update that changed nothing (a card, an
+    answer) has its mark kept in memory and written with others in one
+    transaction at most ``flush_delay`` later. A copy arriving meanwhile finds
+    it in memory; only a crash inside that fraction of a second could let a
+    re-delivered read get a second reply — never a second effect. Nor does a
+    new update cost a read: update ids only grow, so an id above every mark
+    this process has seen or written cannot have been handled; only lower ids
+    (re-deliveries, or ids restarted by Telegram) are looked up.
     """
 
     def __init__(
@@ -156,13 +170,19 @@ class IdempotencyMiddleware(BaseMiddleware):
         processed: ProcessedUpdateRepository,
         clock: Callable[[], dt.datetime],
         keep: dt.timedelta = KEEP_PROCESSED,
+        flush_delay: float = MARK_FLUSH_DELAY,
     ) -> None:
         self._db = db
         self._processed = processed
         self._clock = clock
         self._keep = keep
+        self._flush_delay = flush_delay
         self._in_flight: dict[tuple[int, int], asyncio.Event] = {}
         self._pruned_at: dt.datetime | None = None
+        self._high_water: dict[int, int] = {}  # bot id → highest update id known to be handled
+        self._pending: dict[tuple[int, int], dt.datetime] = {}  # marks not written yet
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -179,16 +199,68 @@ class IdempotencyMiddleware(BaseMiddleware):
             await self._processed.mark(conn, bot.id, event.update_id, self._clock())
 
         try:
-            if await self._processed.seen(bot.id, event.update_id, now - self._keep):
+            if await self._seen(key, now):
                 trace: UpdateTrace | None = data.get("trace")
                 if trace is not None:
                     trace.outcome = "duplicate"
                 return None
-            async with self._db.unit_of_work(mark):
-                return await handler(event, data)
+            async with self._db.unit_of_work(mark) as unit:
+                result = await handler(event, data)
+            if not unit.finalized:  # nothing written: the mark waits for company
+                self._remember(key)
+            return result
         finally:
             del self._in_flight[key]
             done.set()
+
+    async def _seen(self, key: tuple[int, int], now: dt.datetime) -> bool:
+        bot_id, update_id = key
+        if key in self._pending:
+            return True
+        high = self._high_water.get(bot_id)
+        if high is None:
+            high = await self._processed.highest(bot_id, now - self._keep) or 0
+            high = max(high, self._high_water.get(bot_id, 0))
+        # Raised before any await, so the next update in a batch skips the lookup too.
+        self._high_water[bot_id] = max(high, update_id)
+        if update_id > high:
+            return False
+        return await self._processed.seen(bot_id, update_id, now - self._keep)
+
+    def _remember(self, key: tuple[int, int]) -> None:
+        self._pending[key] = self._clock()
+        if len(self._pending) >= MARK_FLUSH_BATCH:
+            self._start_flush()
+        elif self._flush_timer is None:
+            loop = asyncio.get_running_loop()
+            self._flush_timer = loop.call_later(self._flush_delay, self._start_flush)
+
+    def _start_flush(self) -> None:
+        task = asyncio.ensure_future(self.flush_marks())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushing.discard)
+
+    async def flush_marks(self) -> None:
+        """Write the marks kept in memory (also at shut-down)."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if not self._pending:
+            return
+        batch = dict(self._pending)
+        try:
+            await self._processed.mark_many([(b, u, at) for (b, u), at in batch.items()])
+        except Exception as exc:  # kept in memory; the next flush tries again
+            log.warning("processed_updates.flush_failed", error=type(exc).__name__)
+            return
+        for key in batch:
+            if self._pending.get(key) == batch[key]:
+                del self._pending[key]
+
+    async def close(self) -> None:
+        await self.flush_marks()
+        if self._flushing:
+            await asyncio.gather(*self._flushing, return_exceptions=True)
 
     async def _prune(self, now: dt.datetime) -> None:
         if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -87,10 +88,13 @@ async def test_a_failed_block_inside_a_unit_is_undone_alone(db: Database) -> Non
     assert _committed(db, "SELECT update_id FROM processed_updates") == [(10,)]
 
 
-async def test_an_update_without_writes_gets_its_mark_alone(db: Database) -> None:
-    async with db.unit_of_work(_mark(11)):
+async def test_an_update_without_writes_writes_nothing(db: Database) -> None:
+    # Its mark is the idempotency middleware's, written later with others.
+    async with db.unit_of_work(_mark(11)) as unit:
         pass
-    assert _committed(db, "SELECT update_id FROM processed_updates") == [(11,)]
+    assert not unit.finalized
+    assert db.commits == 0
+    assert _committed(db, "SELECT COUNT(*) FROM processed_updates") == [(0,)]
 
 
 async def test_a_refused_commit_is_reported_and_nothing_is_kept(db: Database) -> None:
@@ -108,8 +112,12 @@ async def test_a_refused_commit_is_reported_and_nothing_is_kept(db: Database) ->
 
 async def test_processed_marks_expire_and_are_pruned(db: Database) -> None:
     processed = ProcessedUpdateRepository(db)
-    async with db.unit_of_work(_mark(12)):
-        pass
+    await processed.mark_many([(1, 12, NOW), (1, 10, NOW - dt.timedelta(days=4))])
+    assert await processed.highest(1, NOW - dt.timedelta(days=3)) == 12
+    assert await processed.highest(1, NOW - dt.timedelta(days=5)) == 12
+    assert await processed.highest(2, NOW - dt.timedelta(days=3)) is None
+    assert not await processed.seen(1, 10, NOW - dt.timedelta(days=3))  # written, but too old
+    assert await processed.prune(NOW - dt.timedelta(days=3)) == 1
     assert await processed.seen(1, 12, NOW - dt.timedelta(days=3))
     assert not await processed.seen(2, 12, NOW - dt.timedelta(days=3))  # another bot's sequence
     assert not await processed.seen(1, 12, NOW + dt.timedelta(seconds=1))  # too old to count
@@ -137,22 +145,66 @@ async def _synchronous(db: Database) -> int:
     return int(row[0])
 
 
-async def test_a_mark_alone_does_not_wait_for_the_disk_and_durability_comes_back(db: Database) -> None:
-    seen: list[int] = []
-
-    async def finalize(conn: aiosqlite.Connection) -> None:
-        seen.append(await _synchronous(db))
-        await ProcessedUpdateRepository.mark(conn, 1, 30, NOW)
-
-    async with db.unit_of_work(finalize):
-        pass  # a read-only update: only the mark is written
-    assert seen == [1]  # NORMAL while the mark alone commits
-    assert await _synchronous(db) == 2  # FULL again for everything else
-    assert _committed(db, "SELECT update_id FROM processed_updates") == [(30,)]
-
-    seen.clear()
+async def test_concurrent_updates_share_one_durable_commit(db: Database) -> None:
+    assert await _synchronous(db) == 2  # FULL: every COMMIT waits for the disk
     users = UserSettingsRepository(db)
-    async with db.unit_of_work(finalize):
-        await users.set_locale(1, "ru")  # a real effect: committed with a full fsync
-    assert seen == [2]
-    assert await _synchronous(db) == 2
+
+    async def update(n: int) -> None:
+        async with db.unit_of_work(_mark(100 + n)):
+            await users.set_locale(n, "ru")
+
+    await asyncio.gather(*(update(n) for n in range(20)))
+    assert db.commits == 1  # twenty updates, one fsync
+    assert _committed(db, "SELECT COUNT(*) FROM processed_updates") == [(20,)]
+    assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(20,)]
+
+
+async def test_a_failing_update_in_a_group_loses_only_its_own_writes(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    order: list[str] = []
+
+    async def succeeds() -> None:
+        async with db.unit_of_work(_mark(201)):
+            await users.set_locale(1, "ru")
+            order.append("sealed")  # sealed on leaving; its COMMIT waits behind the failing one
+
+    async def fails() -> None:
+        with pytest.raises(RuntimeError):
+            async with db.unit_of_work(_mark(202)):
+                await users.set_locale(2, "uz")
+                await users.set_locale(3, "uz")
+                raise RuntimeError("the handler broke after writing")
+
+    await asyncio.gather(succeeds(), fails())
+    assert order == ["sealed"]
+    assert db.commits == 1
+    assert _committed(db, "SELECT user_id FROM user_settings") == [(1,)]
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(201,)]
+
+
+async def test_a_rolled_back_write_calls_its_rollback_hooks_and_a_committed_one_does_not(
+    db: Database,
+) -> None:
+    users = UserSettingsRepository(db)
+    undone: list[str] = []
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work(_mark(301)):
+            async with db.write() as conn:
+                await conn.execute(
+                    "INSERT INTO user_settings (user_id, locale, updated_at) VALUES (9, 'en', 'x')"
+                )
+                db.on_rollback(lambda: undone.append("unit"))
+            raise RuntimeError("later failure")
+    async with db.write() as conn:
+        await conn.execute("INSERT INTO user_settings (user_id, locale, updated_at) VALUES (10, 'en', 'x')")
+        db.on_rollback(lambda: undone.append("committed"))
+    with pytest.raises(ValueError):
+        async with db.write() as conn:
+            await conn.execute(
+                "INSERT INTO user_settings (user_id, locale, updated_at) VALUES (11, 'en', 'x')"
+            )
+            db.on_rollback(lambda: undone.append("plain"))
+            raise ValueError("inside the block")
+    assert undone == ["unit", "plain"]
+    assert await users.get_locale(10) == "en"
+    assert _committed(db, "SELECT user_id FROM user_settings") == [(10,)]

@@ -5,10 +5,20 @@ it: SQLite allows one writer anyway, and a single connection in WAL mode never
 sees "database is locked" from its own process. Readers share the same
 connection; aiosqlite runs every statement on one worker thread in order.
 
-A :class:`UnitOfWork` makes the writes of one update a single transaction
-together with the mark that the update was handled (see
-``bot.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it join
-its transaction as savepoints, and it is committed before the update's first
+**Group commit.** ``synchronous=FULL`` makes every COMMIT wait for the disk,
+and a signer must not be thanked before that. Concurrent writers therefore
+share one transaction: each writes inside its own savepoint while it holds the
+write lock (a *span*), releases the lock when its writes are done, and waits
+for the COMMIT that follows. The first writer to finish starts that COMMIT; it
+takes the lock after everyone already queued for it, so all of them are
+committed by one fsync. A span that fails is rolled back to its savepoint
+alone; a COMMIT that fails fails every writer of the group, none of which has
+replied yet.
+
+A :class:`UnitOfWork` makes the writes of one update a single span together
+with the mark that the update was handled (see
+``bot.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it become
+savepoints within its span, and it is committed before the update's first
 reply leaves (:meth:`Database.flush`, called by a Bot API session middleware)
 or when the update is done. So a reply never announces an effect that a crash
 could still undo, and a re-delivered update finds its mark beside its effects.
@@ -18,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import itertools
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -47,18 +58,75 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 Finalizer = Callable[[aiosqlite.Connection], Awaitable[None]]
+RollbackHook = Callable[[], None]
 
 
 class CommitFailed(Exception):
     """The database refused a commit (disk full, I/O error): nothing of the update was kept."""
 
 
-class UnitOfWork:
-    """The writes of one update, as one transaction begun lazily at its first write.
+class _Span:
+    """One writer's stretch of the shared transaction: a savepoint held under the write lock."""
 
-    ``finalize`` (the update's processed mark) runs inside that transaction just
-    before it commits; an update that writes nothing gets ``finalize`` alone, in a
-    transaction of its own, when it is done.
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.name = f"span_{next(db._span_numbers)}"
+        self.generation = -1
+        self.hooks: list[RollbackHook] = []
+
+    async def begin(self) -> None:
+        db = self._db
+        await db._write_lock.acquire()
+        try:
+            if not db._in_transaction:
+                await db.conn.execute("BEGIN IMMEDIATE")
+                db._in_transaction = True
+            await db.conn.execute(f"SAVEPOINT {self.name}")
+        except BaseException:
+            db._write_lock.release()
+            raise
+        self.generation = db._generation
+        db._span = self
+
+    async def seal(self) -> None:
+        """Keep the span's writes in the group transaction, let the next writer in, wait for the COMMIT."""
+        db = self._db
+        try:
+            await db.conn.execute(f"RELEASE {self.name}")
+        except BaseException:
+            await self.undo()
+            raise
+        db._pending_hooks.extend(self.hooks)
+        db._span = None
+        db._write_lock.release()
+        await db._commit(self.generation)
+
+    async def undo(self) -> None:
+        """Roll back this span alone; the group's other writes stay."""
+        db = self._db
+        try:
+            await db.conn.execute(f"ROLLBACK TO {self.name}")
+            await db.conn.execute(f"RELEASE {self.name}")
+        except sqlite3.Error as exc:  # the whole transaction is already gone (disk full, I/O error)
+            log.warning("db.span_rollback_failed", error=type(exc).__name__)
+        finally:
+            db._span = None
+            db._write_lock.release()
+            _run_hooks(self.hooks)
+
+
+def _run_hooks(hooks: list[RollbackHook]) -> None:
+    for hook in reversed(hooks):
+        hook()
+    hooks.clear()
+
+
+class UnitOfWork:
+    """The writes of one update, as one span begun lazily at its first write.
+
+    ``finalize`` (the update's processed mark) runs inside the span just before
+    it is sealed and committed. An update that writes nothing writes nothing
+    here: its mark is the idempotency middleware's business.
     """
 
     def __init__(self, db: Database, finalize: Finalizer) -> None:
@@ -68,110 +136,92 @@ class UnitOfWork:
         self._lock = asyncio.Lock()
         self._depth = 0
         self._savepoints = 0
-        self.open = False  # a transaction of this unit is open and holds the write lock
+        self._span: _Span | None = None  # open: this unit holds the write lock
         self.finalized = False  # the mark has been committed
         self.closed = False
         # Writes begun after a reply has left: committed on their own, after the
         # mark, so a crash between the two would lose them. Handlers write first.
         self.writes_after_flush = 0
-        self._relaxed = False  # this transaction commits without waiting for the disk
+
+    @property
+    def open(self) -> bool:
+        return self._span is not None
 
     def joinable(self) -> bool:
         return not self.closed and asyncio.current_task() is self._task
 
-    async def _begin(self, *, durable: bool = True) -> None:
-        await self._db._write_lock.acquire()
-        try:
-            if not durable:
-                await self._db.conn.execute("PRAGMA synchronous=NORMAL")
-                self._relaxed = True
-            await self._db.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            await self._restore_durability()
-            self._db._write_lock.release()
-            raise
-        self.open = True
-
-    async def _restore_durability(self) -> None:
-        if self._relaxed:
-            self._relaxed = False
-            await self._db.conn.execute("PRAGMA synchronous=FULL")
-
-    async def _release(self) -> None:
-        try:
-            await self._restore_durability()
-        finally:
-            self.open = False
-            self._db._write_lock.release()
+    def on_rollback(self, hook: RollbackHook) -> None:
+        if self._span is not None:
+            self._span.hooks.append(hook)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
         conn = self._db.conn
         async with self._lock:
-            if not self.open:
+            fresh = self._span is None
+            if self._span is None:
                 if self.finalized:
                     self.writes_after_flush += 1
                     log.warning("db.write_after_reply")
-                await self._begin()
-        name = f"unit_{self._savepoints}"
-        self._savepoints += 1
+                span = _Span(self._db)
+                await span.begin()
+                self._span = span
+            span = self._span
         self._depth += 1
-        await conn.execute(f"SAVEPOINT {name}")
         try:
-            yield conn
-        except BaseException:
-            await conn.execute(f"ROLLBACK TO {name}")
-            await conn.execute(f"RELEASE {name}")
-            raise
-        else:
-            await conn.execute(f"RELEASE {name}")
+            if fresh:
+                # The span's own savepoint is empty so far: undoing the block is undoing
+                # to it, and a savepoint of its own would cost two more round trips.
+                try:
+                    yield conn
+                except BaseException:
+                    await conn.execute(f"ROLLBACK TO {span.name}")
+                    raise
+                return
+            name = f"{span.name}_{self._savepoints}"
+            self._savepoints += 1
+            await conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute(f"ROLLBACK TO {name}")
+                await conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                await conn.execute(f"RELEASE {name}")
         finally:
             self._depth -= 1
 
     async def flush(self) -> None:
-        """Commit what is open, with the mark if it is not committed yet."""
+        """Seal what is open, with the mark if it is not committed yet, and wait for its COMMIT."""
         async with self._lock:
-            if not self.open or self._depth:
+            span = self._span
+            if span is None or self._depth:
                 return
-            conn = self._db.conn
             try:
                 if not self.finalized:
-                    await self._finalize(conn)
-                await conn.execute("COMMIT")
+                    await self._finalize(self._db.conn)
             except sqlite3.Error as exc:
-                await self._rollback_quietly()
+                self._span = None
+                await span.undo()
                 raise CommitFailed(str(exc)) from exc
             except BaseException:
-                await self._rollback_quietly()
+                self._span = None
+                await span.undo()
                 raise
+            self._span = None
+            await span.seal()
             self.finalized = True
-            await self._release()
 
     async def complete(self) -> None:
-        """The update is done: commit its writes, or its mark alone.
-
-        A mark alone (the update changed nothing) is committed without waiting for
-        the disk: it only spares a second reply to a re-delivered read-only update,
-        and an fsync per card view would make every reader wait on the disk. A
-        power cut can lose it; then the worst case is that second reply.
-        """
-        if not self.finalized and not self.open:
-            async with self._lock:
-                await self._begin(durable=False)
+        """The update is done: commit what it wrote, if anything."""
         await self.flush()
 
     async def abort(self) -> None:
         async with self._lock:
-            if self.open:
-                await self._rollback_quietly()
-
-    async def _rollback_quietly(self) -> None:
-        try:
-            await self._db.conn.execute("ROLLBACK")
-        except sqlite3.Error as exc:  # a failed COMMIT may already have rolled back
-            log.warning("db.rollback_failed", error=type(exc).__name__)
-        finally:
-            await self._release()
+            span, self._span = self._span, None
+            if span is not None:
+                await span.undo()
 
 
 def migration_problems() -> list[str]:
@@ -188,6 +238,13 @@ class Database:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._in_transaction = False
+        self._generation = 0  # which group transaction is open; bumped by each COMMIT
+        self._commits: dict[int, asyncio.Task[None]] = {}
+        self._span: _Span | None = None
+        self._span_numbers = itertools.count()
+        self._pending_hooks: list[RollbackHook] = []  # of sealed spans not yet committed
+        self.commits = 0  # group COMMITs so far, for tests and the benchmark
         # Per instance, not per module: two databases in one process (tests) never share a unit.
         self._unit: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
             f"casebot_unit_{id(self)}", default=None
@@ -224,29 +281,70 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One atomic write transaction: committed on success, rolled back on error.
+        """One atomic write, durable when the block is left; rolled back on error.
 
         Inside a :meth:`unit_of_work` (in the task that opened it) the block is a
-        savepoint of the unit's transaction instead, committed with it.
+        savepoint of the unit's span instead, committed with it.
         """
         unit = self._unit.get()
         if unit is not None and unit.joinable():
             async with unit.savepoint() as conn:
                 yield conn
             return
+        span = _Span(self)
+        await span.begin()
+        try:
+            yield self.conn
+        except BaseException:
+            await span.undo()
+            raise
+        await span.seal()
+
+    def on_rollback(self, hook: RollbackHook) -> None:
+        """Call ``hook`` if the write in progress is rolled back (an in-memory mirror undoes itself).
+
+        Only meaningful inside a write block; the hook runs when that block's
+        span is undone or its group's COMMIT fails, and is dropped once committed.
+        """
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.open:
+            unit.on_rollback(hook)
+        elif self._span is not None:
+            self._span.hooks.append(hook)
+
+    async def _commit(self, generation: int) -> None:
+        task = self._commits.get(generation)
+        if task is None:
+            task = self._commits[generation] = asyncio.ensure_future(self._commit_group(generation))
+        # Shielded: a writer cancelled while waiting must not cancel the others' COMMIT.
+        await asyncio.shield(task)
+
+    async def _commit_group(self, generation: int) -> None:
+        # Taken after every writer already queued for the lock: they join this group.
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            del self._commits[generation]
+            self._generation += 1
+            hooks, self._pending_hooks = self._pending_hooks, []
+            if not self._in_transaction:
+                return
+            self._in_transaction = False
             try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
                 await self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                await self._rollback_quietly()
+                _run_hooks(hooks)
+                raise CommitFailed(str(exc)) from exc
+            self.commits += 1
+
+    async def _rollback_quietly(self) -> None:
+        try:
+            await self.conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:  # a failed COMMIT may already have rolled back
+            log.warning("db.rollback_failed", error=type(exc).__name__)
 
     @asynccontextmanager
     async def unit_of_work(self, finalize: Finalizer) -> AsyncIterator[UnitOfWork]:
-        """Everything written inside is one transaction with ``finalize``; see :class:`UnitOfWork`."""
+        """Everything written inside is one span with ``finalize``; see :class:`UnitOfWork`."""
         unit = UnitOfWork(self, finalize)
         token = self._unit.set(unit)
         try:

@@ -117,13 +117,12 @@ class SignatureRepository:
             added = cur.rowcount == 1
             if not added:
                 return AddResult(added=False, count=await self._count(conn, petition), milestones=())
-            async with conn.execute(
+            counted = await conn.execute_fetchall(
                 "UPDATE petitions SET signature_count = signature_count + 1 WHERE slug = ? "
                 "RETURNING signature_count",
                 (petition,),
-            ) as counted:
-                row = await counted.fetchone()
-            count = int(row[0]) if row else 0
+            )
+            count = next((int(row[0]) for row in counted), 0)
             # The counter moves by one per signature, so a threshold is reached exactly
             # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
             reached: list[int] = []
@@ -729,11 +728,29 @@ class ProcessedUpdateRepository:
     async def seen(self, bot_id: int, update_id: int, since: dt.datetime) -> bool:
         # Marks older than `since` do not count: after a week without updates
         # Telegram restarts update ids at random, and an old mark must not swallow one.
-        async with self._db.conn.execute(
+        rows = await self._db.conn.execute_fetchall(
             "SELECT 1 FROM processed_updates WHERE bot_id = ? AND update_id = ? AND processed_at >= ?",
             (bot_id, update_id, since.isoformat()),
-        ) as cur:
-            return await cur.fetchone() is not None
+        )
+        return bool(rows)
+
+    async def highest(self, bot_id: int, since: dt.datetime) -> int | None:
+        """The newest update id marked since ``since``: anything above it is new to the database."""
+        rows = await self._db.conn.execute_fetchall(
+            "SELECT MAX(update_id) FROM processed_updates WHERE bot_id = ? AND processed_at >= ?",
+            (bot_id, since.isoformat()),
+        )
+        value = next(iter(rows))[0]
+        return None if value is None else int(value)
+
+    async def mark_many(self, marks: list[tuple[int, int, dt.datetime]]) -> None:
+        """Marks of updates that wrote nothing, written together in one transaction."""
+        async with self._db.write() as conn:
+            await conn.executemany(
+                "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at",
+                [(bot_id, update_id, at.isoformat()) for bot_id, update_id, at in marks],
+            )
 
     @staticmethod
     async def mark(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime) -> None:

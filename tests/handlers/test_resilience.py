@@ -14,6 +14,7 @@ from aiogram.types import (
     ChatMemberBanned,
     ChatMemberMember,
     ChatMemberUpdated,
+    Message,
     Update,
     User,
 )
@@ -64,6 +65,45 @@ async def test_a_redelivered_sign_has_one_effect_and_one_reply(harness: Harness)
     assert again == []  # not even the callback answer: the first delivery gave it
     assert await _rows(harness, "SELECT COUNT(*) FROM signatures") == 1
     assert await _rows(harness, "SELECT COUNT(*) FROM processed_updates WHERE update_id = 500001") == 1
+
+
+def _help_update(user: ChatUser, update_id: int) -> Update:
+    message = Message(
+        message_id=update_id,
+        date=NOW,
+        chat=Chat(id=user.user.id, type="private"),
+        from_user=user.user,
+        text="/help",
+    )
+    return Update(update_id=update_id, message=message)
+
+
+async def test_a_redelivered_read_gets_one_reply_and_its_mark_costs_no_write_on_the_way(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    harness = await open_harness(settings)
+    user = harness.user(8)
+    first, second = _help_update(user, 600_001), _help_update(user, 600_002)
+    try:
+        assert any("How to use this bot" in t for t in _texts(await harness.feed(first)))
+        assert await _rows(harness, "SELECT COUNT(*) FROM processed_updates") == 0
+        assert await harness.feed(first) == []  # the copy finds the mark kept in memory
+        await harness.app.dp["idempotency"].flush_marks()  # what the timer does a moment later
+        assert await _rows(harness, "SELECT COUNT(*) FROM processed_updates WHERE update_id = 600001") == 1
+        assert await harness.feed(first) == []
+        await harness.feed(second)
+    finally:
+        await harness.app.close()  # writes the marks still in memory
+
+    restarted = await open_harness(settings)
+    try:
+        assert await restarted.feed(first) == []
+        assert await restarted.feed(second) == []
+        fresh = await restarted.feed(_help_update(user, 600_003))
+        assert any("How to use this bot" in t for t in _texts(fresh))
+    finally:
+        await restarted.app.close()
 
 
 async def test_copies_arriving_together_are_handled_once(harness: Harness) -> None:
