@@ -143,9 +143,11 @@ def create_dispatcher(
     dp["news"] = NewsService(updates, follows, clock)
     dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock)
     # One question index per catalogue in force (stemming every phrasing is the
-    # costly part): built now, and again by /reload before it swaps the catalogue.
-    indexes = QuestionIndexes(catalog)
+    # costly part): built off the event loop once the bot is up, and again by
+    # /reload before it swaps the catalogue.
+    indexes = QuestionIndexes(catalog, build_now=False)
     dp["question_indexes"] = indexes
+    dp.startup.register(indexes.start)
     # The case each user last opened, for questions that name none; set by the card
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
@@ -158,7 +160,7 @@ def create_dispatcher(
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
-    dp.update.outer_middleware(CatalogMiddleware(catalogs, indexes))
+    dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))

@@ -25,7 +25,6 @@ from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, TelegramMeth
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update, User
 
-from bot.answers import QuestionIndexes
 from bot.cases.catalog import CatalogHolder
 from bot.flood import FloodGate
 from bot.i18n import L10n, Translator, resolve_locale
@@ -66,17 +65,13 @@ class LocaleMiddleware(BaseMiddleware):
 
 
 class CatalogMiddleware(BaseMiddleware):
-    """Hand each update the catalogue in force and its question index, so /reload
-    can swap them between updates."""
+    """Hand each update the catalogue in force, so /reload can swap it between updates."""
 
-    def __init__(self, catalogs: CatalogHolder, indexes: QuestionIndexes) -> None:
+    def __init__(self, catalogs: CatalogHolder) -> None:
         self._catalogs = catalogs
-        self._indexes = indexes
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        catalog = self._catalogs.current
-        data["catalog"] = catalog
-        data["answers"] = self._indexes.for_catalog(catalog)
+        data["catalog"] = self._catalogs.current
         return await handler(event, data)
 
 

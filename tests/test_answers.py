@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.answers import (
     MAX_CHARS,
     OutcomeKind,
     QuestionIndex,
+    QuestionIndexes,
     RecentCases,
     fold,
     uzbek_stem,
@@ -212,3 +215,15 @@ def test_the_index_keeps_nothing_a_user_typed(real: QuestionIndex) -> None:
     real.respond("zqxjunkword почемушкин hamroyevxyz", user_locale="en")
     assert len(real._stem_cache) == before
     assert all("zqxjunk" not in word for _language, word in real._stem_cache)
+
+
+async def test_the_index_is_built_once_off_the_loop_and_early_questions_wait_for_it() -> None:
+    catalog = load_catalog(FIXTURE_CASES)
+    indexes = QuestionIndexes(catalog, build_now=False)
+    await indexes.start()  # the start-up hook: returns at once, the build runs in a thread
+    first, second = await asyncio.gather(indexes.get(catalog), indexes.get(catalog))
+    assert first is second
+    outcome = first.respond("Why is Betov a political prisoner?", user_locale="en")
+    assert outcome.slug == "beta"
+    reloaded = load_catalog(FIXTURE_CASES)
+    assert await indexes.get(reloaded) is not first  # a catalogue nothing prepared gets its own

@@ -16,7 +16,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
-from bot.answers import Outcome, OutcomeKind, QuestionIndex, RecentCases
+from bot.answers import Outcome, OutcomeKind, QuestionIndexes, RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
 from bot.handlers.cases import card_view
@@ -50,13 +50,14 @@ async def ask(
     t: Translator,
     l10n: L10n,
     catalog: Catalog,
-    answers: QuestionIndex,
+    question_indexes: QuestionIndexes,
     recent_cases: RecentCases,
     petitions: PetitionService,
 ) -> None:
     if message.from_user is None or message.text is None:
         return
     user_id = message.from_user.id
+    answers = await question_indexes.get(catalog)
     outcome = answers.respond(message.text, user_locale=t.locale, last_slug=recent_cases.get(user_id))
     # The question's language, when it is clearly another of ours; else the reader's.
     lt = l10n.translator(outcome.locale) if outcome.locale in l10n.locales else t

@@ -14,7 +14,7 @@ async def test_a_user_starts_the_bot_and_gets_a_reply_in_their_language(
     log_file = tmp_path / "bot.log"
     process = await start_bot(bot_env(telegram.url, tmp_path / "bot.sqlite3"), tmp_path, log_file)
     try:
-        # The profile is published in every language before polling starts.
+        # The profile is published in every language, beside polling.
         for code in ("ru", "uz", "en"):
             call = await telegram.wait_for(
                 lambda c, code=code: c.method == "setMyCommands" and c.params.get("language_code") == code
