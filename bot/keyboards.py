@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
@@ -79,13 +78,43 @@ class QuestionsCb(CallbackData, prefix="qa"):
 MENU_QUESTIONS = 6
 
 
-def _as_markup(kb: InlineKeyboardBuilder) -> InlineKeyboardMarkup:
-    """The builder's rows as a markup, without ``as_markup()``'s deep copy of every button.
-
-    The deep copy was a third of a card view's CPU time (bench/), and it protects
-    nothing here: each builder is local to one call and discarded right after.
+class Keyboard:
+    """aiogram's InlineKeyboardBuilder as used here — buttons, then rows by :meth:`adjust` —
+    without its copies: the builder deep-copies the whole markup on every ``button()``
+    and again on ``as_markup()``, a third of a card view's CPU time (bench/). A
+    keyboard here is local to one call, so there is nothing to protect.
     """
-    return InlineKeyboardMarkup(inline_keyboard=kb._markup)
+
+    MAX_WIDTH = 8  # Telegram's, and the builder's, widest row
+
+    def __init__(self) -> None:
+        self._buttons: list[InlineKeyboardButton] = []
+        self._sizes: tuple[int, ...] = (self.MAX_WIDTH,)
+
+    def button(self, *, text: str, callback_data: CallbackData | None = None, url: str | None = None) -> None:
+        packed = callback_data.pack() if callback_data is not None else None
+        self._buttons.append(InlineKeyboardButton(text=text, callback_data=packed, url=url))
+
+    def adjust(self, *sizes: int) -> None:
+        """Rows of ``sizes`` buttons in turn, the last size repeating, as the builder's adjust()."""
+        if any(not 1 <= size <= self.MAX_WIDTH for size in sizes):
+            raise ValueError(f"row sizes must be 1…{self.MAX_WIDTH}: {sizes}")
+        self._sizes = sizes or (self.MAX_WIDTH,)
+
+    def as_markup(self) -> InlineKeyboardMarkup:
+        sizes = iter(self._sizes)
+        size = next(sizes)
+        rows: list[list[InlineKeyboardButton]] = []
+        row: list[InlineKeyboardButton] = []
+        for button in self._buttons:
+            if len(row) >= size:
+                rows.append(row)
+                row = []
+                size = next(sizes, size)
+            row.append(button)
+        if row:
+            rows.append(row)
+        return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def case_link(bot_username: str, slug: str) -> str:
@@ -98,13 +127,13 @@ def share_url(link: str, text: str) -> str:
 
 
 def cases_menu(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for case in catalog:
         kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.button(text=t("btn-language"), callback_data=MenuCb(target=MenuTarget.language))
     kb.button(text=t("btn-help"), callback_data=MenuCb(target=MenuTarget.help))
     kb.adjust(*([1] * len(catalog)), 2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 class FollowAction(StrEnum):
@@ -163,7 +192,7 @@ def case_card(
 
 
 def news_nav(case: Case, t: Translator, position: int, total: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     row = 0
     if position + 1 < total:
         kb.button(text=t("btn-news-older"), callback_data=NewsCb(slug=case.slug, page=position + 1))
@@ -173,34 +202,34 @@ def news_nav(case: Case, t: Translator, position: int, total: int) -> InlineKeyb
         row += 1
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(*([row] if row else []), 1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def following_list(cases: list[Case], t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for case in cases:
         kb.button(
             text=t("btn-unfollow-case", name=case.name(t.locale)),
             callback_data=FollowCb(action=FollowAction.unfollow, slug=case.slug, origin=FollowOrigin.list),
         )
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def delivered_update(slug: str, t: Translator) -> InlineKeyboardMarkup:
     """Under an update a follower receives."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-open-case"), callback_data=CaseCb(view=CaseView.card, slug=slug))
     kb.button(
         text=t("btn-unfollow"),
         callback_data=FollowCb(action=FollowAction.unfollow, slug=slug, origin=FollowOrigin.news),
     )
     kb.adjust(2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def why(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     texts = case.text(t.locale)
     for argument in case.facts.arguments:
         kb.button(
@@ -209,29 +238,29 @@ def why(case: Case, t: Translator) -> InlineKeyboardMarkup:
         )
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def argument(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-arguments"), callback_data=CaseCb(view=CaseView.why, slug=case.slug))
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def back_to_case(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def languages() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code, label in LANGUAGE_NAMES.items():
         kb.button(text=label, callback_data=LanguageCb(code=code))
     kb.adjust(3)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 class PetitionAction(StrEnum):
@@ -263,7 +292,7 @@ def sign_link(bot_username: str, slug: str) -> str:
 
 
 def petition_confirm(case: Case, t: Translator, via: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=t("btn-sign-named"),
         callback_data=PetitionCb(action=PetitionAction.named, slug=case.slug, via=via),
@@ -274,13 +303,13 @@ def petition_confirm(case: Case, t: Translator, via: str) -> InlineKeyboardMarku
     )
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def petition_step(
     case: Case, t: Translator, *, use_name: bool = False, skip_city: bool = False
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if use_name:
         kb.button(
             text=t("btn-use-name"),
@@ -293,13 +322,13 @@ def petition_step(
         )
     kb.button(text=t("btn-cancel"), callback_data=PetitionCb(action=PetitionAction.cancel, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def petition_signed(
     case: Case, t: Translator, bot_username: str, *, offer_follow: bool
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     link = sign_link(bot_username, case.slug)
     kb.button(
         text=t("btn-share-petition"),
@@ -312,44 +341,44 @@ def petition_signed(
         )
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def already_signed(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=t("btn-withdraw"),
         callback_data=PetitionCb(action=PetitionAction.withdraw, slug=case.slug),
     )
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def withdraw_confirm(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=t("btn-withdraw-yes"),
         callback_data=PetitionCb(action=PetitionAction.withdraw_yes, slug=case.slug),
     )
     kb.button(text=t("btn-keep"), callback_data=PetitionCb(action=PetitionAction.keep, slug=case.slug))
     kb.adjust(2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def forget_confirm(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-forget-yes"), callback_data=ForgetCb(confirm=True))
     kb.button(text=t("btn-cancel"), callback_data=ForgetCb(confirm=False))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def sign_only(case: Case, t: Translator, bot_username: str) -> InlineKeyboardMarkup:
     """Under an inline-mode card in someone else's chat: opens the bot on the petition."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-sign"), url=sign_link(bot_username, case.slug))
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 # --- admin dialogues (/post, /status) -----------------------------------------------
@@ -375,54 +404,54 @@ class AdminCb(CallbackData, prefix="ad"):
 
 
 def admin_pick_case(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for case in catalog:
         kb.button(text=case.name(t.locale), callback_data=AdminCb(action=AdminAction.pick, value=case.slug))
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_text_step(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-skip"), callback_data=AdminCb(action=AdminAction.skip))
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_fallback(choices: list[str], t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for locale in choices:
         kb.button(
             text=t(f"btn-lang-{locale}"), callback_data=AdminCb(action=AdminAction.fallback, value=locale)
         )
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(len(choices), 1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_stages(stages: list[str], t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for stage in stages:
         kb.button(
             text=t("stage-name", stage=stage), callback_data=AdminCb(action=AdminAction.stage, value=stage)
         )
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_date(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("btn-today"), callback_data=AdminCb(action=AdminAction.today))
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_preview(t: Translator, key: str, *, status: bool, publishable: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if publishable and status:
         kb.button(text=t("btn-save-announce"), callback_data=AdminCb(action=AdminAction.publish, key=key))
         kb.button(text=t("btn-save-quiet"), callback_data=AdminCb(action=AdminAction.quiet, key=key))
@@ -431,21 +460,21 @@ def admin_preview(t: Translator, key: str, *, status: bool, publishable: bool) -
     kb.button(text=t("btn-edit"), callback_data=AdminCb(action=AdminAction.edit))
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def admin_edit_languages(locales: tuple[str, ...], t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for locale in locales:
         kb.button(
             text=t(f"btn-lang-{locale}"), callback_data=AdminCb(action=AdminAction.edit_lang, value=locale)
         )
     kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
     kb.adjust(len(locales), 1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
-def _question_buttons(kb: InlineKeyboardBuilder, case: Case, ids: list[str], t: Translator) -> None:
+def _question_buttons(kb: Keyboard, case: Case, ids: list[str], t: Translator) -> None:
     texts = case.text(t.locale).questions
     for ident in ids:
         kb.button(
@@ -458,7 +487,7 @@ def question_answer(
     case: Case, question_id: str, t: Translator, sign_url: str | None
 ) -> InlineKeyboardMarkup:
     """Under an answer: *More on this*, *All questions* and, if signing is open, *Sign*."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     facts = case.question(question_id)
     if facts is not None and facts.pointer_kind is not PointerKind.sign:
         kb.button(
@@ -469,46 +498,46 @@ def question_answer(
     if sign_url is not None:
         kb.button(text=t("btn-q-sign"), url=sign_url)
     kb.adjust(2, 1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def question_choice(case: Case, ids: list[str], t: Translator) -> InlineKeyboardMarkup:
     """Close questions (a weak match), then *All questions* and the case card."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _question_buttons(kb, case, ids, t)
     kb.button(text=t("btn-q-all"), callback_data=QuestionsCb(slug=case.slug, lang=t.locale))
     kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(*([1] * len(ids)), 2)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def questions_menu(case: Case, t: Translator) -> InlineKeyboardMarkup:
     """The "I can answer questions about…" menu: the first questions, all, the case."""
     ids = [q.id for q in case.facts.questions]
     if len(ids) <= MENU_QUESTIONS:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         _question_buttons(kb, case, ids, t)
         kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
         kb.button(text=t("btn-cases"), callback_data=MenuCb(target=MenuTarget.cases))
         kb.adjust(*([1] * len(ids)), 2)
-        return _as_markup(kb)
+        return kb.as_markup()
     return question_choice(case, ids[:MENU_QUESTIONS], t)
 
 
 def all_questions(case: Case, t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     ids = [q.id for q in case.facts.questions]
     _question_buttons(kb, case, ids, t)
     kb.button(text=t("btn-q-open-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     kb.adjust(1)
-    return _as_markup(kb)
+    return kb.as_markup()
 
 
 def which_case(
     catalog: Catalog, options: tuple[tuple[str, str | None], ...], t: Translator
 ) -> InlineKeyboardMarkup:
     """One button per case; each opens that case's answer to the question (or its list)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     shown = 0
     for slug, question_id in options:
         case = catalog.get(slug)
@@ -523,4 +552,4 @@ def which_case(
         kb.button(text=case.name(t.locale), callback_data=data)
     kb.button(text=t("btn-cases"), callback_data=MenuCb(target=MenuTarget.cases))
     kb.adjust(*([1] * shown), 1)
-    return _as_markup(kb)
+    return kb.as_markup()
