@@ -362,7 +362,8 @@ def _update_chat(update: dict[str, Any]) -> int:
 
 
 async def serve(port: int) -> None:
-    runner = web.AppRunner(FakeBotApi().app(), access_log=None)
+    api = FakeBotApi()
+    runner = web.AppRunner(api.app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
@@ -373,6 +374,10 @@ async def serve(port: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    # A long poll left open by a bot that has gone would hold the graceful shutdown
+    # for up to its 30 s: answer them all now.
+    for state in api.bots.values():
+        state.wake()
     await runner.cleanup()
 
 
