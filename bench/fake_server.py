@@ -21,7 +21,10 @@ Load side (``/_bench/...``, JSON, used by :mod:`bench.__main__`):
   sends per second overall and ``per_chat_interval`` seconds between sends to one
   chat — answered with 429 and ``retry_after`` when exceeded, as Telegram does.
   Successful sends are recorded per chat for the broadcast checks (``GET
-  /_bench/deliveries``).
+  /_bench/deliveries``; with ``detail=1`` every delivery's time and chat).
+- ``GET /_bench/markup?token=&chat=``: the inline keyboard the bot last sent to
+  a chat, so the load can press a button whose data the bot chose (the admin's
+  "Publish" carries the draft's random key).
 - ``GET /_bench/first_poll?token=``: when (``time.monotonic()``, system-wide on
   Linux) that token first called ``getUpdates``: the end of a start-up.
 """
@@ -86,6 +89,7 @@ class Limits:
     too_many: int = 0
     delivered: dict[int, int] = field(default_factory=dict)
     delivery_times: list[float] = field(default_factory=list)
+    delivery_chats: list[int] = field(default_factory=list)
 
     def admit(self, chat_id: int, now: float) -> float:
         """0 when this send is allowed (and recorded); else the seconds to wait."""
@@ -105,6 +109,7 @@ class Limits:
         self.chat_last[chat_id] = now
         self.delivered[chat_id] = self.delivered.get(chat_id, 0) + 1
         self.delivery_times.append(now)
+        self.delivery_chats.append(chat_id)
         return 0.0
 
 
@@ -116,6 +121,7 @@ class BotState:
         self.run: Run | None = None
         self.limits: Limits | None = None
         self.stray_calls = 0
+        self.markups: dict[int, str] = {}  # chat -> the reply_markup last sent there
 
     def wake(self) -> None:
         if self.poller is not None and not self.poller.done():
@@ -159,6 +165,9 @@ class FakeBotApi:
                     }
                 )
         if chat_id is not None:
+            markup = params.get("reply_markup")
+            if markup:
+                state.markups[chat_id] = markup
             self._account(state, method, chat_id)
         return _ok(self._result(method, params, chat_id))
 
@@ -309,7 +318,12 @@ class FakeBotApi:
                 "first": times[0] if times else None,
                 "last": times[-1] if times else None,
             }
+            | ({"times": times, "chats": limits.delivery_chats} if request.query.get("detail") else {})
         )
+
+    async def markup(self, request: web.Request) -> web.Response:
+        markups = self.bot(request.query["token"]).markups
+        return _ok(markups.get(int(request.query["chat"])))
 
     async def first_poll(self, request: web.Request) -> web.Response:
         return _ok(self.bot(request.query["token"]).first_poll)
@@ -320,6 +334,7 @@ class FakeBotApi:
         app.router.add_post("/_bench/limits", self.set_limits)
         app.router.add_get("/_bench/deliveries", self.deliveries)
         app.router.add_get("/_bench/first_poll", self.first_poll)
+        app.router.add_get("/_bench/markup", self.markup)
         app.router.add_route("*", "/bot{token}/{method}", self.handle)
         return app
 
@@ -362,7 +377,8 @@ def _update_chat(update: dict[str, Any]) -> int:
 
 
 async def serve(port: int) -> None:
-    runner = web.AppRunner(FakeBotApi().app(), access_log=None)
+    api = FakeBotApi()
+    runner = web.AppRunner(api.app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
@@ -373,6 +389,10 @@ async def serve(port: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    # A long poll left open by a bot that has gone would hold the graceful shutdown
+    # for up to its 30 s: answer them all now.
+    for state in api.bots.values():
+        state.wake()
     await runner.cleanup()
 
 

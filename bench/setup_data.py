@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from bot.storage.db import Database
 
@@ -67,6 +68,18 @@ def petition_counts(path: Path, slug: str) -> tuple[int, int]:
         kept = conn.execute("SELECT signature_count FROM petitions WHERE slug = ?", (slug,)).fetchone()
         rows = conn.execute("SELECT COUNT(*) FROM signatures WHERE petition = ?", (slug,)).fetchone()
         return int(kept[0]) if kept else 0, int(rows[0])
+    finally:
+        conn.close()
+
+
+def outbox_counts(path: Path) -> dict[str, Any]:
+    """The outbox as the bot left it: rows per status, the chats marked sent, updates completed."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
+        sent = [int(r[0]) for r in conn.execute("SELECT chat_id FROM deliveries WHERE status = 'sent'")]
+        updates = conn.execute("SELECT COUNT(*), COUNT(completed_at) FROM case_updates").fetchone()
+        return {"status": statuses, "sent_chats": sent, "updates": updates[0], "completed": updates[1]}
     finally:
         conn.close()
 

@@ -142,6 +142,42 @@ async def test_pacing_overall_and_per_chat_on_the_virtual_clock(rig: Rig) -> Non
     assert times[-1] - times[0] == pytest.approx(62 / 25, abs=0.05)
 
 
+class LateClock(FakeClock):
+    """Wakes ``late`` seconds after the time asked for, as a real event loop does."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__()
+        self.late = late
+
+    async def wait(self, event: asyncio.Event, timeout: float) -> None:
+        if not event.is_set():
+            self.t += max(timeout, 0.0) + self.late
+        await asyncio.sleep(0)
+
+
+async def test_the_rate_holds_when_every_wake_up_is_late(tmp_path: Path) -> None:
+    rig = await open_rig(tmp_path / "late.sqlite3", clock=LateClock(late=0.0015))
+    await follow_and_publish(rig, list(range(3000, 3251)))
+    await rig.worker(rate=25).run_until_idle()
+    times = [at for at, _ in rig.attempts]
+    # 251 sends are 250 intervals: at 25/s, 10 s, not 10 s plus 1.5 ms for every send.
+    assert 250 / (times[-1] - times[0]) == pytest.approx(25, rel=0.001)
+    # Catching up never bunches: at most one send more than the rate in any second.
+    assert all(times[i + 26] - times[i] >= 1.0 - 1e-6 for i in range(len(times) - 26))
+    await rig.db.close()
+
+
+async def test_after_a_pause_sending_restarts_at_the_rate_without_a_burst(rig: Rig) -> None:
+    await follow_and_publish(rig, list(range(3300, 3310)))
+    rig.session.queue_result(
+        SendMessage, ok=False, error_code=429, description="Too Many Requests: retry after 3", retry_after=3
+    )
+    await rig.worker(rate=25).run_until_idle()
+    times = [at for at, _ in rig.attempts]
+    assert times[1] - times[0] >= 3
+    assert all(b - a >= 1 / 25 - 1e-6 for a, b in itertools.pairwise(times[1:]))
+
+
 async def test_429_pauses_every_send_for_retry_after(rig: Rig) -> None:
     chats = [201, 202, 203, 204, 205]
     await follow_and_publish(rig, chats)

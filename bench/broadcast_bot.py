@@ -1,0 +1,50 @@
+"""``python -m bench.broadcast_bot RATE``: casebot as ``python -m bot run`` runs it, at a broadcast rate
+the settings refuse.
+
+The time-scaled broadcast run needs the worker at 1,000 sends a second, and
+``BROADCAST_RATE`` stops at 30 on purpose: that is Telegram's limit, and a
+production setting above it would only buy 429s. So the cap stays, and this
+module is the one place that goes past it: it reads the settings from the
+environment exactly as ``python -m bot`` does, replaces the rate in code
+(``model_copy`` does not validate) and hands them to the same ``_run_bot``
+that ``python -m bot run`` calls. Everything else — ``create_app``'s wiring,
+the Bot API adapter (``bot/delivery.py``), aiogram's HTTP session, polling,
+the admin's /post flow, the worker's start and graceful stop — is
+production's own code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+
+from pydantic import ValidationError
+
+from bot.__main__ import _run_bot
+from bot.config import describe_settings_error, load_settings
+from bot.logs import configure_logging
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m bench.broadcast_bot RATE", file=sys.stderr)
+        return 2
+    rate = float(argv[0])
+    if rate <= 0:
+        print("bench.broadcast_bot: RATE must be positive", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        print(f"bench.broadcast_bot: {describe_settings_error(exc)}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format, settings.log_level)
+    settings = settings.model_copy(update={"broadcast_rate": rate})
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run_bot(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
