@@ -38,6 +38,7 @@ from bot.middlewares import (
     IdempotencyMiddleware,
     InputBoundsMiddleware,
     LocaleMiddleware,
+    MirrorResyncMiddleware,
     QuietRepliesMiddleware,
     UpdateLogMiddleware,
 )
@@ -46,6 +47,7 @@ from bot.petition import PetitionService, load_signature_key
 from bot.stats import StatsService
 from bot.storage.db import Database
 from bot.storage.fsm import SqliteStorage
+from bot.storage.mirror import Mirrors
 from bot.storage.repositories import (
     FollowRepository,
     FsmRepository,
@@ -125,8 +127,12 @@ def create_dispatcher(
     follows = FollowRepository(db)
     updates = UpdateRepository(db)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
-    # go through Database.write() and so join the update's unit of work.
-    dp = Dispatcher(storage=SqliteStorage(FsmRepository(db)))
+    # go through Database.write() and so join the update's unit of work. Read from
+    # a mirror in memory, as are other rows only this process writes (see Mirrors).
+    mirrors = Mirrors()
+    dialogues = SqliteStorage(FsmRepository(db))
+    mirrors.register("fsm", dialogues.resync)
+    dp = Dispatcher(storage=dialogues)
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
@@ -152,6 +158,7 @@ def create_dispatcher(
     dp["metrics"] = metrics
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
+    dp.update.outer_middleware(MirrorResyncMiddleware(mirrors))
     dp.update.outer_middleware(IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock))
     dp.update.outer_middleware(CatalogMiddleware(catalogs, indexes))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))

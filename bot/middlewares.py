@@ -4,8 +4,8 @@ idempotency, flood control and input bounds; and the Bot API session
 middlewares that commit an update's writes before its reply leaves.
 
 Order on ``dp.update`` (outermost first, after aiogram's own errors, user
-context and FSM middlewares): update log → idempotency → catalogue → locale → flood
-control → input bounds → handlers.
+context and FSM middlewares): update log → mirror resync → idempotency →
+catalogue → locale → flood control → input bounds → handlers.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bot.flood import FloodGate
 from bot.i18n import L10n, Translator, resolve_locale
 from bot.metrics import Metrics
 from bot.storage.db import Database
+from bot.storage.mirror import Mirrors
 from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 from bot.text import MESSAGE_LIMIT
 
@@ -133,6 +134,25 @@ class HandlerTraceMiddleware(BaseMiddleware):
             callback = handler_object.callback
             trace.handler = f"{callback.__module__.rsplit('.', 1)[-1]}.{callback.__name__}"
         return await handler(event, data)
+
+
+class MirrorResyncMiddleware(BaseMiddleware):
+    """After an update that failed, the in-memory copies of rows re-read the database.
+
+    Outside the idempotency middleware's unit of work on purpose: when the
+    exception reaches this point the unit has been rolled back, and what a copy
+    learnt from the update's writes may be gone from the database (bot/storage/mirror.py).
+    """
+
+    def __init__(self, mirrors: Mirrors) -> None:
+        self._mirrors = mirrors
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except BaseException:
+            await self._mirrors.resync()
+            raise
 
 
 # Telegram re-delivers for 24 hours at most; three days leaves room for a long outage.

@@ -5,10 +5,19 @@ A row exists only while a dialogue is under way: when its state and data are
 both empty (``state.clear()``), the row is deleted, and rows left untouched
 longer than ``max_idle`` are purged at start and hourly after — what a signer typed into an
 abandoned dialogue does not linger on disk.
+
+aiogram asks for the state of every update, so the rows are mirrored in memory
+(loaded once; this process is their only writer) and reads never reach SQLite.
+Writes go to SQLite first, inside the update's unit of work, and reach the
+mirror only once their write block succeeded; if the unit is rolled back after
+that, :meth:`SqliteStorage.resync` (run by the mirror middleware) re-reads the
+table. Only dialogues under way are held: a cleared key leaves the mirror as its
+row leaves the table.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -23,6 +32,10 @@ from bot.storage.repositories import FsmRepository
 DEFAULT_MAX_IDLE = dt.timedelta(days=2)
 _PURGE_EVERY = dt.timedelta(hours=1)
 
+# A dialogue as stored: its state and its data as JSON text (parsed anew on every
+# read, so a caller that changes the dict it got cannot change the mirror).
+Dialogue = tuple[str | None, str]
+
 
 def storage_key(key: StorageKey) -> str:
     parts = (key.bot_id, key.chat_id, key.user_id, key.thread_id, key.business_connection_id, key.destiny)
@@ -34,45 +47,106 @@ class SqliteStorage(BaseStorage):
         self._rows = rows
         self._max_idle = max_idle
         self._purged_at: dt.datetime | None = None
+        self._dialogues: dict[str, Dialogue] | None = None  # None: not loaded (or to be re-read)
+        # A re-read that overlapped a write (begun, ended or failed meanwhile) may
+        # have seen a row that was then rolled back, or missed one: it is done again.
+        self._version = 0
+        self._writing = 0
+        self._loading = asyncio.Lock()
+
+    async def resync(self) -> None:
+        """Load the mirror from the table (at first use, and after a rolled-back update)."""
+        self._dialogues = None
+        async with self._loading:
+            await self._load()
+
+    async def _load(self) -> None:
+        while True:
+            version, busy = self._version, self._writing
+            rows = await self._rows.all()
+            if not busy and version == self._version:
+                break
+        self._dialogues = {key: (state, data) for key, state, data in rows}
+
+    async def _mirror(self) -> dict[str, Dialogue]:
+        dialogues = self._dialogues
+        if dialogues is None:
+            async with self._loading:
+                if self._dialogues is None:
+                    await self._load()
+            dialogues = self._dialogues
+            assert dialogues is not None
+        return dialogues
 
     async def purge_idle(self, now: dt.datetime) -> int:
         self._purged_at = now
-        return await self._rows.purge(now - self._max_idle)
+        self._begin_write()
+        try:
+            purged = await self._rows.purge(now - self._max_idle)
+        finally:
+            self._end_write()
+        if self._dialogues is not None:
+            for key in purged:
+                self._dialogues.pop(key, None)
+        return len(purged)
 
-    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        row = await self._rows.get(storage_key(key))
-        if row is None:
-            return None, {}
-        state, data = row
-        return state, json.loads(data)
+    async def _read(self, key: StorageKey) -> Dialogue | None:
+        return (await self._mirror()).get(storage_key(key))
 
     async def _write(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
+        dialogues = await self._mirror()
+        row_key = storage_key(key)
+        if state is None and not data and row_key not in dialogues:
+            return  # nothing under way and nothing to keep: no row to delete
         # A bot that runs for months must not keep abandoned dialogues for months.
         now = dt.datetime.now(dt.UTC)
         if self._purged_at is None or now - self._purged_at > _PURGE_EVERY:
             await self.purge_idle(now)
-        if state is None and not data:
-            await self._rows.delete(storage_key(key))
+        self._begin_write()
+        try:
+            if state is None and not data:
+                await self._rows.delete(row_key)
+                kept: Dialogue | None = None
+            else:
+                kept = (state, json.dumps(dict(data), ensure_ascii=False))
+                await self._rows.put(row_key, *kept)
+        finally:
+            self._end_write()
+        # Reached only when the write block succeeded. A re-read under way (the
+        # mirror is None) sees this write or starts again, so it is left to it.
+        if self._dialogues is None:
+            return
+        if kept is None:
+            self._dialogues.pop(row_key, None)
         else:
-            await self._rows.put(storage_key(key), state, json.dumps(dict(data), ensure_ascii=False))
+            self._dialogues[row_key] = kept
+
+    def _begin_write(self) -> None:
+        self._writing += 1
+        self._version += 1
+
+    def _end_write(self) -> None:
+        self._writing -= 1
+        self._version += 1
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        _, data = await self._read(key)
+        row = await self._read(key)
+        data = json.loads(row[1]) if row else {}
         await self._write(key, state.state if isinstance(state, State) else state, data)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        state, _ = await self._read(key)
-        return state
+        row = await self._read(key)
+        return row[0] if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
             raise DataNotDictLikeError(f"Data must be a dict or dict-like object, got {type(data).__name__}")
-        state, _ = await self._read(key)
-        await self._write(key, state, data)
+        row = await self._read(key)
+        await self._write(key, row[0] if row else None, data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        _, data = await self._read(key)
-        return data
+        row = await self._read(key)
+        return json.loads(row[1]) if row else {}
 
     async def close(self) -> None:
         # The connection belongs to the Database, which the App closes.

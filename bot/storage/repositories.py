@@ -691,13 +691,6 @@ class FsmRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, key: str) -> tuple[str | None, str] | None:
-        async with self._db.conn.execute(
-            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
-        ) as cur:
-            row = await cur.fetchone()
-        return (row[0], str(row[1])) if row else None
-
     async def put(self, key: str, state: str | None, data: str) -> None:
         async with self._db.write() as conn:
             await conn.execute(
@@ -711,13 +704,19 @@ class FsmRepository:
         async with self._db.write() as conn:
             await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
 
-    async def purge(self, untouched_since: dt.datetime) -> int:
+    async def all(self) -> list[tuple[str, str | None, str]]:
+        """Every dialogue under way: (key, state, data)."""
+        async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
+            return [(str(r[0]), r[1], str(r[2])) for r in await cur.fetchall()]
+
+    async def purge(self, untouched_since: dt.datetime) -> list[str]:
+        """Delete dialogues idle since before ``untouched_since``; the keys deleted."""
         async with self._db.write() as conn:
-            cur = await conn.execute(
-                "DELETE FROM fsm_states WHERE updated_at < ?",
+            rows = await conn.execute_fetchall(
+                "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
                 (untouched_since.isoformat(timespec="seconds"),),
             )
-            return cur.rowcount
+        return [str(r[0]) for r in rows]
 
 
 class ProcessedUpdateRepository:
