@@ -44,6 +44,7 @@ from bot.middlewares import (
 )
 from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
+from bot.screens import Screens
 from bot.stats import StatsService
 from bot.storage.db import Database
 from bot.storage.fsm import SqliteStorage
@@ -126,10 +127,12 @@ def create_dispatcher(
     catalogs = CatalogHolder(catalog)
     follows = FollowRepository(db)
     updates = UpdateRepository(db)
+    mirrors = Mirrors()
+    for name, mirror in (("locales", users), ("petitions", signatures), ("stages", updates)):
+        mirrors.register(name, mirror.resync)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
     # go through Database.write() and so join the update's unit of work. Read from
     # a mirror in memory, as are other rows only this process writes (see Mirrors).
-    mirrors = Mirrors()
     dialogues = SqliteStorage(FsmRepository(db))
     mirrors.register("fsm", dialogues.resync)
     dp = Dispatcher(storage=dialogues)
@@ -154,6 +157,7 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
+    dp["screens"] = Screens()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
     dp["operations"] = OperationsRepository(db)

@@ -25,6 +25,7 @@ from bot.i18n import L10n, Translator
 from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
 from bot.news import NewsService
 from bot.petition import PetitionService, PetitionState
+from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 
 
@@ -174,6 +175,7 @@ async def more(
     petitions: PetitionService,
     follows: FollowRepository,
     news: NewsService,
+    screens: Screens,
 ) -> None:
     """*More on this*: the screen the question points to, in the answer's language."""
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
@@ -187,16 +189,17 @@ async def more(
     kind, ref = facts.pointer_kind, facts.pointer_ref
     argument = next((a for a in case.facts.arguments if a.id == ref), None)
     if kind is PointerKind.argument and argument is not None:
-        await send_chunks(query, views.argument_screen(case, argument, lt), keyboards.argument(case, lt))
+        await send_chunks(query, *screens.argument(case, argument, lt))
     elif kind in (PointerKind.event, PointerKind.timeline):
         await send_chunks(query, views.timeline(case, lt), keyboards.back_to_case(case, lt))
     elif kind is PointerKind.charges:
         text, markup = await card_view(
-            case, query.from_user.id, bot, lt, clock().date(), follows, news, petitions
+            case, query.from_user.id, bot, lt, clock().date(), follows, news, screens
         )
         await send_chunks(query, [text], markup)
     elif kind in (PointerKind.disclaimer, PointerKind.why):
-        await send_chunks(query, [views.why_screen(case, lt)], keyboards.why(case, lt))
+        text, markup = screens.why(case, lt)
+        await send_chunks(query, [text], markup)
     else:  # the full story: where an entry without a pointer leads
         await send_chunks(query, views.story(case, lt), keyboards.back_to_case(case, lt))
 

@@ -18,7 +18,8 @@ class UserSettingsRepository:
     """A reader's stored language choice.
 
     Read on every update, so it is cached in memory: the process is the only
-    writer, and the cache is updated on every write, so it cannot go stale.
+    writer, and the cache is updated on every write, so it cannot go stale (and
+    :meth:`resync` forgets it after an update whose writes were rolled back).
     """
 
     def __init__(self, db: Database) -> None:
@@ -55,6 +56,9 @@ class UserSettingsRepository:
         self._cache.pop(user_id, None)
         return deleted
 
+    async def resync(self) -> None:
+        self._cache.clear()
+
 
 @dataclass(frozen=True, slots=True)
 class StoredSignature:
@@ -89,6 +93,7 @@ class SignatureRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._closed_at: dict[str, dt.datetime | None] = {}
 
     async def add(
         self,
@@ -183,19 +188,30 @@ class SignatureRepository:
         return await self._count(self._db.conn, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
+        # Asked on every question and signature; only close() changes it, so it is cached.
+        if petition in self._closed_at:
+            return self._closed_at[petition]
         async with self._db.conn.execute(
             "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
         ) as cur:
             row = await cur.fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+        closed = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+        self._closed_at[petition] = closed
+        return closed
 
     async def close(self, petition: str, at: dt.datetime) -> None:
-        async with self._db.write() as conn:
-            await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
-            await conn.execute(
-                "UPDATE petitions SET closed_at = COALESCE(closed_at, ?) WHERE slug = ?",
-                (at.isoformat(), petition),
-            )
+        try:
+            async with self._db.write() as conn:
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+                await conn.execute(
+                    "UPDATE petitions SET closed_at = COALESCE(closed_at, ?) WHERE slug = ?",
+                    (at.isoformat(), petition),
+                )
+        finally:
+            self._closed_at.pop(petition, None)
+
+    async def resync(self) -> None:
+        self._closed_at.clear()
 
     async def reconcile(self, petition: str) -> tuple[int, int]:
         """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
@@ -266,6 +282,18 @@ class FollowRepository:
                 (chat_id, slug, locale, _now()),
             )
             return cur.rowcount == 1
+
+    async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
+        """What a case card shows that changes per reader and per signature, in one round trip:
+        whether the chat follows the case, and the petition's signature count."""
+        async with self._db.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
+            "(SELECT signature_count FROM petitions WHERE slug = ?)",
+            (chat_id, slug, slug),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return bool(row[0]), int(row[1] or 0)
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
         async with self._db.conn.execute(
@@ -394,10 +422,33 @@ _LISTED = "(kind = 'news' OR announced = 1)"
 
 
 class UpdateRepository:
-    """Published case updates (news and stage changes)."""
+    """Published case updates (news and stage changes).
+
+    Every card shows its case's latest stage change, which only :meth:`publish`
+    (in this process) can change: it is cached per case, dropped by a publish
+    and by :meth:`resync` after a failed update.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._latest_stages: dict[str, tuple[str, dt.date] | None] = {}
+
+    async def resync(self) -> None:
+        self._latest_stages.clear()
+
+    async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
+        """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
+        if slug in self._latest_stages:
+            return self._latest_stages[slug]
+        async with self._db.conn.execute(
+            "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
+            "ORDER BY stage_date DESC, id DESC LIMIT 1",
+            (slug,),
+        ) as cur:
+            row = await cur.fetchone()
+        latest = (str(row[0]), dt.date.fromisoformat(row[1])) if row and row[0] and row[1] else None
+        self._latest_stages[slug] = latest
+        return latest
 
     async def publish(
         self,
@@ -415,51 +466,55 @@ class UpdateRepository:
         at: dt.datetime,
     ) -> PublishedUpdate:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
-        async with self._db.write() as conn:
-            cur = await conn.execute(
-                "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
-                "stage_date, announced, author_id, author_locale, created_at, draft_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
-                (
-                    slug,
-                    kind,
-                    texts.get("en"),
-                    texts.get("ru"),
-                    texts.get("uz"),
-                    fallback,
-                    stage,
-                    stage_date.isoformat() if stage_date else None,
-                    int(announced),
-                    author_id,
-                    author_locale,
-                    at.isoformat(),
-                    draft_key,
-                ),
-            )
-            if cur.rowcount != 1:
-                async with conn.execute(
-                    "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
-                    "FROM case_updates u WHERE draft_key = ?",
-                    (draft_key,),
-                ) as found:
-                    row = await found.fetchone()
-                assert row is not None
-                return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-            update_id = int(cur.lastrowid or 0)
-            recipients = 0
-            if announced:
+        try:
+            async with self._db.write() as conn:
                 cur = await conn.execute(
-                    "INSERT INTO deliveries (update_id, chat_id, locale) "
-                    "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
-                    "ORDER BY followed_at, chat_id",
-                    (update_id, slug),
+                    "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
+                    "stage_date, announced, author_id, author_locale, created_at, draft_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
+                    (
+                        slug,
+                        kind,
+                        texts.get("en"),
+                        texts.get("ru"),
+                        texts.get("uz"),
+                        fallback,
+                        stage,
+                        stage_date.isoformat() if stage_date else None,
+                        int(announced),
+                        author_id,
+                        author_locale,
+                        at.isoformat(),
+                        draft_key,
+                    ),
                 )
-                recipients = cur.rowcount
-            if not recipients:
-                await conn.execute(
-                    "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
-                )
-        return PublishedUpdate(update_id, recipients, created=True)
+                if cur.rowcount != 1:
+                    async with conn.execute(
+                        "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
+                        "FROM case_updates u WHERE draft_key = ?",
+                        (draft_key,),
+                    ) as found:
+                        row = await found.fetchone()
+                    assert row is not None
+                    return PublishedUpdate(int(row[0]), int(row[1]), created=False)
+                update_id = int(cur.lastrowid or 0)
+                recipients = 0
+                if announced:
+                    cur = await conn.execute(
+                        "INSERT INTO deliveries (update_id, chat_id, locale) "
+                        "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
+                        "ORDER BY followed_at, chat_id",
+                        (update_id, slug),
+                    )
+                    recipients = cur.rowcount
+                if not recipients:
+                    await conn.execute(
+                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
+                    )
+            return PublishedUpdate(update_id, recipients, created=True)
+        finally:
+            # Also when it failed: a card read meanwhile may have seen the row.
+            self._latest_stages.pop(slug, None)
 
     async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
