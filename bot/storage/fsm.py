@@ -17,7 +17,6 @@ row leaves the table.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+from bot.storage.mirror import TableMirror
 from bot.storage.repositories import FsmRepository
 
 DEFAULT_MAX_IDLE = dt.timedelta(days=2)
@@ -47,87 +47,40 @@ class SqliteStorage(BaseStorage):
         self._rows = rows
         self._max_idle = max_idle
         self._purged_at: dt.datetime | None = None
-        self._dialogues: dict[str, Dialogue] | None = None  # None: not loaded (or to be re-read)
-        # A re-read that overlapped a write (begun, ended or failed meanwhile) may
-        # have seen a row that was then rolled back, or missed one: it is done again.
-        self._version = 0
-        self._writing = 0
-        self._loading = asyncio.Lock()
+        self._dialogues: TableMirror[str, Dialogue] = TableMirror(rows.all)
 
     async def resync(self) -> None:
-        """Load the mirror from the table (at first use, and after a rolled-back update)."""
-        self._dialogues = None
-        async with self._loading:
-            await self._load()
-
-    async def _load(self) -> None:
-        while True:
-            version, busy = self._version, self._writing
-            rows = await self._rows.all()
-            if not busy and version == self._version:
-                break
-        self._dialogues = {key: (state, data) for key, state, data in rows}
-
-    async def _mirror(self) -> dict[str, Dialogue]:
-        dialogues = self._dialogues
-        if dialogues is None:
-            async with self._loading:
-                if self._dialogues is None:
-                    await self._load()
-            dialogues = self._dialogues
-            assert dialogues is not None
-        return dialogues
+        """Re-read the table (after an update whose writes were rolled back)."""
+        await self._dialogues.resync()
 
     async def purge_idle(self, now: dt.datetime) -> int:
         self._purged_at = now
-        self._begin_write()
-        try:
+        async with self._dialogues.writing():
             purged = await self._rows.purge(now - self._max_idle)
-        finally:
-            self._end_write()
-        if self._dialogues is not None:
-            for key in purged:
-                self._dialogues.pop(key, None)
+        for key in purged:
+            self._dialogues.drop(key)
         return len(purged)
 
     async def _read(self, key: StorageKey) -> Dialogue | None:
-        return (await self._mirror()).get(storage_key(key))
+        return (await self._dialogues.rows()).get(storage_key(key))
 
     async def _write(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
-        dialogues = await self._mirror()
         row_key = storage_key(key)
-        if state is None and not data and row_key not in dialogues:
+        if state is None and not data and row_key not in await self._dialogues.rows():
             return  # nothing under way and nothing to keep: no row to delete
         # A bot that runs for months must not keep abandoned dialogues for months.
         now = dt.datetime.now(dt.UTC)
         if self._purged_at is None or now - self._purged_at > _PURGE_EVERY:
             await self.purge_idle(now)
-        self._begin_write()
-        try:
-            if state is None and not data:
+        if state is None and not data:
+            async with self._dialogues.writing():
                 await self._rows.delete(row_key)
-                kept: Dialogue | None = None
-            else:
-                kept = (state, json.dumps(dict(data), ensure_ascii=False))
-                await self._rows.put(row_key, *kept)
-        finally:
-            self._end_write()
-        # Reached only when the write block succeeded. A re-read under way (the
-        # mirror is None) sees this write or starts again, so it is left to it.
-        if self._dialogues is None:
-            return
-        if kept is None:
-            self._dialogues.pop(row_key, None)
+            self._dialogues.drop(row_key)
         else:
-            self._dialogues[row_key] = kept
-
-    def _begin_write(self) -> None:
-        self._writing += 1
-        self._version += 1
-
-    def _end_write(self) -> None:
-        self._writing -= 1
-        self._version += 1
+            kept = (state, json.dumps(dict(data), ensure_ascii=False))
+            async with self._dialogues.writing():
+                await self._rows.put(row_key, *kept)
+            self._dialogues.put(row_key, kept)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         row = await self._read(key)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.storage.db import Database
+from bot.storage.mirror import TableMirror
 
 
 def _now() -> str:
@@ -17,47 +19,43 @@ def _now() -> str:
 class UserSettingsRepository:
     """A reader's stored language choice.
 
-    Read on every update, so it is cached in memory: the process is the only
-    writer, and the cache is updated on every write, so it cannot go stale (and
-    :meth:`resync` forgets it after an update whose writes were rolled back).
+    Read on every update, so all rows (only readers who chose a language have
+    one) are mirrored in memory: the process is the only writer, a new reader
+    costs no query, and :meth:`resync` re-reads them after an update whose
+    writes were rolled back.
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: dict[int, str | None] = {}
+        self._locales: TableMirror[int, str] = TableMirror(self._all)
+
+    async def _all(self) -> dict[int, str]:
+        rows = await self._db.conn.execute_fetchall("SELECT user_id, locale FROM user_settings")
+        # Three distinct values: one string object each, not one per reader.
+        return {int(r[0]): sys.intern(str(r[1])) for r in rows}
+
+    async def resync(self) -> None:
+        await self._locales.resync()
 
     async def get_locale(self, user_id: int) -> str | None:
-        if user_id in self._cache:
-            return self._cache[user_id]
-        async with self._db.conn.execute(
-            "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        locale = str(row[0]) if row else None
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[user_id] = locale
-        return locale
+        return (await self._locales.rows()).get(user_id)
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        async with self._db.write() as conn:
+        async with self._locales.writing(), self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO user_settings (user_id, locale, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, "
                 "updated_at = excluded.updated_at",
                 (user_id, locale, _now()),
             )
-        self._cache[user_id] = locale
+        self._locales.put(user_id, sys.intern(locale))
 
     async def forget(self, user_id: int) -> bool:
-        async with self._db.write() as conn:
+        async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))
             deleted = cur.rowcount > 0
-        self._cache.pop(user_id, None)
+        self._locales.drop(user_id)
         return deleted
-
-    async def resync(self) -> None:
-        self._cache.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -759,10 +757,10 @@ class FsmRepository:
         async with self._db.write() as conn:
             await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
 
-    async def all(self) -> list[tuple[str, str | None, str]]:
-        """Every dialogue under way: (key, state, data)."""
+    async def all(self) -> dict[str, tuple[str | None, str]]:
+        """Every dialogue under way: key → (state, data)."""
         async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
-            return [(str(r[0]), r[1], str(r[2])) for r in await cur.fetchall()]
+            return {str(r[0]): (r[1], str(r[2])) for r in await cur.fetchall()}
 
     async def purge(self, untouched_since: dt.datetime) -> list[str]:
         """Delete dialogues idle since before ``untouched_since``; the keys deleted."""
