@@ -107,6 +107,19 @@ class Screens:
             lambda: (views.argument_screen(case, argument, t), keyboards.argument(case, t)),
         )
 
+    def question_answer(
+        self, case: Case, question_id: str, t: Translator, sign_url: str | None
+    ) -> tuple[list[str], InlineKeyboardMarkup]:
+        """A stored answer and its buttons (*Sign* only while signing is open: ``sign_url``)."""
+        return self._memo(
+            ("answer", id(case), question_id, t.locale, sign_url),
+            case,
+            lambda: (
+                views.question_answer(case, question_id, t),
+                keyboards.question_answer(case, question_id, t, sign_url),
+            ),
+        )
+
     def greeting(self, catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
         """/start without a payload: the greeting and the list of cases."""
         return self._memo(

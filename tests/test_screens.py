@@ -38,6 +38,12 @@ def test_served_from_memory_as_rendered_afresh() -> None:
                         views.argument_screen(case, argument, t),
                         keyboards.argument(case, t),
                     )
+                for question in case.facts.questions:
+                    for sign_url in (None, "https://t.me/bot?start=sign_x"):
+                        assert screens.question_answer(case, question.id, t, sign_url) == (
+                            views.question_answer(case, question.id, t),
+                            keyboards.question_answer(case, question.id, t, sign_url),
+                        )
     assert screens.hits >= screens.misses
 
 

@@ -38,11 +38,9 @@ async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | N
 
 
 async def _answer_parts(
-    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService
+    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService, screens: Screens
 ) -> tuple[list[str], InlineKeyboardMarkup]:
-    chunks = views.question_answer(case, question_id, t)
-    sign_url = await _sign_url(bot, case, petitions)
-    return chunks, keyboards.question_answer(case, question_id, t, sign_url)
+    return screens.question_answer(case, question_id, t, await _sign_url(bot, case, petitions))
 
 
 async def ask(
@@ -54,6 +52,7 @@ async def ask(
     answers: QuestionIndex,
     recent_cases: RecentCases,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     if message.from_user is None or message.text is None:
         return
@@ -64,7 +63,7 @@ async def ask(
     case = catalog.get(outcome.slug) if outcome.slug else None
     if case is not None:
         recent_cases.remember(user_id, case.slug)
-    await _reply(message, bot, outcome, case, lt, catalog, petitions)
+    await _reply(message, bot, outcome, case, lt, catalog, petitions, screens)
 
 
 async def _reply(
@@ -75,6 +74,7 @@ async def _reply(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     if outcome.kind is OutcomeKind.which_case:
         await message.answer(
@@ -91,7 +91,7 @@ async def _reply(
         )
         return
     if outcome.kind is OutcomeKind.answer and outcome.question is not None:
-        chunks, markup = await _answer_parts(bot, case, outcome.question, t, petitions)
+        chunks, markup = await _answer_parts(bot, case, outcome.question, t, petitions, screens)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await message.answer(chunk, reply_markup=markup if last else None)
@@ -129,6 +129,7 @@ async def question_button(
     catalog: Catalog,
     recent_cases: RecentCases,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
     if checked is None:
@@ -138,7 +139,7 @@ async def question_button(
         await query.answer(t("button-stale"), show_alert=True)
         return
     recent_cases.remember(query.from_user.id, case.slug)
-    chunks, markup = await _answer_parts(bot, case, callback_data.q, lt, petitions)
+    chunks, markup = await _answer_parts(bot, case, callback_data.q, lt, petitions, screens)
     if len(chunks) == 1:
         await show(query, chunks[0], markup)
     else:
