@@ -43,6 +43,7 @@ from bot.middlewares import (
 )
 from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
+from bot.screens import Screens
 from bot.stats import StatsService
 from bot.storage.db import Database
 from bot.storage.fsm import SqliteStorage
@@ -127,8 +128,10 @@ def create_dispatcher(
     follows = FollowRepository(db)
     updates = UpdateRepository(db)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
-    # go through Database.write() and so join the update's unit of work.
-    dp = Dispatcher(storage=SqliteStorage(FsmRepository(db)))
+    # go through Database.write() and so join the update's unit of work. Read from
+    # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
+    dialogues = SqliteStorage(FsmRepository(db))
+    dp = Dispatcher(storage=dialogues)
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
@@ -152,6 +155,7 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
+    dp["screens"] = Screens()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
     dp["operations"] = OperationsRepository(db)

@@ -4,8 +4,8 @@ idempotency, flood control and input bounds; and the Bot API session
 middlewares that commit an update's writes before its reply leaves.
 
 Order on ``dp.update`` (outermost first, after aiogram's own errors, user
-context and FSM middlewares): update log → idempotency → catalogue → locale → flood
-control → input bounds → handlers.
+context and FSM middlewares): update log → idempotency →
+catalogue → locale → flood control → input bounds → handlers.
 """
 
 from __future__ import annotations

@@ -202,12 +202,10 @@ class NewsService:
 
     async def current_status(self, case: Case) -> CurrentStatus | None:
         """The admin-set stage when it is at least as recent as the case file's latest one."""
-        statuses = await self._updates.statuses(case.slug)
-        if not statuses:
+        latest = await self._updates.latest_stage(case.slug)
+        if latest is None:
             return None
-        latest = statuses[-1]
-        if latest.stage is None or latest.stage_date is None:
-            return None
-        if latest.stage_date < case.status_event.date:
+        stage, date = latest
+        if date < case.status_event.date:
             return None  # the case file has moved on since (edited and reloaded)
-        return CurrentStatus(Stage(latest.stage), latest.stage_date)
+        return CurrentStatus(Stage(stage), date)

@@ -73,6 +73,19 @@ def case_card(
     signatures: int | None = None,
     current: CurrentStatus | None = None,
 ) -> str:
+    text = case_card_body(case, t, today, current)
+    if signatures is not None and case.facts.petition is not None:
+        text += "\n\n" + card_signatures(t, signatures, case.facts.petition.goal)
+    return text
+
+
+def card_signatures(t: Translator, signatures: int, goal: int) -> str:
+    """The card's last line, apart because it changes with every signature."""
+    return t("card-signatures", count=petition_count(t, signatures, goal))
+
+
+def case_card_body(case: Case, t: Translator, today: dt.date, current: CurrentStatus | None = None) -> str:
+    """The card without its signature count."""
     texts = case.text(t.locale)
     facts = case.facts
     lines = [f"<b>{escape(case.name(t.locale))}</b>", t("card-status", status=status(case, t, current))]
@@ -88,11 +101,6 @@ def case_card(
         )
     lines += ["", t("card-charges"), _charges(case, t)]
     lines += ["", escape(texts.summary)]
-    if signatures is not None and facts.petition is not None:
-        lines += [
-            "",
-            t("card-signatures", count=petition_count(t, signatures, facts.petition.goal)),
-        ]
     return "\n".join(lines)
 
 

@@ -45,12 +45,16 @@ def patient_user_clock() -> Callable[[], float]:
     return lambda: next(ticks)
 
 
-async def open_harness(settings: Settings, monotonic: Callable[[], float] | None = None) -> Harness:
+async def open_harness(
+    settings: Settings,
+    monotonic: Callable[[], float] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Harness:
     session = LocalSession()
     app = await create_app(
         settings,
         session=session,
-        clock=lambda: NOW,
+        clock=clock or (lambda: NOW),
         strict_l10n=True,
         monotonic=monotonic or patient_user_clock(),
         broadcast_clock=FakeClock(),

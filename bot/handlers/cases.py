@@ -17,7 +17,7 @@ from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
 from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
 from bot.news import NewsService
-from bot.petition import PetitionService
+from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 
 
@@ -37,16 +37,16 @@ async def card_view(
     today: dt.date,
     follows: FollowRepository,
     news: NewsService,
-    petitions: PetitionService,
+    screens: Screens,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The card's text and buttons for this reader (status as set by /status, follow state, count)."""
     me = await bot.me()
     current = await news.current_status(case)
-    following = await follows.is_following(user_id, case.slug)
-    signatures = await petitions.count(case) if case.facts.petition else None
+    following, count = await follows.card_figures(user_id, case.slug)
+    signatures = count if case.facts.petition else None
     return (
-        views.case_card(case, t, today, signatures, current),
-        keyboards.case_card(case, t, me.username or "", following=following),
+        screens.case_card(case, t, today, signatures, current),
+        screens.case_card_keyboard(case, t, me.username or "", following=following),
     )
 
 
@@ -59,14 +59,14 @@ async def card(
     clock: Callable[[], dt.datetime],
     follows: FollowRepository,
     news: NewsService,
-    petitions: PetitionService,
+    screens: Screens,
     recent_cases: RecentCases,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
     recent_cases.remember(query.from_user.id, case.slug)  # "when was he detained?" next
-    text, markup = await card_view(case, query.from_user.id, bot, t, clock().date(), follows, news, petitions)
+    text, markup = await card_view(case, query.from_user.id, bot, t, clock().date(), follows, news, screens)
     await show(query, text, markup)
 
 

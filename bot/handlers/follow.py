@@ -15,6 +15,7 @@ from bot.handlers.replies import case_or_alert, show
 from bot.i18n import Translator
 from bot.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
 from bot.news import NewsService
+from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 from bot.text import escape
 
@@ -53,6 +54,7 @@ async def follow_button(
     t: Translator,
     catalog: Catalog,
     follows: FollowRepository,
+    screens: Screens,
 ) -> None:
     user_id = query.from_user.id
     slug = callback_data.slug
@@ -78,7 +80,7 @@ async def follow_button(
         following_now = callback_data.action is FollowAction.follow
         with contextlib.suppress(TelegramBadRequest):  # already showing that button
             await message.edit_reply_markup(
-                reply_markup=keyboards.case_card(case, t, me.username or "", following=following_now)
+                reply_markup=screens.case_card_keyboard(case, t, me.username or "", following=following_now)
             )
 
 

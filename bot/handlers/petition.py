@@ -95,9 +95,10 @@ async def _sign(
     *,
     name: str | None,
     city: str | None,
+    via: object,
 ) -> None:
-    data = await state.get_data()
-    await state.clear()
+    """``via``: where signing began (the callback's or the dialogue's), for the source column."""
+    await state.clear()  # whatever dialogue was under way ends with the signature
     user = query_or_message.from_user
     assert user is not None
     result = await petitions.sign(
@@ -106,7 +107,7 @@ async def _sign(
         locale=t.locale,
         name=name,
         city=city,
-        source=SOURCE_LINK if data.get("via") == SOURCE_LINK else None,
+        source=SOURCE_LINK if via == SOURCE_LINK else None,
     )
     message = query_or_message.message if isinstance(query_or_message, CallbackQuery) else query_or_message
     if isinstance(query_or_message, CallbackQuery):
@@ -183,8 +184,9 @@ async def sign_anonymously(
 ) -> None:
     case = await _petition_case(query, callback_data.slug, t, catalog)
     if case is not None:
-        await state.update_data(slug=case.slug, via=callback_data.via)
-        await _sign(query, case, t, petitions, follows, bot, state, name=None, city=None)
+        await _sign(
+            query, case, t, petitions, follows, bot, state, name=None, city=None, via=callback_data.via
+        )
 
 
 async def sign_with_name(
@@ -236,7 +238,9 @@ async def skip_city(
     if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
         await query.answer(t("button-stale"), show_alert=True)
         return
-    await _sign(query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None)
+    await _sign(
+        query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None, via=data.get("via")
+    )
 
 
 async def cancel(
@@ -370,7 +374,18 @@ async def typed_city(
         )
         return
     data = await state.get_data()
-    await _sign(message, case, t, petitions, follows, bot, state, name=data.get("name"), city=city)
+    await _sign(
+        message,
+        case,
+        t,
+        petitions,
+        follows,
+        bot,
+        state,
+        name=data.get("name"),
+        city=city,
+        via=data.get("via"),
+    )
 
 
 def create_router() -> Router:

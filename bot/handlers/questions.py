@@ -25,6 +25,7 @@ from bot.i18n import L10n, Translator
 from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
 from bot.news import NewsService
 from bot.petition import PetitionService, PetitionState
+from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 
 
@@ -37,11 +38,9 @@ async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | N
 
 
 async def _answer_parts(
-    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService
+    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService, screens: Screens
 ) -> tuple[list[str], InlineKeyboardMarkup]:
-    chunks = views.question_answer(case, question_id, t)
-    sign_url = await _sign_url(bot, case, petitions)
-    return chunks, keyboards.question_answer(case, question_id, t, sign_url)
+    return screens.question_answer(case, question_id, t, await _sign_url(bot, case, petitions))
 
 
 async def ask(
@@ -53,6 +52,7 @@ async def ask(
     question_indexes: QuestionIndexes,
     recent_cases: RecentCases,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     if message.from_user is None or message.text is None:
         return
@@ -64,7 +64,7 @@ async def ask(
     case = catalog.get(outcome.slug) if outcome.slug else None
     if case is not None:
         recent_cases.remember(user_id, case.slug)
-    await _reply(message, bot, outcome, case, lt, catalog, petitions)
+    await _reply(message, bot, outcome, case, lt, catalog, petitions, screens)
 
 
 async def _reply(
@@ -75,6 +75,7 @@ async def _reply(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     if outcome.kind is OutcomeKind.which_case:
         await message.answer(
@@ -91,7 +92,7 @@ async def _reply(
         )
         return
     if outcome.kind is OutcomeKind.answer and outcome.question is not None:
-        chunks, markup = await _answer_parts(bot, case, outcome.question, t, petitions)
+        chunks, markup = await _answer_parts(bot, case, outcome.question, t, petitions, screens)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await message.answer(chunk, reply_markup=markup if last else None)
@@ -129,6 +130,7 @@ async def question_button(
     catalog: Catalog,
     recent_cases: RecentCases,
     petitions: PetitionService,
+    screens: Screens,
 ) -> None:
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
     if checked is None:
@@ -138,7 +140,7 @@ async def question_button(
         await query.answer(t("button-stale"), show_alert=True)
         return
     recent_cases.remember(query.from_user.id, case.slug)
-    chunks, markup = await _answer_parts(bot, case, callback_data.q, lt, petitions)
+    chunks, markup = await _answer_parts(bot, case, callback_data.q, lt, petitions, screens)
     if len(chunks) == 1:
         await show(query, chunks[0], markup)
     else:
@@ -175,6 +177,7 @@ async def more(
     petitions: PetitionService,
     follows: FollowRepository,
     news: NewsService,
+    screens: Screens,
 ) -> None:
     """*More on this*: the screen the question points to, in the answer's language."""
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
@@ -188,16 +191,17 @@ async def more(
     kind, ref = facts.pointer_kind, facts.pointer_ref
     argument = next((a for a in case.facts.arguments if a.id == ref), None)
     if kind is PointerKind.argument and argument is not None:
-        await send_chunks(query, views.argument_screen(case, argument, lt), keyboards.argument(case, lt))
+        await send_chunks(query, *screens.argument(case, argument, lt))
     elif kind in (PointerKind.event, PointerKind.timeline):
         await send_chunks(query, views.timeline(case, lt), keyboards.back_to_case(case, lt))
     elif kind is PointerKind.charges:
         text, markup = await card_view(
-            case, query.from_user.id, bot, lt, clock().date(), follows, news, petitions
+            case, query.from_user.id, bot, lt, clock().date(), follows, news, screens
         )
         await send_chunks(query, [text], markup)
     elif kind in (PointerKind.disclaimer, PointerKind.why):
-        await send_chunks(query, [views.why_screen(case, lt)], keyboards.why(case, lt))
+        text, markup = screens.why(case, lt)
+        await send_chunks(query, [text], markup)
     else:  # the full story: where an entry without a pointer leads
         await send_chunks(query, views.story(case, lt), keyboards.back_to_case(case, lt))
 

@@ -11,7 +11,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import keyboards, views
+from bot import keyboards
 from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.handlers.cases import card_view
@@ -19,6 +19,7 @@ from bot.handlers.petition import open_petition
 from bot.i18n import Translator
 from bot.news import NewsService
 from bot.petition import PetitionService
+from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 
 # What Telegram itself allows in a start payload.
@@ -38,12 +39,13 @@ async def start(
     recent_cases: RecentCases,
     follows: FollowRepository,
     news: NewsService,
+    screens: Screens,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue
     payload = command.args
     if payload is None:
-        greeting = t("start-greeting") + "\n\n" + views.cases_list(len(catalog), t)
-        await message.answer(greeting, reply_markup=keyboards.cases_menu(catalog, t))
+        greeting, menu = screens.greeting(catalog, t)
+        await message.answer(greeting, reply_markup=menu)
         return
     wants_to_sign = payload.startswith(SIGN_PREFIX)
     slug = payload.removeprefix(SIGN_PREFIX)
@@ -55,9 +57,7 @@ async def start(
     if wants_to_sign:
         await open_petition(message, message.from_user.id, case, t, petitions, via="link")
         return
-    text, markup = await card_view(
-        case, message.from_user.id, bot, t, clock().date(), follows, news, petitions
-    )
+    text, markup = await card_view(case, message.from_user.id, bot, t, clock().date(), follows, news, screens)
     await message.answer(text, reply_markup=markup)
 
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
 from bot.keyboards import ArgumentCb, CaseCb, CaseView
+from bot.screens import Screens
 
 
-async def why(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
+async def why(
+    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog, screens: Screens
+) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is not None:
-        await show(query, views.why_screen(case, t), keyboards.why(case, t))
+        await show(query, *screens.why(case, t))
 
 
-async def argument(query: CallbackQuery, callback_data: ArgumentCb, t: Translator, catalog: Catalog) -> None:
+async def argument(
+    query: CallbackQuery, callback_data: ArgumentCb, t: Translator, catalog: Catalog, screens: Screens
+) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
@@ -26,11 +30,11 @@ async def argument(query: CallbackQuery, callback_data: ArgumentCb, t: Translato
     if found is None:
         await query.answer(t("button-stale"), show_alert=True)
         return
-    chunks = views.argument_screen(case, found, t)
+    chunks, markup = screens.argument(case, found, t)
     if len(chunks) == 1:
-        await show(query, chunks[0], keyboards.argument(case, t))
+        await show(query, chunks[0], markup)
     else:
-        await send_chunks(query, chunks, keyboards.argument(case, t))
+        await send_chunks(query, chunks, markup)
 
 
 def create_router() -> Router:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.storage.db import Database
+from bot.storage.mirror import TableMirror
 
 
 def _now() -> str:
@@ -17,42 +20,38 @@ def _now() -> str:
 class UserSettingsRepository:
     """A reader's stored language choice.
 
-    Read on every update, so it is cached in memory: the process is the only
-    writer, and the cache is updated on every write, so it cannot go stale.
+    Read on every update, so all rows (only readers who chose a language have
+    one) are mirrored in memory: the process is the only writer, a new reader
+    costs no query, and a rolled-back write throws the copy away (bot/storage/mirror.py).
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: dict[int, str | None] = {}
+        self._locales: TableMirror[int, str] = TableMirror(self._all, db.on_rollback)
+
+    async def _all(self) -> dict[int, str]:
+        rows = await self._db.conn.execute_fetchall("SELECT user_id, locale FROM user_settings")
+        # Three distinct values: one string object each, not one per reader.
+        return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
     async def get_locale(self, user_id: int) -> str | None:
-        if user_id in self._cache:
-            return self._cache[user_id]
-        async with self._db.conn.execute(
-            "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        locale = str(row[0]) if row else None
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[user_id] = locale
-        return locale
+        return (await self._locales.rows()).get(user_id)
 
     async def set_locale(self, user_id: int, locale: str) -> None:
-        async with self._db.write() as conn:
+        async with self._locales.writing(), self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO user_settings (user_id, locale, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, "
                 "updated_at = excluded.updated_at",
                 (user_id, locale, _now()),
             )
-        self._cache[user_id] = locale
+        self._locales.put(user_id, sys.intern(locale))
 
     async def forget(self, user_id: int) -> bool:
-        async with self._db.write() as conn:
+        async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))
             deleted = cur.rowcount > 0
-        self._cache.pop(user_id, None)
+        self._locales.drop(user_id)
         return deleted
 
 
@@ -89,6 +88,7 @@ class SignatureRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._closed_at: dict[str, dt.datetime | None] = {}
 
     async def add(
         self,
@@ -182,19 +182,29 @@ class SignatureRepository:
         return await self._count(self._db.conn, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
+        # Asked on every question and signature; only close() changes it, so it is cached.
+        if petition in self._closed_at:
+            return self._closed_at[petition]
         async with self._db.conn.execute(
             "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
         ) as cur:
             row = await cur.fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+        closed = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+        self._closed_at[petition] = closed
+        return closed
 
     async def close(self, petition: str, at: dt.datetime) -> None:
-        async with self._db.write() as conn:
-            await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
-            await conn.execute(
-                "UPDATE petitions SET closed_at = COALESCE(closed_at, ?) WHERE slug = ?",
-                (at.isoformat(), petition),
-            )
+        try:
+            async with self._db.write() as conn:
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+                await conn.execute(
+                    "UPDATE petitions SET closed_at = COALESCE(closed_at, ?) WHERE slug = ?",
+                    (at.isoformat(), petition),
+                )
+        finally:
+            self._closed_at.pop(petition, None)
+            # Read again meanwhile, it may hold the closing: gone with a rollback.
+            self._db.on_rollback(self._closed_at.clear)
 
     async def reconcile(self, petition: str) -> tuple[int, int]:
         """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
@@ -265,6 +275,18 @@ class FollowRepository:
                 (chat_id, slug, locale, _now()),
             )
             return cur.rowcount == 1
+
+    async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
+        """What a case card shows that changes per reader and per signature, in one round trip:
+        whether the chat follows the case, and the petition's signature count."""
+        async with self._db.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
+            "(SELECT signature_count FROM petitions WHERE slug = ?)",
+            (chat_id, slug, slug),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return bool(row[0]), int(row[1] or 0)
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
         async with self._db.conn.execute(
@@ -393,10 +415,30 @@ _LISTED = "(kind = 'news' OR announced = 1)"
 
 
 class UpdateRepository:
-    """Published case updates (news and stage changes)."""
+    """Published case updates (news and stage changes).
+
+    Every card shows its case's latest stage change, which only :meth:`publish`
+    (in this process) can change: it is cached per case, dropped by a publish
+    and again if the publish is rolled back.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._latest_stages: dict[str, tuple[str, dt.date] | None] = {}
+
+    async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
+        """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
+        if slug in self._latest_stages:
+            return self._latest_stages[slug]
+        async with self._db.conn.execute(
+            "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
+            "ORDER BY stage_date DESC, id DESC LIMIT 1",
+            (slug,),
+        ) as cur:
+            row = await cur.fetchone()
+        latest = (str(row[0]), dt.date.fromisoformat(row[1])) if row and row[0] and row[1] else None
+        self._latest_stages[slug] = latest
+        return latest
 
     async def publish(
         self,
@@ -414,51 +456,57 @@ class UpdateRepository:
         at: dt.datetime,
     ) -> PublishedUpdate:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
-        async with self._db.write() as conn:
-            cur = await conn.execute(
-                "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
-                "stage_date, announced, author_id, author_locale, created_at, draft_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
-                (
-                    slug,
-                    kind,
-                    texts.get("en"),
-                    texts.get("ru"),
-                    texts.get("uz"),
-                    fallback,
-                    stage,
-                    stage_date.isoformat() if stage_date else None,
-                    int(announced),
-                    author_id,
-                    author_locale,
-                    at.isoformat(),
-                    draft_key,
-                ),
-            )
-            if cur.rowcount != 1:
-                async with conn.execute(
-                    "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
-                    "FROM case_updates u WHERE draft_key = ?",
-                    (draft_key,),
-                ) as found:
-                    row = await found.fetchone()
-                assert row is not None
-                return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-            update_id = int(cur.lastrowid or 0)
-            recipients = 0
-            if announced:
+        try:
+            async with self._db.write() as conn:
                 cur = await conn.execute(
-                    "INSERT INTO deliveries (update_id, chat_id, locale) "
-                    "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
-                    "ORDER BY followed_at, chat_id",
-                    (update_id, slug),
+                    "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
+                    "stage_date, announced, author_id, author_locale, created_at, draft_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
+                    (
+                        slug,
+                        kind,
+                        texts.get("en"),
+                        texts.get("ru"),
+                        texts.get("uz"),
+                        fallback,
+                        stage,
+                        stage_date.isoformat() if stage_date else None,
+                        int(announced),
+                        author_id,
+                        author_locale,
+                        at.isoformat(),
+                        draft_key,
+                    ),
                 )
-                recipients = cur.rowcount
-            if not recipients:
-                await conn.execute(
-                    "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
-                )
-        return PublishedUpdate(update_id, recipients, created=True)
+                if cur.rowcount != 1:
+                    async with conn.execute(
+                        "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
+                        "FROM case_updates u WHERE draft_key = ?",
+                        (draft_key,),
+                    ) as found:
+                        row = await found.fetchone()
+                    assert row is not None
+                    return PublishedUpdate(int(row[0]), int(row[1]), created=False)
+                update_id = int(cur.lastrowid or 0)
+                recipients = 0
+                if announced:
+                    cur = await conn.execute(
+                        "INSERT INTO deliveries (update_id, chat_id, locale) "
+                        "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
+                        "ORDER BY followed_at, chat_id",
+                        (update_id, slug),
+                    )
+                    recipients = cur.rowcount
+                if not recipients:
+                    await conn.execute(
+                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
+                    )
+            return PublishedUpdate(update_id, recipients, created=True)
+        finally:
+            # Also when it failed: a card read meanwhile may have seen the row; and
+            # again if the update's transaction is rolled back later.
+            self._latest_stages.pop(slug, None)
+            self._db.on_rollback(self._latest_stages.clear)
 
     async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
@@ -690,12 +738,8 @@ class FsmRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, key: str) -> tuple[str | None, str] | None:
-        async with self._db.conn.execute(
-            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
-        ) as cur:
-            row = await cur.fetchone()
-        return (row[0], str(row[1])) if row else None
+    def on_rollback(self, hook: Callable[[], None]) -> None:
+        self._db.on_rollback(hook)
 
     async def put(self, key: str, state: str | None, data: str) -> None:
         async with self._db.write() as conn:
@@ -710,13 +754,19 @@ class FsmRepository:
         async with self._db.write() as conn:
             await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
 
-    async def purge(self, untouched_since: dt.datetime) -> int:
+    async def all(self) -> dict[str, tuple[str | None, str]]:
+        """Every dialogue under way: key → (state, data)."""
+        async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
+            return {str(r[0]): (r[1], str(r[2])) for r in await cur.fetchall()}
+
+    async def purge(self, untouched_since: dt.datetime) -> list[str]:
+        """Delete dialogues idle since before ``untouched_since``; the keys deleted."""
         async with self._db.write() as conn:
-            cur = await conn.execute(
-                "DELETE FROM fsm_states WHERE updated_at < ?",
+            rows = await conn.execute_fetchall(
+                "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
                 (untouched_since.isoformat(timespec="seconds"),),
             )
-            return cur.rowcount
+        return [str(r[0]) for r in rows]
 
 
 class ProcessedUpdateRepository:

@@ -308,3 +308,24 @@ async def test_a_short_flood_wait_on_a_reply_is_waited_out_once(harness: Harness
     else:
         raise AssertionError("a long flood wait must not be slept through")
     assert waited == [3]
+
+
+async def test_a_failed_signature_keeps_the_dialogue_it_was_ending(harness: Harness) -> None:
+    # The signature's update cleared the dialogue (FSM row deleted) and then failed:
+    # the rollback brings the row back, and the dialogue state read from memory
+    # must come back with it, or the retyped city would fall through to questions.
+    dp = harness.app.dp
+    working = dp["petitions"]
+    user = harness.user(6, first_name="Anna")
+    await user.send("/sign alpha")
+    await user.press("Sign with my name")
+    await user.press("Use this name")
+    dp["petitions"] = SignsThenFails(dp["signatures"], b"k" * 32, lambda: NOW)
+    [failed] = await user.send("Berlin")
+    assert failed.text == "Something went wrong on our side. Please try again in a moment."
+    assert await _rows(harness, "SELECT COUNT(*) FROM fsm_states") == 1
+
+    dp["petitions"] = working
+    [thanks] = await user.send("Berlin")
+    assert "you are signer No. 1" in thanks.text
+    assert await _rows(harness, "SELECT COUNT(*) FROM fsm_states") == 0
