@@ -177,7 +177,8 @@ class IdempotencyMiddleware(BaseMiddleware):
         self._high_water: dict[int, int] = {}  # bot id → highest update id known to be handled
         self._pending: dict[tuple[int, int], dt.datetime] = {}  # marks not written yet
         self._flush_timer: asyncio.TimerHandle | None = None
-        self._flushing: set[asyncio.Task[None]] = set()
+        self._flush_task: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -224,6 +225,8 @@ class IdempotencyMiddleware(BaseMiddleware):
 
     def _remember(self, key: tuple[int, int]) -> None:
         self._pending[key] = self._clock()
+        if self._flush_task is not None:
+            return  # the flush under way looks again when it is done
         if len(self._pending) >= MARK_FLUSH_BATCH:
             self._start_flush()
         elif self._flush_timer is None:
@@ -231,31 +234,45 @@ class IdempotencyMiddleware(BaseMiddleware):
             self._flush_timer = loop.call_later(self._flush_delay, self._start_flush)
 
     def _start_flush(self) -> None:
-        task = asyncio.ensure_future(self.flush_marks())
-        self._flushing.add(task)
-        task.add_done_callback(self._flushing.discard)
-
-    async def flush_marks(self) -> None:
-        """Write the marks kept in memory (also at shut-down)."""
+        # One flush at a time: while it waits for the write lock, marks pile up
+        # for the next one instead of each update starting a flush of its own.
         if self._flush_timer is not None:
             self._flush_timer.cancel()
             self._flush_timer = None
-        if not self._pending:
-            return
-        batch = dict(self._pending)
+        if self._flush_task is None:
+            self._flush_task = asyncio.ensure_future(self._flush_in_background())
+
+    async def _flush_in_background(self) -> None:
         try:
-            await self._processed.mark_many([(b, u, at) for (b, u), at in batch.items()])
-        except Exception as exc:  # kept in memory; the next flush tries again
-            log.warning("processed_updates.flush_failed", error=type(exc).__name__)
-            return
-        for key in batch:
-            if self._pending.get(key) == batch[key]:
-                del self._pending[key]
+            await self.flush_marks()
+        finally:
+            self._flush_task = None
+        if self._pending and self._flush_timer is None:
+            loop = asyncio.get_running_loop()
+            self._flush_timer = loop.call_later(self._flush_delay, self._start_flush)
+
+    async def flush_marks(self) -> None:
+        """Write the marks kept in memory (also at shut-down)."""
+        async with self._flush_lock:
+            if not self._pending:
+                return
+            batch = dict(self._pending)
+            try:
+                await self._processed.mark_many([(b, u, at) for (b, u), at in batch.items()])
+            except Exception as exc:  # kept in memory; the next flush tries again
+                log.warning("processed_updates.flush_failed", error=type(exc).__name__)
+                return
+            for key, at in batch.items():
+                if self._pending.get(key) == at:
+                    del self._pending[key]
 
     async def close(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if self._flush_task is not None:
+            await asyncio.gather(self._flush_task, return_exceptions=True)
         await self.flush_marks()
-        if self._flushing:
-            await asyncio.gather(*self._flushing, return_exceptions=True)
 
     async def _prune(self, now: dt.datetime) -> None:
         if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:

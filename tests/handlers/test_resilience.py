@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
@@ -104,6 +105,37 @@ async def test_a_redelivered_read_gets_one_reply_and_its_mark_costs_no_write_on_
         assert any("How to use this bot" in t for t in _texts(fresh))
     finally:
         await restarted.app.close()
+
+
+async def test_many_reads_in_flight_are_marked_by_one_flush_at_a_time(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    idempotency = harness.app.dp["idempotency"]
+    processed = idempotency._processed
+    real_mark_many = processed.mark_many
+    flushes: list[int] = []
+    running = most_at_once = 0
+
+    async def counted(marks: list[tuple[int, int, Any]]) -> None:
+        nonlocal running, most_at_once
+        running += 1
+        most_at_once = max(most_at_once, running)
+        flushes.append(len(marks))
+        try:
+            await real_mark_many(marks)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(processed, "mark_many", counted)
+    user = harness.user(9)
+    reads = [_help_update(user, 700_000 + n) for n in range(1_200)]
+    await asyncio.gather(*(harness.app.dp.feed_update(harness.app.bot, u) for u in reads))
+    await idempotency.close()
+    # Each mark written once, in a few batches: not a flush (and a copy of all
+    # pending marks) per update once the batch size is passed.
+    assert most_at_once == 1
+    assert sum(flushes) == 1_200 and len(flushes) <= 4
+    assert await _rows(harness, "SELECT COUNT(*) FROM processed_updates WHERE update_id >= 700000") == 1_200
 
 
 async def test_copies_arriving_together_are_handled_once(harness: Harness) -> None:
