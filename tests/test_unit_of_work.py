@@ -208,3 +208,29 @@ async def test_a_rolled_back_write_calls_its_rollback_hooks_and_a_committed_one_
     assert undone == ["unit", "plain"]
     assert await users.get_locale(10) == "en"
     assert _committed(db, "SELECT user_id FROM user_settings") == [(10,)]
+
+
+async def test_a_transaction_sqlite_rolled_back_fails_its_group_and_leaves_no_mark(db: Database) -> None:
+    users = UserSettingsRepository(db)
+    outcomes: dict[str, str] = {}
+
+    async def update(name: str, user_id: int, update_id: int, *, disk_full: bool = False) -> None:
+        try:
+            async with db.unit_of_work(_mark(update_id)):
+                await users.set_locale(user_id, "ru")
+                if disk_full:
+                    # What SQLite may do by itself on SQLITE_FULL or SQLITE_IOERR.
+                    await db.conn.execute("ROLLBACK")
+            outcomes[name] = "committed"
+        except CommitFailed:
+            outcomes[name] = "failed"
+
+    # The first seals and waits for the COMMIT queued behind the second, whose
+    # statement makes SQLite drop the shared transaction.
+    await asyncio.gather(update("sealed", 1, 501), update("broken", 2, 502, disk_full=True))
+    assert outcomes == {"sealed": "failed", "broken": "failed"}
+    assert _committed(db, "SELECT COUNT(*) FROM processed_updates") == [(0,)]  # no mark without its effect
+    assert _committed(db, "SELECT COUNT(*) FROM user_settings") == [(0,)]
+    async with db.unit_of_work(_mark(503)):  # and the next update commits as usual
+        await users.set_locale(3, "uz")
+    assert _committed(db, "SELECT update_id FROM processed_updates") == [(503,)]

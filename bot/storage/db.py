@@ -78,7 +78,11 @@ class _Span:
         db = self._db
         await db._write_lock.acquire()
         try:
-            if not db._in_transaction:
+            if db._in_transaction and not db.conn.in_transaction:
+                # SQLite rolled the group's transaction back on its own (disk full, I/O
+                # error): what the sealed spans wrote is gone, and their COMMIT must fail.
+                db._transaction_lost = True
+            if not db.conn.in_transaction:
                 await db.conn.execute("BEGIN IMMEDIATE")
                 db._in_transaction = True
             await db.conn.execute(f"SAVEPOINT {self.name}")
@@ -167,6 +171,8 @@ class UnitOfWork:
                 await span.begin()
                 self._span = span
             span = self._span
+            if not fresh:
+                self._db.check_transaction()
         self._depth += 1
         try:
             if fresh:
@@ -199,6 +205,7 @@ class UnitOfWork:
             if span is None or self._depth:
                 return
             try:
+                self._db.check_transaction()
                 if not self.finalized:
                     await self._finalize(self._db.conn)
             except sqlite3.Error as exc:
@@ -239,6 +246,7 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._in_transaction = False
+        self._transaction_lost = False
         self._generation = 0  # which group transaction is open; bumped by each COMMIT
         self._commits: dict[int, asyncio.Task[None]] = {}
         self._span: _Span | None = None
@@ -300,6 +308,16 @@ class Database:
             raise
         await span.seal()
 
+    def check_transaction(self) -> None:
+        """Refuse to go on writing in a transaction SQLite has rolled back on its own.
+
+        Outside a transaction each statement would commit alone: a processed mark
+        without the effects it vouches for.
+        """
+        if self._in_transaction and not self.conn.in_transaction:
+            self._transaction_lost = True
+            raise CommitFailed("SQLite rolled the transaction back (disk full or I/O error)")
+
     def on_rollback(self, hook: RollbackHook) -> None:
         """Call ``hook`` if the write in progress is rolled back (an in-memory mirror undoes itself).
 
@@ -328,6 +346,12 @@ class Database:
             if not self._in_transaction:
                 return
             self._in_transaction = False
+            lost, self._transaction_lost = self._transaction_lost, False
+            if lost or not self.conn.in_transaction:
+                if self.conn.in_transaction:
+                    await self._rollback_quietly()
+                _run_hooks(hooks)
+                raise CommitFailed("SQLite rolled the transaction back before its COMMIT")
             try:
                 await self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
