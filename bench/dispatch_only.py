@@ -17,21 +17,17 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import CallbackQuery, Message, Update
 
 from bench.paths import UserPath, echo_callback_path, echo_path, user_paths
+from bench.setup_data import in_process_settings
 from bot.app import App, create_app
-from bot.config import Settings
 from bot.local_session import LOCAL_TOKEN, LocalSession
 from bot.logs import configure_logging
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def _echo(message: Message) -> None:
@@ -91,17 +87,7 @@ async def measure(app: App, echo_dp: Dispatcher, echo_bot: Bot, command: dict[st
 
 
 async def serve() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="casebot-dispatch-"))
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=None,
-        database_path=workdir / "dispatch.sqlite3",
-        cases_dir=ROOT / "data" / "cases",
-        locales_dir=ROOT / "locales",
-        signature_key="bench-" + "0" * 40,
-        log_format="json",
-        log_level="INFO",
-    )
+    settings = in_process_settings("dispatch", log_format="json", log_level="INFO")
     # Production logs one JSON line per update; so does this worker (stderr → a file).
     configure_logging("json", "INFO")
     app = await create_app(settings, session=LocalSession())

@@ -13,31 +13,19 @@ import cProfile
 import io
 import pstats
 import sys
-import tempfile
-from pathlib import Path
 
 from aiogram.types import Update
 
 from bench.paths import user_paths
+from bench.setup_data import in_process_settings
 from bot.app import create_app
-from bot.config import Settings
 from bot.local_session import LocalSession
 from bot.logs import configure_logging
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def profile(name: str, n: int, top: int) -> str:
     path = next(p for p in user_paths() if p.name == name)
-    workdir = Path(tempfile.mkdtemp(prefix="casebot-profile-"))
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=None,
-        database_path=workdir / "profile.sqlite3",
-        cases_dir=ROOT / "data" / "cases",
-        locales_dir=ROOT / "locales",
-        signature_key="bench-" + "0" * 40,
-    )
+    settings = in_process_settings("profile")
     configure_logging("json", "INFO")
     app = await create_app(settings, session=LocalSession())
     try:

@@ -12,12 +12,30 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
 from bot.storage.db import Database
 
 LOCALES = ("ru", "uz", "en")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def in_process_settings(name: str, **overrides: Any) -> Settings:
+    """Settings for casebot run inside a bench process: no token (the recording
+    session), the real cases and locales, a fresh database in a temporary folder."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"casebot-{name}-"))
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=None,
+        database_path=workdir / f"{name}.sqlite3",
+        cases_dir=ROOT / "data" / "cases",
+        locales_dir=ROOT / "locales",
+        signature_key="bench-" + "0" * 40,
+        **overrides,
+    )
 
 
 async def _migrate(path: Path) -> None:

@@ -206,3 +206,11 @@ def test_phrasings_are_checked(cases: Path) -> None:
     assert any("beta/ru.toml: questions.why.phrasings: List should have at least 2" in p for p in problems), (
         problems
     )
+
+
+def test_a_case_named_after_a_command_is_found_whatever_its_case_and_spaces() -> None:
+    catalog = load_catalog(FIXTURE_CASES)
+    assert catalog.named(" Alpha ") is catalog.get("alpha")
+    assert catalog.named("ALPHA") is catalog.get("alpha")
+    assert catalog.named("gamma") is None
+    assert catalog.named(None) is None and catalog.named("  ") is None

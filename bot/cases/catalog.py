@@ -152,6 +152,10 @@ class Catalog:
     def get(self, slug: str) -> Case | None:
         return self._by_slug.get(slug)
 
+    def named(self, text: str | None) -> Case | None:
+        """The case a person typed after a command (``/sign Khamroev ``): its slug, any case."""
+        return self._by_slug.get((text or "").strip().lower())
+
     @property
     def slugs(self) -> list[str]:
         return [c.slug for c in self._cases]

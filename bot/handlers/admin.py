@@ -75,7 +75,7 @@ async def export(
     signatures: SignatureRepository,
 ) -> None:
     slug, _, fmt = (command.args or "").strip().partition(" ")
-    case = catalog.get(slug.lower())
+    case = catalog.named(slug)
     fmt = fmt.strip().lower() or "csv"
     if case is None or case.facts.petition is None or fmt not in ("csv", "json"):
         await message.answer(t("admin-export-usage"), reply_markup=keyboards.cases_menu(catalog, t))
@@ -95,7 +95,7 @@ async def close_petition(
     catalog: Catalog,
     petitions: PetitionService,
 ) -> None:
-    case = catalog.get((command.args or "").strip().lower())
+    case = catalog.named(command.args)
     if case is None or case.facts.petition is None:
         await message.answer(t("admin-close-usage"))
         return
@@ -120,7 +120,7 @@ async def _begin(
     message: Message, command: CommandObject, state: FSMContext, t: Translator, catalog: Catalog, kind: str
 ) -> None:
     await state.clear()
-    case = catalog.get((command.args or "").strip().lower())
+    case = catalog.named(command.args)
     if case is None:
         await state.set_state(ComposeFlow.case)
         await state.update_data(kind=kind)
@@ -516,9 +516,9 @@ async def reload_catalog(
 async def stats_command(
     message: Message, command: CommandObject, t: Translator, catalog: Catalog, stats: StatsService
 ) -> None:
-    slug = (command.args or "").strip().lower()
-    chosen = catalog.get(slug) if slug else None
-    if slug and chosen is None:
+    named = (command.args or "").strip()
+    chosen = catalog.named(named) if named else None
+    if named and chosen is None:
         await message.answer(t("admin-stats-usage"), reply_markup=keyboards.cases_menu(catalog, t))
         return
     cases = [chosen] if chosen else list(catalog)
@@ -565,7 +565,7 @@ async def stats_command(
     # matplotlib blocks for tens of milliseconds: never on the event loop.
     png = await asyncio.to_thread(signatures_chart, series, t("admin-stats-chart-title", days=CHART_DAYS))
     await message.answer_photo(
-        BufferedInputFile(png, filename=f"signatures-{slug or 'all'}.png"),
+        BufferedInputFile(png, filename=f"signatures-{chosen.slug if chosen else 'all'}.png"),
         caption=t("admin-stats-chart-caption", days=CHART_DAYS),
     )
 

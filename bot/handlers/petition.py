@@ -43,7 +43,7 @@ def telegram_name(user: User) -> str | None:
 def command_case(args: str | None, catalog: Catalog) -> Case | None:
     """The case a /sign or /unsign names; without a name, the only petition there is."""
     if args:
-        return catalog.get(args.strip().lower())
+        return catalog.named(args)
     with_petition = [c for c in catalog if c.facts.petition is not None]
     return with_petition[0] if len(with_petition) == 1 else None
 
