@@ -57,7 +57,7 @@ async def _run_bot(settings: Settings) -> None:
 
     async def publish() -> None:
         try:
-            await publish_profile(app.bot, app.l10n)
+            await publish_profile(app.bot, app.l10n, app.dp["site_links"])
         except Exception as exc:  # the profile is cosmetic; never refuse to start over it
             log.warning("profile.not_published", error=type(exc).__name__)
 

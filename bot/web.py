@@ -1,4 +1,4 @@
-"""The aiohttp server: the Telegram webhook, ``/healthz`` and ``/metrics``.
+"""The aiohttp server: the Telegram webhook, ``/healthz``, ``/metrics`` and the public site (bot/site/).
 
 The webhook answers 200 only after the update's handlers are done and their
 effects committed (aiogram's own handler answers first and handles later).
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from bot.app import App
 from bot.intake import Intake
 from bot.metrics import CONTENT_TYPE
+from bot.site.routes import PublicSite
 from bot.storage.repositories import OperationsRepository
 
 log = structlog.get_logger("casebot.web")
@@ -43,6 +44,7 @@ class WebServer:
         webhook_path: str | None = None,
         secret: str | None = None,
         handle_timeout: float = HANDLE_TIMEOUT,
+        site: PublicSite | None = None,
     ) -> None:
         if webhook_path is not None and not secret:
             raise ValueError("a webhook needs its secret token")
@@ -52,6 +54,7 @@ class WebServer:
         self._secret = (secret or "").encode("ascii")
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
+        self._site = site or PublicSite(app)
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -59,6 +62,7 @@ class WebServer:
         application.router.add_get("/metrics", self.metrics)
         if self._webhook_path is not None:
             application.router.add_post(self._webhook_path, self.webhook)
+        self._site.install(application)
         return application
 
     async def webhook(self, request: web.Request) -> web.Response:
