@@ -284,6 +284,7 @@ def app_page(
         "refused": t.plain("web-app-refused"),
         "error": t.plain("web-app-error"),
         "outside": t.plain("web-app-outside"),
+        "loading": t.plain("web-app-loading"),
         "withdrawConfirm": t.plain("petition-withdraw-confirm", name=case.name(locale)),
     }
     return env.get_template("app.html").render(

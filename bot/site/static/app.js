@@ -51,7 +51,7 @@
   }
 
   function show(answer) {
-    if (answer.message) message.textContent = answer.message;
+    message.textContent = answer.message || "";
     if (answer.count_text) {
       count.textContent = answer.count_text;
       progress.value = Math.min(answer.count, progress.max);
@@ -118,6 +118,9 @@
     message.textContent = "";
   });
 
-  if (initData) post("/app/api/state", {});
+  if (initData) {
+    message.textContent = texts.loading;
+    post("/app/api/state", {});
+  }
   else if (outside) outside.hidden = false;
 })();
