@@ -437,3 +437,23 @@ def test_public_url_must_be_https(tmp_path: Path, value: str, accepted: str | No
     else:
         settings: Settings = make_settings(tmp_path, public_url=value)
         assert settings.public_url == accepted
+
+
+def test_the_proxy_serves_every_public_path_and_keeps_health_and_metrics_inside(
+    site: tuple[Harness, TestClient, Ticks],
+) -> None:
+    import fnmatch
+
+    caddyfile = (Path(__file__).resolve().parents[1] / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    public = re.search(r"@public path (.+)", caddyfile)
+    internal = re.search(r"@internal path (.+)", caddyfile)
+    assert public is not None and internal is not None
+    assert set(internal.group(1).split()) == {"/healthz", "/metrics"}
+    assert re.search(r"handle @internal \{\s*respond 404", caddyfile)
+    _, client, _ = site
+    routes = {r.canonical for r in client.server.app.router.resources()}
+    for route in routes - {"/healthz", "/metrics"}:
+        example = route.replace("{slug}", "alpha").replace("{name}", "site.css")
+        assert any(fnmatch.fnmatchcase(example, p) for p in public.group(1).split()), route
+    for pattern in public.group(1).split():
+        assert not fnmatch.fnmatchcase("/healthz", pattern) and not fnmatch.fnmatchcase("/metrics", pattern)

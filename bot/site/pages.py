@@ -182,7 +182,9 @@ def case_page(
     texts = case.text(locale)
     name = case.name(locale)
     body = views.case_card_body(case, translator, today, current)
-    card = paragraphs(body.split("\n", 1)[1] if "\n" in body else "")
+    # The card without its first line (the name, which is the page's h1): the status
+    # lines go above the demand, the charges and the summary below it.
+    status_lines, _, details = (body.split("\n", 1)[1] if "\n" in body else "").partition("\n\n")
     arguments = [
         ArgumentView(
             title=texts.arguments[a.id].title,
@@ -201,7 +203,8 @@ def case_page(
         t=t,
         case=case,
         name=name,
-        card=card,
+        card_status=paragraphs(status_lines),
+        card_details=paragraphs(details),
         summary=texts.summary,
         counts=counts,
         petition=petition,

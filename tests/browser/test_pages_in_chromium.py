@@ -155,7 +155,9 @@ async def test_the_list_and_search_work_without_javascript_errors(browser: Any, 
         box.send_keys("хамроев")
         box.submit()
         return {
-            "links": [a.get_attribute("href") for a in browser.find_elements("css selector", "ul.cases h2 a")],
+            "links": [
+                a.get_attribute("href") for a in browser.find_elements("css selector", "ul.cases h2 a")
+            ],
             "problems": browser.execute_script(ACCESSIBILITY_PROBLEMS),
             "errors": console_errors(browser),
         }
@@ -193,6 +195,7 @@ async def test_the_mini_app_signs_shows_the_count_rising_and_withdraws(browser: 
         seen["ready"] = browser.execute_script("return window.telegramReady === true")
         seen["before"] = browser.find_element("css selector", "[data-count]").text
         seen["problems"] = browser.execute_script(ACCESSIBILITY_PROBLEMS)
+        save_screenshot(browser, "mini-app")
         browser.find_element("css selector", "#sign-named").click()
         seen["thanks"] = _wait_for(browser, "#message", "Thank you")
         seen["after"] = browser.find_element("css selector", "[data-count]").text
@@ -221,7 +224,9 @@ async def test_the_mini_app_signs_shows_the_count_rising_and_withdraws(browser: 
 
 async def test_a_mini_app_signature_is_seen_by_the_chat(browser: Any, served: Served) -> None:
     token = served.harness.app.bot.token
-    init_data = sign_init_data(token, user_id=5252, auth_date=NOW - dt.timedelta(minutes=1), language_code="ru")
+    init_data = sign_init_data(
+        token, user_id=5252, auth_date=NOW - dt.timedelta(minutes=1), language_code="ru"
+    )
 
     def sign() -> str:
         browser.get(_mini_app_url(served, init_data, lang="ru"))
