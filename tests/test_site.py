@@ -203,7 +203,9 @@ async def test_a_case_page_is_under_50_kb_transferred(tmp_path: Path) -> None:
                 html = await (await client.get(f"/c/khamroev?lang={locale}")).text()
                 transferred = len(body)
                 for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
-                    async with raw.get(client.make_url(asset), headers={"Accept-Encoding": "gzip"}) as response:
+                    async with raw.get(
+                        client.make_url(asset), headers={"Accept-Encoding": "gzip"}
+                    ) as response:
                         transferred += len(await response.read())
                 assert transferred <= PAGE_LIMIT, f"{locale}: {transferred} bytes"
                 async with raw.get(url, headers={"Accept-Encoding": "identity"}) as response:
