@@ -116,7 +116,20 @@ class ClientLimiter:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@web.middleware
+def access_logger(routes: set[str]) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """A middleware logging requests to ``routes`` (the site's; the webhook logs its updates itself,
+    and probes of /healthz every few seconds are not worth a line each)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        resource = request.match_info.route.resource
+        if resource is None or resource.canonical not in routes:
+            return await handler(request)
+        return await log_access(request, handler)
+
+    return middleware
+
+
 async def log_access(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One line per request: method, route, status, time. Never the query string, a body,
     a header or an address: searches hold names, Mini App requests hold initData."""

@@ -34,9 +34,9 @@ from bot.site.http import (
     PAGE_MAX_AGE,
     Body,
     ClientLimiter,
+    access_logger,
     app_csp,
     client_address,
-    log_access,
     respond,
 )
 from bot.site.initdata import InitDataRejected, MiniAppUser, check_init_data
@@ -94,8 +94,8 @@ class PublicSite:
     # --- wiring ------------------------------------------------------------------
 
     def install(self, application: web.Application) -> None:
-        application.middlewares.append(log_access)
         router = application.router
+        before = {resource.canonical for resource in router.resources()}
         router.add_get("/", self.index)
         router.add_get("/c/{slug}", self.case)
         router.add_get("/c/{slug}/count.json", self.count)
@@ -108,6 +108,7 @@ class PublicSite:
         router.add_post("/app/api/state", self.app_state)
         router.add_post("/app/api/sign", self.app_sign)
         router.add_post("/app/api/withdraw", self.app_withdraw)
+        application.middlewares.append(access_logger({r.canonical for r in router.resources()} - before))
 
     @staticmethod
     def _load_static() -> dict[str, Body]:
