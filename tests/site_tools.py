@@ -11,6 +11,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.intake import Intake
+from bot.site.routes import PublicSite
+from bot.web import WebServer
+from tests.tools import Harness
+
+STUB_PATH = "/test-stub/telegram-web-app.js"
+# What the Mini App needs of Telegram's script: the launch data from the fragment, ready(), a theme.
+TELEGRAM_STUB = """
+window.Telegram = { WebApp: {
+  initData: new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "",
+  themeParams: {}, ready: function () { window.telegramReady = true; }, expand: function () {}
+} };
+"""
+
 # A token of the right shape for tests; TEST_TOKEN is what the harness's bot runs with.
 OTHER_TOKEN = "654321:ANOTHER-token-for-forgeries"
 
@@ -60,3 +77,17 @@ def fictional_cases(target: Path, source: Path, count: int) -> Path:
             text = text.replace(f'"{name}"', f'"{name} {number:02d}"')
         facts.write_text(text, encoding="utf-8")
     return target
+
+
+async def serve_with_telegram_stub(harness: Harness) -> TestServer:
+    """The bot's web server on 127.0.0.1 with Telegram's script replaced by a stub of the same origin."""
+    site = PublicSite(harness.app, telegram_script=STUB_PATH)
+    application = WebServer(harness.app, Intake(harness.app.dp, harness.app.bot), site=site).application()
+
+    async def stub(request: web.Request) -> web.Response:
+        return web.Response(text=TELEGRAM_STUB, content_type="text/javascript")
+
+    application.router.add_get(STUB_PATH, stub)
+    server = TestServer(application, host="127.0.0.1")
+    await server.start_server()
+    return server

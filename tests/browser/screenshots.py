@@ -14,13 +14,10 @@ from urllib.parse import quote
 
 from PIL import Image
 
-from bot.intake import Intake
-from bot.site.routes import PublicSite
-from bot.web import WebServer
 from tests.browser.chromium import chromium
-from tests.browser.test_pages_in_chromium import STUB_PATH, TELEGRAM_STUB, _wait_for
+from tests.browser.test_pages_in_chromium import _wait_for
 from tests.conftest import NOW, REAL_CASES, make_settings, open_harness
-from tests.site_tools import sign_init_data
+from tests.site_tools import serve_with_telegram_stub, sign_init_data
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -32,9 +29,6 @@ def _small(path: Path) -> None:
 
 
 async def main() -> None:
-    from aiohttp import web
-    from aiohttp.test_utils import TestServer
-
     with tempfile.TemporaryDirectory() as tmp:
         settings = make_settings(Path(tmp), cases_dir=REAL_CASES, public_url="https://cases.example.org")
         harness = await open_harness(settings)
@@ -42,15 +36,7 @@ async def main() -> None:
         assert case is not None
         for signer in range(1, 348):
             await harness.app.dp["petitions"].sign(case, 10_000 + signer, locale="ru")
-        site = PublicSite(harness.app, telegram_script=STUB_PATH)
-        application = WebServer(harness.app, Intake(harness.app.dp, harness.app.bot), site=site).application()
-
-        async def stub(request: web.Request) -> web.Response:
-            return web.Response(text=TELEGRAM_STUB, content_type="text/javascript")
-
-        application.router.add_get(STUB_PATH, stub)
-        server = TestServer(application, host="127.0.0.1")
-        await server.start_server()
+        server = await serve_with_telegram_stub(harness)
         base = str(server.make_url("")).rstrip("/")
         init_data = sign_init_data(harness.app.bot.token, auth_date=NOW - dt.timedelta(minutes=1))
 

@@ -16,13 +16,9 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.intake import Intake
-from bot.site.routes import PublicSite
 from bot.storage.repositories import SignatureRepository
-from bot.web import WebServer
 from tests.browser.chromium import (
     ACCESSIBILITY_PROBLEMS,
     BrowserMissing,
@@ -32,18 +28,10 @@ from tests.browser.chromium import (
     save_screenshot,
 )
 from tests.conftest import NOW, REAL_CASES, make_settings, open_harness
-from tests.site_tools import OTHER_TOKEN, sign_init_data
+from tests.site_tools import OTHER_TOKEN, serve_with_telegram_stub, sign_init_data
 from tests.tools import Harness
 
 T = TypeVar("T")
-STUB_PATH = "/test-stub/telegram-web-app.js"
-# What the page needs of Telegram's script: the launch data from the fragment, ready(), a theme.
-TELEGRAM_STUB = """
-window.Telegram = { WebApp: {
-  initData: new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "",
-  themeParams: {}, ready: function () { window.telegramReady = true; }, expand: function () {}
-} };
-"""
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +61,7 @@ class Served:
 async def served(tmp_path: Path) -> AsyncIterator[Served]:
     settings = make_settings(tmp_path, cases_dir=REAL_CASES, public_url="https://cases.example.org")
     harness = await open_harness(settings)
-    site = PublicSite(harness.app, telegram_script=STUB_PATH)
-    application = WebServer(harness.app, Intake(harness.app.dp, harness.app.bot), site=site).application()
-
-    async def stub(request: web.Request) -> web.Response:
-        return web.Response(text=TELEGRAM_STUB, content_type="text/javascript")
-
-    application.router.add_get(STUB_PATH, stub)
-    server = TestServer(application, host="127.0.0.1")
-    await server.start_server()
+    server = await serve_with_telegram_stub(harness)
     yield Served(harness, server)
     await server.close()
     await harness.app.close()
@@ -282,3 +262,16 @@ async def test_in_a_plain_browser_the_mini_app_points_to_the_bot(browser: Any, s
     assert "faqat Telegram ichida" in seen["message"]
     assert seen["errors"] == []
     assert await SignatureRepository(served.harness.app.db).all_of("khamroev") == []
+
+
+async def test_a_t_me_startapp_link_opens_its_case(browser: Any, served: Served) -> None:
+    """t.me/<bot>/<app>?startapp=<slug> opens /app with the slug in the fragment."""
+    init_data = sign_init_data(served.harness.app.bot.token, user_id=5454, auth_date=NOW)
+    fragment = f"tgWebAppData={quote(init_data, safe='')}&tgWebAppStartParam=khamroev"
+
+    def visit() -> dict[str, str]:
+        browser.get(f"{served.base}/app?lang=en#{fragment}")
+        return {"as": _wait_for(browser, "#signing-as", "Dilnoza"), "url": browser.current_url}
+
+    seen = await _in_browser(visit)
+    assert seen["url"].startswith(f"{served.base}/app/khamroev?lang=en#tgWebAppData=")
