@@ -48,6 +48,11 @@ class Body:
     etag: str
     content_type: str
 
+    @property
+    def version(self) -> str:
+        """A short name for this content, for addresses that change when it does."""
+        return self.etag.strip('"')[:10]
+
     @classmethod
     def of(cls, text: str, content_type: str) -> Body:
         data = text.encode("utf-8")

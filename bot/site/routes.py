@@ -84,9 +84,7 @@ class PublicSite:
         self._monotonic = monotonic
         self._search_limit = ClientLimiter(SEARCH_BURST, SEARCH_RATE, monotonic)
         self._static = self._load_static()
-        self._static_urls = {
-            name: f"/static/{name}?v={body.etag.strip(chr(34))[:10]}" for name, body in self._static.items()
-        }
+        self._static_urls = {name: f"/static/{name}?v={body.version}" for name, body in self._static.items()}
         # Rendered pages for PAGE_MAX_AGE seconds: (path, locale, …) -> (rendered at, body).
         self._pages: dict[tuple[str, ...], tuple[float, Body]] = {}
         self._bot_username: str | None = None
