@@ -45,6 +45,8 @@ class BrowserMissing(RuntimeError):
 def _find(variable: str, default: str, *names: str) -> str:
     given = os.environ.get(variable)
     if given:
+        if not Path(given).exists():
+            raise BrowserMissing(f"{variable}={given} does not exist")
         return given
     if Path(default).exists():
         return default
