@@ -465,3 +465,16 @@ def test_the_proxy_serves_every_public_path_and_keeps_health_and_metrics_inside(
         assert any(fnmatch.fnmatchcase(example, p) for p in public.group(1).split()), route
     for pattern in public.group(1).split():
         assert not fnmatch.fnmatchcase("/healthz", pattern) and not fnmatch.fnmatchcase("/metrics", pattern)
+
+
+async def test_once_signing_closes_the_pages_say_so_instead_of_offering_it(
+    site: tuple[Harness, TestClient, Ticks],
+) -> None:
+    harness, client, _ = site
+    case = harness.app.catalog.get("alpha")
+    assert case is not None
+    await harness.app.dp["petitions"].close(case)
+    page = await (await client.get("/c/alpha?lang=en")).text()
+    assert "Signing has closed. Final count: 0 signatures." in page and "start=sign_alpha" not in page
+    app = await (await client.get("/app/alpha?lang=en")).text()
+    assert "Signing has closed" in app and '<form id="sign" method="post" action="/app/api/sign" hidden>' in app

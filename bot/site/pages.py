@@ -85,6 +85,20 @@ class Counts:
     def percent(self) -> int:
         return percent(self.count, self.goal)
 
+    @property
+    def open(self) -> bool:
+        return self.state is PetitionState.open
+
+
+def closed_message(t: Translator, case: Case, counts: Counts | None) -> Markup | None:
+    """Why signing is not possible now (the chat's words), or None while it is open."""
+    petition = case.facts.petition
+    if counts is None or petition is None or counts.open:
+        return None
+    if counts.state is PetitionState.not_yet_open:
+        return Markup(t("petition-not-open", date=t.date(petition.opens)))
+    return Markup(t("petition-closed", count=t("signatures", count=counts.count)))
+
 
 @dataclass(slots=True)
 class Chrome:
@@ -222,6 +236,7 @@ def case_page(
         bot_url=f"https://t.me/{chrome.bot_username}?start={case.slug}" if chrome.bot_username else None,
         shares=share_links(t, page_url, translator("share-text", name=name, sex=case.facts.sex.value)),
         live_script=live_script,
+        closed=closed_message(translator, case, counts),
         live_url=f"/c/{case.slug}/count.json?lang={locale}",
     )
 
@@ -301,6 +316,7 @@ def app_page(
         sign_url=sign_url,
         telegram_script=telegram_script,
         app_script=app_script,
+        closed=closed_message(translator, case, counts),
         script_texts=Markup(json.dumps(script_texts, ensure_ascii=False).replace("<", "\\u003c")),
     )
 

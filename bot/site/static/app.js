@@ -13,7 +13,8 @@
     var theme = tg.themeParams || {};
     var style = document.documentElement.style;
     [["bg_color", "--bg"], ["text_color", "--fg"], ["button_color", "--accent"],
-     ["button_text_color", "--on-accent"], ["link_color", "--link"]].forEach(function (pair) {
+     ["button_text_color", "--on-accent"], ["link_color", "--link"],
+     ["secondary_bg_color", "--panel"], ["hint_color", "--muted"]].forEach(function (pair) {
       if (theme[pair[0]]) style.setProperty(pair[1], theme[pair[0]]);
     });
   }
