@@ -477,4 +477,6 @@ async def test_once_signing_closes_the_pages_say_so_instead_of_offering_it(
     page = await (await client.get("/c/alpha?lang=en")).text()
     assert "Signing has closed. Final count: 0 signatures." in page and "start=sign_alpha" not in page
     app = await (await client.get("/app/alpha?lang=en")).text()
-    assert "Signing has closed" in app and '<form id="sign" method="post" action="/app/api/sign" hidden>' in app
+    assert (
+        "Signing has closed" in app and '<form id="sign" method="post" action="/app/api/sign" hidden>' in app
+    )
