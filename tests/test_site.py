@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -480,3 +481,28 @@ async def test_once_signing_closes_the_pages_say_so_instead_of_offering_it(
     assert (
         "Signing has closed" in app and '<form id="sign" method="post" action="/app/api/sign" hidden>' in app
     )
+
+
+async def test_the_mini_app_menu_goes_to_the_only_demand_or_lists_them(tmp_path: Path) -> None:
+    harness, client, _ = await _open(tmp_path / "one")
+    try:
+        only = await client.get("/app?lang=ru", allow_redirects=False)
+        assert only.status == 302 and only.headers["Location"] == "/app/alpha?lang=ru"
+    finally:
+        await client.close()
+        await harness.app.close()
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE_CASES, cases)
+    shutil.copytree(cases / "alpha", cases / "alpha-two")
+    facts = cases / "alpha-two" / "case.toml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('slug = "alpha"', 'slug = "alpha-two"'))
+    harness, client, _ = await _open(tmp_path / "two", cases_dir=cases)
+    try:
+        listing = await client.get("/app?lang=ru", allow_redirects=False)
+        html = await listing.text()
+        assert listing.status == 200
+        assert 'href="/app/alpha?lang=ru" data-app-case="alpha"' in html
+        assert 'href="/app/alpha-two?lang=ru" data-app-case="alpha-two"' in html
+    finally:
+        await client.close()
+        await harness.app.close()

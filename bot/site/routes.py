@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import structlog
 from aiohttp import web
@@ -344,6 +344,10 @@ class PublicSite:
         t = self._translator(locale)
         title = pages.plain(t("web-app-title"))
         with_petition = [c for c in self._catalog if c.facts.petition is not None]
+        if len(with_petition) == 1:
+            # The menu button with a single demand: straight to it. The browser keeps the
+            # fragment (Telegram's initData) across a redirect whose address has none.
+            raise web.HTTPFound(f"/app/{with_petition[0].slug}?{urlencode({'lang': locale})}")
         chrome = await self._chrome(t, "/app", title, title, noindex=True)
         html = pages.app_choice_page(
             self._env, chrome, with_petition, self._static_urls["app.js"], self._telegram_script

@@ -264,8 +264,10 @@ async def test_in_a_plain_browser_the_mini_app_points_to_the_bot(browser: Any, s
     assert await SignatureRepository(served.harness.app.db).all_of("khamroev") == []
 
 
-async def test_a_t_me_startapp_link_opens_its_case(browser: Any, served: Served) -> None:
-    """t.me/<bot>/<app>?startapp=<slug> opens /app with the slug in the fragment."""
+async def test_the_menu_button_with_one_demand_opens_it_keeping_init_data(
+    browser: Any, served: Served
+) -> None:
+    """The menu button opens /app; with one case to sign, the redirect keeps Telegram's fragment."""
     init_data = sign_init_data(served.harness.app.bot.token, user_id=5454, auth_date=NOW)
     fragment = f"tgWebAppData={quote(init_data, safe='')}&tgWebAppStartParam=khamroev"
 
