@@ -20,8 +20,11 @@ following-none = Siz hali birorta ish yangiliklarini kuzatmayapsiz. Ishni oching
 
 news-none = <b>Yangiliklar: { $name }</b>
 
-    Hozircha yangilik yoʻq. Yangilik chiqqanda olish uchun ish yangiliklarini kuzating.
-news-page-title = <b>Yangiliklar: { $name }</b> ({ $total } tadan { $position })
+    Hozircha yangilik yoʻq. Yangiliklar chiqqanda shu yerga kelishi uchun quyidagi «Ish yangiliklarini kuzatish» tugmasini bosing.
+news-none-following = <b>Yangiliklar: { $name }</b>
+
+    Hozircha yangilik yoʻq. Siz bu ish yangiliklarini kuzatyapsiz, shuning uchun yangiliklar shu chatga keladi.
+news-page-title = <b>Yangiliklar: { $name }</b> ({ $position }/{ $total })
 news-item =
     <b>{ $date }</b>
     { $text }
@@ -104,8 +107,8 @@ admin-published = <b>Eʼlon qilindi.</b> { $followers ->
    *[other] { $followers } ta kuzatuvchiga yuborilmoqda; jarayon shu xabarda koʻrinadi.
 }
 admin-status-saved = <b>Saqlandi.</b> Ish kartasi endi koʻrsatadi: { $status }.
-admin-progress = Yuborilmoqda… { $total } tadan { $sent } tasi yuborildi · yetkazilmadi: { $failed }
-admin-progress-done = <b>Yuborish yakunlandi:</b> { $total } tadan { $sent } tasi yuborildi · yetkazilmadi: { $failed }
+admin-progress = Yuborilmoqda… yuborildi: { $sent } / { $total } · yetkazilmadi: { $failed }
+admin-progress-done = <b>Yuborish yakunlandi:</b> yuborildi: { $sent } / { $total } · yetkazilmadi: { $failed }
 admin-progress-failures = Yetkazilmadi: botni bloklagan — { $blocked } · chat topilmadi — { $notfound } · boshqa — { $other }
 
 btn-skip = Oʻtkazib yuborish
