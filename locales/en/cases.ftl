@@ -47,10 +47,13 @@ pace-ground-d = (d) for political motives, the person is detained in a discrimin
 pace-ground-e = (e) the detention is the result of proceedings that were clearly unfair, and this appears to be connected with political motives of the authorities.
 pace-paragraph-4 = <b>Paragraph 4</b> of the resolution: people deprived of liberty for terrorist crimes are not to be considered political prisoners if they were prosecuted and sentenced for such crimes according to national legislation and the European Convention on Human Rights. The project's statement does not cite this paragraph; this bot shows it because the charge is one of terrorism, and the finding above bears on it.
 timeline-title = <b>Timeline: { $name }</b>
-timeline-event = <b>{ $date }</b> — { $text }
+# The text is a sentence of its own, so it starts on its own line under the date.
+timeline-event =
+    <b>{ $date }</b>
+    { $text }
 timeline-sources = Sources: { $sources }
 source-with-title = { $publisher }, “{ $title }”
-source-with-translated-title = { $publisher }, “{ $title }” (original title: “{ $original }”)
+source-with-translated-title = { $publisher }, “{ $title }” [original: “{ $original }”]
 source-dated = { $source } ({ $date })
 
 story-title = <b>{ $name }: the full story</b>

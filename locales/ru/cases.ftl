@@ -70,10 +70,13 @@ pace-ground-d = (d) по политическим мотивам человек 
 pace-ground-e = (e) лишение свободы — результат явно несправедливого разбирательства, и это, по всей видимости, связано с политическими мотивами властей.
 pace-paragraph-4 = <b>Пункт 4</b> резолюции: лишённые свободы за террористические преступления не считаются политзаключёнными, если их преследовали и осудили за такие преступления в соответствии с национальным законодательством и Европейской конвенцией о защите прав человека. В заявлении проекта этот пункт не упоминается; бот приводит его, потому что обвинение связано с терроризмом и вывод выше имеет к нему прямое отношение.
 timeline-title = <b>Хронология: { $name }</b>
-timeline-event = <b>{ $date }</b> — { $text }
+# The text is a sentence of its own, so it starts on its own line under the date.
+timeline-event =
+    <b>{ $date }</b>
+    { $text }
 timeline-sources = Источники: { $sources }
 source-with-title = { $publisher }, «{ $title }»
-source-with-translated-title = { $publisher }, «{ $title }» (в оригинале: «{ $original }»)
+source-with-translated-title = { $publisher }, «{ $title }» [в оригинале: «{ $original }»]
 source-dated = { $source } ({ $date })
 
 story-title = <b>{ $name }: полная история</b>

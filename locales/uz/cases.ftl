@@ -49,10 +49,13 @@ pace-ground-d = (d) siyosiy sabablarga koʻra shaxs boshqa shaxslarga nisbatan k
 pace-ground-e = (e) ozodlikdan mahrum qilish ochiqdan-ochiq adolatsiz sud jarayonining natijasidir va bu hokimiyatning siyosiy sabablari bilan bogʻliq koʻrinadi.
 pace-paragraph-4 = Rezolyutsiyaning <b>4-band</b>i: terroristik jinoyatlar uchun ozodlikdan mahrum qilinganlar, agar ular bunday jinoyatlar uchun milliy qonunchilik va Inson huquqlari boʻyicha Yevropa konvensiyasiga muvofiq taʼqib qilingan va hukm qilingan boʻlsa, siyosiy mahbus hisoblanmaydi. Loyiha bayonotida bu band tilga olinmagan; bot uni ayblov terrorizm bilan bogʻliq boʻlgani va yuqoridagi xulosa unga bevosita taalluqli boʻlgani uchun keltiradi.
 timeline-title = <b>Xronologiya: { $name }</b>
-timeline-event = <b>{ $date }</b> — { $text }
+# The text is a sentence of its own, so it starts on its own line under the date.
+timeline-event =
+    <b>{ $date }</b>
+    { $text }
 timeline-sources = Manbalar: { $sources }
 source-with-title = { $publisher }, «{ $title }»
-source-with-translated-title = { $publisher }, «{ $title }» (asl nomi: «{ $original }»)
+source-with-translated-title = { $publisher }, «{ $title }» [asl nomi: «{ $original }»]
 source-dated = { $source } ({ $date })
 
 story-title = <b>{ $name }: toʻliq hikoya</b>
