@@ -97,6 +97,7 @@ CASE_CHOICES = 8  # cases offered when a question names none
 QUESTION_SHARE = 0.7  # of the score; the rest is the share of the closest phrasing covered
 UNKNOWN_DF = 1  # a word a case never uses counts as rare as its rarest word
 ANSWER_WEIGHT = 0.4  # a term found only in an entry's answer, not in its phrasings
+FIGURE_WEIGHT = 0.75  # …unless it is a figure (a date, a term, an article)
 PREFIX_QUALITY = 0.8
 FUZZY_QUALITY = 0.7
 FUZZY_CUTOFF = 80
@@ -178,21 +179,21 @@ REQUEST_WORDS: dict[str, frozenset[str]] = {
 }
 # Verbs that ask for something without saying what ("tell me about the weather").
 ASKING_WORDS: dict[str, frozenset[str]] = {
-    "en": _wordset("tell show give say"),
-    "ru": _wordset("расскажи расскажите покажи покажите скажи дай"),
-    "uz": _wordset("ayt aytib ayting aytchi korsat"),
+    "en": _wordset("tell show give say list describe explain"),
+    "ru": _wordset("расскажи расскажите покажи покажите скажи дай перечисли опиши объясни"),
+    "uz": _wordset("ayt aytib ayting aytchi gapir gapirib korsat sanab tasvirlab tushuntir"),
 }
 
 # Words that judge rather than name ("was the expertise *fair*?", «он *правда* …»):
 # the question is about what they judge.
 REQUEST_WORDS["en"] |= _wordset(
-    "good fair ok okay normal proper real true honest reliable legit correct right"
+    "good fair normal proper real true honest reliable legit correct right problem problems issue wrong"
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """нормальная нормальный нормальной нормально честная честный честной честно правильная
-    правильный правильно настоящий реально правда действительно или"""
+    правильный правильно настоящий реально правда действительно или проблема проблемы"""
 )
-REQUEST_WORDS["uz"] |= _wordset("yaxshi halol togri rost rostdan haqiqatan haqiqatdan")
+REQUEST_WORDS["uz"] |= _wordset("yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida")
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
 
@@ -228,6 +229,7 @@ _IDIOMS = tuple(
         (r"\bhow come\b", "why"),
         (r"\bhaliyam\b", "hali ham"),
         (r"\bкак следует\b", ""),
+        (r"\bкак там\b", "как сейчас"),
     )
 )
 
@@ -246,6 +248,8 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "accused charged accusation indictment",
         "sign signature petition",
         "incite urge advocate incitement",
+        "services fsb kgb",
+        "born birth",
     ),
     "ru": (
         "квартира жилье дом",
@@ -253,7 +257,9 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "взгляды убеждения мнение идеи",
         "согласны разделяете одобряете",
         "бьют избивают пытают издеваются избиения пытки",
-        "обвиняют вменяют инкриминируют обвинили вменили",
+        "обвиняют вменяют инкриминируют обвинили вменили обвинение обвинения",
+        "родился рождения рожден",
+        "спецслужбы фсб кгб",
         "подписать подписаться подпись петиция",
         "эксперты экспертиза экспертов лингвисты лингвистическая лингвист",
     ),
@@ -265,6 +271,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "kaltak urish xorlash qiynoq",
         "imzo petitsiya",
         "ekspert ekspertiza lingvist",
+        "xizmat fxx snb dxx",
     ),
 }
 
@@ -591,7 +598,8 @@ class QuestionIndex:
         for term, hits in phrasing_hits.items():
             postings[term][key] = 0.75 + 0.25 * min(hits / per_language, 1.0)
         for term in answer_terms - set(phrasing_hits):
-            postings[term][key] = ANSWER_WEIGHT
+            # A figure is a fact: "born 1963?" is about the answer that says 1963.
+            postings[term][key] = FIGURE_WEIGHT if term[0].isdigit() else ANSWER_WEIGHT
 
     def _stems(self, tokens: Iterable[str], locale: str | None) -> list[str]:
         """Terms of ``tokens`` written in ``locale`` (None: a Latin text of unclear language)."""
@@ -703,6 +711,8 @@ class QuestionIndex:
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
             resolved = self._term(term)
+            if term in self._asking and not resolved.matches:
+                continue  # «перечисли», "describe": asking, in words no phrasing uses
             if term in focus:
                 resolved = _Term(resolved.postings, resolved.matches, FOCUS_WEIGHT)
             query.terms.append(resolved)
@@ -716,7 +726,7 @@ class QuestionIndex:
         """How much a word of the question counts in case ``slug``."""
         weights = self._weights.get(slug, {})
         known = [
-            weights[k] * (INTERROGATIVE_WEIGHT if k in self._interrogatives else 1.0)
+            weights[k] * (INTERROGATIVE_WEIGHT if k in self._interrogatives or k in self._asking else 1.0)
             for k in term.matches
             if k in weights
         ]
@@ -828,7 +838,8 @@ class QuestionIndex:
         with at most filler beside two of them ("how many years did the prosecutor
         want"), so "can you help me with my homework" is not taken for "how can I help?".
         """
-        own = [t for t in query.terms if not t.matches or not set(t.matches) <= self._interrogatives]
+        asking = self._interrogatives | self._asking
+        own = [t for t in query.terms if not t.matches or not set(t.matches) <= asking]
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
         # "tell me", «расскажи», "aytib ber" ask, they do not say what about.
         said = sum(
@@ -925,7 +936,7 @@ class QuestionIndex:
             best.score >= CONFIDENT
             and best.of_question >= QUESTION_FLOOR
             and best.of_phrasing >= PHRASING_FLOOR
-            and best.score - runner_up >= MARGIN
+            and best.score - runner_up >= MARGIN - 1e-9  # scores are sums of floats
             and (query.refers or self._stands_alone(query, slug, best.entry))
         ):
             return Outcome(OutcomeKind.answer, locale, slug, question=best.entry)
