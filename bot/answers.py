@@ -250,6 +250,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "incite urge advocate incitement",
         "services fsb kgb",
         "born birth",
+        "islamic islamist islam",
     ),
     "ru": (
         "квартира жилье дом",
@@ -259,6 +260,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "бьют избивают пытают издеваются избиения пытки",
         "обвиняют вменяют инкриминируют обвинили вменили обвинение обвинения",
         "родился рождения рожден",
+        "исламская исламист исламистская исламской",
         "спецслужбы фсб кгб",
         "подписать подписаться подпись петиция",
         "эксперты экспертиза экспертов лингвисты лингвистическая лингвист",
@@ -272,6 +274,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "imzo petitsiya",
         "ekspert ekspertiza lingvist",
         "xizmat fxx snb dxx",
+        "islomiy islomchi",
     ),
 }
 
