@@ -20,11 +20,19 @@ from bot.web import WebServer
 from tests.tools import Harness
 
 STUB_PATH = "/test-stub/telegram-web-app.js"
-# What the Mini App needs of Telegram's script: the launch data from the fragment, ready(), a theme.
+# What the Mini App uses of Telegram's script: the launch data from the fragment, ready(),
+# a theme, and the main button (recorded in window.telegramMainButton for the tests).
 TELEGRAM_STUB = """
+window.telegramMainButton = { text: "", visible: false, clicks: [] };
 window.Telegram = { WebApp: {
   initData: new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "",
-  themeParams: {}, ready: function () { window.telegramReady = true; }, expand: function () {}
+  themeParams: {}, ready: function () { window.telegramReady = true; }, expand: function () {},
+  MainButton: {
+    setParams: function (p) { window.telegramMainButton.text = p.text; },
+    onClick: function (f) { window.telegramMainButton.clicks.push(f); },
+    show: function () { window.telegramMainButton.visible = true; },
+    hide: function () { window.telegramMainButton.visible = false; }
+  }
 } };
 """
 

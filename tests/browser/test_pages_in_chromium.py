@@ -277,3 +277,22 @@ async def test_the_menu_button_with_one_demand_opens_it_keeping_init_data(
 
     seen = await _in_browser(visit)
     assert seen["url"].startswith(f"{served.base}/app/khamroev?lang=en#tgWebAppData=")
+
+
+async def test_telegrams_main_button_signs_with_the_name_and_goes_away(browser: Any, served: Served) -> None:
+    init_data = sign_init_data(served.harness.app.bot.token, user_id=5555, auth_date=NOW)
+    state = "return window.telegramMainButton"
+
+    def use_main_button() -> dict[str, Any]:
+        browser.get(_mini_app_url(served, init_data))
+        _wait_for(browser, "#signing-as", "Dilnoza")
+        before = browser.execute_script(state)
+        browser.execute_script("window.telegramMainButton.clicks.forEach(function (f) { f(); })")
+        _wait_for(browser, "#message", "Thank you")
+        return {"before": before, "after": browser.execute_script(state)}
+
+    seen = await _in_browser(use_main_button)
+    assert seen["before"]["visible"] is True and seen["before"]["text"] == "✍️ Sign with my name"
+    assert seen["after"]["visible"] is False
+    stored = await SignatureRepository(served.harness.app.db).all_of("khamroev")
+    assert [s.display_name for s in stored] == ["Dilnoza Karimova"]

@@ -51,6 +51,16 @@
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = on;
   }
 
+  // Telegram's own button at the foot of the screen signs with the name, wherever the
+  // page is scrolled; the page's buttons stay for anonymous signing and for browsers.
+  var mainButton = tg && tg.MainButton && tg.MainButton.setParams ? tg.MainButton : null;
+  if (mainButton) {
+    mainButton.setParams({ text: document.getElementById("sign-named").textContent.trim() });
+    mainButton.onClick(function () {
+      if (!signForm.hidden) post("/app/api/sign", { mode: "named" });
+    });
+  }
+
   function show(answer) {
     message.textContent = answer.message || "";
     if (answer.count_text) {
@@ -66,6 +76,10 @@
       signForm.hidden = answer.signed || answer.state !== "open";
       withdrawForm.hidden = !answer.signed;
       signingAs.hidden = signForm.hidden || !answer.signing_as;
+      if (mainButton) {
+        if (signForm.hidden || !answer.signing_as) mainButton.hide();
+        else mainButton.show();
+      }
     }
     confirmBox.hidden = true;
   }
