@@ -209,6 +209,7 @@ def case_page(
         for a in case.facts.arguments
     ]
     timeline = "\n\n".join(views.timeline(case, translator, statuses)).split("\n\n")
+    why_title, _, why = views.why_screen(case, translator).partition("\n\n")
     petition = case.facts.petition
     sign_url = sign_link(chrome.bot_username, case.slug) if chrome.bot_username and petition else None
     page_url = chrome.links.case_page(case.slug, locale)
@@ -224,8 +225,8 @@ def case_page(
         petition=petition,
         count_text=views.petition_count(translator, counts.count, counts.goal) if counts else "",
         **demand_parts(t, case),
-        why_title=inline(views.why_screen(case, translator).split("\n\n", 1)[0]),
-        why=paragraphs("\n\n".join(views.why_screen(case, translator).split("\n\n")[1:])),
+        why_title=inline(why_title),
+        why=paragraphs(why),
         arguments=arguments,
         story_title=inline(t("story-title", name=name)),
         story=texts.story,
