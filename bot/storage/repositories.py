@@ -30,7 +30,7 @@ class UserSettingsRepository:
         self._locales: TableMirror[int, str] = TableMirror(self._all, db.on_rollback)
 
     async def _all(self) -> dict[int, str]:
-        rows = await self._db.conn.execute_fetchall("SELECT user_id, locale FROM user_settings")
+        rows = await self._db.reads.execute_fetchall("SELECT user_id, locale FROM user_settings")
         # Three distinct values: one string object each, not one per reader.
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
@@ -166,7 +166,7 @@ class SignatureRepository:
         return sum(n for _, n in per_petition)
 
     async def get(self, petition: str, signer: bytes) -> StoredSignature | None:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
         ) as cur:
             row = await cur.fetchone()
@@ -179,13 +179,13 @@ class SignatureRepository:
         return int(row[0]) if row else 0
 
     async def count(self, petition: str) -> int:
-        return await self._count(self._db.conn, petition)
+        return await self._count(self._db.reads, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
         # Asked on every question and signature; only close() changes it, so it is cached.
         if petition in self._closed_at:
             return self._closed_at[petition]
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
         ) as cur:
             row = await cur.fetchone()
@@ -220,7 +220,7 @@ class SignatureRepository:
         return kept, actual
 
     async def milestones(self, petition: str) -> list[tuple[int, dt.datetime]]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT threshold, reached_at FROM petition_milestones WHERE petition = ? ORDER BY threshold",
             (petition,),
         ) as cur:
@@ -228,20 +228,20 @@ class SignatureRepository:
 
     async def all_of(self, petition: str) -> list[StoredSignature]:
         """Every signature, oldest first, for delivery of the demand."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM signatures WHERE petition = ? ORDER BY id", (petition,)
         ) as cur:
             return [_signature(row) for row in await cur.fetchall()]
 
     async def per_locale(self, petition: str) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT locale, COUNT(*) FROM signatures WHERE petition = ? GROUP BY locale", (petition,)
         ) as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def count_since(self, petition: str, since: dt.datetime) -> int:
         # signed_at is stored as UTC ISO text, so text order is time order.
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(*) FROM signatures WHERE petition = ? AND signed_at >= ?",
             (petition, since.astimezone(dt.UTC).isoformat()),
         ) as cur:
@@ -252,7 +252,7 @@ class SignatureRepository:
         """Signatures per UTC day from ``since`` on, summed over ``petitions``."""
         if not petitions:
             return {}
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT substr(signed_at, 1, 10) AS day, COUNT(*) FROM signatures "
             f"WHERE petition IN ({','.join('?' * len(petitions))}) AND signed_at >= ? GROUP BY day",
             (*petitions, since.isoformat()),
@@ -279,7 +279,7 @@ class FollowRepository:
     async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
         """What a case card shows that changes per reader and per signature, in one round trip:
         whether the chat follows the case, and the petition's signature count."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
             "(SELECT signature_count FROM petitions WHERE slug = ?)",
             (chat_id, slug, slug),
@@ -289,13 +289,13 @@ class FollowRepository:
         return bool(row[0]), int(row[1] or 0)
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
         ) as cur:
             return await cur.fetchone() is not None
 
     async def followed_by(self, chat_id: int) -> list[str]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT slug FROM follows WHERE chat_id = ? ORDER BY slug", (chat_id,)
         ) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
@@ -347,7 +347,7 @@ class FollowRepository:
     async def counts(self, slug: str | None = None) -> tuple[int, int]:
         """(active, inactive) followers of a case, or of all cases (distinct chats)."""
         where, params = ("WHERE slug = ?", (slug,)) if slug else ("", ())
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(DISTINCT CASE WHEN inactive_at IS NULL THEN chat_id END), "
             f"COUNT(DISTINCT CASE WHEN inactive_at IS NOT NULL THEN chat_id END) FROM follows {where}",
             params,
@@ -356,7 +356,7 @@ class FollowRepository:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def per_locale(self, slug: str) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT locale, COUNT(*) FROM follows WHERE slug = ? AND inactive_at IS NULL GROUP BY locale",
             (slug,),
         ) as cur:
@@ -430,7 +430,7 @@ class UpdateRepository:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
         if slug in self._latest_stages:
             return self._latest_stages[slug]
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
             "ORDER BY stage_date DESC, id DESC LIMIT 1",
             (slug,),
@@ -516,12 +516,12 @@ class UpdateRepository:
             )
 
     async def get(self, update_id: int) -> StoredUpdate | None:
-        async with self._db.conn.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
+        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
             row = await cur.fetchone()
         return _update(row) if row else None
 
     async def count_listed(self, slug: str) -> int:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT COUNT(*) FROM case_updates WHERE slug = ? AND {_LISTED}", (slug,)
         ) as cur:
             row = await cur.fetchone()
@@ -529,7 +529,7 @@ class UpdateRepository:
 
     async def listed(self, slug: str, offset: int, limit: int) -> list[StoredUpdate]:
         """Newest first."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT * FROM case_updates WHERE slug = ? AND {_LISTED} ORDER BY id DESC LIMIT ? OFFSET ?",
             (slug, limit, offset),
         ) as cur:
@@ -537,7 +537,7 @@ class UpdateRepository:
 
     async def statuses(self, slug: str) -> list[StoredUpdate]:
         """Stage changes, oldest first (by the date they took effect)."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM case_updates WHERE slug = ? AND kind = 'status' ORDER BY stage_date, id",
             (slug,),
         ) as cur:
@@ -545,7 +545,7 @@ class UpdateRepository:
 
     async def open_ids(self) -> list[int]:
         """Updates whose broadcast has not been reported complete."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT id FROM case_updates WHERE completed_at IS NULL ORDER BY id"
         ) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
@@ -618,7 +618,7 @@ class OutboxRepository:
         if chats is not None:
             chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
             params += tuple(sorted(chats))
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT * FROM deliveries WHERE status = 'pending' AND not_before <= ?{chat_filter} "
             "ORDER BY id LIMIT ?",
             (*params, limit),
@@ -631,7 +631,7 @@ class OutboxRepository:
         if chats is not None:
             chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
             params = tuple(sorted(chats))
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT MIN(not_before) FROM deliveries WHERE status = 'pending'{chat_filter}", params
         ) as cur:
             row = await cur.fetchone()
@@ -709,13 +709,13 @@ class OutboxRepository:
             return moved
 
     async def counts(self, update_id: int) -> DeliveryCounts:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (update_id,)
         ) as cur:
             return _counts(list(await cur.fetchall()))
 
     async def failure_reasons(self, update_id: int) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT reason, COUNT(*) FROM deliveries WHERE update_id = ? AND status = 'failed' "
             "GROUP BY reason",
             (update_id,),
@@ -724,7 +724,7 @@ class OutboxRepository:
 
     async def counts_for_case(self, slug: str | None = None) -> DeliveryCounts:
         where, params = ("WHERE u.slug = ?", (slug,)) if slug else ("", ())
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT d.status, COUNT(*) FROM deliveries d JOIN case_updates u ON u.id = d.update_id "
             f"{where} GROUP BY d.status",
             params,
@@ -756,7 +756,7 @@ class FsmRepository:
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
-        async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
+        async with self._db.reads.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
             return {str(r[0]): (r[1], str(r[2])) for r in await cur.fetchall()}
 
     async def purge(self, untouched_since: dt.datetime) -> list[str]:
@@ -778,7 +778,7 @@ class ProcessedUpdateRepository:
     async def seen(self, bot_id: int, update_id: int, since: dt.datetime) -> bool:
         # Marks older than `since` do not count: after a week without updates
         # Telegram restarts update ids at random, and an old mark must not swallow one.
-        rows = await self._db.conn.execute_fetchall(
+        rows = await self._db.reads.execute_fetchall(
             "SELECT 1 FROM processed_updates WHERE bot_id = ? AND update_id = ? AND processed_at >= ?",
             (bot_id, update_id, since.isoformat()),
         )
@@ -786,7 +786,7 @@ class ProcessedUpdateRepository:
 
     async def highest(self, bot_id: int, since: dt.datetime) -> int | None:
         """The newest update id marked since ``since``: anything above it is new to the database."""
-        rows = await self._db.conn.execute_fetchall(
+        rows = await self._db.reads.execute_fetchall(
             "SELECT MAX(update_id) FROM processed_updates WHERE bot_id = ? AND processed_at >= ?",
             (bot_id, since.isoformat()),
         )
@@ -819,7 +819,7 @@ class ProcessedUpdateRepository:
             return cur.rowcount
 
     async def count(self) -> int:
-        async with self._db.conn.execute("SELECT COUNT(*) FROM processed_updates") as cur:
+        async with self._db.reads.execute("SELECT COUNT(*) FROM processed_updates") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -831,16 +831,16 @@ class OperationsRepository:
         self._db = db
 
     async def signatures_per_petition(self) -> dict[str, int]:
-        async with self._db.conn.execute("SELECT slug, signature_count FROM petitions") as cur:
+        async with self._db.reads.execute("SELECT slug, signature_count FROM petitions") as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def followers_per_case(self) -> dict[str, int]:
-        async with self._db.conn.execute("SELECT slug, COUNT(*) FROM follows GROUP BY slug") as cur:
+        async with self._db.reads.execute("SELECT slug, COUNT(*) FROM follows GROUP BY slug") as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def counters_match_rows(self) -> bool:
         """Whether every petition's kept counter equals its signature rows."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(*) FROM petitions p WHERE p.signature_count != "
             "(SELECT COUNT(*) FROM signatures s WHERE s.petition = p.slug)"
         ) as cur:
