@@ -572,11 +572,11 @@ def _check_access(path: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseUnusable(path, f"its folder cannot be created ({exc.strerror})") from exc
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=True):
         raise DatabaseUnusable(
             path, "its folder is not writable (SQLite keeps its -wal and -shm files beside the database)"
         )
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK, effective_ids=True):
         raise DatabaseUnusable(path, "the file is not readable and writable by this user")
 
 
