@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
+from bot.handlers.replay import Replayer
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
 from bot.metrics import Metrics
@@ -161,7 +162,8 @@ def create_dispatcher(
     db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+    replay = Replayer(l10n, users, catalogs, dp["petitions"], settings.default_locale)
+    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     dp.shutdown.register(idempotency.close)  # the marks still in memory

@@ -1,9 +1,11 @@
-"""The one SQLite connection: PRAGMAs, numbered migrations, write transactions.
+"""The SQLite connections: PRAGMAs, numbered migrations, write transactions, reads.
 
-Like datasette, casebot keeps a single connection and serialises writes through
-it: SQLite allows one writer anyway, and a single connection in WAL mode never
-sees "database is locked" from its own process. Readers share the same
-connection; aiosqlite runs every statement on one worker thread in order.
+Like datasette, casebot keeps a single writer connection and serialises writes
+through it: SQLite allows one writer anyway, and a single connection in WAL
+mode never sees "database is locked" from its own process. Reads go to a
+second, read-only connection (see :class:`Database`): in WAL mode each
+statement there sees one committed snapshot, however long its rows take to
+fetch, and never what another update has written but not yet committed.
 
 **Group commit.** ``synchronous=FULL`` makes every COMMIT wait for the disk,
 and a signer must not be thanked before that. Concurrent writers therefore
@@ -175,6 +177,8 @@ class UnitOfWork:
         self._span: _Span | None = None  # open: this unit holds the write lock
         self.finalized = False  # the mark has been committed
         self.closed = False
+        # What the update's reply says, in a word, stored with its mark (``note_reply``).
+        self.reply: str | None = None
         # Writes begun after a reply has left: committed on their own, after the
         # mark, so a crash between the two would lose them. Handlers write first.
         self.writes_after_flush = 0
@@ -444,6 +448,16 @@ class Database:
         if self._in_transaction and not self.conn.in_transaction:
             self._transaction_lost = True
             raise CommitFailed("SQLite rolled the transaction back (disk full or I/O error)")
+
+    def note_reply(self, note: str) -> None:
+        """Keep ``note`` with the current update's processed mark (a re-delivered copy says it again)."""
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and not unit.finalized:
+            unit.reply = note
+
+    def current_reply(self) -> str | None:
+        unit = self._unit.get()
+        return unit.reply if unit is not None else None
 
     def on_rollback(self, hook: RollbackHook) -> None:
         """Call ``hook`` if the write in progress is rolled back (an in-memory mirror undoes itself).

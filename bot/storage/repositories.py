@@ -12,6 +12,8 @@ import aiosqlite
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
+SIGNED_REPLY = "signed:"
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -123,6 +125,9 @@ class SignatureRepository:
                 (petition,),
             )
             count = next((int(row[0]) for row in counted), 0)
+            # Kept with the update's processed mark: a copy of it re-delivered after a
+            # crash before the thank-you left is told it signed (bot/handlers/replay.py).
+            self._db.note_reply(f"{SIGNED_REPLY}{petition}")
             # The counter moves by one per signature, so a threshold is reached exactly
             # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
             reached: list[int] = []
@@ -803,13 +808,23 @@ class ProcessedUpdateRepository:
             )
 
     @staticmethod
-    async def mark(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime) -> None:
-        """Within the caller's transaction: the one that holds the update's effects."""
+    async def mark(
+        conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime, reply: str | None = None
+    ) -> None:
+        """Within the caller's transaction: the one that holds the update's effects (and what it said)."""
         await conn.execute(
-            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at",
-            (bot_id, update_id, at.isoformat()),
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, reply) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "reply = excluded.reply",
+            (bot_id, update_id, at.isoformat(), reply),
         )
+
+    async def reply_of(self, bot_id: int, update_id: int) -> str | None:
+        """What a handled update's reply said (see migration 0005), if it is worth saying again."""
+        rows = await self._db.reads.execute_fetchall(
+            "SELECT reply FROM processed_updates WHERE bot_id = ? AND update_id = ?", (bot_id, update_id)
+        )
+        return next((str(r[0]) for r in rows if r[0] is not None), None)
 
     async def prune(self, before: dt.datetime) -> int:
         async with self._db.write() as conn:
