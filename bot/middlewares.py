@@ -147,7 +147,12 @@ MARK_FLUSH_BATCH = 500
 
 
 class IdempotencyMiddleware(BaseMiddleware):
-    """An update handled once is never handled again: no second effect, no second reply.
+    """An update handled once is never handled again: no second effect.
+
+    Nor a second reply, unless the first may have been lost: a copy found
+    handled in the database that this process did not answer in full (it
+    crashed between the COMMIT and the reply) is answered again from the note
+    its mark carries (``replay``; see bot/handlers/replay.py) — at least once.
 
     The update's database writes and its processed mark form one unit of work
     (:meth:`Database.unit_of_work`), committed before its first reply leaves.

@@ -365,7 +365,7 @@ class Database:
                 await _close_quietly(connection)
             if isinstance(exc, DatabaseUnusable):
                 raise
-            if isinstance(exc, sqlite3.Error | OSError):
+            if isinstance(exc, sqlite3.Error | OSError | CommitFailed):
                 raise DatabaseUnusable(path, _describe(exc)) from exc
             raise
         return db

@@ -32,7 +32,9 @@ class UserSettingsRepository:
         self._locales: TableMirror[int, str] = TableMirror(self._all, db.on_rollback)
 
     async def _all(self) -> dict[int, str]:
-        rows = await self._db.reads.execute_fetchall("SELECT user_id, locale FROM user_settings")
+        # On the writer: a mirror must see writes already made and not yet committed,
+        # or it would miss them for good (its rollback hooks cover the other way round).
+        rows = await self._db.conn.execute_fetchall("SELECT user_id, locale FROM user_settings")
         # Three distinct values: one string object each, not one per reader.
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
@@ -190,7 +192,8 @@ class SignatureRepository:
         # Asked on every question and signature; only close() changes it, so it is cached.
         if petition in self._closed_at:
             return self._closed_at[petition]
-        async with self._db.reads.execute(
+        # On the writer, as every cached read (see UpdateRepository.latest_stage).
+        async with self._db.conn.execute(
             "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
         ) as cur:
             row = await cur.fetchone()
@@ -435,7 +438,10 @@ class UpdateRepository:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
         if slug in self._latest_stages:
             return self._latest_stages[slug]
-        async with self._db.reads.execute(
+        # Cached until a write clears it: read on the writer, which sees a write that
+        # cleared the cache before its COMMIT (the reader would not, and the stale
+        # value would stay). A rollback clears the cache again.
+        async with self._db.conn.execute(
             "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
             "ORDER BY stage_date DESC, id DESC LIMIT 1",
             (slug,),
@@ -761,7 +767,8 @@ class FsmRepository:
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
-        async with self._db.reads.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
+        # On the writer, like every mirror's load (see UserSettingsRepository._all).
+        async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
             return {str(r[0]): (r[1], str(r[2])) for r in await cur.fetchall()}
 
     async def purge(self, untouched_since: dt.datetime) -> list[str]:
