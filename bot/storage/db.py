@@ -105,6 +105,7 @@ class _Span:
         self.name = f"span_{next(db._span_numbers)}"
         self.generation = -1
         self.hooks: list[RollbackHook] = []
+        self.commit_hooks: list[RollbackHook] = []
         self.task = asyncio.current_task()
 
     async def begin(self) -> None:
@@ -134,6 +135,7 @@ class _Span:
             await self.undo()
             raise
         db._pending_hooks.extend(self.hooks)
+        db._pending_commit_hooks.extend(self.commit_hooks)
         db._group_size += 1
         db._span = None
         db._write_lock.release()
@@ -150,6 +152,7 @@ class _Span:
         finally:
             db._span = None
             db._write_lock.release()
+            self.commit_hooks.clear()
             _run_hooks(self.hooks)
 
 
@@ -193,6 +196,10 @@ class UnitOfWork:
     def on_rollback(self, hook: RollbackHook) -> None:
         if self._span is not None:
             self._span.hooks.append(hook)
+
+    def on_commit(self, hook: RollbackHook) -> None:
+        if self._span is not None:
+            self._span.commit_hooks.append(hook)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -325,6 +332,7 @@ class Database:
         self._span: _Span | None = None
         self._span_numbers = itertools.count()
         self._pending_hooks: list[RollbackHook] = []  # of sealed spans not yet committed
+        self._pending_commit_hooks: list[RollbackHook] = []
         self.commits = 0  # group COMMITs so far, for tests and the benchmark
         # Per instance, not per module: two databases in one process (tests) never share a unit.
         self._unit: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
@@ -449,6 +457,19 @@ class Database:
             self._transaction_lost = True
             raise CommitFailed("SQLite rolled the transaction back (disk full or I/O error)")
 
+    def on_commit(self, hook: RollbackHook) -> None:
+        """Call ``hook`` once the write in progress is committed (a cache of committed data forgets).
+
+        Outside a write block there is nothing pending: the hook runs at once.
+        """
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.open:
+            unit.on_commit(hook)
+        elif self._span is not None and self._span.task is asyncio.current_task():
+            self._span.commit_hooks.append(hook)
+        else:
+            hook()
+
     def note_reply(self, note: str) -> None:
         """Keep ``note`` with the current update's processed mark (a re-delivered copy says it again)."""
         unit = self._unit.get()
@@ -484,8 +505,10 @@ class Database:
             del self._commits[generation]
             self._generation += 1
             hooks, self._pending_hooks = self._pending_hooks, []
+            committed, self._pending_commit_hooks = self._pending_commit_hooks, []
             writers, self._group_size = self._group_size, 0
             if not self._in_transaction:
+                _run_hooks(committed)
                 return
             self._in_transaction = False
             lost, self._transaction_lost = self._transaction_lost, False
@@ -504,6 +527,7 @@ class Database:
                 self._refuse(writers, _describe(exc))
                 raise CommitFailed(str(exc)) from exc
             self.commits += 1
+            _run_hooks(committed)
             if self.failing is not None:
                 log.info("db.commits_accepted_again", after=self.failing)
                 self.failing = None

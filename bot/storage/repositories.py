@@ -93,6 +93,7 @@ class SignatureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._closed_at: dict[str, dt.datetime | None] = {}
+        self._closed_epoch = 0  # bumped whenever the cache is emptied
 
     async def add(
         self,
@@ -189,17 +190,22 @@ class SignatureRepository:
         return await self._count(self._db.reads, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
-        # Asked on every question and signature; only close() changes it, so it is cached.
+        # Asked on every question and signature; only close() changes it, so it is cached —
+        # committed values only: not what an update read of its own uncommitted closing,
+        # nor a value read before a closing whose COMMIT emptied the cache meanwhile.
         if petition in self._closed_at:
             return self._closed_at[petition]
-        # On the writer, as every cached read (see UpdateRepository.latest_stage).
-        async with self._db.conn.execute(
-            "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
-        ) as cur:
+        epoch, conn = self._closed_epoch, self._db.reads
+        async with conn.execute("SELECT closed_at FROM petitions WHERE slug = ?", (petition,)) as cur:
             row = await cur.fetchone()
         closed = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
-        self._closed_at[petition] = closed
+        if conn is self._db.reader and epoch == self._closed_epoch:
+            self._closed_at[petition] = closed
         return closed
+
+    def _forget_closed(self) -> None:
+        self._closed_epoch += 1
+        self._closed_at.clear()
 
     async def close(self, petition: str, at: dt.datetime) -> None:
         try:
@@ -210,9 +216,10 @@ class SignatureRepository:
                     (at.isoformat(), petition),
                 )
         finally:
-            self._closed_at.pop(petition, None)
-            # Read again meanwhile, it may hold the closing: gone with a rollback.
-            self._db.on_rollback(self._closed_at.clear)
+            self._forget_closed()
+            # Others read the committed state until the COMMIT, then read again.
+            self._db.on_commit(self._forget_closed)
+            self._db.on_rollback(self._forget_closed)
 
     async def reconcile(self, petition: str) -> tuple[int, int]:
         """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
@@ -433,23 +440,29 @@ class UpdateRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._latest_stages: dict[str, tuple[str, dt.date] | None] = {}
+        self._stages_epoch = 0  # bumped whenever the cache is emptied
 
     async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
         if slug in self._latest_stages:
             return self._latest_stages[slug]
-        # Cached until a write clears it: read on the writer, which sees a write that
-        # cleared the cache before its COMMIT (the reader would not, and the stale
-        # value would stay). A rollback clears the cache again.
-        async with self._db.conn.execute(
+        # Cached until a stage change commits; committed values only (see
+        # SignatureRepository.closed_at).
+        epoch, conn = self._stages_epoch, self._db.reads
+        async with conn.execute(
             "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
             "ORDER BY stage_date DESC, id DESC LIMIT 1",
             (slug,),
         ) as cur:
             row = await cur.fetchone()
         latest = (str(row[0]), dt.date.fromisoformat(row[1])) if row and row[0] and row[1] else None
-        self._latest_stages[slug] = latest
+        if conn is self._db.reader and epoch == self._stages_epoch:
+            self._latest_stages[slug] = latest
         return latest
+
+    def _forget_stages(self) -> None:
+        self._stages_epoch += 1
+        self._latest_stages.clear()
 
     async def publish(
         self,
@@ -514,10 +527,11 @@ class UpdateRepository:
                     )
             return PublishedUpdate(update_id, recipients, created=True)
         finally:
-            # Also when it failed: a card read meanwhile may have seen the row; and
-            # again if the update's transaction is rolled back later.
-            self._latest_stages.pop(slug, None)
-            self._db.on_rollback(self._latest_stages.clear)
+            # Also when it failed; and again when the update's transaction is
+            # committed (others read the stage before it until then) or rolled back.
+            self._forget_stages()
+            self._db.on_commit(self._forget_stages)
+            self._db.on_rollback(self._forget_stages)
 
     async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:

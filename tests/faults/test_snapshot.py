@@ -147,3 +147,37 @@ async def test_the_reader_cannot_write(db: Database) -> None:
 
     with pytest.raises(sqlite3.OperationalError):
         await db.reader.execute("DELETE FROM signatures")
+
+
+async def test_a_closing_is_seen_by_others_only_once_committed_and_then_at_once(db: Database) -> None:
+    signatures = SignatureRepository(db)
+    await _sign(signatures, 1)
+    closed = asyncio.Event()
+    may_commit = asyncio.Event()
+    seen_by_closer: list[dt.datetime | None] = []
+
+    async def closer() -> None:
+        async with db.unit_of_work(_no_mark):
+            await signatures.close("alpha", AT)
+            seen_by_closer.append(await signatures.closed_at("alpha"))
+            closed.set()
+            await may_commit.wait()
+
+    closing = asyncio.ensure_future(closer())
+    await closed.wait()
+    assert await signatures.closed_at("alpha") is None  # not committed: open, for everyone else
+    may_commit.set()
+    await closing
+    assert seen_by_closer == [AT]
+    assert await signatures.closed_at("alpha") == AT  # no stale "open" kept in the cache
+
+
+async def test_a_closing_rolled_back_is_never_seen(db: Database) -> None:
+    signatures = SignatureRepository(db)
+    await _sign(signatures, 1)
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work(_no_mark):
+            await signatures.close("alpha", AT)
+            assert await signatures.closed_at("alpha") == AT
+            raise RuntimeError("the handler failed after closing")
+    assert await signatures.closed_at("alpha") is None
