@@ -106,6 +106,10 @@ def clean_name(text: str) -> str:
     return value
 
 
+class SignatureKeyError(RuntimeError):
+    """The signature key file cannot be used; the message is one line with its path."""
+
+
 ZWNJ = "\u200c"
 
 
@@ -136,7 +140,7 @@ def load_signature_key(configured: str | None, database_path: Path) -> bytes:
     except FileExistsError:
         key = path.read_text(encoding="ascii").strip()
         if len(key) < 32:
-            raise RuntimeError(f"{path}: the signature key file is damaged (too short)") from None
+            raise SignatureKeyError(f"{path}: the signature key file is damaged (too short)") from None
         return key.encode("ascii")
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

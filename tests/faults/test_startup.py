@@ -58,9 +58,13 @@ _SETPRIV_ARGS = [
 ]
 
 
-def _start(database: Path, prefix: list[str] | None = None) -> tuple[int, float, list[str]]:
+def _start(
+    database: Path, prefix: list[str] | None = None, *, key_file: bool = False
+) -> tuple[int, float, list[str]]:
     env = bot_env("http://127.0.0.1:9", database)
     env["PYTHONPATH"] = ROOT
+    if key_file:
+        del env["SIGNATURE_KEY"]  # the key file beside the database instead
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -164,3 +168,14 @@ def test_a_database_from_a_newer_casebot(tmp_path: Path) -> None:
     with closing(sqlite3.connect(database)) as conn:
         conn.execute("PRAGMA user_version=999")
     _assert_one_line(_start(database), database, "newer than this casebot knows")
+
+
+def test_a_damaged_signature_key_file(tmp_path: Path) -> None:
+    database = tmp_path / "casebot.sqlite3"
+    key = tmp_path / "signature.key"
+    key.write_text("short\n")
+    code, elapsed, lines = _start(database, key_file=True)
+    assert code != 0 and elapsed < WITHIN_SECONDS
+    assert not any("Traceback" in line for line in lines), "\n".join(lines)
+    [ours] = [line for line in lines if line.startswith("casebot:")]
+    assert str(key) in ours and "damaged" in ours
