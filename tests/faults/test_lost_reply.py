@@ -228,7 +228,7 @@ async def test_through_long_polling(tmp_path: Path, telegram: FakeTelegram, effe
         assert DUPLICATE in second.metrics.render().decode()
     finally:
         stop.set()
-        await asyncio.wait_for(running, 10)
+        await asyncio.wait_for(running, 60)  # a bound against a hang, not a timing
         await second.close()
 
 
