@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from typing import TYPE_CHECKING
 
 import structlog
 from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
+if TYPE_CHECKING:
+    from bot.site.routes import PublicSite
+
 from bot.app import App
 from bot.intake import Intake
 from bot.metrics import CONTENT_TYPE
-from bot.site.routes import PublicSite
 from bot.storage.repositories import OperationsRepository
 
 log = structlog.get_logger("casebot.web")
@@ -54,7 +57,7 @@ class WebServer:
         self._secret = (secret or "").encode("ascii")
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
-        self._site = site or PublicSite(app)
+        self._site = site
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -62,6 +65,11 @@ class WebServer:
         application.router.add_get("/metrics", self.metrics)
         if self._webhook_path is not None:
             application.router.add_post(self._webhook_path, self.webhook)
+        if self._site is None:
+            # Built here, not at import: a polling bot without WEB_PORT never needs the templates.
+            from bot.site.routes import PublicSite
+
+            self._site = PublicSite(self._app)
         self._site.install(application)
         return application
 
