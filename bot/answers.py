@@ -183,6 +183,11 @@ ASKING_WORDS: dict[str, frozenset[str]] = {
     "ru": _wordset("расскажи расскажите покажи покажите скажи дай перечисли опиши объясни"),
     "uz": _wordset("ayt aytib ayting aytchi gapir gapirib korsat sanab tasvirlab tushuntir"),
 }
+# Verbs that report speech ("what did the experts *say*"): the question is about who
+# said it and on what, so they count as asking words.
+ASKING_WORDS["en"] |= _wordset("said says told")
+ASKING_WORDS["ru"] |= _wordset("сказали сказал сказала говорят говорили говорил заявили заявил")
+ASKING_WORDS["uz"] |= _wordset("dedi deyishdi deydi aytdi aytishdi")
 
 # Words that judge rather than name ("was the expertise *fair*?", «он *правда* …»):
 # the question is about what they judge.
@@ -194,6 +199,21 @@ REQUEST_WORDS["ru"] |= _wordset(
     правильный правильно настоящий реально правда действительно или проблема проблемы"""
 )
 REQUEST_WORDS["uz"] |= _wordset("yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida")
+# Who is asking and how sure they are ("my *uncle* is in prison", "where is he
+# *originally* from", «что ему вменили *в итоге*»): framing, not what is asked.
+REQUEST_WORDS["en"] |= _wordset(
+    """dad father mum mom mother uncle aunt brother sister son daughter cousin relative
+    relatives family friend neighbour neighbor originally exactly basically
+    eventually ultimately keeps keep saying heard hear against"""
+)
+REQUEST_WORDS["ru"] |= _wordset(
+    """папа отец мама мать дядя тетя брат сестра сын дочь родственник родственница
+    друг сосед изначально вообще-то итоге слышал слышала говорит против"""
+)
+REQUEST_WORDS["uz"] |= _wordset(
+    """dadam otam onam amakim amaki togam toga akam aka ukam opam singlim qarindosh
+    qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim"""
+)
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
 
@@ -230,6 +250,22 @@ _IDIOMS = tuple(
         (r"\bhaliyam\b", "hali ham"),
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
+        # Contractions typed without the apostrophe, or with it: whos = who's = who is.
+        (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
+        # A question about a date asks "when", whatever unit it names: "what year was
+        # he born" is not about the years of his sentence.
+        (r"\b(?:what|which) (?:year|date|day|month)\b", "when"),
+        (r"\bв как(?:ом|ой) (?:году|день|месяце)\b", "когда"),
+        (r"\bqaysi (?:yil|kun|oy|sana)\w*", "qachon"),
+        (r"\bnechanchi yil\w*", "qachon"),
+        # "where … from" asks where he comes from, not where he is.
+        (r"\bwhere\b(.{0,40}?)\bfrom\b", r"where\1 born"),
+        # Two spellings of one word.
+        (r"\bна сколько\b", "насколько"),
+        (r"\bspread the word\b", "share"),
+        # "sanab ber", "aytib bering": the helper verb asks, it does not say what about.
+        (r"\b(aytib|sanab|gapirib|tushuntirib|ko'rsatib|korsatib) ber\w*", r"\1"),
+        (r"\bв итоге\b|\bв конце концов\b", ""),
     )
 )
 
@@ -251,6 +287,15 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "services fsb kgb",
         "born birth",
         "islamic islamist islam",
+        "member belong belonged membership",
+        "move moved relocate relocated emigrate emigrated",
+        "ask request requested",
+        "long length",
+        "posts publications publication posted writings",
+        "court judge judges tribunal",
+        "why reason",
+        "now still currently today nowadays ok okay alright",
+        "news update updates",
     ),
     "ru": (
         "квартира жилье дом",
@@ -264,6 +309,14 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "спецслужбы фсб кгб",
         "подписать подписаться подпись петиция",
         "эксперты экспертиза экспертов лингвисты лингвистическая лингвист",
+        "член состоял состоит участник",
+        "переехал перебрался переселился",
+        "почему зачем отчего",
+        "дали дать дадут дают",
+        "посты публикации записи",
+        "суд судья",
+        "сейчас теперь нынче",
+        "новости известия",
     ),
     "uz": (
         "uy kvartira xonadon",
@@ -275,6 +328,13 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "ekspert ekspertiza lingvist",
         "xizmat fxx snb dxx",
         "islomiy islomchi",
+        "ayb ayblov aybla ayblan",
+        "holat ahvol",
+        "chaqir undash undadi undagan targib",
+        "azo azolik",
+        "post maqola",
+        "hozir hali hanuz hozirda",
+        "xabar yangilik",
     ),
 }
 
@@ -491,6 +551,7 @@ class QuestionIndex:
             }
             for language, groups in THESAURUS.items()
         }
+        self._uzbek_stop_stems = {uzbek_stem(word) for word in STOP_WORDS["uz"] if len(word) > 3}
         self._building = True
         self._asking = {
             self._raw_stem(word, language) for language, group in ASKING_WORDS.items() for word in group
@@ -631,10 +692,16 @@ class QuestionIndex:
                     languages = ("ru",)
             else:
                 languages = (locale,) if locale in ("en", "uz") else ("en", "uz")
+            # In a Latin text of unclear language a function word of either ("is",
+            # "exactly", "va") is one; and an Uzbek word is one by its stem too
+            # (odamlarni = odam, ularning = ular).
+            if any(token in STOP_WORDS[language] for language in languages):
+                continue
             for language in languages:
-                if token in STOP_WORDS[language]:
+                stem = self._stem(token, language)
+                if language == "uz" and stem in self._uzbek_stop_stems:
                     continue
-                terms.append(self._stem(token, language))
+                terms.append(stem)
         return terms
 
     def _raw_stem(self, token: str, language: str) -> str:
