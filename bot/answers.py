@@ -98,6 +98,7 @@ QUESTION_SHARE = 0.7  # of the score; the rest is the share of the closest phras
 UNKNOWN_DF = 1  # a word a case never uses counts as rare as its rarest word
 ANSWER_WEIGHT = 0.4  # a term found only in an entry's answer, not in its phrasings
 FIGURE_WEIGHT = 0.75  # …unless it is a figure (a date, a term, an article)
+BARE_PHRASING_SHARE = 0.5  # how much a question with words of its own says of "Who is he?"
 PREFIX_QUALITY = 0.8
 FUZZY_QUALITY = 0.7
 FUZZY_CUTOFF = 80
@@ -129,19 +130,20 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "en": _wordset(
         """a an the is are was were be been being am do does did to of in on at for and or
         but with by from as it its this that these those he him his she her hers they them
-        has have had their i me my you your u we us our s d ll re ve m t so then just tho pls please
+        has have had their i me my u we us our s d ll re ve m t so then just tho pls please
         whats hes shes there here about any some really actually ever even also
         guy dude man person bloke up out can could would should will may might must"""
     ),
     "ru": _wordset(
         """и в во не на с со о об обо по к ко у за из от до а но ли же бы ну вот то это этот
-        эта эти этой этого он его ему им нем она ее ей они их я меня мне мы вы вас вам ты
+        эта эти этой этого он его ему им нем она ее ей они их я меня мне мы ты
         тебя тебе так там тут ж уже еще был была было были быть есть все вообще
-        пожалуйста про для при над под человек мужик чел парень такой такая такое такие"""
+        пожалуйста про для при над под человек мужик чел парень такой такая такое такие
+    него нему ним ними нее"""
     ),
     "uz": _wordset(
         """va u uni unga uning undan unda ular ularning bu shu ham bilan edi ekan yoki esa
-        da men menga meni siz sizga biz ozi endi iltimos odam kishi"""
+        da men menga meni biz ozi endi iltimos odam kishi"""
     ),
 }
 
@@ -231,6 +233,12 @@ INTERROGATIVES: dict[str, frozenset[str]] = {
         nechta nimani kimga kimni"""
     ),
 }
+# "You" (the bot, or whoever runs it) says to whom a question is put, not what it
+# is about: "do you agree with his views?" is asked of the bot, "did his posts call
+# for violence?" is not. It counts like a question word.
+ADDRESSEE_WORDS = _wordset("you your yours вы вас вам ваш ваше siz sizga sizni sizning")
+for _language in INTERROGATIVES:
+    INTERROGATIVES[_language] |= ADDRESSEE_WORDS
 INTERROGATIVE_WEIGHT = 0.5
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
@@ -250,13 +258,16 @@ _IDIOMS = tuple(
         (r"\bhaliyam\b", "hali ham"),
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
+        (r"\bдо сих пор\b", "сейчас"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
         # he born" is not about the years of his sentence.
-        (r"\b(?:what|which) (?:year|date|day|month)\b", "when"),
+        (r"\b(?:what|which) (?:year|day|month)\b", "when"),
+        (r"\b(?:what|which) date\b", "when date"),
         (r"\bв как(?:ом|ой) (?:году|день|месяце)\b", "когда"),
-        (r"\bqaysi (?:yil|kun|oy|sana)\w*", "qachon"),
+        (r"\bqaysi (?:yil|kun|oy)\w*", "qachon"),
+        (r"\bqaysi (sana\w*)", r"qachon \1"),
         (r"\bnechanchi yil\w*", "qachon"),
         # "where … from" asks where he comes from, not where he is.
         (r"\bwhere\b(.{0,40}?)\bfrom\b", r"where\1 born"),
@@ -296,6 +307,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "why reason",
         "now still currently today nowadays ok okay alright",
         "news update updates",
+        "you your yours",
     ),
     "ru": (
         "квартира жилье дом",
@@ -317,6 +329,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "суд судья",
         "сейчас теперь нынче",
         "новости известия",
+        "вы вас вам ваш ваше",
     ),
     "uz": (
         "uy kvartira xonadon",
@@ -335,6 +348,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "post maqola",
         "hozir hali hanuz hozirda",
         "xabar yangilik",
+        "siz sizga sizni sizning",
     ),
 }
 
@@ -601,24 +615,37 @@ class QuestionIndex:
                 # word it is decisive. A word only answers use is rated there.
                 in_phrasings = sum(1 for f in entries.values() if f > ANSWER_WEIGHT)
                 self._weights[slug][term] = self._idf(slug, in_phrasings or len(entries))
+        self._interrogatives = {
+            term
+            for locale, question_words in INTERROGATIVES.items()
+            for term in self._stems(question_words, locale)
+        }
+        # Phrasings that are only question words («Как он там?», "Who is he?"): a
+        # question with words of its own says little of them, however many it shares.
+        self._bare: set[tuple[str, str, int]] = set()
+        addressee = {
+            self._raw_stem(word, language)
+            for language in LOCALES
+            for word in INTERROGATIVES[language] & ADDRESSEE_WORDS
+        }
         for slug, entries in self._phrasings.items():
             weights = self._weights[slug]
+            # How much a stored word counts in saying a phrasing: "you" a little, so
+            # "does Memorial support his politics" still says "do you support his ideas".
+            said = {t: w * (INTERROGATIVE_WEIGHT if t in addressee else 1.0) for t, w in weights.items()}
             for entry_id, stored in entries.items():
-                self._phrasing_weight[slug][entry_id] = [sum(weights[t] for t in terms) for terms in stored]
+                self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
                 for number, terms in enumerate(stored):
+                    if set(terms) <= self._interrogatives:
+                        self._bare.add((slug, entry_id, number))
                     for term in terms:
-                        self._in_phrasings[slug][term].append((entry_id, number, weights[term]))
+                        self._in_phrasings[slug][term].append((entry_id, number, said[term]))
         del self._phrasings
         self._vocabulary = list(self._postings)
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         for term in self._vocabulary:
             if len(term) >= 4:
                 self._by_prefix[term[:4]].append(term)
-        self._interrogatives = {
-            term
-            for locale, question_words in INTERROGATIVES.items()
-            for term in self._stems(question_words, locale)
-        }
         self._building = False
 
     # -- building -----------------------------------------------------------------
@@ -643,7 +670,8 @@ class QuestionIndex:
             text = case.text(locale).questions[entry_id]
             for phrasing in text.phrasings:
                 phrasings += 1
-                tokens = [t for t in words(phrasing) if not self._is_name(t)]
+                # Read as a question is read (idioms, contractions), so both meet.
+                tokens = [t for t in words(_idioms(fold(phrasing))) if not self._is_name(t)]
                 self._lexicon[locale].update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
@@ -880,8 +908,11 @@ class QuestionIndex:
                 said[entry_id, number] += weight * quality
         of_phrasing: dict[str, float] = defaultdict(float)
         wholes = self._phrasing_weight.get(slug, {})
+        own_words = any(not set(term.matches) <= self._interrogatives for term in query.terms)
         for (entry_id, number), weight in said.items():
             share = weight / wholes[entry_id][number]
+            if own_words and (slug, entry_id, number) in self._bare:
+                share *= BARE_PHRASING_SHARE
             of_phrasing[entry_id] = max(of_phrasing[entry_id], share)
         case = self._catalog.get(slug)
         order = {q.id: i for i, q in enumerate(case.facts.questions)} if case else {}
