@@ -226,7 +226,7 @@ INTERROGATIVES: dict[str, frozenset[str]] = {
     "en": _wordset("who what when where why which how whom whose much many long"),
     "ru": _wordset(
         """кто что когда где почему зачем какой какая какое какие каким какого как сколько
-        скока чей откуда куда чем кого кому"""
+        скока чей откуда куда чем чего чему кого кому"""
     ),
     "uz": _wordset(
         """kim nima nega nimaga qachon qayerda qayer qaysi qanday qanaqa qancha necha
@@ -271,6 +271,22 @@ _IDIOMS = tuple(
         (r"\bnechanchi yil\w*", "qachon"),
         # "where … from" asks where he comes from, not where he is.
         (r"\bwhere\b(.{0,40}?)\bfrom\b", r"where\1 born"),
+        # Question words as they are typed in a hurry.
+        (r"\bwich\b|\bwhic\b", "which"),
+        (r"\bwat\b|\bwut\b|\bwht\b", "what"),
+        (r"\bwen\b|\bwhn\b", "when"),
+        (r"\bhw\b", "how"),
+        (r"\bчо\b|\bче\b|\bшо\b", "что"),
+        (r"\bкада\b|\bкогдa\b", "когда"),
+        (r"\bnma\b|\bnimaa\b", "nima"),
+        # «Сколько ему лет» asks his age; «сколько ему лет дали», his sentence.
+        (
+            r"\bсколько (?:ему|ей) лет\b(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))",
+            "сколько лет возраст",
+        ),
+        # Serving time is where he is now, not the length of the term.
+        (r"\bserv(?:e|es|ing)\b(?: (?:his|a|the))? (?:time|sentence|term)\b", "in prison now"),
+        (r"\bpick(?:ed)? (?:him )?up\b", "detained"),
         # Two spellings of one word.
         (r"\bна сколько\b", "насколько"),
         (r"\bspread the word\b", "share"),
@@ -296,7 +312,9 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "sign signature petition",
         "incite urge advocate incitement",
         "services fsb kgb",
-        "born birth",
+        "born birth birthday",
+        "profession job occupation career",
+        "articles article law laws",
         "islamic islamist islam",
         "member belong belonged membership",
         "move moved relocate relocated emigrate emigrated",
@@ -324,7 +342,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "член состоял состоит участник",
         "переехал перебрался переселился",
         "почему зачем отчего",
-        "дали дать дадут дают",
+        "дали дать дадут дают получил получить получит",
         "посты публикации записи",
         "суд судья",
         "сейчас теперь нынче",
@@ -346,6 +364,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "chaqir undash undadi undagan targib",
         "azo azolik",
         "post maqola",
+        "sud sudya",
         "hozir hali hanuz hozirda",
         "xabar yangilik",
         "siz sizga sizni sizning",
