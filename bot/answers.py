@@ -130,20 +130,20 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "en": _wordset(
         """a an the is are was were be been being am do does did to of in on at for and or
         but with by from as it its this that these those he him his she her hers they them
-        has have had their i me my u we us our s d ll re ve m t so then just tho pls please
+        has have had their u we us our s d ll re ve m t so then just tho pls please
         whats hes shes there here about any some really actually ever even also
         guy dude man person bloke up out can could would should will may might must"""
     ),
     "ru": _wordset(
         """и в во не на с со о об обо по к ко у за из от до а но ли же бы ну вот то это этот
-        эта эти этой этого он его ему им нем она ее ей они их я меня мне мы ты
+        эта эти этой этого он его ему им нем она ее ей они их мы ты
         тебя тебе так там тут ж уже еще был была было были быть есть все вообще
         пожалуйста про для при над под человек мужик чел парень такой такая такое такие
     него нему ним ними нее"""
     ),
     "uz": _wordset(
         """va u uni unga uning undan unda ular ularning bu shu ham bilan edi ekan yoki esa
-        da men menga meni biz ozi endi iltimos odam kishi"""
+        da biz ozi endi iltimos odam kishi"""
     ),
 }
 
@@ -237,8 +237,11 @@ INTERROGATIVES: dict[str, frozenset[str]] = {
 # is about: "do you agree with his views?" is asked of the bot, "did his posts call
 # for violence?" is not. It counts like a question word.
 ADDRESSEE_WORDS = _wordset("you your yours вы вас вам ваш ваше siz sizga sizni sizning")
+# "I" likewise says who would act ("how can *I* help?"), not about what: "who did he
+# help" is about his work, not the reader's.
+SPEAKER_WORDS = _wordset("i me my я мне меня мой моя мою men menga meni mening")
 for _language in INTERROGATIVES:
-    INTERROGATIVES[_language] |= ADDRESSEE_WORDS
+    INTERROGATIVES[_language] |= ADDRESSEE_WORDS | SPEAKER_WORDS
 INTERROGATIVE_WEIGHT = 0.5
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
@@ -277,6 +280,8 @@ _IDIOMS = tuple(
         (r"\bwen\b|\bwhn\b", "when"),
         (r"\bhw\b", "how"),
         (r"\bчо\b|\bче\b|\bшо\b", "что"),
+        (r"\bскока\b|\bскоко\b|\bскок\b", "сколько"),
+        (r"\blet (?:him )?out\b", "released"),
         (r"\bкада\b|\bкогдa\b", "когда"),
         (r"\bnma\b|\bnimaa\b", "nima"),
         # «Сколько ему лет» asks his age; «сколько ему лет дали», his sentence.
@@ -290,6 +295,9 @@ _IDIOMS = tuple(
         # Two spellings of one word.
         (r"\bна сколько\b", "насколько"),
         (r"\bspread the word\b", "share"),
+        # "Can you confirm…", «не могли бы вы…»: politeness, not a question put to the bot.
+        (r"\b(?:can|could|would|will) you\b", ""),
+        (r"\b(?:не )?(?:можете|могли бы) (?:ли )?вы\b|\bвы (?:не )?(?:можете|могли бы)\b", ""),
         # "sanab ber", "aytib bering": the helper verb asks, it does not say what about.
         (r"\b(aytib|sanab|gapirib|tushuntirib|ko'rsatib|korsatib) ber\w*", r"\1"),
         (r"\bв итоге\b|\bв конце концов\b", ""),
@@ -325,7 +333,12 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "why reason",
         "now still currently today nowadays ok okay alright",
         "news update updates",
-        "you your yours",
+        "released freed",
+        "seized confiscated taken took",
+        "maximum max",
+        "violence jihad",
+        "citizenship citizen nationality passport",
+        "liquidation liquidated closure closed shut",
     ),
     "ru": (
         "квартира жилье дом",
@@ -347,7 +360,12 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "суд судья",
         "сейчас теперь нынче",
         "новости известия",
-        "вы вас вам ваш ваше",
+        "освободили выпустили отпустили",
+        "изъяли забрали конфисковали",
+        "насилие джихад",
+        "гражданство гражданин национальность паспорт",
+        "ликвидацией ликвидировали закрытие закрыли",
+        "вина натворил провинился",
     ),
     "uz": (
         "uy kvartira xonadon",
@@ -367,7 +385,10 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "sud sudya",
         "hozir hali hanuz hozirda",
         "xabar yangilik",
-        "siz sizga sizni sizning",
+        "qiynoq qiynashyapti qiynashdi qiynalyapti",
+        "zoravonlik jihod",
+        "fuqarolik fuqaro millat pasport",
+        "tugatilishi yopilishi yopildi",
     ),
 }
 
@@ -401,7 +422,7 @@ def words(text: str) -> list[str]:
         if token.endswith("'s") and len(token) > 4:
             token = token[:-2]
         token = token.replace("'", "").replace(",", ".")
-        if len(token) >= 2 or token.isdigit():
+        if len(token) >= 2 or token.isdigit() or token == "i":
             tokens.append(token)
     return tokens
 
@@ -639,11 +660,13 @@ class QuestionIndex:
             for locale, question_words in INTERROGATIVES.items()
             for term in self._stems(question_words, locale)
         }
-        # Phrasings that are only question words («Как он там?», "Who is he?"): a
-        # question with words of its own says little of them, however many it shares.
+        # Phrasings that are only question and asking words («Как он там?», "Tell me
+        # about him"): a question with words of its own says little of them.
         self._bare: set[tuple[str, str, int]] = set()
-        addressee = {
-            self._raw_stem(word, language)
+        # Entries some phrasing of which is put to the bot ("do *you* agree…?").
+        self._addressed: set[tuple[str, str]] = set()
+        addressee = self._addressee = {
+            self._stem(word, language)
             for language in LOCALES
             for word in INTERROGATIVES[language] & ADDRESSEE_WORDS
         }
@@ -655,8 +678,10 @@ class QuestionIndex:
             for entry_id, stored in entries.items():
                 self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
                 for number, terms in enumerate(stored):
-                    if set(terms) <= self._interrogatives:
+                    if set(terms) <= self._interrogatives | self._asking:
                         self._bare.add((slug, entry_id, number))
+                    if addressee & set(terms):
+                        self._addressed.add((slug, entry_id))
                     for term in terms:
                         self._in_phrasings[slug][term].append((entry_id, number, said[term]))
         del self._phrasings
@@ -927,7 +952,7 @@ class QuestionIndex:
                 said[entry_id, number] += weight * quality
         of_phrasing: dict[str, float] = defaultdict(float)
         wholes = self._phrasing_weight.get(slug, {})
-        own_words = any(not set(term.matches) <= self._interrogatives for term in query.terms)
+        own_words = any(not set(term.matches) <= self._interrogatives | self._asking for term in query.terms)
         for (entry_id, number), weight in said.items():
             share = weight / wholes[entry_id][number]
             if own_words and (slug, entry_id, number) in self._bare:
@@ -958,6 +983,11 @@ class QuestionIndex:
         with at most filler beside two of them ("how many years did the prosecutor
         want"), so "can you help me with my homework" is not taken for "how can I help?".
         """
+        # "how old are *you*" is put to the bot: only an entry asked of the bot answers it.
+        if (slug, entry_id) not in self._addressed and any(
+            set(term.matches) & self._addressee for term in query.terms
+        ):
+            return False
         asking = self._interrogatives | self._asking
         own = [t for t in query.terms if not t.matches or not set(t.matches) <= asking]
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
