@@ -194,13 +194,17 @@ ASKING_WORDS["uz"] |= _wordset("dedi deyishdi deydi aytdi aytishdi")
 # Words that judge rather than name ("was the expertise *fair*?", «он *правда* …»):
 # the question is about what they judge.
 REQUEST_WORDS["en"] |= _wordset(
-    "good fair normal proper real true honest reliable legit correct right problem problems issue wrong"
+    """good fair normal proper real true honest reliable legit correct right problem problems issue wrong
+    qualified competent independent biased"""
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """нормальная нормальный нормальной нормально честная честный честной честно правильная
-    правильный правильно настоящий реально правда действительно или проблема проблемы"""
+    правильный правильно настоящий реально правда действительно или проблема проблемы
+    компетентные компетентный независимые независимый предвзятые предвзятый квалифицированные"""
 )
-REQUEST_WORDS["uz"] |= _wordset("yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida")
+REQUEST_WORDS["uz"] |= _wordset(
+    "yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida malakali xolis"
+)
 # Who is asking and how sure they are ("my *uncle* is in prison", "where is he
 # *originally* from", «что ему вменили *в итоге*»): framing, not what is asked.
 REQUEST_WORDS["en"] |= _wordset(
@@ -248,10 +252,14 @@ _FOCUS_MARKERS = _wordset(
     """which what whose какой какая какое какие каким какого какую каком какому qaysi qanday qanaqa"""
 )
 FOCUS_WEIGHT = 1.8
-# Words that point at a third person, so a question with one is about someone.
+# Words that point at a third person, so a question with one is about someone
+# (a relative asks about "my uncle").
 _REFERENCES = _wordset(
     """he him his himself this that guy man он его ему им ним нем него нему этот эта это тот
-    этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi"""
+    этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi
+    dad father uncle brother son husband cousin relative дядя дяди дядю отец отца папа
+    брат брата сын сына муж мужа родственник родственника amaki amakim dadam otam akam
+    ukam togam"""
 )
 _IDIOMS = tuple(
     (re.compile(pattern), meaning)
@@ -259,6 +267,7 @@ _IDIOMS = tuple(
         (r"\bс какой стати\b", "почему"),
         (r"\bhow come\b", "why"),
         (r"\bhaliyam\b", "hali ham"),
+        (r"\bnima uchun\b|\bnimaga\b", "nega"),  # three ways to say "why"
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
         (r"\bдо сих пор\b", "сейчас"),
@@ -331,10 +340,10 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "posts publications publication posted writings",
         "court judge judges tribunal",
         "why reason",
-        "now still currently today nowadays ok okay alright",
+        "now still currently today nowadays ok okay alright yet",
         "news update updates",
         "released freed",
-        "seized confiscated taken took",
+        "seized confiscated taken took take",
         "maximum max",
         "violence jihad",
         "citizenship citizen nationality passport",
@@ -369,7 +378,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
     ),
     "uz": (
         "uy kvartira xonadon",
-        "qamoq turma koloniya",
+        "qamoq turma koloniya qamaldi qamalgan",
         "jamgarma fond",
         "qarash fikr etiqod goya",
         "kaltak urish xorlash qiynoq",
@@ -605,6 +614,14 @@ class QuestionIndex:
             }
             for language, groups in THESAURUS.items()
         }
+        # A word in two lines stands for the first line's term (one step, no loops).
+        for synonyms in self._synonyms.values():
+            for word, term in list(synonyms.items()):
+                seen = {word}
+                while term in synonyms and term not in seen:
+                    seen.add(term)
+                    term = synonyms[term]
+                synonyms[word] = term
         self._uzbek_stop_stems = {uzbek_stem(word) for word in STOP_WORDS["uz"] if len(word) > 3}
         self._building = True
         self._asking = {
@@ -663,25 +680,31 @@ class QuestionIndex:
         # Phrasings that are only question and asking words («Как он там?», "Tell me
         # about him"): a question with words of its own says little of them.
         self._bare: set[tuple[str, str, int]] = set()
-        # Entries some phrasing of which is put to the bot ("do *you* agree…?").
-        self._addressed: set[tuple[str, str]] = set()
-        addressee = self._addressee = {
-            self._stem(word, language)
-            for language in LOCALES
-            for word in INTERROGATIVES[language] & ADDRESSEE_WORDS
+        # "You" and "I" in each language, and the entries some phrasing of which uses
+        # them: put to the bot ("do *you* agree…?"), or about the reader ("can *I* sign?").
+        self._persons = {
+            person: {
+                self._stem(word, language)
+                for language in LOCALES
+                for word in INTERROGATIVES[language] & words_
+            }
+            for person, words_ in (("you", ADDRESSEE_WORDS), ("i", SPEAKER_WORDS))
         }
+        self._person_entries: dict[str, set[tuple[str, str]]] = {person: set() for person in self._persons}
+        pronouns = set().union(*self._persons.values())
         for slug, entries in self._phrasings.items():
             weights = self._weights[slug]
-            # How much a stored word counts in saying a phrasing: "you" a little, so
+            # How much a stored word counts in saying a phrasing: "you", "I" a little, so
             # "does Memorial support his politics" still says "do you support his ideas".
-            said = {t: w * (INTERROGATIVE_WEIGHT if t in addressee else 1.0) for t, w in weights.items()}
+            said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
             for entry_id, stored in entries.items():
                 self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
                 for number, terms in enumerate(stored):
                     if set(terms) <= self._interrogatives | self._asking:
                         self._bare.add((slug, entry_id, number))
-                    if addressee & set(terms):
-                        self._addressed.add((slug, entry_id))
+                    for person, stems in self._persons.items():
+                        if stems & set(terms):
+                            self._person_entries[person].add((slug, entry_id))
                     for term in terms:
                         self._in_phrasings[slug][term].append((entry_id, number, said[term]))
         del self._phrasings
@@ -983,11 +1006,13 @@ class QuestionIndex:
         with at most filler beside two of them ("how many years did the prosecutor
         want"), so "can you help me with my homework" is not taken for "how can I help?".
         """
-        # "how old are *you*" is put to the bot: only an entry asked of the bot answers it.
-        if (slug, entry_id) not in self._addressed and any(
-            set(term.matches) & self._addressee for term in query.terms
-        ):
-            return False
+        # "how old are *you*" is put to the bot, "who is the judge in *my* case" is about
+        # the reader: only an entry asked that way answers them.
+        for person, stems in self._persons.items():
+            if (slug, entry_id) not in self._person_entries[person] and any(
+                set(term.matches) & stems for term in query.terms
+            ):
+                return False
         asking = self._interrogatives | self._asking
         own = [t for t in query.terms if not t.matches or not set(t.matches) <= asking]
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
