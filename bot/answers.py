@@ -195,12 +195,13 @@ ASKING_WORDS["uz"] |= _wordset("dedi deyishdi deydi aytdi aytishdi")
 # the question is about what they judge.
 REQUEST_WORDS["en"] |= _wordset(
     """good fair normal proper real true honest reliable legit correct right problem problems issue wrong
-    qualified competent independent biased"""
+    qualified competent independent biased mistaken"""
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """нормальная нормальный нормальной нормально честная честный честной честно правильная
     правильный правильно настоящий реально правда действительно или проблема проблемы
-    компетентные компетентный независимые независимый предвзятые предвзятый квалифицированные"""
+    компетентные компетентный независимые независимый предвзятые предвзятый квалифицированные
+    ошиблись ошибаются ошибочные ошибочны неправы"""
 )
 REQUEST_WORDS["uz"] |= _wordset(
     "yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida malakali xolis"
@@ -304,6 +305,14 @@ _IDIOMS = tuple(
         # Two spellings of one word.
         (r"\bна сколько\b", "насколько"),
         (r"\bspread the word\b", "share"),
+        # One term, not "political" + "prison": "why is he a political prisoner" is not
+        # "why was he jailed".
+        (r"\bpol\w{3,8}l prisoners?\b", "politicalprisoner"),  # politcal, too
+        # What he does for a living, not what he did.
+        (r"\bwhat (?:does|did) (he|khamroev|bakhrom) do\b(?: for a living)?\s*\??$", r"what \1 profession"),
+        (r"\byear of (?:his )?birth\b|\bbirth ?year\b", "born"),
+        (r"\bгод рождения\b", "родился"),
+        (r"\btug'ilgan yili\b", "tug'ilgan"),
         # "Can you confirm…", «не могли бы вы…»: politeness, not a question put to the bot.
         (r"\b(?:can|could|would|will) you\b", ""),
         (r"\b(?:не )?(?:можете|могли бы) (?:ли )?вы\b|\bвы (?:не )?(?:можете|могли бы)\b", ""),
@@ -330,6 +339,8 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "incite urge advocate incitement",
         "services fsb kgb",
         "born birth birthday",
+        "recognised recognized recognition considered declared deemed",
+        "conditions condition health feel feeling",
         "profession job occupation career",
         "articles article law laws",
         "islamic islamist islam",
@@ -365,7 +376,9 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "переехал перебрался переселился",
         "почему зачем отчего",
         "дали дать дадут дают получил получить получит",
-        "посты публикации записи",
+        "посты публикации записи публиковал опубликовал",
+        "признали признан считают считается называют",
+        "положение самочувствие чувствует здоровье состояние",
         "суд судья",
         "сейчас теперь нынче",
         "новости известия",
@@ -387,7 +400,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "xizmat fxx snb dxx",
         "islomiy islomchi",
         "ayb ayblov aybla ayblan",
-        "holat ahvol",
+        "holat ahvol salomatlik sogligi",
         "chaqir undash undadi undagan targib",
         "azo azolik",
         "post maqola",
@@ -496,7 +509,10 @@ def _common_prefix(a: str, b: str) -> int:
 def _related(a: str, b: str) -> bool:
     """Two stems of one word in different forms: обвиня/обвинен, polit/politc."""
     shared = _common_prefix(a, b)
-    return shared >= 4 and shared >= 0.7 * max(len(a), len(b))
+    if shared >= 4 and shared >= 0.7 * max(len(a), len(b)):
+        return True
+    # One stem is the other and a short tail (a Russian aspect: обыска/обыскива).
+    return shared >= 5 and shared == min(len(a), len(b)) and abs(len(a) - len(b)) <= 3
 
 
 class OutcomeKind(StrEnum):
