@@ -663,6 +663,8 @@ class QuestionIndex:
             lambda: defaultdict(list)
         )
         self._phrasing_weight: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        # slug → term → the entries with a phrasing asking "which <term>?"
+        self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
         for case in catalog:
             for entry in case.facts.questions:
@@ -759,6 +761,8 @@ class QuestionIndex:
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
                     stored.append(terms)
+                for term in self._stems(_focus_words(tokens), locale):
+                    self._focus[case.slug][term].add(entry_id)
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
@@ -974,9 +978,16 @@ class QuestionIndex:
         if total <= 0:
             return []
         covered: dict[str, float] = defaultdict(float)
+        focused = self._focus.get(slug, {})
         for term, weight in zip(query.terms, weights, strict=True):
+            # The word a "which …?" asks about counts in full only for an entry that asks
+            # about it too: "what *sentence* did the court pass" is not "which *court* passed it".
+            asked_about = (
+                set().union(*(focused.get(k, set()) for k in term.matches)) if term.boost > 1 else set()
+            )
             for entry_id, factor in term.postings.get(slug, {}).items():
-                covered[entry_id] += weight * factor
+                boost = 1.0 if term.boost == 1 or entry_id in asked_about else 1 / term.boost
+                covered[entry_id] += weight * factor * boost
         # How much of the question each entry explains (above), and how much of its
         # closest phrasing the question says (below): "what time is it" shares "time"
         # with "is this the first time he has been persecuted?", but says little of it.
@@ -1040,7 +1051,18 @@ class QuestionIndex:
         )
         # A word the phrasings do not use (unknown, or only in the answer) is filler
         # only beside two words they do use.
-        if not said or (said < len(factors) and said < 2):
+        # …or beside one, when it is a word some other question of the case uses
+        # ("where did the *trial* take place": "take place" asks of searches too).
+        in_case = sum(
+            1
+            for term, f in zip(own, factors, strict=True)
+            if f <= ANSWER_WEIGHT
+            # the word itself (not a guess at a typo), long enough to be one word in one
+            # language: Uzbek "putin" loses -in and meets English "put"
+            and any(q == 1.0 and len(k) >= 4 for k, q in term.matches.items())
+            and any(v > ANSWER_WEIGHT for v in term.postings.get(slug, {}).values())
+        )
+        if not said or (said < len(factors) and said < 2 and said + in_case < len(factors)):
             return False
         # With nothing pointing at him, most of the question must be explained.
         return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
