@@ -1051,8 +1051,17 @@ class QuestionIndex:
         )
         # A word the phrasings do not use (unknown, or only in the answer) is filler
         # only beside two words they do use.
-        # …or beside one, when it is a word some other question of the case uses
-        # ("where did the *trial* take place": "take place" asks of searches too).
+        # …or beside one, when it is a word other questions of the case use and that
+        # weighs less than the one said ("where did the *trial* take place": "take
+        # place" asks of searches too; but in "court and experts?" each is a topic).
+        least_said = min(
+            (
+                self._weight(slug, term)
+                for term, f in zip(own, factors, strict=True)
+                if f > ANSWER_WEIGHT and not self._asking & set(term.matches)
+            ),
+            default=0.0,
+        )
         in_case = sum(
             1
             for term, f in zip(own, factors, strict=True)
@@ -1061,6 +1070,7 @@ class QuestionIndex:
             # language: Uzbek "putin" loses -in and meets English "put"
             and any(q == 1.0 and len(k) >= 4 for k, q in term.matches.items())
             and any(v > ANSWER_WEIGHT for v in term.postings.get(slug, {}).values())
+            and self._weight(slug, term) < least_said
         )
         if not said or (said < len(factors) and said < 2 and said + in_case < len(factors)):
             return False
