@@ -211,15 +211,15 @@ REQUEST_WORDS["uz"] |= _wordset(
 REQUEST_WORDS["en"] |= _wordset(
     """dad father mum mom mother uncle aunt brother sister son daughter cousin relative
     relatives family friend neighbour neighbor originally exactly basically
-    eventually ultimately keeps keep saying heard hear against"""
+    eventually ultimately keeps keep saying heard hear against link url website"""
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """папа отец мама мать дядя тетя брат сестра сын дочь родственник родственница
-    друг сосед изначально вообще-то итоге слышал слышала говорит против"""
+    друг сосед изначально вообще-то итоге слышал слышала говорит против ссылка ссылку сайт"""
 )
 REQUEST_WORDS["uz"] |= _wordset(
     """dadam otam onam amakim amaki togam toga akam aka ukam opam singlim qarindosh
-    qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim"""
+    qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim havola havolasi sayt"""
 )
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
@@ -262,6 +262,8 @@ _REFERENCES = _wordset(
     брат брата сын сына муж мужа родственник родственника amaki amakim dadam otam akam
     ukam togam"""
 )
+# …unless a word of the sentence follows («сколько ему лет дали»).
+_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))"
 _IDIOMS = tuple(
     (re.compile(pattern), meaning)
     for pattern, meaning in (
@@ -296,9 +298,16 @@ _IDIOMS = tuple(
         (r"\bnma\b|\bnimaa\b", "nima"),
         # «Сколько ему лет» asks his age; «сколько ему лет дали», his sentence.
         (
-            r"\bсколько (?:ему|ей) лет\b(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))",
+            r"\bсколько (?:ему|ей|\w+(?:ву|ому|ой)) лет\b" + _NOT_A_TERM,
             "сколько лет возраст",
         ),
+        (r"\bсколько лет (?:ему|ей|\w+(?:ву|ому|ой))\b" + _NOT_A_TERM, "сколько лет возраст"),
+        # "What is he in prison for", «за что он сидит»: why, not what.
+        (
+            r"\bwhat (?:is|was) he (in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
+            r"why is he \1",
+        ),
+        (r"\bза что\b", "почему"),
         # Serving time is where he is now, not the length of the term.
         (r"\bserv(?:e|es|ing)\b(?: (?:his|a|the))? (?:time|sentence|term)\b", "in prison now"),
         (r"\bpick(?:ed)? (?:him )?up\b", "detained"),
@@ -344,14 +353,14 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "profession job occupation career",
         "articles article law laws",
         "islamic islamist islam",
-        "member belong belonged membership",
+        "member belong belonged membership part",
         "move moved relocate relocated emigrate emigrated",
         "ask request requested",
         "long length",
         "posts publications publication posted writings",
-        "court judge judges tribunal",
+        "court judge judges tribunal trial",
         "why reason",
-        "now still currently today nowadays ok okay alright yet",
+        "now still currently today nowadays ok okay alright yet alive",
         "news update updates",
         "released freed",
         "seized confiscated taken took take",
@@ -362,7 +371,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
     ),
     "ru": (
         "квартира жилье дом",
-        "тюрьма колония сизо решетка зона",
+        "тюрьма колония сизо решетка зона сидит сидел сидеть",
         "взгляды убеждения мнение идеи",
         "согласны разделяете одобряете",
         "бьют избивают пытают издеваются избиения пытки",
@@ -380,7 +389,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "признали признан считают считается называют",
         "положение самочувствие чувствует здоровье состояние",
         "суд судья",
-        "сейчас теперь нынче",
+        "сейчас теперь нынче жив",
         "новости известия",
         "освободили выпустили отпустили",
         "изъяли забрали конфисковали",
@@ -405,7 +414,7 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "azo azolik",
         "post maqola",
         "sud sudya",
-        "hozir hali hanuz hozirda",
+        "hozir hali hanuz hozirda tirik",
         "xabar yangilik",
         "qiynoq qiynashyapti qiynashdi qiynalyapti",
         "zoravonlik jihod",
