@@ -120,6 +120,20 @@ _UZBEK_CYRILLIC_TO_LATIN = str.maketrans(
 )  # fmt: skip
 
 
+_LATIN_TO_CYRILLIC = (
+    ("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ye", "е"),
+)  # fmt: skip
+_LATIN_LETTER_TO_CYRILLIC = str.maketrans("abvgdezijklmnoprstufxhcyw", "абвгдезийклмнопрстуфххцыв")
+
+
+def _latin_to_cyrillic(word: str) -> str:
+    """A Russian word as typed in Latin letters, back in Cyrillic (srok → срок)."""
+    for latin, cyrillic in _LATIN_TO_CYRILLIC:
+        word = word.replace(latin, cyrillic)
+    return word.translate(_LATIN_LETTER_TO_CYRILLIC)
+
+
 def _wordset(text: str) -> frozenset[str]:
     # Word lists read best as running text; this keeps them so.
     return frozenset(text.split())
@@ -821,6 +835,16 @@ class QuestionIndex:
             # (odamlarni = odam, ularning = ular).
             if any(token in STOP_WORDS[language] for language in languages):
                 continue
+            # A Russian word typed in Latin letters, as many Uzbek speakers write one
+            # ("qancha *srok*", "*prigovor*"): the term the Russian texts know, if no
+            # Latin word is known by that spelling.
+            if not self._building and len(token) >= 4:
+                russian = self._stem(_latin_to_cyrillic(token), "ru")
+                if russian in self._postings and not any(
+                    self._stem(token, language) in self._postings for language in languages
+                ):
+                    terms.append(russian)
+                    continue
             for language in languages:
                 stem = self._stem(token, language)
                 if language == "uz" and stem in self._uzbek_stop_stems:

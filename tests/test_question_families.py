@@ -128,3 +128,10 @@ def test_a_term_in_another_script_still_matches(index: QuestionIndex) -> None:
     assert answered(index, "Хизб ут-Тахрир bilan aloqasi bormi") == "hizb-ut-tahrir"
     assert answered(index, "что такое Hizb ut-Tahrir") == "hizb-ut-tahrir"
     assert answered(index, "Почему его признали политзаключенным") == "why-political"
+
+
+def test_a_russian_word_typed_in_latin_letters_still_matches(index: QuestionIndex) -> None:
+    # Many Uzbek speakers write the Russian legal word they know, in Latin letters.
+    assert answered(index, "unga qancha srok berishdi") == "sentence"
+    assert answered(index, "obysk qachon bo'lgan") == "detention"
+    assert answered(index, "what was the prigovor") == "sentence"
