@@ -209,7 +209,7 @@ ASKING_WORDS["uz"] |= _wordset("dedi deyishdi deydi aytdi aytishdi")
 # the question is about what they judge.
 REQUEST_WORDS["en"] |= _wordset(
     """good fair normal proper real true honest reliable legit correct right problem problems issue wrong
-    qualified competent independent biased mistaken"""
+    qualified competent independent biased mistaken properly"""
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """нормальная нормальный нормальной нормально честная честный честной честно правильная
@@ -285,6 +285,7 @@ _IDIOMS = tuple(
         (r"\bhow come\b", "why"),
         (r"\bhaliyam\b", "hali ham"),
         (r"\bnima uchun\b|\bnimaga\b", "nega"),  # three ways to say "why"
+        (r"\btark et\w*", "ketgan"),  # to leave
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
         (r"\bдо сих пор\b", "сейчас"),
@@ -883,7 +884,7 @@ class QuestionIndex:
         known = self._lexicon["en"] | self._lexicon["uz"]
         uzbek += sum(t not in known and t.endswith(_UZBEK_ENDINGS) for t in tokens)
         # oʻ and gʻ are Uzbek letters; an English apostrophe follows other letters.
-        if re.search(r"\b\w*[og]'\w", folded):
+        if re.search(r"\b\w*[og]'(?!(?:s|t|re|ll|ve|d|m)\b)\w", folded):  # not "who's"
             uzbek += 2
         if english > uzbek:
             return "en"
@@ -1074,7 +1075,14 @@ class QuestionIndex:
             ):
                 return False
         asking = self._interrogatives | self._asking
-        own = [t for t in query.terms if not t.matches or not set(t.matches) <= asking]
+        # A question or asking word is one by what it is, whatever forms it resembles
+        # («расскажи» is also near «рассказать»).
+        own = [
+            t
+            for t in query.terms
+            if not t.matches
+            or not (set(t.matches) <= asking or asking & {k for k, q in t.matches.items() if q == 1.0})
+        ]
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
         # "tell me", «расскажи», "aytib ber" ask, they do not say what about.
         said = sum(

@@ -36,6 +36,7 @@ def answered(index: QuestionIndex, text: str) -> str | None:
         ("where does he come from", "who"),
         # Contractions with and without the apostrophe, and question words typed fast.
         ("whos he", "who"),
+        ("who's bakhrom?", "who"),  # an English 's is not the Uzbek oʻ
         ("wich court", "court"),
         ("скока ему дали", "sentence"),
         # «Сколько ему лет» is his age; «сколько ему лет дали», his sentence.
@@ -90,6 +91,8 @@ def test_synonyms_and_word_forms(index: QuestionIndex, text: str, entry: str) ->
         ("ekspertlar nima dedi", "experts"),
         # "Can you…" is politeness.
         ("can you tell me which court tried him", "court"),
+        # An asking word is one whatever forms it resembles («расскажи» ~ «рассказать»).
+        ("расскажи про фонд", "yordam"),
         # "you" asks the bot: Memorial's disclaimer, not a fact about his posts.
         ("do you approve of his posts", "views"),
     ],
