@@ -839,15 +839,13 @@ class QuestionIndex:
             # A Russian word typed in Latin letters, as many Uzbek speakers write one
             # ("qancha *srok*", "*prigovor*"): the term the Russian texts know, if no
             # Latin word is known by that spelling.
-            if not self._building and len(token) >= 4:
+            stems = [self._stem(token, language) for language in languages]
+            if not self._building and len(token) >= 4 and not any(stem in self._postings for stem in stems):
                 russian = self._stem(_latin_to_cyrillic(token), "ru")
-                if russian in self._postings and not any(
-                    self._stem(token, language) in self._postings for language in languages
-                ):
+                if russian in self._postings:
                     terms.append(russian)
                     continue
-            for language in languages:
-                stem = self._stem(token, language)
+            for language, stem in zip(languages, stems, strict=True):
                 if language == "uz" and stem in self._uzbek_stop_stems:
                     continue
                 terms.append(stem)
