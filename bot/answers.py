@@ -498,8 +498,15 @@ def _refers(text: str, locale: str | None) -> bool:
     return any(word in pointers for word in re.findall(r"[^\W\d_]+", text.replace("'", "")))
 
 
+_ANY_IDIOM = re.compile(
+    "|".join(f"(?:{re.sub(r'[(](?![?])', '(?:', phrase.pattern)})" for phrase, _ in _IDIOMS)
+)
+
+
 def _idioms(text: str) -> str:
     """Set phrases whose words mislead when read one by one («с какой стати» is not «статья»)."""
+    if not _ANY_IDIOM.search(text):
+        return text  # most texts: one search instead of one per idiom
     for phrase, meaning in _IDIOMS:
         text = phrase.sub(meaning, text)
     return text
