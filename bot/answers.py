@@ -311,9 +311,9 @@ def answer_text_source(case: Case, locale: str, question_id: str) -> str:
     if kind is PointerKind.event and ref:
         return texts.events[ref].text
     if kind is PointerKind.charges:
-        return " ".join(texts.charges[c.id].title for c in case.facts.charges)
+        return " ".join(texts.charges[c.id].title for c in case.facts.charges if c.id in texts.charges)
     if kind is PointerKind.disclaimer:
-        return texts.disclaimer
+        return texts.disclaimer or ""
     if kind is PointerKind.sign and texts.demand:
         return texts.demand
     return ""

@@ -171,12 +171,14 @@ def case_card(
 
     follow = FollowCb(action=FollowAction.unfollow if following else FollowAction.follow, slug=slug)
     share = share_url(case_link(bot_username, slug), t("share-text", name=case.name(t.locale), sex=sex))
+    # Only the screens this case has: a short case has no "why" and no story yet.
+    reading = [button(t("btn-timeline"), CaseCb(view=CaseView.timeline, slug=slug))]
+    if case.text(t.locale).story is not None:
+        reading.insert(0, button(t("btn-story"), CaseCb(view=CaseView.story, slug=slug)))
+    why = [[button(t("btn-why", sex=sex), CaseCb(view=CaseView.why, slug=slug))]]
     rows = [
-        [button(t("btn-why", sex=sex), CaseCb(view=CaseView.why, slug=slug))],
-        [
-            button(t("btn-story"), CaseCb(view=CaseView.story, slug=slug)),
-            button(t("btn-timeline"), CaseCb(view=CaseView.timeline, slug=slug)),
-        ],
+        *(why if case.facts.recognition else []),
+        reading,
         [
             button(t("btn-news"), NewsCb(slug=slug)),
             button(t("btn-unfollow" if following else "btn-follow-case"), follow),

@@ -121,9 +121,12 @@ def load_case(folder: Path) -> Case:
             continue
         texts[locale] = text
         if facts is not None:
-            problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
+            # Charge titles and event texts may be left out whole (a short case), never in part.
+            if text.charges or "charges" in raw:
+                problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
             problems += _same_ids(path, "arguments", [a.id for a in facts.arguments], set(text.arguments))
-            problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
+            if text.events or "events" in raw:
+                problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
             if facts.petition is not None and text.demand is None:
                 problems.append(
                     f"{path}: demand: missing; {FACTS_FILE} has a [petition], so its text is required"

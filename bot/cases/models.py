@@ -37,6 +37,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60_000)]
+# A case's category (filter in the catalogue): short, it travels in 64-byte callback data.
+CATEGORY_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
+Category = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN)]
 
 
 class Model(BaseModel):
@@ -226,10 +229,15 @@ class CaseFacts(Model):
     in_custody_since: dt.date | None = None
     court: Localized | None = None
     detention_place: Localized | None = None
-    recognition: Recognition
+    # Region or country, and a category: filters of the catalogue (bot/cases/search.py).
+    region: Localized | None = None
+    category: Category | None = None
+    # A short case (name, charges, stage, summary, sources) has no recognition and no
+    # arguments yet: the bot then offers no "why" screen rather than an empty one.
+    recognition: Recognition | None = None
     petition: PetitionFacts | None = None
     charges: list[Charge] = Field(min_length=1)
-    arguments: list[Argument] = Field(min_length=1)
+    arguments: list[Argument] = Field(default_factory=list)
     timeline: list[Event] = Field(min_length=1)
     # Optional so a case can be published before its questions are written; the
     # bot then answers free text about it with the menu only.
@@ -248,6 +256,8 @@ class CaseFacts(Model):
                 if ident in seen:
                     raise ValueError(f"{kind}: id {ident!r} is used twice")
                 seen.add(ident)
+        if self.arguments and self.recognition is None:
+            raise ValueError("arguments: need a [recognition] section (who recognised the person, when)")
         if not any(e.stage for e in self.timeline):
             raise ValueError("timeline: at least one event must set a stage")
         dates = [e.date for e in self.timeline]
@@ -304,16 +314,22 @@ class QuestionText(Model):
         return self.phrasings[0]
 
 
+Disclaimer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
 class CaseTexts(Model):
     """``<locale>.toml``: what a reader of that language sees."""
 
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1500)]
-    story: LongText
-    disclaimer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    # Optional for a short case: the bot shows the screens a case has, and no empty ones.
+    story: LongText | None = None
+    disclaimer: Disclaimer | None = None
     demand: LongText | None = None
-    charges: dict[str, ChargeText]
-    arguments: dict[str, ArgumentText]
-    events: dict[str, EventText]
+    # A short case may leave out charge titles and event texts altogether (the card
+    # shows the article, the timeline the stage); a file that gives some gives all.
+    charges: dict[str, ChargeText] = Field(default_factory=dict)
+    arguments: dict[str, ArgumentText] = Field(default_factory=dict)
+    events: dict[str, EventText] = Field(default_factory=dict)
     questions: dict[str, QuestionText] = Field(default_factory=dict)
 
 
@@ -332,6 +348,11 @@ class Case(Model):
 
     def text(self, locale: str) -> CaseTexts:
         return self.texts[locale]
+
+    @property
+    def is_short(self) -> bool:
+        """Name, charges, stage, summary and sources only: no recognition, no story."""
+        return self.facts.recognition is None and all(t.story is None for t in self.texts.values())
 
     @property
     def search_names(self) -> list[str]:

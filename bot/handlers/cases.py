@@ -72,8 +72,12 @@ async def card(
 
 async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
-    if case is not None:
-        await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
+    if case is None:
+        return
+    if case.text(t.locale).story is None:  # a short case has no story screen
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
 
 
 async def timeline(
