@@ -23,6 +23,7 @@ from aiogram.types import BotCommand
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
 from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
+from bot.catalogue_memory import FoundResults, Trails
 from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
@@ -156,6 +157,9 @@ def create_dispatcher(
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
     dp["screens"] = Screens()
+    # The catalogue's search results and each reader's last page, for Back (in memory).
+    dp["found"] = FoundResults()
+    dp["trails"] = Trails()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
     dp["operations"] = OperationsRepository(db)

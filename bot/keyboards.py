@@ -15,6 +15,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
+from bot.cases.search import PAGE_SIZE
+from bot.catalogue_callbacks import BrowseCb, BrowseOrder, CatalogueAction, CatalogueCb, FilterCb
 from bot.i18n import LANGUAGE_NAMES, Translator
 
 
@@ -127,12 +129,22 @@ def share_url(link: str, text: str) -> str:
 
 
 def cases_menu(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
+    """The way into the cases: each case while they fit one page, else search, browse, filters."""
     kb = Keyboard()
-    for case in catalog:
-        kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    if len(catalog) <= PAGE_SIZE:
+        for case in catalog:
+            kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+        rows = [1] * len(catalog)
+    else:
+        # Never a button per case: Telegram refuses about a hundred, and nobody reads them.
+        kb.button(text=t("btn-catalogue-search"), callback_data=CatalogueCb(action=CatalogueAction.search))
+        kb.button(text=t("btn-catalogue-browse"), callback_data=BrowseCb(order=BrowseOrder.alphabet))
+        kb.button(text=t("btn-catalogue-recent"), callback_data=BrowseCb(order=BrowseOrder.recent))
+        kb.button(text=t("btn-catalogue-filters"), callback_data=FilterCb())
+        rows = [1, 2, 1]
     kb.button(text=t("btn-language"), callback_data=MenuCb(target=MenuTarget.language))
     kb.button(text=t("btn-help"), callback_data=MenuCb(target=MenuTarget.help))
-    kb.adjust(*([1] * len(catalog)), 2)
+    kb.adjust(*rows, 2)
     return kb.as_markup()
 
 

@@ -26,6 +26,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Argument, Case
+from bot.cases.search import PAGE_SIZE
 from bot.i18n import Translator
 from bot.news import CurrentStatus
 
@@ -121,12 +122,25 @@ class Screens:
         )
 
     def greeting(self, catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-        """/start without a payload: the greeting and the list of cases."""
+        """/start without a payload: the greeting and the way into the cases."""
         return self._memo(
             ("greeting", id(catalog), t.locale),
             catalog,
             lambda: (
-                t("start-greeting") + "\n\n" + views.cases_list(len(catalog), t),
+                t("start-greeting") + "\n\n" + _way_in(catalog, t),
                 keyboards.cases_menu(catalog, t),
             ),
         )
+
+    def catalogue_home(self, catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+        """/cases, and *Menu* in the catalogue: the greeting's way in, without the greeting."""
+        return self._memo(
+            ("catalogue-home", id(catalog), t.locale),
+            catalog,
+            lambda: (_way_in(catalog, t), keyboards.cases_menu(catalog, t)),
+        )
+
+
+def _way_in(catalog: Catalog, t: Translator) -> str:
+    # A catalogue of more than a page is searched and browsed, not listed.
+    return views.cases_list(len(catalog), t) if len(catalog) <= PAGE_SIZE else t("catalogue-home-hint")

@@ -187,7 +187,11 @@ def _case(index: int, name: FictionalName, rng: random.Random, *, full: bool, si
         facts["petition"] = {
             "goal": 500,
             "opens": dt.date(2026, 1, 1),
-            "addressee": {"en": "Fictional authorities", "ru": "Вымышленным властям", "uz": "Xayoliy hokimiyatga"},
+            "addressee": {
+                "en": "Fictional authorities",
+                "ru": "Вымышленным властям",
+                "uz": "Xayoliy hokimiyatga",
+            },
         }
         facts["arguments"] = [{"id": f"arg{i}", "grounds": ["a"]} for i in range(3)]
         facts["questions"] = [

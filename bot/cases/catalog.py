@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from bot.cases.models import (
     CaseTexts,
     PointerKind,
 )
+from bot.cases.search import CatalogueIndex
 
 FACTS_FILE = "case.toml"
 
@@ -163,6 +165,12 @@ class Catalog:
     def slugs(self) -> list[str]:
         return [c.slug for c in self._cases]
 
+    @cached_property
+    def index(self) -> CatalogueIndex:
+        """Names, orders and filters (bot/cases/search.py): built with the catalogue, so
+        /reload swaps them together."""
+        return CatalogueIndex(self._cases)
+
 
 class CatalogHolder:
     """The catalogue in force. /reload replaces it whole: an update sees the old
@@ -190,4 +198,6 @@ def load_catalog(cases_dir: Path) -> Catalog:
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
-    return Catalog(cases)
+    catalog = Catalog(cases)
+    catalog.index  # noqa: B018 - built here, before the catalogue is in force
+    return catalog

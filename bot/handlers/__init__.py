@@ -16,6 +16,7 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     cases,
+    catalogue,
     common,
     errors,
     fallback,
@@ -35,6 +36,7 @@ def routers() -> list[Router]:
         errors,
         membership,
         start,
+        catalogue,
         cases,
         why,
         petition,
