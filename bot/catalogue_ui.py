@@ -134,6 +134,7 @@ def filter_summary(catalog: Catalog, filters: Filters, t: Translator) -> tuple[s
             callback_data=filter_data(filters, _FACET_VIEW[facet]),
         )
     rows += [2, 2]
+    lines.append("")
     if count:
         lines.append(t("catalogue-filter-count", count=count))
         kb.button(

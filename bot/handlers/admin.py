@@ -506,11 +506,18 @@ async def reload_catalog(
     removed = sorted(set(previous.slugs) - set(fresh.slugs))
     lines = [t("admin-reloaded", count=len(fresh))]
     if added:
-        lines.append(t("admin-reload-added", slugs=escape(", ".join(added))))
+        lines.append(t("admin-reload-added", slugs=escape(_some(added))))
     if removed:
-        lines.append(t("admin-reload-removed", slugs=escape(", ".join(removed))))
+        lines.append(t("admin-reload-removed", slugs=escape(_some(removed))))
     log.info("admin.reloaded", cases=len(fresh))
-    await message.answer("\n".join(lines))
+    for chunk in split_message("\n".join(lines)):
+        await message.answer(chunk)
+
+
+def _some(slugs: list[str], shown: int = 30) -> str:
+    """A list of slugs an admin can read: with a thousand new cases, the first few and a count."""
+    more = len(slugs) - shown
+    return ", ".join(slugs[:shown]) + (f", … (+{more})" if more > 0 else "")
 
 
 async def stats_command(
