@@ -55,3 +55,21 @@ class FilterCb(CallbackData, prefix="fl"):
     c: str = ""  # category
     v: FilterView = FilterView.summary
     p: int = 0
+
+
+class PickPurpose(StrEnum):
+    """What an admin is choosing a case for."""
+
+    post = "post"
+    status = "status"
+    stats = "stats"
+    export = "export"
+
+
+class AdminPickCb(CallbackData, prefix="ap"):
+    """An admin's list of cases: a page of it (``slug`` empty) or the case chosen."""
+
+    purpose: PickPurpose
+    slug: str = ""
+    id: str = ""  # a search's results (FoundResults); empty: every case
+    p: int = 0

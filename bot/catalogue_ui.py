@@ -7,7 +7,7 @@ page plus a few controls; callback data in bot/catalogue_callbacks.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
@@ -16,9 +16,16 @@ from bot import views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, Stage
 from bot.cases.search import PAGE_SIZE, Facet, Filters, Page, page
-from bot.catalogue_callbacks import CatalogueAction, CatalogueCb, FilterCb, FilterView
+from bot.catalogue_callbacks import (
+    AdminPickCb,
+    CatalogueAction,
+    CatalogueCb,
+    FilterCb,
+    FilterView,
+    PickPurpose,
+)
 from bot.i18n import Translator
-from bot.keyboards import CaseCb, CaseView, Keyboard
+from bot.keyboards import AdminAction, AdminCb, CaseCb, CaseView, Keyboard
 from bot.news import CurrentStatus
 from bot.text import escape
 
@@ -217,3 +224,53 @@ def not_found(catalog: Catalog, nearest: tuple[str, ...], t: Translator) -> tupl
     kb.button(text=t("btn-catalogue-home"), callback_data=CatalogueCb(action=CatalogueAction.home))
     kb.adjust(*([1] * len(cases)), 1)
     return t("catalogue-not-found", nearest=1 if cases else 0), kb.as_markup()
+
+
+# --- admins choosing a case ---------------------------------------------------------
+
+
+def admin_pick(
+    catalog: Catalog,
+    t: Translator,
+    slugs: Sequence[str],
+    number: int,
+    purpose: PickPurpose,
+    key: str = "",
+    lead: str = "",
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of cases for /post, /status, /stats or /export; a name typed narrows it."""
+    shown = page(slugs, number)
+    kb = Keyboard()
+    cases = [case for slug in shown.items if (case := catalog.get(slug)) is not None]
+    for case in cases:
+        data: CallbackData = (
+            AdminCb(action=AdminAction.pick, value=case.slug)
+            if purpose in (PickPurpose.post, PickPurpose.status)
+            else AdminPickCb(purpose=purpose, slug=case.slug)
+        )
+        kb.button(text=case.name(t.locale), callback_data=data)
+    rows = [1] * len(cases)
+    nav = 0
+    if shown.has_previous:
+        kb.button(
+            text=t("btn-catalogue-previous"),
+            callback_data=AdminPickCb(purpose=purpose, id=key, p=shown.number - 1),
+        )
+        nav += 1
+    if shown.has_next:
+        kb.button(
+            text=t("btn-catalogue-next"),
+            callback_data=AdminPickCb(purpose=purpose, id=key, p=shown.number + 1),
+        )
+        nav += 1
+    if nav:
+        rows.append(nav)
+    if purpose in (PickPurpose.post, PickPurpose.status):
+        kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
+        rows.append(1)
+    kb.adjust(*rows)
+    lines = [lead] if lead else []
+    lines.append(t("admin-pick-title", count=shown.total))
+    if shown.count > 1:
+        lines.append(t("catalogue-page", number=shown.number + 1, count=shown.count))
+    return "\n\n".join(lines), kb.as_markup()

@@ -417,15 +417,6 @@ class AdminCb(CallbackData, prefix="ad"):
     key: str = ""
 
 
-def admin_pick_case(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
-    kb = Keyboard()
-    for case in catalog:
-        kb.button(text=case.name(t.locale), callback_data=AdminCb(action=AdminAction.pick, value=case.slug))
-    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
 def admin_text_step(t: Translator) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(text=t("btn-skip"), callback_data=AdminCb(action=AdminAction.skip))

@@ -89,3 +89,10 @@ btn-catalogue-drop = ✖️ { $facet ->
    *[category] Drop the category
 }
 btn-catalogue-clear = 🧹 Clear filters
+
+## Admins choosing a case (/post, /status, /stats, /export)
+admin-pick-title = { $count ->
+    [one] One case. Choose it, or type a name to search:
+   *[other] { $count } cases. Choose one, or type a name to search:
+}
+admin-pick-none = No case by that name.

@@ -93,3 +93,11 @@ btn-catalogue-drop = ✖️ { $facet ->
    *[category] Убрать категорию
 }
 btn-catalogue-clear = 🧹 Сбросить фильтры
+
+## Админ выбирает дело (/post, /status, /stats, /export)
+admin-pick-title = { $count ->
+    [one] { $count } дело. Выберите его или напишите имя для поиска:
+    [few] { $count } дела. Выберите дело или напишите имя для поиска:
+   *[many] { $count } дел. Выберите дело или напишите имя для поиска:
+}
+admin-pick-none = Дела с таким именем нет.

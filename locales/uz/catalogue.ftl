@@ -77,3 +77,7 @@ btn-catalogue-drop = ✖️ { $facet ->
    *[category] Turkumni olib tashlash
 }
 btn-catalogue-clear = 🧹 Filtrlarni tozalash
+
+## Admin ishni tanlaydi (/post, /status, /stats, /export)
+admin-pick-title = { $count } ta ish. Birini tanlang yoki qidirish uchun ismni yozing:
+admin-pick-none = Bunday ismli ish yoʻq.

@@ -20,6 +20,7 @@ from aiogram.types import InlineQuery, Update
 
 from bot import app as app_module
 from bot.cases.catalog import Catalog, load_catalog
+from bot.cases.models import Case
 from bot.cases.search import Filters
 from bot.catalogue_callbacks import BrowseCb, BrowseOrder
 from tests.catalogue_gen import generate
@@ -280,3 +281,37 @@ async def test_reload_swaps_the_whole_catalogue_while_readers_read(big: Harness)
     assert big.app.catalog is not before and len(big.app.catalog) == TOTAL
     assert big.app.catalog.index is not before.index  # names and filters swapped with it
     assert "1,001" in admin.last.text
+
+
+async def test_admin_screens_that_pick_a_case_page_and_search(big: Harness) -> None:
+    admin = big.user(77, "en")
+    [pick] = await admin.send("/post")
+    assert f"{TOTAL:,} cases" in pick.text and f"Page 1 of {PAGES}" in pick.text
+    assert len(pick.buttons) <= 11
+    [second] = await admin.press("Next")
+    assert second.kind == "edit" and f"Page 2 of {PAGES}" in second.text
+    [several] = await admin.send("Zarvid")  # a name narrows the list
+    assert "cases. Choose one" in several.text and all(b.startswith("Zarvid") for b in several.labels[:8])
+    [asked] = await admin.send("Хамроев")
+    assert asked.text.startswith("<b>Bakhrom Khamroev</b>: send the text")
+    await admin.send("/cancel")
+    [stage] = await admin.send("/status Xamroyev")
+    assert stage.text == "<b>Bakhrom Khamroev</b>: choose the new stage."
+    await admin.send("/cancel")
+    # /stats: the totals, not a thousand reports, and a case to choose.
+    shown = await admin.send("/stats")
+    assert shown[0].text.startswith("<b>All cases</b>") and f"Page 1 of {PAGES}" in shown[1].text
+    await admin.press(shown[1].labels[0])
+    assert admin.last.text.startswith(f"<b>{shown[1].labels[0]}</b>")
+    # /export by a name in any spelling.
+    before = len(big.session.calls)
+    await admin.send("/export Hamroyev json")
+    assert [type(c).__name__ for c in big.session.calls[before:]] == ["SendDocument"]
+    [choose] = await admin.send("/export")
+    names = [label for label in choose.labels if "Next" not in label]
+    assert "Usage: /export" in choose.text and len(names) == 8
+    assert all(_case_named(big, name).facts.petition for name in names)
+
+
+def _case_named(harness: Harness, name: str) -> Case:
+    return next(c for c in harness.app.catalog if c.name("en") == name)

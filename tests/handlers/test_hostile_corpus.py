@@ -132,6 +132,13 @@ FORGED: dict[type[CallbackData], list[str]] = {
         "fl:",
     ],
     catalogue_callbacks.FoundCb: ["se:nosuch:0", "se::0", "se:x:-1", "se:"],
+    catalogue_callbacks.AdminPickCb: [
+        "ap:stats:nosuch::0",
+        "ap:post:::0",
+        "ap:export::gone:0",
+        "ap:bogus:::0",
+        "ap:",
+    ],
 }
 RAW_GARBAGE = ["x", ":", "::::", "\x00", "🙂", "z:1:2", "p" * 64, "c:card:alpha" + "x" * 60]
 
