@@ -40,7 +40,13 @@ from bench.paths import (
     message,
     user_paths,
 )
-from bench.setup_data import generate_cases, outbox_counts, petition_counts, seed_database
+from bench.setup_data import (
+    generate_cases,
+    generate_catalogue,
+    outbox_counts,
+    petition_counts,
+    seed_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -624,20 +630,24 @@ class Bench:
             self.checks.append(f"fake server flood limits misbehave: {outcomes}, {deliveries}")
         return {"ok": ok, "sent": len(outcomes), "accepted": outcomes.count(200), "429": outcomes.count(429)}
 
-    def startup(self, rep: int, cases_dir: Path) -> dict[str, Any]:
-        """Process start → first getUpdates, for the echo bot and for casebot with 50 cases."""
+    def startup(self, rep: int, cases_dir: Path, big_dir: Path | None = None) -> dict[str, Any]:
+        """Process start → first getUpdates: the echo bot, casebot with 50 cases, and casebot
+        with 1,000 (``big_dir``) twice: cold (no parsed-cases cache yet) and warm (a restart)."""
         results: dict[str, Any] = {}
-        for kind in ("echo", "casebot"):
-            token = f"{7_000_000 + rep * 10 + (kind == 'casebot')}:bench-startup-token"
+        kinds = ["echo", "casebot"] + (["casebot_1000_cold", "casebot_1000"] if big_dir else [])
+        for number, kind in enumerate(kinds):
+            token = f"{7_000_000 + rep * 10 + number}:bench-startup-token"
             if kind == "echo":
                 argv = [sys.executable, "-m", "bench.echo_bot", self.server.url, token]
                 env = dict(os.environ)
             else:
-                database = OUT / f"startup-{rep}.sqlite3"
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{database}{suffix}").unlink(missing_ok=True)
+                big = kind.startswith("casebot_1000")
+                database = OUT / f"startup-{rep}{'-1000' if big else ''}.sqlite3"
+                if kind != "casebot_1000":  # the warm start reuses the cold one's files
+                    for suffix in ("", "-wal", "-shm", ".cases-cache"):
+                        Path(f"{database}{suffix}").unlink(missing_ok=True)
                 argv = [sys.executable, "-m", "bot", "run"]
-                env = bot_env(self.server.url, token, database, cases_dir)
+                env = bot_env(self.server.url, token, database, big_dir if big and big_dir else cases_dir)
             name = f"startup-{kind}"
             before = self.procs.cpu()
             t0 = time.monotonic()
@@ -646,17 +656,33 @@ class Bench:
             seconds = polled - t0
             cpu_self = cpu_seconds(process.pid)
             after = self.procs.cpu()
+            peak = rss_mb(process.pid)
             self.procs.stop(name)
             wall = time.monotonic() - t0
             results[kind] = {
                 "seconds": round(seconds, 3),
                 "cpu_s": round(cpu_self, 3),
+                "peak_rss_mb": round(peak, 1),
                 "cpu": cpu_delta(before, after, wall),
             }
         results["noisy"] = any(
             r["cpu"]["other"] > NOISE_LIMIT for r in results.values() if isinstance(r, dict)
         )
         return results
+
+    def catalogue(self) -> dict[str, Any]:
+        """Name search, question routing, pages and /reload at 1,000 cases (bench/catalogue.py)."""
+        argv = [sys.executable, "-m", "bench.catalogue", str(OUT / "cases1000")]
+        if self.config.reps == 1 and not self.config.measure_startup:
+            argv.append("--quick")
+        before, t0 = self.procs.cpu(), time.monotonic()
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=ROOT)
+        if done.returncode != 0:
+            self.checks.append(f"bench.catalogue exited with {done.returncode}: {done.stderr[-500:]}")
+            return {}
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        result["cpu"] = cpu_delta(before, self.procs.cpu(), time.monotonic() - t0)
+        return result
 
     def dispatch_only(self, rep: int) -> dict[str, Any]:
         worker = self.procs.named["dispatch"]
@@ -686,7 +712,9 @@ class Bench:
 
         record: dict[str, Any] = {"rep": rep}
         if c.measure_startup:
-            record["startup"] = self.startup(rep, cases_dir)
+            record["startup"] = self.startup(rep, cases_dir, OUT / "cases1000")
+        if rep == c.reps:
+            record["catalogue"] = self.catalogue()
         if c.measure_dispatch:
             record["dispatch_only"] = self.dispatch_only(rep)
         record["paths"] = {
@@ -1010,6 +1038,7 @@ def main() -> int:
         )
         seed_database(OUT / "main.sqlite3", SLUG, config.seed_signatures, config.seed_followers)
         cases_dir = generate_cases(ROOT / "data" / "cases" / SLUG, OUT / "cases50", config.startup_cases)
+        generate_catalogue(OUT / "cases1000")
         tokens = {
             "casebot": "6100001:bench-casebot-token",
             "echo": "6100002:bench-echo-token",

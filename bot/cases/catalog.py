@@ -7,6 +7,9 @@ reason.
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 import tomllib
 from collections.abc import Iterator
 from functools import cached_property
@@ -141,12 +144,28 @@ def load_case(folder: Path) -> Case:
     return Case(facts=facts, texts=texts)
 
 
+# A folder's files as the loader last read them: (name, mtime in ns, size) each.
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def folder_signature(folder: Path) -> Signature:
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_file():
+                stat = entry.stat()
+                entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
 class Catalog:
     """The cases the bot knows, in a stable order (by slug)."""
 
-    def __init__(self, cases: list[Case]) -> None:
+    def __init__(self, cases: list[Case], signatures: dict[str, Signature] | None = None) -> None:
         self._cases = sorted(cases, key=lambda c: c.slug)
         self._by_slug = {c.slug: c for c in self._cases}
+        # What each case was read from: /reload parses again only the folders that changed.
+        self.signatures = signatures or {}
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self._cases)
@@ -184,20 +203,79 @@ class CatalogHolder:
         return previous
 
 
-def load_catalog(cases_dir: Path) -> Catalog:
+def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Path | None = None) -> Catalog:
+    """Every case folder, validated; a folder whose files are as ``previous`` (or ``cache``)
+    read them is taken from there without parsing again (TOML parsing is most of the cost).
+
+    ``cache``: a file keeping the parsed catalogue between runs, so that a start-up
+    with a thousand unchanged cases does not parse four thousand files.
+    """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
+    known: dict[str, tuple[Signature, Case]] = {}
+    if previous is not None:
+        known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
+    elif cache is not None:
+        known = _read_cache(cache)
     problems: list[str] = []
     cases: list[Case] = []
+    signatures: dict[str, Signature] = {}
+    parsed = 0
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        signature = folder_signature(folder)
+        seen = known.get(folder.name)
+        if seen is not None and seen[0] == signature:
+            cases.append(seen[1])
+            signatures[folder.name] = signature
+            continue
         try:
             cases.append(load_case(folder))
+            signatures[folder.name] = signature
+            parsed += 1
         except CaseFileError as exc:
             problems += exc.problems
     if problems:
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
-    catalog = Catalog(cases)
+    catalog = Catalog(cases, signatures)
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
+    if cache is not None and (parsed or len(known) != len(cases)):
+        _write_cache(cache, catalog)
     return catalog
+
+
+def _fingerprint() -> str:
+    """What the cached objects depend on: the models' and the loader's code, pydantic, Python."""
+    import hashlib
+
+    import pydantic
+
+    from bot.cases import models
+
+    # The loader's own checks too: a file that passed old checks is read again under new ones.
+    source = Path(models.__file__).read_bytes() + Path(__file__).read_bytes()
+    return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
+
+
+def _read_cache(path: Path) -> dict[str, tuple[Signature, Case]]:
+    # The cache is the bot's own file beside its database, written below; anything
+    # unreadable or from other code is ignored and the folders are parsed afresh.
+    try:
+        with path.open("rb") as stream:
+            fingerprint, entries = pickle.load(stream)
+    except Exception:
+        return {}
+    return entries if fingerprint == _fingerprint() and isinstance(entries, dict) else {}
+
+
+def _write_cache(path: Path, catalog: Catalog) -> None:
+    entries = {c.slug: (catalog.signatures[c.slug], c) for c in catalog if c.slug in catalog.signatures}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("wb") as stream:
+            pickle.dump((_fingerprint(), entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only disk costs the next start-up a full parse, nothing more

@@ -616,7 +616,8 @@ async def reload_catalog(
     question_indexes: QuestionIndexes,
 ) -> None:
     try:
-        fresh = await asyncio.to_thread(load_catalog, settings.cases_dir)
+        # Only the folders whose files changed are parsed again.
+        fresh = await asyncio.to_thread(load_catalog, settings.cases_dir, catalogs.current)
     except CaseFileError as exc:
         report = t("admin-reload-failed") + "\n\n" + "\n".join(escape(p) for p in exc.problems)
         for chunk in split_message(report):

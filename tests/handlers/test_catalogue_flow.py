@@ -50,7 +50,9 @@ def loaded_once(big_cases: Path, big_catalog: Catalog, monkeypatch: pytest.Monke
     """create_app gets the session's catalogue instead of reading 4,000 files again."""
     real = app_module.load_catalog
     monkeypatch.setattr(
-        app_module, "load_catalog", lambda path: big_catalog if Path(path) == big_cases else real(path)
+        app_module,
+        "load_catalog",
+        lambda path, *args, **kwargs: big_catalog if Path(path) == big_cases else real(path, *args, **kwargs),
     )
     yield
 
