@@ -126,9 +126,11 @@ def value_label(facet: Facet, value: str, catalog: Catalog, t: Translator) -> st
     return t("catalogue-category", category=value)
 
 
-def filter_summary(catalog: Catalog, filters: Filters, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+def filter_summary(
+    catalog: Catalog, filters: Filters, t: Translator, stages: Mapping[str, str]
+) -> tuple[str, InlineKeyboardMarkup]:
     """The filters in force, the count, a button per filter; an empty result offers to drop one."""
-    count = len(catalog.index.filter(filters, t.locale))
+    count = len(catalog.index.filter(filters, t.locale, stages))
     lines = [t("catalogue-filters-title")]
     kb = Keyboard()
     rows: list[int] = []
@@ -165,10 +167,10 @@ def filter_summary(catalog: Catalog, filters: Filters, t: Translator) -> tuple[s
 
 
 def facet_choice(
-    catalog: Catalog, filters: Filters, facet: Facet, number: int, t: Translator
+    catalog: Catalog, filters: Filters, facet: Facet, number: int, t: Translator, stages: Mapping[str, str]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The values of one filter, each with how many cases it leaves; paged."""
-    values = catalog.index.facet_values(filters, facet)
+    values = catalog.index.facet_values(filters, facet, stages)
     if facet is Facet.region:
         values.sort(key=lambda item: value_label(facet, item[0], catalog, t))
     shown = page(values, number)

@@ -28,6 +28,7 @@ there are any, hide the merely similar ones.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
@@ -234,7 +235,7 @@ def page(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
 class _Entry:
     slug: str
     keys: dict[str, tuple[object, ...]]  # locale → sort key
-    updated: object  # the date of the latest event
+    updated: dt.date  # the date of the latest event
     facets: dict[Facet, frozenset[str]] = field(default_factory=dict)
 
 
@@ -295,9 +296,19 @@ class CatalogueIndex:
             )
         return self._browse[locale]
 
-    def recent(self) -> tuple[str, ...]:
-        """Every case, the one whose file records the latest event first."""
-        return self._recent
+    def recent(self, updated: Mapping[str, dt.date] | None = None) -> tuple[str, ...]:
+        """Every case, the latest change first: its file's latest event, or ``updated``
+        (the day of an admin's latest news or /status), whichever is later."""
+        if not updated:
+            return self._recent
+        entries = self._entries
+
+        def last_change(slug: str) -> tuple[object, str]:
+            own = entries[slug].updated
+            extra = updated.get(slug)
+            return (max(own, extra) if extra is not None and extra > own else own, slug)
+
+        return tuple(sorted(entries, key=last_change, reverse=True))
 
     def _ordered(self, slugs: Iterable[str], locale: str) -> list[str]:
         wanted = set(slugs)
@@ -395,34 +406,42 @@ class CatalogueIndex:
 
     # -- filters ------------------------------------------------------------------
 
-    def _matches(self, slug: str, filters: Filters, skip: Facet | None = None) -> bool:
-        facets = self._entries[slug].facets
+    def _values(self, slug: str, facet: Facet, stages: Mapping[str, str]) -> frozenset[str]:
+        if facet is Facet.stage and slug in stages:
+            return frozenset({stages[slug]})
+        return self._entries[slug].facets.get(facet, frozenset())
+
+    def _matches(
+        self, slug: str, filters: Filters, stages: Mapping[str, str], skip: Facet | None = None
+    ) -> bool:
         for facet in Facet:
             wanted = filters.get(facet)
             if facet is skip or wanted is None:
                 continue
-            if wanted not in facets.get(facet, frozenset()):
+            if wanted not in self._values(slug, facet, stages):
                 return False
         return True
 
-    def filter(self, filters: Filters, locale: str) -> list[str]:
-        """The cases every active filter admits, in the reader's alphabet."""
-        return [slug for slug in self.browse(locale) if self._matches(slug, filters)]
+    def filter(self, filters: Filters, locale: str, stages: Mapping[str, str] | None = None) -> list[str]:
+        """The cases every active filter admits, in the reader's alphabet.
 
-    def facet_values(self, filters: Filters, facet: Facet) -> list[tuple[str, int]]:
+        ``stages``: the stage each case's card shows where an admin's /status set a newer
+        one than its file (bot/news.py, ``catalogue_overrides``).
+        """
+        stages = stages or {}
+        return [slug for slug in self.browse(locale) if self._matches(slug, filters, stages)]
+
+    def facet_values(
+        self, filters: Filters, facet: Facet, stages: Mapping[str, str] | None = None
+    ) -> list[tuple[str, int]]:
         """Each value of ``facet`` with the number of cases it leaves, the other filters applied."""
+        stages = stages or {}
         counts: dict[str, int] = defaultdict(int)
-        for slug, entry in self._entries.items():
-            if self._matches(slug, filters, skip=facet):
-                for value in entry.facets.get(facet, ()):
+        for slug in self._entries:
+            if self._matches(slug, filters, stages, skip=facet):
+                for value in self._values(slug, facet, stages):
                     counts[value] += 1
         return sorted(counts.items(), key=lambda item: _facet_order(facet, item[0]))
-
-    def with_stages(self, stages: Mapping[str, str]) -> None:
-        """Stages set by admins (/status) since the files were written: the card's stage wins."""
-        for slug, stage in stages.items():
-            if slug in self._entries:
-                self._entries[slug].facets[Facet.stage] = frozenset({stage})
 
 
 _STAGE_ORDER = {stage.value: i for i, stage in enumerate(Stage)}

@@ -128,7 +128,8 @@ async def browse(
     index = catalog.index
     order = callback_data.order
     if order is BrowseOrder.recent:
-        slugs, title = index.recent(), t("catalogue-recent-title", count=len(index))
+        _, updated = await news.catalogue_overrides(catalog)  # admins' news and /status count too
+        slugs, title = index.recent(updated), t("catalogue-recent-title", count=len(index))
     else:
         slugs, title = index.browse(t.locale), t("catalogue-browse-title", count=len(index))
     await _listing(
@@ -182,8 +183,9 @@ async def filters(
 ) -> None:
     chosen = catalogue_ui.filters_of(callback_data)
     view = callback_data.v
+    stages, _ = await news.catalogue_overrides(catalog)  # the stage as each card shows it
     if view is FilterView.results:
-        slugs = catalog.index.filter(chosen, t.locale)
+        slugs = catalog.index.filter(chosen, t.locale, stages)
         title = t(
             "catalogue-filtered-title",
             count=len(slugs),
@@ -204,9 +206,9 @@ async def filters(
         return
     if view in catalogue_ui.VIEW_FACET:
         facet: Facet = catalogue_ui.VIEW_FACET[view]
-        await show(query, *catalogue_ui.facet_choice(catalog, chosen, facet, callback_data.p, t))
+        await show(query, *catalogue_ui.facet_choice(catalog, chosen, facet, callback_data.p, t, stages))
         return
-    await show(query, *catalogue_ui.filter_summary(catalog, chosen, t))
+    await show(query, *catalogue_ui.filter_summary(catalog, chosen, t, stages))
 
 
 # --- a name typed ---------------------------------------------------------------------

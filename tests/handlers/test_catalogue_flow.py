@@ -317,3 +317,31 @@ async def test_admin_screens_that_pick_a_case_page_and_search(big: Harness) -> N
 
 def _case_named(harness: Harness, name: str) -> Case:
     return next(c for c in harness.app.catalog if c.name("en") == name)
+
+
+async def test_an_admins_status_moves_the_case_in_filters_and_recently_updated(big: Harness) -> None:
+    admin = big.user(77, "en")
+    await admin.send("/status Khamroev")
+    await admin.press("released")
+    await admin.send("2026-11-20")
+    await admin.send("Освобождён.")
+    await admin.press("Skip")
+    await admin.press("Skip")
+    await admin.press("Save without announcing")
+    reader = big.user(12, "en")
+    await reader.send("/start")
+    [recent] = await reader.press("Recently updated")
+    assert _names(recent.text)[0] == "Bakhrom Khamroev"  # the file's latest event is 2024
+    assert "Bakhrom Khamroev" in await _filtered(reader, "uk-rf/205.2:released::")
+    assert "Bakhrom Khamroev" not in await _filtered(reader, "uk-rf/205.2:serving::")
+
+
+async def _filtered(reader: ChatUser, filters: str) -> list[str]:
+    """Every name a filter lists, page by page."""
+    [first] = await reader.press_data(f"fl:{filters}:l:0")
+    count = int(re.search(r"<b>(\d+) cases?</b>", first.text.replace("One case", "1 case")).group(1))
+    names = _names(first.text)
+    for number in range(1, -(-count // 8)):
+        names += _names((await reader.press_data(f"fl:{filters}:l:{number}"))[0].text)
+    assert len(names) == count
+    return names
