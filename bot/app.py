@@ -11,7 +11,6 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -23,7 +22,7 @@ from aiogram.types import BotCommand
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
-from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
+from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.catalogue_memory import FoundResults, Trails
 from bot.config import Settings
 from bot.delivery import TelegramDelivery
@@ -61,10 +60,6 @@ from bot.storage.repositories import (
 )
 
 COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
-
-
-def cases_cache_path(settings: Settings) -> Path:
-    return settings.database_path.with_name(settings.database_path.name + ".cases-cache")
 
 
 def utc_now() -> dt.datetime:
@@ -197,8 +192,8 @@ async def create_app(
     broadcast_clock: Clock | None = None,
 ) -> App:
     """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
-    # Beside the database: parsed cases kept between runs, re-read only where files changed.
-    catalog = load_catalog(settings.cases_dir, cache=cases_cache_path(settings))
+    # Beside the database: the cases' texts (read when shown) and facts kept between runs.
+    catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
     await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time

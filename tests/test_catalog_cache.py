@@ -36,11 +36,12 @@ def test_reload_reuses_unchanged_cases_and_reads_changed_ones(cases: Path) -> No
 
 def test_the_cache_between_runs_is_used_and_never_hides_a_change(cases: Path, tmp_path: Path) -> None:
     cache = tmp_path / "db.sqlite3.cases-cache"
+    full = load_catalog(cases)
     first = load_catalog(cases, cache=cache)
-    assert cache.exists()
+    assert (cache / "catalogue.json").exists()
     again = load_catalog(cases, cache=cache)
     assert [c.slug for c in again] == [c.slug for c in first]
-    assert again.get("alpha") == first.get("alpha")
+    assert again.get("alpha").facts == full.get("alpha").facts
     _edit(cases / "alpha" / "case.toml", "goal = ", "goal = 1")
     changed = load_catalog(cases, cache=cache)
     assert changed.get("alpha").facts.petition.goal != first.get("alpha").facts.petition.goal
@@ -49,7 +50,21 @@ def test_the_cache_between_runs_is_used_and_never_hides_a_change(cases: Path, tm
         load_catalog(cases, cache=cache)  # a broken file is reported, cache or not
 
 
+def test_texts_stay_on_disk_until_shown(cases: Path, tmp_path: Path) -> None:
+    full = load_catalog(cases)
+    for light in (load_catalog(cases, cache=tmp_path / "c"), load_catalog(cases, cache=tmp_path / "c")):
+        for case in light:
+            assert case.texts == {}  # nothing held in memory but the facts
+            for locale in ("en", "ru", "uz"):
+                assert case.text(locale) == full.get(case.slug).text(locale)
+            assert case.is_short == full.get(case.slug).is_short
+
+
 def test_a_damaged_cache_is_ignored(cases: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    cache.write_bytes(b"not a pickle")
-    assert len(load_catalog(cases, cache=cache)) == 2
+    load_catalog(cases, cache=cache)
+    (cache / "catalogue.json").write_bytes(b"not json")
+    for path in (cache / "texts").iterdir():
+        path.unlink()
+    catalog = load_catalog(cases, cache=cache)
+    assert len(catalog) == 2 and catalog.get("alpha").text("ru").summary

@@ -7,8 +7,8 @@ reason.
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -26,6 +26,7 @@ from bot.cases.models import (
     PointerKind,
 )
 from bot.cases.search import CatalogueIndex
+from bot.cases.text_store import TextStore
 
 FACTS_FILE = "case.toml"
 
@@ -203,20 +204,28 @@ class CatalogHolder:
         return previous
 
 
+def cache_beside(database_path: Path) -> Path:
+    """Where the bot keeps what it has read of the case files: beside its database."""
+    return database_path.with_name(database_path.name + ".cases-cache")
+
+
 def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Path | None = None) -> Catalog:
     """Every case folder, validated; a folder whose files are as ``previous`` (or ``cache``)
     read them is taken from there without parsing again (TOML parsing is most of the cost).
 
-    ``cache``: a file keeping the parsed catalogue between runs, so that a start-up
-    with a thousand unchanged cases does not parse four thousand files.
+    ``cache`` (a folder, :func:`cache_beside` the database): the cases' texts go there once
+    validated and are read back when shown (bot/cases/text_store.py), so the catalogue in
+    memory holds facts only; and a start-up with a thousand unchanged cases reads their
+    facts from one file instead of parsing four thousand.
     """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
+    store = TextStore(cache / "texts") if cache is not None else None
     known: dict[str, tuple[Signature, Case]] = {}
     if previous is not None:
         known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
-    elif cache is not None:
-        known = _read_cache(cache)
+    elif cache is not None and store is not None:
+        known = _read_cache(cache, store)
     problems: list[str] = []
     cases: list[Case] = []
     signatures: dict[str, Signature] = {}
@@ -229,53 +238,80 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
             signatures[folder.name] = signature
             continue
         try:
-            cases.append(load_case(folder))
-            signatures[folder.name] = signature
-            parsed += 1
+            case = load_case(folder)
         except CaseFileError as exc:
             problems += exc.problems
+            continue
+        if store is not None:
+            key = store.key(case.slug, signature)
+            store.put(key, case.texts)
+            case = case.reading_texts_from(store.reader(key))
+        cases.append(case)
+        signatures[folder.name] = signature
+        parsed += 1
     if problems:
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
     catalog = Catalog(cases, signatures)
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
-    if cache is not None and (parsed or len(known) != len(cases)):
-        _write_cache(cache, catalog)
+    if cache is not None and store is not None:
+        if parsed or len(known) != len(cases):
+            _write_cache(cache, catalog)
+        if previous is None:  # at start-up nothing else reads older versions of the texts
+            store.prune(store.key(slug, sig) for slug, sig in signatures.items())
     return catalog
 
 
+CACHE_FILE = "catalogue.json"
+
+
 def _fingerprint() -> str:
-    """What the cached objects depend on: the models' and the loader's code, pydantic, Python."""
+    """What the cache depends on: the models', the loader's and the store's code, pydantic, Python."""
     import hashlib
 
     import pydantic
 
-    from bot.cases import models
+    from bot.cases import models, text_store
 
-    # The loader's own checks too: a file that passed old checks is read again under new ones.
-    source = Path(models.__file__).read_bytes() + Path(__file__).read_bytes()
+    source = (
+        b"".join(Path(m.__file__).read_bytes() for m in (models, text_store)) + Path(__file__).read_bytes()
+    )
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
-def _read_cache(path: Path) -> dict[str, tuple[Signature, Case]]:
-    # The cache is the bot's own file beside its database, written below; anything
-    # unreadable or from other code is ignored and the folders are parsed afresh.
+def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case]]:
+    # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
     try:
-        with path.open("rb") as stream:
-            fingerprint, entries = pickle.load(stream)
+        data = json.loads((cache / CACHE_FILE).read_bytes())
+        if data.get("fingerprint") != _fingerprint():
+            return {}
+        known: dict[str, tuple[Signature, Case]] = {}
+        for slug, entry in data["cases"].items():
+            signature: Signature = tuple((str(n), int(m), int(z)) for n, m, z in entry["signature"])
+            key = store.key(slug, signature)
+            if not store.has(key):
+                continue
+            case = Case.model_construct(facts=CaseFacts.model_validate(entry["facts"]), texts={})
+            known[slug] = (signature, case.reading_texts_from(store.reader(key)))
+        return known
     except Exception:
         return {}
-    return entries if fingerprint == _fingerprint() and isinstance(entries, dict) else {}
 
 
-def _write_cache(path: Path, catalog: Catalog) -> None:
-    entries = {c.slug: (catalog.signatures[c.slug], c) for c in catalog if c.slug in catalog.signatures}
+def _write_cache(cache: Path, catalog: Catalog) -> None:
+    data = {
+        "fingerprint": _fingerprint(),
+        "cases": {
+            c.slug: {"signature": catalog.signatures[c.slug], "facts": c.facts.model_dump(mode="json")}
+            for c in catalog
+            if c.slug in catalog.signatures
+        },
+    }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        with partial.open("wb") as stream:
-            pickle.dump((_fingerprint(), entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / (CACHE_FILE + ".partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(cache / CACHE_FILE)
     except OSError:
         pass  # a read-only disk costs the next start-up a full parse, nothing more

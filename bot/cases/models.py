@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -338,6 +340,15 @@ class Case(Model):
 
     facts: CaseFacts
     texts: dict[str, CaseTexts]
+    # Texts not held here are read when shown (bot/cases/text_store.py): a catalogue of a
+    # thousand cases keeps their facts in memory and their texts on disk.
+    _read_texts: Callable[[str], CaseTexts] | None = PrivateAttr(default=None)
+
+    def reading_texts_from(self, read: Callable[[str], CaseTexts]) -> Case:
+        """This case without its texts in memory: ``read(locale)`` gives them when asked."""
+        light = Case.model_construct(facts=self.facts, texts={})  # the facts are validated already
+        light._read_texts = read
+        return light
 
     @property
     def slug(self) -> str:
@@ -347,12 +358,17 @@ class Case(Model):
         return self.facts.name.get(locale)
 
     def text(self, locale: str) -> CaseTexts:
-        return self.texts[locale]
+        held = self.texts.get(locale)
+        if held is not None:
+            return held
+        if self._read_texts is None or locale not in LOCALES:
+            raise KeyError(locale)
+        return self._read_texts(locale)
 
     @property
     def is_short(self) -> bool:
         """Name, charges, stage, summary and sources only: no recognition, no story."""
-        return self.facts.recognition is None and all(t.story is None for t in self.texts.values())
+        return self.facts.recognition is None and all(self.text(loc).story is None for loc in LOCALES)
 
     @property
     def search_names(self) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import structlog
 from aiogram import F, Router
@@ -22,7 +23,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObj
 from bot import catalogue_ui, keyboards, views
 from bot.answers import QuestionIndexes
 from bot.broadcast import BroadcastWorker
-from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, load_catalog
+from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.cases.models import LOCALES, Case, Stage
 from bot.cases.search import PAGE_SIZE
 from bot.catalogue_callbacks import AdminPickCb, PickPurpose
@@ -617,7 +618,11 @@ async def reload_catalog(
 ) -> None:
     try:
         # Only the folders whose files changed are parsed again.
-        fresh = await asyncio.to_thread(load_catalog, settings.cases_dir, catalogs.current)
+        fresh = await asyncio.to_thread(
+            partial(load_catalog, cache=cache_beside(settings.database_path)),
+            settings.cases_dir,
+            catalogs.current,
+        )
     except CaseFileError as exc:
         report = t("admin-reload-failed") + "\n\n" + "\n".join(escape(p) for p in exc.problems)
         for chunk in split_message(report):
