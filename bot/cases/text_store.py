@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,6 +33,7 @@ class TextStore:
         self._folder = folder
         self._capacity = capacity
         self._recent: OrderedDict[tuple[str, str], CaseTexts] = OrderedDict()
+        self._lock = threading.Lock()
 
     @staticmethod
     def key(slug: str, signature: object) -> str:
@@ -58,14 +60,18 @@ class TextStore:
 
     def read(self, key: str, locale: str) -> CaseTexts:
         entry = (key, locale)
-        held = self._recent.get(entry)
-        if held is not None:
-            self._recent.move_to_end(entry)
-            return held
+        # The event loop and a /reload's worker thread (building the question index)
+        # may read at once.
+        with self._lock:
+            held = self._recent.get(entry)
+            if held is not None:
+                self._recent.move_to_end(entry)
+                return held
         text = CaseTexts.model_validate_json(self._path(key, locale).read_bytes())
-        self._recent[entry] = text
-        if len(self._recent) > self._capacity:
-            self._recent.popitem(last=False)
+        with self._lock:
+            self._recent[entry] = text
+            if len(self._recent) > self._capacity:
+                self._recent.popitem(last=False)
         return text
 
     def prune(self, keep: Iterable[str]) -> None:
