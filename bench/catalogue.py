@@ -21,6 +21,7 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,21 @@ async def measure(cases_dir: Path, quick: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     catalog = load_catalog(cases_dir)  # the index (bot/cases/search.py) is built with it
     results["load_s"] = round(time.perf_counter() - t0, 3)
+    # As the bot does: texts to the store beside the database, facts cached for a restart.
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch) / "bench.sqlite3.cases-cache"
+        t0 = time.perf_counter()
+        load_catalog(cases_dir, cache=cache)
+        results["load_storing_texts_s"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        light = load_catalog(cases_dir, cache=cache)
+        results["load_restart_s"] = round(time.perf_counter() - t0, 3)
+        reads = []
+        for case in list(light)[:200]:
+            t0 = time.perf_counter()
+            case.text("ru")
+            reads.append((time.perf_counter() - t0) * 1000)
+        results["text_read"] = _timing(reads)
     results["cases"] = len(catalog)
     t0 = time.perf_counter()
     index = type(catalog.index)(list(catalog))
