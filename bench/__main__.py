@@ -6,7 +6,8 @@ runs it (``python -m bot run`` with ``TELEGRAM_API_URL`` pointing at the fake
 server), the ceiling echo bot, the dispatch-only worker, and the time-scaled
 broadcast's own casebot (``bench.broadcast_bot``). Repetitions are the outer
 loop; every ratio is taken within one repetition and the median of those is
-reported. ``--only broadcast`` runs the broadcast measurement alone.
+reported. ``--only broadcast`` runs the broadcast measurement alone; ``--only catalogue``
+start-up with 50 and 1,000 cases beside E and bench/catalogue.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -644,8 +646,9 @@ class Bench:
                 big = kind.startswith("casebot_1000")
                 database = OUT / f"startup-{rep}{'-1000' if big else ''}.sqlite3"
                 if kind != "casebot_1000":  # the warm start reuses the cold one's files
-                    for suffix in ("", "-wal", "-shm", ".cases-cache"):
+                    for suffix in ("", "-wal", "-shm"):
                         Path(f"{database}{suffix}").unlink(missing_ok=True)
+                    shutil.rmtree(f"{database}.cases-cache", ignore_errors=True)
                 argv = [sys.executable, "-m", "bot", "run"]
                 env = bot_env(self.server.url, token, database, big_dir if big and big_dir else cases_dir)
             name = f"startup-{kind}"
@@ -999,6 +1002,47 @@ def broadcast_only(config: Config) -> int:
     return 1 if bench.checks else 0
 
 
+def catalogue_only(config: Config) -> int:
+    """``--only catalogue``: start-up with 50 and with 1,000 cases beside E, and the in-process
+    catalogue figures (bench/catalogue.py), without the paths, the burst and the broadcast."""
+    started = time.monotonic()
+    cases_dir = generate_cases(ROOT / "data" / "cases" / SLUG, OUT / "cases50", config.startup_cases)
+    generate_catalogue(OUT / "cases1000")
+    procs = Processes()
+    try:
+        server = start_server(procs)
+        bench = Bench(config, procs, server, {})
+        records = []
+        for rep in range(1, config.reps + 1):
+            record: dict[str, Any] = {"rep": rep, "startup": bench.startup(rep, cases_dir, OUT / "cases1000")}
+            if rep == config.reps:
+                record["catalogue"] = bench.catalogue()
+            records.append(record)
+    finally:
+        procs.stop_all()
+    started_runs = [r["startup"] for r in records]
+    startup: dict[str, Any] = {
+        kind: {"seconds": statistics.median(s[kind]["seconds"] for s in started_runs)}
+        for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
+    }
+    for kind in ("casebot", "casebot_1000_cold", "casebot_1000"):
+        startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
+    startup["casebot_1000_peak_rss_mb"] = statistics.median(
+        s["casebot_1000"]["peak_rss_mb"] for s in started_runs
+    )
+    startup["echo_peak_rss_mb"] = statistics.median(s["echo"]["peak_rss_mb"] for s in started_runs)
+    catalogue = records[-1].get("catalogue", {})
+    lines = report.catalogue_lines(catalogue, startup)
+    lines += ["| target | measured | met? |", "|---|--:|---|"]
+    lines += [report.target_row(t) for t in report.catalogue_targets(catalogue, startup)]
+    lines += [*[f"CHECK: {c}" for c in bench.checks], f"({time.monotonic() - started:.0f} s)"]
+    print("\n".join(lines))
+    (OUT / "catalogue.json").write_text(
+        json.dumps({"startup": startup, "catalogue": catalogue, "raw": records}, indent=1) + "\n"
+    )
+    return 1 if bench.checks else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one small repetition (< 1 minute)")
@@ -1006,7 +1050,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.* alone")
     parser.add_argument(
         "--only",
-        choices=("broadcast",),
+        choices=("broadcast", "catalogue"),
         help="run one measurement alone, print it and write bench/out/<name>.json (never results.*)",
     )
     parser.add_argument(
@@ -1025,6 +1069,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     if args.only == "broadcast":
         return broadcast_only(config)
+    if args.only == "catalogue":
+        return catalogue_only(config)
     started = time.monotonic()
 
     procs = Processes()
