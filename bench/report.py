@@ -118,7 +118,7 @@ def summarise(
             "cpu_s": _median([s[kind]["cpu_s"] for s in started]),
         }
         for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
-        if all(kind in s for s in started)
+        if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
     }
     startup["casebot_minus_echo_s"] = round(startup["casebot"]["seconds"] - startup["echo"]["seconds"], 3)
     if "casebot_1000" in startup:
