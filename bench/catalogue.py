@@ -208,6 +208,10 @@ async def measure(cases_dir: Path, quick: bool) -> dict[str, Any]:
             replies.append((time.perf_counter() - t0) * 1000)
         results["search_reply_dispatch"] = _timing(replies)
 
+        # 100 in flight, no HTTP: browse pages and typed names against the bare echo
+        # Dispatcher answering the same kind of update (a button edit, a message).
+        results["in_flight"] = await _in_flight(app, quick)
+
         # /reload while readers type names: its wall time, and how long their updates
         # took meanwhile (answered, not queued behind it). Twice: as an admin usually
         # reloads (a few cases edited), and with every one of the files touched.
@@ -216,6 +220,84 @@ async def measure(cases_dir: Path, quick: bool) -> dict[str, Any]:
     finally:
         await app.close()
     return results
+
+
+def _callback(update_id: int, user_id: int, data: str, bot: Any) -> Update:
+    return Update.model_validate(
+        {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "from": {"id": user_id, "is_bot": False, "first_name": "B", "language_code": "ru"},
+                "chat_instance": "b",
+                "data": data,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": user_id, "type": "private"},
+                    "text": "…",
+                },
+            },
+        },
+        context={"bot": bot},
+    )
+
+
+async def _rate(dp: Any, bot: Any, updates: list[Update], in_flight: int = 100) -> float:
+    """Updates a second with ``in_flight`` fed at once, wave after wave."""
+    t0 = time.perf_counter()
+    for start in range(0, len(updates), in_flight):
+        await asyncio.gather(*(dp.feed_update(bot, u) for u in updates[start : start + in_flight]))
+    return len(updates) / (time.perf_counter() - t0)
+
+
+async def _in_flight(app: Any, quick: bool) -> dict[str, Any]:
+    from aiogram import Bot, Dispatcher
+    from aiogram.types import CallbackQuery
+
+    from bot.local_session import LOCAL_TOKEN
+
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "?")
+
+    async def echo_button(query: CallbackQuery) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(query.data or "?")
+
+    echo_dp = Dispatcher()
+    echo_dp.message.register(echo)
+    echo_dp.callback_query.register(echo_button)
+    echo_bot = Bot(token=LOCAL_TOKEN, session=LocalSession())
+    n = 400 if quick else 1200
+    ids = itertools.count(50_000_000)
+    pages = [BrowseCb(order=BrowseOrder.alphabet, p=i % 126).pack() for i in range(n)]
+    names = ["Хамроев", "Zarvid", "Khamrov", "Hamroyev", "Tuniniov"]
+    try:
+        # Distinct readers: flood control is per user, and a hundred people read at once.
+        browse = await _rate(
+            app.dp, app.bot, [_callback(next(ids), 2_000 + i, d, app.bot) for i, d in enumerate(pages)]
+        )
+        echo_cb = await _rate(
+            echo_dp, echo_bot, [_callback(next(ids), 2_000 + i, d, echo_bot) for i, d in enumerate(pages)]
+        )
+        typed = [names[i % len(names)] for i in range(n)]
+        search = await _rate(
+            app.dp, app.bot, [_message(3_000 + i, next(ids), t) for i, t in enumerate(typed)]
+        )
+        echo_msg = await _rate(
+            echo_dp, echo_bot, [_message(3_000 + i, next(ids), t) for i, t in enumerate(typed)]
+        )
+    finally:
+        await echo_bot.session.close()
+    return {
+        "browse_per_s": round(browse, 1),
+        "echo_callback_per_s": round(echo_cb, 1),
+        "browse_ratio_to_e": round(browse / echo_cb, 3),
+        "search_per_s": round(search, 1),
+        "echo_per_s": round(echo_msg, 1),
+        "search_ratio_to_e": round(search / echo_msg, 3),
+    }
 
 
 def _touch(cases_dir: Path, count: int) -> None:

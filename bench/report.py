@@ -255,6 +255,15 @@ def catalogue_lines(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[
             f"- {label}: p50 {figure['p50_ms']:.3f} ms, p99 {figure['p99_ms']:.3f} ms{cpu}, "
             f"max {figure['max_ms']:.3f} ms over {figure['n']} calls."
         )
+    if "in_flight" in catalogue:
+        f = catalogue["in_flight"]
+        lines.append(
+            f"- 100 in flight, no HTTP (`feed_update`, distinct readers): browse pages {f['browse_per_s']:.0f}/s "
+            f"against the bare echo Dispatcher's button edits {f['echo_callback_per_s']:.0f}/s "
+            f"({f['browse_ratio_to_e']:.2f} × E(cb)); typed names {f['search_per_s']:.0f}/s against its "
+            f"echo {f['echo_per_s']:.0f}/s ({f['search_ratio_to_e']:.2f} × E). Without HTTP the echo does "
+            "almost nothing, so these ratios sit far below the polled ones of the paths above."
+        )
     for key in ("reload_some_changed", "reload_all_changed"):
         r = catalogue[key]
         lines.append(

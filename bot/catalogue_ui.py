@@ -27,6 +27,7 @@ from bot.catalogue_callbacks import (
 from bot.i18n import Translator
 from bot.keyboards import AdminAction, AdminCb, CaseCb, CaseView, Keyboard
 from bot.news import CurrentStatus
+from bot.screens import Screens
 from bot.text import escape
 
 
@@ -41,10 +42,10 @@ def articles(case: Case, t: Translator) -> str:
     return ", ".join(parts)
 
 
-def _line(number: int, case: Case, t: Translator, current: CurrentStatus | None) -> str:
+def _line(case: Case, t: Translator, current: CurrentStatus | None) -> str:
+    """Name, articles, status; the page puts the number before it."""
     return t(
         "catalogue-line",
-        number=number,
         name=escape(case.name(t.locale)),
         articles=escape(articles(case, t)),
         status=views.status(case, t, current),
@@ -59,6 +60,7 @@ def listing(
     statuses: Mapping[str, CurrentStatus | None],
     turn: Callable[[int], CallbackData],
     extra: list[tuple[str, CallbackData]] | None = None,
+    screens: Screens | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of cases: a line each (name, articles, status), a button each, Previous/Next."""
     lines = [title, t("catalogue-page", number=shown.number + 1, count=shown.count)]
@@ -66,7 +68,13 @@ def listing(
     first = shown.number * PAGE_SIZE
     cases = [case for slug in shown.items if (case := catalog.get(slug)) is not None]
     for offset, case in enumerate(cases):
-        lines.append(_line(first + offset + 1, case, t, statuses.get(case.slug)))
+        current = statuses.get(case.slug)
+        line = (
+            screens.catalogue_line(case, t, current, lambda case=case, c=current: _line(case, t, c))
+            if screens is not None
+            else _line(case, t, current)
+        )
+        lines.append(f"{first + offset + 1}. {line}")
         kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
     rows = [1] * len(cases)
     nav = 0

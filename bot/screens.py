@@ -35,14 +35,33 @@ T = TypeVar("T")
 # Cards × 3 locales × a few stages and days, plus counts: a few hundred entries
 # of a few kilobytes each cover a busy day; the least recently used go first.
 DEFAULT_SIZE = 1024
+LINES_SIZE = 4096  # every case of a 1,000-case catalogue in a few languages
 
 
 class Screens:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, lines: int = LINES_SIZE) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        # A catalogue page's lines, apart: a thousand cases must not push the cards out.
+        self._lines_size = lines
+        self._lines: OrderedDict[Hashable, tuple[object, str]] = OrderedDict()
         self.hits = 0
         self.misses = 0
+
+    def catalogue_line(
+        self, case: Case, t: Translator, current: CurrentStatus | None, render: Callable[[], str]
+    ) -> str:
+        """A case's line on a catalogue page (name, articles, status): a dozen Fluent calls, once."""
+        key = (id(case), t.locale, current)
+        entry = self._lines.get(key)
+        if entry is not None and entry[0] is case:
+            self._lines.move_to_end(key)
+            return entry[1]
+        line = render()
+        self._lines[key] = (case, line)
+        if len(self._lines) > self._lines_size:
+            self._lines.popitem(last=False)
+        return line
 
     def _memo(self, key: Hashable, owner: object, render: Callable[[], T]) -> T:
         """``render()`` once per ``key``; ``owner`` (a case or catalogue) is kept with the entry."""

@@ -60,11 +60,12 @@ async def _listing(
     t: Translator,
     news: NewsService,
     trails: Trails,
+    screens: Screens,
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> None:
     shown = page(slugs, number)
     text, markup = catalogue_ui.listing(
-        title, shown, catalog, t, await _statuses(catalog, shown.items, news), turn, extra
+        title, shown, catalog, t, await _statuses(catalog, shown.items, news), turn, extra, screens
     )
     trails.remember(query.from_user.id, turn(shown.number).pack())
     await show(query, text, markup)
@@ -103,13 +104,13 @@ async def back(
     if packed is not None:
         prefix = packed.partition(":")[0]
         if prefix == BrowseCb.__prefix__:
-            await browse(query, BrowseCb.unpack(packed), t, catalog, news, trails)
+            await browse(query, BrowseCb.unpack(packed), t, catalog, news, trails, screens)
             return
         if prefix == FoundCb.__prefix__:
-            await found_page(query, FoundCb.unpack(packed), t, catalog, news, trails, found)
+            await found_page(query, FoundCb.unpack(packed), t, catalog, news, trails, screens, found)
             return
         if prefix == FilterCb.__prefix__:
-            await filters(query, FilterCb.unpack(packed), t, catalog, news, trails)
+            await filters(query, FilterCb.unpack(packed), t, catalog, news, trails, screens)
             return
     await show(query, *screens.catalogue_home(catalog, t))
 
@@ -124,6 +125,7 @@ async def browse(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
+    screens: Screens,
 ) -> None:
     index = catalog.index
     order = callback_data.order
@@ -142,6 +144,7 @@ async def browse(
         t,
         news,
         trails,
+        screens,
     )
 
 
@@ -152,6 +155,7 @@ async def found_page(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
+    screens: Screens,
     found: FoundResults,
 ) -> None:
     slugs = found.get(callback_data.id)
@@ -169,6 +173,7 @@ async def found_page(
         t,
         news,
         trails,
+        screens,
         extra=[(t("btn-catalogue-search"), CatalogueCb(action=CatalogueAction.search))],
     )
 
@@ -180,6 +185,7 @@ async def filters(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
+    screens: Screens,
 ) -> None:
     chosen = catalogue_ui.filters_of(callback_data)
     view = callback_data.v
@@ -201,6 +207,7 @@ async def filters(
             t,
             news,
             trails,
+            screens,
             extra=[(t("btn-catalogue-filters"), catalogue_ui.filter_data(chosen))],
         )
         return
@@ -255,6 +262,7 @@ async def reply_to_name(
         await _statuses(catalog, shown.items, news),
         turn,
         extra=[(t("btn-catalogue-search"), CatalogueCb(action=CatalogueAction.search))],
+        screens=screens,
     )
     trails.remember(user_id, turn(0).pack())
     await message.answer(listing, reply_markup=markup)
@@ -269,13 +277,20 @@ async def reply_several_named(
     news: NewsService,
     trails: Trails,
     found: FoundResults,
+    screens: Screens,
 ) -> None:
     """A question naming a name many people share: a page of them to choose from."""
     key = found.keep(slugs)
     shown = page(slugs, 0)
     turn = lambda number: FoundCb(id=key, p=number)  # noqa: E731 - the page's own address
     listing, markup = catalogue_ui.listing(
-        t("catalogue-several-named"), shown, catalog, t, await _statuses(catalog, shown.items, news), turn
+        t("catalogue-several-named"),
+        shown,
+        catalog,
+        t,
+        await _statuses(catalog, shown.items, news),
+        turn,
+        screens=screens,
     )
     if message.from_user is not None:
         trails.remember(message.from_user.id, turn(0).pack())

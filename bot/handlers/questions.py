@@ -82,7 +82,7 @@ async def ask(
     large = len(catalog) > keyboards.PAGE_SIZE
     if large and len(named) > QUESTION_CASE_CHOICES:
         # A first name many people share: which of them? (The question is not kept.)
-        await reply_several_named(message, named, t, catalog, news, trails, found)
+        await reply_several_named(message, named, t, catalog, news, trails, found, screens)
         return
     if large and not named and last is None and not name_like:
         await message.answer(t("catalogue-which-case"), reply_markup=keyboards.cases_menu(catalog, t))

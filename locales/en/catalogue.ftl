@@ -10,7 +10,7 @@ btn-catalogue-previous = ◀️ Previous
 btn-catalogue-next = Next ▶️
 
 catalogue-page = Page { $number } of { $count }
-catalogue-line = { $number }. <b>{ $name }</b> — { $articles }
+catalogue-line = <b>{ $name }</b> — { $articles }
     { $status }
 catalogue-article = Art. { $article }
 catalogue-article-part = Art. { $article }({ $part })

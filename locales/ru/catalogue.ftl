@@ -10,7 +10,7 @@ btn-catalogue-previous = ◀️ Назад
 btn-catalogue-next = Дальше ▶️
 
 catalogue-page = Страница { $number } из { $count }
-catalogue-line = { $number }. <b>{ $name }</b> — { $articles }
+catalogue-line = <b>{ $name }</b> — { $articles }
     { $status }
 catalogue-article = ст. { $article }
 catalogue-article-part = ч. { $part } ст. { $article }

@@ -10,7 +10,7 @@ btn-catalogue-previous = ◀️ Oldingi
 btn-catalogue-next = Keyingi ▶️
 
 catalogue-page = { $count } sahifadan { $number }-sahifa
-catalogue-line = { $number }. <b>{ $name }</b> — { $articles }
+catalogue-line = <b>{ $name }</b> — { $articles }
     { $status }
 catalogue-article = { $article }-modda
 catalogue-article-part = { $article }-modda { $part }-qism
