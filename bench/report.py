@@ -258,8 +258,9 @@ def catalogue_lines(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[
     if "in_flight" in catalogue:
         f = catalogue["in_flight"]
         lines.append(
-            f"- 100 in flight, no HTTP (`feed_update`, distinct readers): browse pages {f['browse_per_s']:.0f}/s "
-            f"against the bare echo Dispatcher's button edits {f['echo_callback_per_s']:.0f}/s "
+            "- 100 in flight, no HTTP (`feed_update`, distinct readers): browse pages "
+            f"{f['browse_per_s']:.0f}/s against the bare echo Dispatcher's button edits "
+            f"{f['echo_callback_per_s']:.0f}/s "
             f"({f['browse_ratio_to_e']:.2f} × E(cb)); typed names {f['search_per_s']:.0f}/s against its "
             f"echo {f['echo_per_s']:.0f}/s ({f['search_ratio_to_e']:.2f} × E). Without HTTP the echo does "
             "almost nothing, so these ratios sit far below the polled ones of the paths above."
