@@ -212,7 +212,7 @@ def _case(index: int, name: FictionalName, rng: random.Random, *, full: bool, si
             text["charges"] = {c["id"]: {"title": words["charge"]} for c in facts["charges"]}
             arg_text = "\n\n".join([words["arg-text"].format(name=shown)] * (6 if size == "full" else 1))
             text["arguments"] = {
-                a["id"]: {"title": f"{words['arg-title']} {i + 1}", "text": arg_text}
+                a["id"]: {"title": f"{words['arg-title']} {'ABC'[i]}", "text": arg_text}
                 for i, a in enumerate(facts["arguments"])
             }
             text["events"] = {e["id"]: {"text": words["event"].format(name=shown)} for e in timeline}

@@ -74,6 +74,7 @@ def test_a_broken_file_reports_every_problem_and_writes_nothing(tmp_path: Path, 
                 "ok-one,female,B,Б,B,,,205.2,serving,2024-01-01,,,,,x,x,x,https://example.org/nopublisher",
                 "alpha,female,B,Б,B,,,205.2,serving,2024-01-01,,,,,x,x,x,Example",
                 "good-one,female,B,Б,B,,,205.2,serving,2024-01-01,,,,,x,x,x,Example",
+                "figures,female,B,Б,B,,,205.2,serving,2024-01-01,,,,,Held since 2024 under 205.2.,x,Sentenced to 7 years.,Example",
             ]
         )
         + "\n",
@@ -99,6 +100,10 @@ def test_a_broken_file_reports_every_problem_and_writes_nothing(tmp_path: Path, 
     ]:
         assert any(p.startswith(expected) for p in problems), (expected, problems)
     assert not any(p.startswith("row 6") for p in problems)
+    assert [p for p in problems if p.startswith("row 7")] == [
+        "row 7, column summary_uz: the figure 7 is not among the case's facts (born, articles, stage_date); "
+        "a short case's summary may only repeat those"
+    ]
     assert _listing(cases) == before  # the good row is not written either
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.cases.catalog import FACTS_FILE, CaseFileError, load_case
+from bot.cases.figures import unheld_figures
 from bot.cases.models import LOCALES, CaseFacts, CaseTexts, CriminalCode, Stage
 from bot.cases.toml_writer import dumps
 
@@ -208,10 +209,18 @@ def _case_of(number: int, row: Mapping[str, Any], problems: list[str]) -> dict[s
                 found.append(f"row {number}, column {column}: {error['msg'].removeprefix('Value error, ')}")
     for locale in LOCALES:
         try:
-            CaseTexts.model_validate({"summary": _text(row, f"summary_{locale}")})
+            texts = CaseTexts.model_validate({"summary": _text(row, f"summary_{locale}")})
         except ValidationError as exc:
             if not any(f"column summary_{locale}:" in line for line in found):
                 found.append(f"row {number}, column summary_{locale}: {exc.errors()[0]['msg']}")
+            continue
+        if validated is not None:
+            # The loader's number guard (bot/cases/figures.py), reported as the row's problem.
+            for _, figure in unheld_figures(validated, texts):
+                found.append(
+                    f"row {number}, column summary_{locale}: the figure {figure} is not among the case's "
+                    "facts (born, articles, stage_date); a short case's summary may only repeat those"
+                )
     if found or validated is None:
         problems += found
         return None
