@@ -21,6 +21,7 @@ from bot.handlers import (
     errors,
     fallback,
     follow,
+    groups,
     inline,
     membership,
     petition,
@@ -35,6 +36,7 @@ def routers() -> list[Router]:
     journeys = (
         errors,
         membership,
+        groups,  # before every router that could reveal a signer in a group
         start,
         catalogue,
         cases,
