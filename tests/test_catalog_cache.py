@@ -68,3 +68,10 @@ def test_a_damaged_cache_is_ignored(cases: Path, tmp_path: Path) -> None:
         path.unlink()
     catalog = load_catalog(cases, cache=cache)
     assert len(catalog) == 2 and catalog.get("alpha").text("ru").summary
+
+
+def test_a_cache_folder_that_cannot_be_written_keeps_texts_in_memory(cases: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")  # the cache's parent is a file: nothing can be created under it
+    catalog = load_catalog(cases, cache=blocked / "cache")
+    assert catalog.get("alpha").texts and catalog.get("alpha").text("ru").summary

@@ -250,8 +250,13 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
             continue
         if store is not None:
             key = store.key(case.slug, signature)
-            store.put(key, case.texts)
-            case = case.reading_texts_from(store.reader(key))
+            try:
+                store.put(key, case.texts)
+                case = case.reading_texts_from(store.reader(key))
+            except OSError:
+                # A folder the bot cannot write: texts stay in memory, and whatever else
+                # needs that folder (the database) says what is wrong with it.
+                store = None
         cases.append(case)
         signatures[folder.name] = signature
         parsed += 1
