@@ -632,9 +632,9 @@ def answer_text_source(case: Case, locale: str, question_id: str) -> str:
     if kind is PointerKind.event and ref:
         return texts.events[ref].text
     if kind is PointerKind.charges:
-        return " ".join(texts.charges[c.id].title for c in case.facts.charges)
+        return " ".join(texts.charges[c.id].title for c in case.facts.charges if c.id in texts.charges)
     if kind is PointerKind.disclaimer:
-        return texts.disclaimer
+        return texts.disclaimer or ""
     if kind is PointerKind.sign and texts.demand:
         return texts.demand
     return ""
@@ -1146,12 +1146,17 @@ class QuestionIndex:
         """The entries of case ``slug`` that best answer ``text``, best first."""
         return self._scores(self._query(text), slug, keep)
 
-    def respond(self, text: str, *, user_locale: str, last_slug: str | None = None) -> Outcome:
+    def respond(
+        self, text: str, *, user_locale: str, last_slug: str | None = None, named: str | None = None
+    ) -> Outcome:
+        """``named``: the case the text names, when the caller's name search has decided it."""
         query = self._query(text)
         locale = query.locale or user_locale
         slug: str | None = None
         candidates: list[str] = []
-        if len(query.named) == 1:
+        if named is not None and self._catalog.get(named) is not None:
+            slug = named
+        elif len(query.named) == 1:
             slug = query.named[0]
         elif len(query.named) > 1:
             candidates = query.named
