@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.answers import RecentCases

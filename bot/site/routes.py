@@ -238,7 +238,7 @@ class PublicSite:
         key = ("index", locale, query, str(page))
         body = self._cached(key)
         if body is None:
-            found = find_cases(self._catalog, query)
+            found = find_cases(self._catalog, query, locale)
             pages_count = max(1, math.ceil(len(found) / PAGE_SIZE))
             page = min(page, pages_count)
             listed = []

@@ -1,28 +1,20 @@
-"""Finding cases by a name typed into the public search box. No web code here.
+"""Finding cases for the public list: the catalogue's own matcher and order. No web code here.
 
-Until the catalogue has a name matcher of its own, a case matches when every
-word typed appears in one of the ways its person's name is written (any
-locale's spelling, the aliases, the slug), compared after :func:`bot.text.fold`
-(case, ё/е, every apostrophe variant).
+A typed name is matched as the chat matches it (bot/cases/search.py: any
+spelling or script, endings, typos), best first; without one, the cases come
+in the catalogue's browse order (by surname in the reader's alphabet).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from bot.cases.catalog import Catalog
 from bot.cases.models import Case
-from bot.text import fold
 
 MAX_QUERY = 100
 
 
-def find_cases(cases: Iterable[Case], query: str) -> list[Case]:
-    words = fold(query[:MAX_QUERY]).split()
-    if not words:
-        return list(cases)
-    found = []
-    for case in cases:
-        names = [fold(name) for name in (*case.search_names, case.slug)]
-        if all(any(word in name for name in names) for word in words):
-            found.append(case)
-    return found
+def find_cases(catalog: Catalog, query: str, locale: str) -> list[Case]:
+    query = query[:MAX_QUERY].strip()
+    index = catalog.index
+    slugs = index.search(query, locale).slugs if query else index.browse(locale)
+    return [case for slug in slugs if (case := catalog.get(slug)) is not None]
