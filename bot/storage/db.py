@@ -241,6 +241,9 @@ def migration_problems() -> list[str]:
 
 
 class Database:
+    dialect = "sqlite"
+    shared = False  # this process is the database's only writer (see bot/storage/mirror.py)
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path

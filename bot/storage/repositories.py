@@ -35,6 +35,11 @@ class UserSettingsRepository:
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
     async def get_locale(self, user_id: int) -> str | None:
+        if self._db.shared:  # other workers write it too: read what is committed, never a copy
+            rows = await self._db.conn.execute_fetchall(
+                "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
+            )
+            return sys.intern(str(rows[0][0])) if rows else None
         return (await self._locales.rows()).get(user_id)
 
     async def set_locale(self, user_id: int, locale: str) -> None:
@@ -182,8 +187,9 @@ class SignatureRepository:
         return await self._count(self._db.conn, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
-        # Asked on every question and signature; only close() changes it, so it is cached.
-        if petition in self._closed_at:
+        # Asked on every question and signature; only close() changes it, so it is cached
+        # (in the embedded mode: with several workers another one may close it).
+        if petition in self._closed_at and not self._db.shared:
             return self._closed_at[petition]
         async with self._db.conn.execute(
             "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
@@ -252,8 +258,13 @@ class SignatureRepository:
         """Signatures per UTC day from ``since`` on, summed over ``petitions``."""
         if not petitions:
             return {}
+        day = (
+            "to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+            if self._db.dialect == "postgresql"
+            else "substr(signed_at, 1, 10)"
+        )
         async with self._db.conn.execute(
-            "SELECT substr(signed_at, 1, 10) AS day, COUNT(*) FROM signatures "
+            f"SELECT {day} AS day, COUNT(*) FROM signatures "
             f"WHERE petition IN ({','.join('?' * len(petitions))}) AND signed_at >= ? GROUP BY day",
             (*petitions, since.isoformat()),
         ) as cur:
@@ -428,7 +439,7 @@ class UpdateRepository:
 
     async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
-        if slug in self._latest_stages:
+        if slug in self._latest_stages and not self._db.shared:
             return self._latest_stages[slug]
         async with self._db.conn.execute(
             "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
@@ -458,10 +469,11 @@ class UpdateRepository:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
         try:
             async with self._db.write() as conn:
-                cur = await conn.execute(
+                inserted = await conn.execute_fetchall(
                     "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
                     "stage_date, announced, author_id, author_locale, created_at, draft_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING "
+                    "RETURNING id",
                     (
                         slug,
                         kind,
@@ -478,7 +490,7 @@ class UpdateRepository:
                         draft_key,
                     ),
                 )
-                if cur.rowcount != 1:
+                if not inserted:
                     async with conn.execute(
                         "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
                         "FROM case_updates u WHERE draft_key = ?",
@@ -487,7 +499,7 @@ class UpdateRepository:
                         row = await found.fetchone()
                     assert row is not None
                     return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-                update_id = int(cur.lastrowid or 0)
+                update_id = int(next(iter(inserted))[0])
                 recipients = 0
                 if announced:
                     cur = await conn.execute(
@@ -687,14 +699,19 @@ class OutboxRepository:
         will get the update through that one).
         """
         async with self._db.write() as conn:
+            # "Unless the new chat has its own row already", written so both engines run it
+            # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
             await conn.execute(
-                "UPDATE OR IGNORE follows SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
+                (new_chat_id, old_chat_id, new_chat_id),
             )
             await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
             cur = await conn.execute(
-                "UPDATE OR IGNORE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
-                "WHERE id = ?",
-                (new_chat_id, old_chat_id, delivery_id),
+                "UPDATE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
+                "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.chat_id = ? AND d.update_id = deliveries.update_id)",
+                (new_chat_id, old_chat_id, delivery_id, new_chat_id),
             )
             moved = cur.rowcount == 1
             if not moved:
@@ -703,8 +720,10 @@ class OutboxRepository:
                     (delivery_id,),
                 )
             await conn.execute(
-                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
-                (new_chat_id, old_chat_id),
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending' "
+                "AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.chat_id = ? AND d.update_id = deliveries.update_id)",
+                (new_chat_id, old_chat_id, new_chat_id),
             )
             return moved
 
@@ -753,6 +772,13 @@ class FsmRepository:
     async def delete(self, key: str) -> None:
         async with self._db.write() as conn:
             await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+
+    async def get(self, key: str) -> tuple[str | None, str] | None:
+        """One dialogue as committed (or as the update's own transaction left it)."""
+        rows = await self._db.conn.execute_fetchall(
+            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
+        )
+        return (rows[0][0], str(rows[0][1])) if rows else None
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
@@ -810,6 +836,24 @@ class ProcessedUpdateRepository:
             "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at",
             (bot_id, update_id, at.isoformat()),
         )
+
+    @staticmethod
+    async def claim(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime,
+                    since: dt.datetime) -> bool:
+        """Mark the update as the first statement of its transaction; False: already handled.
+
+        With several workers this is what makes an update applied once: a second
+        worker's INSERT of the same key waits for the first one's transaction,
+        then finds its row (committed) or takes over (rolled back). A mark older
+        than ``since`` is an update id Telegram reused, and is taken over.
+        """
+        rows = await conn.execute_fetchall(
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+            "WHERE processed_updates.processed_at < ? RETURNING 1",
+            (bot_id, update_id, at.isoformat(), since.isoformat()),
+        )
+        return bool(rows)
 
     async def prune(self, before: dt.datetime) -> int:
         async with self._db.write() as conn:
