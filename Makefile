@@ -21,6 +21,8 @@ console: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check bot tests $(wildcard bench)
 	$(PY) -m pytest -q
+	# The Dispatcher tests again, on PostgreSQL and Redis (the scale-out mode).
+	$(PY) -m pytest -q tests/handlers --engine postgresql -m "not sqlite_only"
 
 # How well free-text questions are matched: per-language accuracy and every miss.
 eval-qa: $(STAMP)

@@ -190,7 +190,9 @@ def create_dispatcher(
     flood: FloodGate | RedisFloodGate
     dp["reload_bus"] = None
     if redis is not None:  # scale-out: one bucket per user for all workers, one reader's case too
-        flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate)
+        # Redis's clock unless a test steps its own: workers' monotonic clocks do not agree.
+        shared_clock = None if monotonic is time.monotonic else monotonic
+        flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
         dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key))
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
