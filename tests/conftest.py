@@ -65,12 +65,16 @@ async def open_harness(
     return Harness(app, session)
 
 
+def on_chosen_engine(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """``--engine postgresql``: the same settings in the scale-out mode, on the suite's servers."""
+    if request.config.getoption("engine", "sqlite") != "postgresql":
+        return settings
+    return scale_out_settings(settings, request.getfixturevalue("pg_url"), request.getfixturevalue("redis_url"))
+
+
 @pytest.fixture
 async def harness(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
-    if request.config.getoption("engine", "sqlite") == "postgresql" or getattr(request, "param", "") == "pg":
-        settings = scale_out_settings(settings, request.getfixturevalue("pg_url"),
-                                      request.getfixturevalue("redis_url"))
-    h = await open_harness(settings)
+    h = await open_harness(on_chosen_engine(settings, request))
     yield h
     await h.app.close()
 
