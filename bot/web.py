@@ -96,8 +96,16 @@ class WebServer:
         catalog = self._app.dp.get("catalog")
         cases = len(catalog) if catalog is not None else 0
         healthy = database and cases > 0
+        report: dict[str, object] = {"database": database, "cases": cases}
+        if self._app.redis is not None:  # scale-out: flood control and reloads need it
+            try:
+                report["redis"] = bool(await asyncio.wait_for(self._app.redis.ping(), HEALTH_DB_TIMEOUT))
+            except Exception:
+                report["redis"] = False
+            healthy = healthy and bool(report["redis"])
+            report["engine"] = "postgresql"
         return web.json_response(
-            {"status": "ok" if healthy else "unavailable", "database": database, "cases": cases},
+            {"status": "ok" if healthy else "unavailable", **report},
             status=200 if healthy else 503,
         )
 
