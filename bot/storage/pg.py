@@ -371,6 +371,20 @@ class PgDatabase:
         "casebot_pg_write_hooks", default=None
     )
 
+    async def statement(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
+        """One statement in the task's unit of work without a savepoint of its own (or alone).
+
+        For the statement that takes a hot row's lock: a savepoint would cost a
+        round trip more while the lock is held.
+        """
+        unit = self._unit.get()
+        if unit is not None and unit.joinable():
+            conn = await unit.begin()
+            async with unit._lock:
+                return await conn.execute_fetchall(sql, params)
+        async with self.write() as conn:
+            return await conn.execute_fetchall(sql, params)
+
     def check_transaction(self) -> None:
         return None
 

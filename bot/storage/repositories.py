@@ -88,12 +88,30 @@ def _signature(row: aiosqlite.Row) -> StoredSignature:
     )
 
 
+# One statement, so the counter row's lock is taken last and held for no other round trip:
+# the signature, the counter moved by it, and the threshold it reached, if any.
+_ADD_SHARED = (
+    "WITH added AS (INSERT INTO signatures "
+    "(petition, signer, display_name, city, locale, signed_at, source) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
+    "counted AS (UPDATE petitions SET signature_count = signature_count + 1 "
+    "WHERE slug = ? AND EXISTS (SELECT 1 FROM added) RETURNING slug, signature_count), "
+    "reached AS (INSERT INTO petition_milestones (petition, threshold, reached_at) "
+    "SELECT c.slug, c.signature_count, ? FROM counted c "
+    "WHERE c.signature_count = ANY (?::int[]) ON CONFLICT DO NOTHING RETURNING threshold) "
+    "SELECT COALESCE((SELECT signature_count FROM counted), "
+    "(SELECT signature_count FROM petitions WHERE slug = ?)), "
+    "(SELECT COUNT(*) FROM added), (SELECT threshold FROM reached)"
+)
+
+
 class SignatureRepository:
     """Signatures and the per-petition counter kept beside them."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._closed_at: dict[str, dt.datetime | None] = {}
+        self._known_petitions: set[str] = set()
 
     async def add(
         self,
@@ -112,6 +130,11 @@ class SignatureRepository:
         The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
         two concurrent taps cannot both get through.
         """
+        if self._db.shared:
+            return await self._add_shared(
+                petition, signer, display_name=display_name, city=city, locale=locale,
+                signed_at=signed_at, source=source, thresholds=thresholds,
+            )
         async with self._db.write() as conn:
             await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
             cur = await conn.execute(
@@ -140,6 +163,39 @@ class SignatureRepository:
                 if cur.rowcount == 1:
                     reached.append(count)
         return AddResult(added=added, count=count, milestones=tuple(reached))
+
+    async def _add_shared(
+        self,
+        petition: str,
+        signer: bytes,
+        *,
+        display_name: str | None,
+        city: str | None,
+        locale: str,
+        signed_at: dt.datetime,
+        source: str | None,
+        thresholds: tuple[int, ...],
+    ) -> AddResult:
+        """PostgreSQL, several workers: the counter row is every signer's hot spot.
+
+        Its row lock is held from the UPDATE to the COMMIT, so every signer of a
+        petition queues behind the one holding it. Hence one statement (insert
+        and count together) and the update's transaction committed at once
+        after it, not when the handler has rendered its reply: the lock is held
+        for one round trip instead of the handler's whole remaining turn.
+        """
+        if petition not in self._known_petitions:  # once: its row is never deleted
+            async with self._db.write() as conn:
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            self._known_petitions.add(petition)
+        at = signed_at.isoformat()
+        params = (
+            petition, signer, display_name, city, locale, at, source, petition, at, list(thresholds), petition
+        )
+        rows = await self._db.statement(_ADD_SHARED, params)
+        await self._db.flush()
+        count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
+        return AddResult(added=added, count=count, milestones=(int(reached),) if reached else ())
 
     async def remove(self, petition: str, signer: bytes) -> bool:
         async with self._db.write() as conn:
