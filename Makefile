@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox
+.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox bench-data-access
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,8 @@ check: $(STAMP)
 # Ratios to a bare-aiogram ceiling measured in the same run; writes bench/results.{md,json}.
 bench: $(STAMP)
 	$(PY) -m bench
+	# Scale-out: signing on 1, 2, 3 PostgreSQL workers vs one SQLite process; writes bench/scaleout_results.json.
+	$(PY) -m bench.scaleout
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick --no-write
@@ -44,6 +46,10 @@ bench-answers: $(STAMP)
 
 bench-outbox: $(STAMP)
 	$(PY) bench/broadcast_outbox.py
+
+# Per-statement cost of the repository connection vs asyncpg (and SQLAlchemy Core, if installed).
+bench-data-access: $(STAMP)
+	$(PY) -m bench.data_access
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -328,12 +328,17 @@ class _OneReadersRecentCase:
     def __init__(self, slug: str | None) -> None:
         self._slug = slug
         self.changed: str | None = None
+        self.forgotten = False
 
     def get(self, user_id: int) -> str | None:
         return self._slug
 
     def remember(self, user_id: int, slug: str) -> None:
         self._slug = self.changed = slug
+
+    def forget(self, user_id: int) -> None:
+        self._slug = self.changed = None
+        self.forgotten = True
 
 
 class SharedRecentCasesMiddleware(BaseMiddleware):
@@ -362,8 +367,7 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         finally:
-            if recent.changed is not None:
+            if recent.forgotten:  # /forget
+                await self._redis.delete(self._key(user.id))
+            elif recent.changed is not None:
                 await self._redis.set(self._key(user.id), recent.changed.encode(), ex=self._ttl)
-
-    async def forget(self, user_id: int) -> None:
-        await self._redis.delete(self._key(user_id))

@@ -367,3 +367,23 @@ async def test_timestamps_compare_and_sort_as_times_in_postgresql(pg_url: str) -
         assert await marks.seen(1, 1, base) and not await marks.seen(1, 1, base + dt.timedelta(seconds=1))
     finally:
         await db.close()
+
+
+async def test_the_case_a_reader_opened_follows_them_to_another_worker_and_forget_erases_it(
+    workers: tuple[Harness, Harness], redis_url: str
+) -> None:
+    w1, w2 = workers
+    reader = w1.user(71, "en")
+    await reader.send("/start beta")
+    client = Redis.from_url(redis_url)
+    try:
+        keys = await client.keys("casebot:recent:*")
+        assert len(keys) == 1 and b"71" not in keys[0]  # a keyed hash, not the id
+        assert await client.get(keys[0]) == b"beta"
+        on(w2, reader)
+        await reader.send("/forget")
+        on(w1, reader)
+        await reader.press("Yes, erase everything")
+        assert await client.keys("casebot:recent:*") == []
+    finally:
+        await client.aclose()

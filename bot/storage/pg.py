@@ -124,9 +124,16 @@ class _Pending:
         return None
 
 
-async def _run(conn: asyncpg.Connection, sql: str, params: Sequence[Any]) -> PgCursor:
+@lru_cache(maxsize=512)
+def _prepared(sql: str) -> tuple[str, bool]:
+    """The statement in PostgreSQL's words, and whether it returns rows: worked out once per text."""
     query = translate(sql)
-    if _RETURNS_ROWS.search(query):
+    return query, bool(_RETURNS_ROWS.search(query))
+
+
+async def _run(conn: asyncpg.Connection, sql: str, params: Sequence[Any]) -> PgCursor:
+    query, returns_rows = _prepared(sql)
+    if returns_rows:
         rows = await conn.fetch(query, *params)
         return PgCursor(rows, len(rows))
     status = await conn.execute(query, *params)
@@ -346,10 +353,11 @@ class PgDatabase:
                 await raw.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[PgConnection]:
-        """One atomic write; inside the task's unit of work, a savepoint of its transaction."""
+    async def write(self, *, standalone: bool = False) -> AsyncIterator[PgConnection]:
+        """One atomic write; inside the task's unit of work a savepoint of its transaction,
+        unless ``standalone`` (committed at once, on a connection of its own)."""
         unit = self._unit.get()
-        if unit is not None and unit.joinable():
+        if unit is not None and unit.joinable() and not standalone:
             async with unit.savepoint() as conn:
                 yield conn
             return

@@ -185,7 +185,9 @@ class SignatureRepository:
         for one round trip instead of the handler's whole remaining turn.
         """
         if petition not in self._known_petitions:  # once: its row is never deleted
-            async with self._db.write() as conn:
+            # Committed on its own, before any signature refers to it: concurrent first
+            # signers must not depend on one another's transactions.
+            async with self._db.write(standalone=True) as conn:
                 await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
             self._known_petitions.add(petition)
         at = signed_at.isoformat()

@@ -78,6 +78,13 @@ class Deployment:
         return self.base / f"worker-{index}.log"
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()  # no worker left behind by a failed start
+            raise
+
+    async def _start(self) -> None:
         self.ports = [free_port() for _ in range(self.workers)]
         self.processes = list(
             await asyncio.gather(
