@@ -1,4 +1,4 @@
-"""Signing throughput on 1, 2 and 3 PostgreSQL workers, against one SQLite process, and the cores each part used.
+"""Signing throughput on 1, 2 and 3 PostgreSQL workers vs one SQLite process, and the cores each part used.
 
 Each run: fresh servers' state, N webhook workers (``python -m bot run``), the
 fake Bot API, and a load generator posting "Sign anonymously" taps of distinct
@@ -125,13 +125,22 @@ async def run(workers: int, engine: str, signers: int, pg: PostgresServer, redis
             conn = await asyncpg.connect(pg_url)
             count = await conn.fetchval("SELECT signature_count FROM petitions WHERE slug = 'alpha'")
             await conn.close()
-            assert count == signers + 50 * workers, count
+        else:
+            import sqlite3
+
+            lite = sqlite3.connect(folder / "bot.sqlite3")
+            count = lite.execute("SELECT signature_count FROM petitions WHERE slug = 'alpha'").fetchone()[0]
+            lite.close()
+        # Taps answered "something went wrong, try again" (e.g. no pooled connection within
+        # 30 s): acknowledged, not signed. Counted, never hidden.
+        failed = signers + 50 * workers - int(count)
         return {
             "engine": engine,
             "workers": workers,
             "signers": signers,
             "seconds": round(seconds, 2),
-            "per_second": round(signers / seconds, 1),
+            "per_second": round((signers - failed) / seconds, 1),
+            "failed": failed,
             "cores": used,
         }
     finally:

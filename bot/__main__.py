@@ -26,7 +26,9 @@ from bot.cases.catalog import CaseFileError, load_catalog
 from bot.config import Settings, describe_settings_error, load_settings
 from bot.i18n import L10n
 from bot.logs import configure_logging
+from bot.petition import SignatureKeyError
 from bot.scaleout import PollingRefused
+from bot.storage.db import DatabaseUnusable
 
 if TYPE_CHECKING:
     from bot.storage.repositories import StoredSignature
@@ -308,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
-    except PollingRefused as exc:
+    except (DatabaseUnusable, SignatureKeyError, PollingRefused) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         pass

@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -30,6 +31,7 @@ from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
+from bot.handlers.replay import Replayer
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
 from bot.metrics import Metrics
@@ -56,6 +58,7 @@ from bot.scaleout import (
 )
 from bot.screens import Screens
 from bot.stats import StatsService
+from bot.storage.db import DatabaseUnusable, storage_failure
 from bot.storage.engine import AnyDatabase, open_database
 from bot.storage.fsm import SqliteStorage
 from bot.storage.pg import PgDatabase
@@ -175,13 +178,15 @@ def create_dispatcher(
     dp["screens"] = Screens()  # keyed by everything shown, so right with several workers too
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
+    db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
+    replay = Replayer(l10n, users, catalogs, dp["petitions"], settings.default_locale)
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
         idempotency = SharedIdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
     else:
-        idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+        idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
@@ -221,9 +226,35 @@ async def create_app(
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await open_database(settings)
     redis = None
-    if settings.redis_url is not None:
-        redis = Redis.from_url(settings.redis_url.get_secret_value())
-        await redis.ping()  # unreachable: stop at start, not at the first update
+    try:
+        if settings.redis_url is not None:
+            redis = Redis.from_url(settings.redis_url.get_secret_value())
+            await redis.ping()  # unreachable: stop at start, not at the first update
+        return await _assemble(
+            settings, db, redis, catalog, l10n, session, clock, monotonic, broadcast_chats, broadcast_clock
+        )
+    except BaseException as exc:
+        # Closed, or aiosqlite's threads keep a failed start-up alive forever.
+        await db.close()
+        if redis is not None:
+            await redis.aclose()
+        if storage_failure(exc) and isinstance(db.path, Path):
+            raise DatabaseUnusable(db.path, str(exc).splitlines()[0] or type(exc).__name__) from exc
+        raise
+
+
+async def _assemble(
+    settings: Settings,
+    db: AnyDatabase,
+    redis: Any,
+    catalog: Catalog,
+    l10n: L10n,
+    session: BaseSession | None,
+    clock: Callable[[], dt.datetime],
+    monotonic: Callable[[], float],
+    broadcast_chats: frozenset[int] | None,
+    broadcast_clock: Clock | None,
+) -> App:
     await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
     # Outermost first: harmless refusals are absorbed around the request, and the

@@ -75,10 +75,16 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         now = self._clock()
         await self._prune(now)
 
-        async def nothing_more(conn: Any) -> None:
-            return None
+        async def keep_reply(conn: Any) -> None:
+            # What the reply said, with the mark (migration 0005); the mark itself came first.
+            note = self._db.current_reply()
+            if note is not None:
+                await conn.execute(
+                    "UPDATE processed_updates SET reply = ? WHERE bot_id = ? AND update_id = ?",
+                    (note, bot.id, event.update_id),
+                )
 
-        async with self._db.unit_of_work(nothing_more) as unit:
+        async with self._db.unit_of_work(keep_reply) as unit:
             conn = await unit.begin()
             if not await self._processed.claim(conn, bot.id, event.update_id, now, now - self._keep):
                 trace = data.get("trace")

@@ -194,6 +194,8 @@ class PgUnitOfWork:
         self._transaction: asyncpg.transaction.Transaction | None = None
         self.connection: PgConnection | None = None
         self._hooks: list[RollbackHook] = []
+        self._commit_hooks: list[RollbackHook] = []
+        self.reply: str | None = None  # what the reply said, kept with the mark (migration 0005)
         self._depth = 0
         self.finalized = False
         self.closed = False
@@ -209,6 +211,9 @@ class PgUnitOfWork:
     def on_rollback(self, hook: RollbackHook) -> None:
         if self.connection is not None:
             self._hooks.append(hook)
+
+    def on_commit(self, hook: RollbackHook) -> None:
+        self._commit_hooks.append(hook)
 
     async def _begin(self) -> PgConnection:
         if self.connection is None:
@@ -260,6 +265,7 @@ class PgUnitOfWork:
                 await transaction.commit()
             except asyncpg.PostgresError as exc:
                 await self._rollback()
+                self._db.refuse(1, type(exc).__name__)
                 raise CommitFailed(str(exc)) from exc
             except BaseException:
                 await self._rollback()
@@ -267,7 +273,11 @@ class PgUnitOfWork:
             self._hooks.clear()
             await self._release()
             self._db.commits += 1
+            self._db.failing = None
             self.finalized = True
+            hooks, self._commit_hooks = self._commit_hooks, []
+            for hook in hooks:
+                hook()
 
     async def _rollback(self) -> None:
         transaction = self._transaction
@@ -278,6 +288,7 @@ class PgUnitOfWork:
             log.warning("db.rollback_failed", error=type(exc).__name__)
         finally:
             hooks, self._hooks = self._hooks, []
+            self._commit_hooks.clear()
             for hook in reversed(hooks):
                 hook()
             await self._release()
@@ -307,7 +318,11 @@ class PgDatabase:
         self.url = url
         self.path = None
         self.conn = _PooledReader(self)
+        self.reader = self.conn
         self.commits = 0
+        self.failing: str | None = None  # why the last COMMIT was refused, until one succeeds (/healthz)
+        self.refused = 0
+        self._refused_listeners: list[Callable[[int], None]] = []
         self._unit: contextvars.ContextVar[PgUnitOfWork | None] = contextvars.ContextVar(
             f"casebot_pg_unit_{id(self)}", default=None
         )
@@ -393,8 +408,43 @@ class PgDatabase:
         async with self.write() as conn:
             return await conn.execute_fetchall(sql, params)
 
+    @property
+    def reads(self) -> _PooledReader:
+        """Where a read goes: the update's own transaction inside its unit, else a pooled connection."""
+        return self.conn
+
     def check_transaction(self) -> None:
         return None
+
+    def on_commit(self, hook: RollbackHook) -> None:
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.open:
+            unit.on_commit(hook)
+        else:
+            hook()
+
+    def note_reply(self, note: str) -> None:
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and not unit.finalized:
+            unit.reply = note
+
+    def current_reply(self) -> str | None:
+        unit = self._unit.get()
+        return unit.reply if unit is not None else None
+
+    def on_refused(self, listener: Callable[[int], None]) -> None:
+        self._refused_listeners.append(listener)
+
+    def refuse(self, writers: int, reason: str) -> None:
+        self.failing = reason
+        self.refused += writers
+        log.error("db.commit_refused", writers=writers, reason=reason, engine="postgresql")
+        for listener in self._refused_listeners:
+            listener(writers)
+
+    async def healthy(self) -> bool:
+        """PostgreSQL answers (a refused COMMIT is cleared by the next one that succeeds)."""
+        return await self.ping()
 
     def on_rollback(self, hook: RollbackHook) -> None:
         unit = self._unit.get()
