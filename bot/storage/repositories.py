@@ -192,12 +192,12 @@ class SignatureRepository:
         after it, not when the handler has rendered its reply: the lock is held
         for one round trip instead of the handler's whole remaining turn.
         """
-        if petition not in self._known_petitions:  # once: its row is never deleted
-            # Committed on its own, before any signature refers to it: concurrent first
-            # signers must not depend on one another's transactions.
-            async with self._db.write(standalone=True) as conn:
+        if petition not in self._known_petitions:
+            # The counter row, before any signature refers to it; known once committed
+            # (never deleted), so later signers skip this statement and its conflict wait.
+            async with self._db.write() as conn:
                 await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
-            self._known_petitions.add(petition)
+            self._db.on_commit(lambda: self._known_petitions.add(petition))
         at = signed_at.isoformat()
         params = (
             petition, signer, display_name, city, locale, at, source, petition, at, list(thresholds), petition
