@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from bot.__main__ import main
 from bot.news import Draft
 from bot.storage.transfer import TABLES, TransferError, copy_sqlite_to_postgres
 from tests.conftest import make_settings, open_harness
@@ -78,17 +78,22 @@ async def test_the_bot_on_the_copied_database_knows_its_signers(tmp_path: Path, 
         await harness.app.close()
 
 
-def test_backup_in_scale_out_runs_pg_dump_or_says_how(
-    tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", pg_url)
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("SIGNATURE_KEY", "s" * 40)
-    monkeypatch.setenv("PATH", "/nonexistent")
-    assert main(["backup", str(tmp_path)]) == 2
-    assert "pg_dump --format=custom" in capsys.readouterr().err
-    monkeypatch.setenv("PATH", str(postgres_bin()))
-    assert main(["backup", str(tmp_path / "casebot.dump")]) == 0
+def test_backup_in_scale_out_runs_pg_dump_or_says_how(tmp_path: Path, pg_url: str, redis_url: str) -> None:
+    env = {
+        **os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "SIGNATURE_KEY": "s" * 40,
+        "PYTHONPATH": ROOT,
+    }
+
+    def backup(target: Path, path: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "backup", str(target)],
+            env={**env, "PATH": path}, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )
+
+    missing = backup(tmp_path, "/nonexistent")
+    assert missing.returncode == 2 and "pg_dump --format=custom" in missing.stderr
+    done = backup(tmp_path / "casebot.dump", str(postgres_bin()))
+    assert done.returncode == 0, done.stderr
     assert (tmp_path / "casebot.dump").read_bytes().startswith(b"PGDMP")
 
 
