@@ -181,9 +181,10 @@ def create_dispatcher(
     db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    replay = Replayer(l10n, users, catalogs, dp["petitions"], settings.default_locale)
+    replay = Replayer(l10n, users, catalogs, dp["petitions"], follows, dp["screens"], settings.default_locale)
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
+        # No replay: a copy on another worker cannot know the first worker's reply did not leave.
         idempotency = SharedIdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
     else:
         idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
