@@ -206,10 +206,10 @@ class SignatureRepository:
         """PostgreSQL, several workers: the counter row is every signer's hot spot.
 
         Its row lock is held from the UPDATE to the COMMIT, so every signer of a
-        petition queues behind the one holding it. Hence one statement (insert
-        and count together) and the update's transaction committed at once
-        after it, not when the handler has rendered its reply: the lock is held
-        for one round trip instead of the handler's whole remaining turn.
+        petition queues behind the one holding it. Hence one statement (insert,
+        count and milestone together), taking the lock last. The transaction is
+        still committed with the update's first reply, so a handler that fails
+        after signing rolls the signature back, as in the embedded mode.
         """
         if petition not in self._known_petitions:
             # The counter row, before any signature refers to it; known once committed
@@ -224,7 +224,6 @@ class SignatureRepository:
         rows = await self._db.statement(_ADD_SHARED, params)
         if rows[0][1]:
             self._db.note_reply(ReplyNote.signed.of(petition))
-        await self._db.flush()
         count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
         return AddResult(added=added, count=count, milestones=(int(reached),) if reached else ())
 
