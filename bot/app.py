@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from redis.asyncio import Redis
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
-from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
+from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
+from bot.catalogue_memory import FoundResults, Trails
 from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
@@ -176,12 +178,17 @@ def create_dispatcher(
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
     dp["screens"] = Screens()  # keyed by everything shown, so right with several workers too
+    # The catalogue's search results and each reader's last page, for Back (in memory).
+    dp["found"] = FoundResults()
+    dp["trails"] = Trails()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
     db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    replay = Replayer(l10n, users, catalogs, dp["petitions"], follows, dp["screens"], settings.default_locale)
+    replay = Replayer(
+        l10n, users, catalogs, dp["petitions"], follows, dp["screens"], dialogues, settings.default_locale
+    )
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
         # No replay: a copy on another worker cannot know the first worker's reply did not leave.
@@ -223,7 +230,8 @@ async def create_app(
     broadcast_clock: Clock | None = None,
 ) -> App:
     """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
-    catalog = load_catalog(settings.cases_dir)
+    # Beside the database: the cases' texts (read when shown) and facts kept between runs.
+    catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await open_database(settings)
     redis = None
@@ -295,7 +303,11 @@ async def _assemble(
         indexes: QuestionIndexes = dp["question_indexes"]
 
         async def reload_from_files() -> None:
-            fresh = await asyncio.to_thread(load_catalog, settings.cases_dir)
+            fresh = await asyncio.to_thread(
+                partial(load_catalog, cache=cache_beside(settings.database_path)),
+                settings.cases_dir,
+                catalogs.current,
+            )
             await indexes.prepare(fresh)
             catalogs.swap(fresh)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -37,6 +39,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60_000)]
+# A case's category (filter in the catalogue): short, it travels in 64-byte callback data.
+CATEGORY_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
+Category = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN)]
 
 
 class Model(BaseModel):
@@ -249,10 +254,15 @@ class CaseFacts(Model):
     in_custody_since: dt.date | None = None
     court: Localized | None = None
     detention_place: Localized | None = None
-    recognition: Recognition
+    # Region or country, and a category: filters of the catalogue (bot/cases/search.py).
+    region: Localized | None = None
+    category: Category | None = None
+    # A short case (name, charges, stage, summary, sources) has no recognition and no
+    # arguments yet: the bot then offers no "why" screen rather than an empty one.
+    recognition: Recognition | None = None
     petition: PetitionFacts | None = None
     charges: list[Charge] = Field(min_length=1)
-    arguments: list[Argument] = Field(min_length=1)
+    arguments: list[Argument] = Field(default_factory=list)
     timeline: list[Event] = Field(min_length=1)
     # Optional so a case can be published before its questions are written; the
     # bot then answers free text about it with the menu only.
@@ -273,6 +283,8 @@ class CaseFacts(Model):
                 if ident in seen:
                     raise ValueError(f"{kind}: id {ident!r} is used twice")
                 seen.add(ident)
+        if self.arguments and self.recognition is None:
+            raise ValueError("arguments: need a [recognition] section (who recognised the person, when)")
         if not any(e.stage for e in self.timeline):
             raise ValueError("timeline: at least one event must set a stage")
         dates = [e.date for e in self.timeline]
@@ -329,16 +341,22 @@ class QuestionText(Model):
         return self.phrasings[0]
 
 
+Disclaimer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
 class CaseTexts(Model):
     """``<locale>.toml``: what a reader of that language sees."""
 
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1500)]
-    story: LongText
-    disclaimer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    # Optional for a short case: the bot shows the screens a case has, and no empty ones.
+    story: LongText | None = None
+    disclaimer: Disclaimer | None = None
     demand: LongText | None = None
-    charges: dict[str, ChargeText]
-    arguments: dict[str, ArgumentText]
-    events: dict[str, EventText]
+    # A short case may leave out charge titles and event texts altogether (the card
+    # shows the article, the timeline the stage); a file that gives some gives all.
+    charges: dict[str, ChargeText] = Field(default_factory=dict)
+    arguments: dict[str, ArgumentText] = Field(default_factory=dict)
+    events: dict[str, EventText] = Field(default_factory=dict)
     questions: dict[str, QuestionText] = Field(default_factory=dict)
 
 
@@ -347,6 +365,15 @@ class Case(Model):
 
     facts: CaseFacts
     texts: dict[str, CaseTexts]
+    # Texts not held here are read when shown (bot/cases/text_store.py): a catalogue of a
+    # thousand cases keeps their facts in memory and their texts on disk.
+    _read_texts: Callable[[str], CaseTexts] | None = PrivateAttr(default=None)
+
+    def reading_texts_from(self, read: Callable[[str], CaseTexts]) -> Case:
+        """This case without its texts in memory: ``read(locale)`` gives them when asked."""
+        light = Case.model_construct(facts=self.facts, texts={})  # the facts are validated already
+        light._read_texts = read
+        return light
 
     @property
     def slug(self) -> str:
@@ -356,7 +383,17 @@ class Case(Model):
         return self.facts.name.get(locale)
 
     def text(self, locale: str) -> CaseTexts:
-        return self.texts[locale]
+        held = self.texts.get(locale)
+        if held is not None:
+            return held
+        if self._read_texts is None or locale not in LOCALES:
+            raise KeyError(locale)
+        return self._read_texts(locale)
+
+    @property
+    def is_short(self) -> bool:
+        """Name, charges, stage, summary and sources only: no recognition, no story."""
+        return self.facts.recognition is None and all(self.text(loc).story is None for loc in LOCALES)
 
     @property
     def search_names(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
@@ -60,9 +60,12 @@ async def choose_language(
         return
     await users.set_locale(query.from_user.id, callback_data.code)
     await follows.set_locale(query.from_user.id, callback_data.code)
-    t = l10n.translator(callback_data.code)
-    text = t("language-set") + "\n\n" + views.cases_list(len(catalog), t)
-    await show(query, text, keyboards.cases_menu(catalog, t))
+    await show(query, *language_set_view(catalog, l10n.translator(callback_data.code)))
+
+
+def language_set_view(catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The confirmation of a language choice, in that language, with the cases to go on to."""
+    return t("language-set") + "\n\n" + views.cases_list(len(catalog), t), keyboards.cases_menu(catalog, t)
 
 
 def create_router() -> Router:

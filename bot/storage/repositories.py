@@ -28,6 +28,11 @@ class ReplyNote(StrEnum):
     followed = "followed"
     unfollowed = "unfollowed"
     forgot = "forgot"  # /forget erased what the bot held about the user
+    # A dialogue moved to its next step (a name typed, then the city …): its
+    # prompt is said again. The step is read back from the dialogue itself, so
+    # the note holds nothing of what was typed.
+    step = "step"
+    language = "language"  # a language chosen: its confirmation, in that language
 
     def of(self, slug: str = "") -> str:
         return f"{self.value}:{slug}"
@@ -72,6 +77,7 @@ class UserSettingsRepository:
                 "updated_at = excluded.updated_at",
                 (user_id, locale, _now()),
             )
+            self._db.note_reply(ReplyNote.language.of())
         self._locales.put(user_id, sys.intern(locale))
 
     async def forget(self, user_id: int) -> bool:
@@ -559,6 +565,25 @@ class UpdateRepository:
             self._latest_stages[slug] = latest
         return latest
 
+    async def latest_per_case(self) -> dict[str, tuple[str | None, dt.date | None, dt.datetime]]:
+        """Every case with updates: its latest stage change (stage, date) and its latest update's time.
+
+        For the catalogue's filters and *Recently updated*: one statement for all cases.
+        """
+        latest: dict[str, tuple[str | None, dt.date | None, dt.datetime]] = {}
+        async with self._db.reads.execute(
+            f"SELECT slug, kind, stage, stage_date, created_at FROM case_updates WHERE {_LISTED} "
+            "OR kind = 'status' ORDER BY slug, id"
+        ) as cur:
+            for slug, kind, stage, stage_date, created_at in await cur.fetchall():
+                stage_now, date_now, _ = latest.get(slug, (None, None, None))
+                if kind == "status" and stage and stage_date:
+                    date = dt.date.fromisoformat(stage_date)
+                    if date_now is None or date >= date_now:
+                        stage_now, date_now = stage, date
+                latest[slug] = (stage_now, date_now, dt.datetime.fromisoformat(created_at))
+        return latest
+
     def _forget_stages(self) -> None:
         self._stages_epoch += 1
         self._latest_stages.clear()
@@ -881,6 +906,7 @@ class FsmRepository:
                 "updated_at = excluded.updated_at",
                 (key, state, data, _now()),
             )
+            self._db.note_reply(ReplyNote.step.of())
 
     async def delete(self, key: str) -> None:
         async with self._db.write() as conn:
