@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox bench-catalogue
+.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox bench-catalogue bench-data-access
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,8 @@ console: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check bot tests $(wildcard bench)
 	$(PY) -m pytest -q
+	# The Dispatcher tests again, on PostgreSQL and Redis (the scale-out mode).
+	$(PY) -m pytest -q tests/handlers --engine postgresql -m "not sqlite_only"
 
 # How well free-text questions are matched: per-language accuracy and every miss.
 eval-qa: $(STAMP)
@@ -32,6 +34,8 @@ check: $(STAMP)
 # Ratios to a bare-aiogram ceiling measured in the same run; writes bench/results.{md,json}.
 bench: $(STAMP)
 	$(PY) -m bench
+	# Scale-out: signing on 1, 2, 3 PostgreSQL workers vs one SQLite process; writes bench/scaleout_results.json.
+	$(PY) -m bench.scaleout
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick --no-write
@@ -46,6 +50,10 @@ bench-catalogue: $(STAMP)
 
 bench-outbox: $(STAMP)
 	$(PY) bench/broadcast_outbox.py
+
+# Per-statement cost of the repository connection vs asyncpg (and SQLAlchemy Core, if installed).
+bench-data-access: $(STAMP)
+	$(PY) -m bench.data_access
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

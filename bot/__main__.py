@@ -12,6 +12,7 @@ import asyncio
 import gc
 import signal
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from bot.config import Settings, describe_settings_error, load_settings
 from bot.i18n import L10n
 from bot.logs import configure_logging
 from bot.petition import SignatureKeyError
+from bot.scaleout import PollingRefused
 from bot.storage.db import DatabaseUnusable
 
 if TYPE_CHECKING:
@@ -43,6 +45,20 @@ def _fail(message: str) -> int:
 
 
 async def _run_bot(settings: Settings) -> None:
+    poller_claim = None
+    if settings.database_url is not None and not settings.webhook_url:
+        from bot.scaleout import claim_polling
+
+        # Two pollers of one bot take each other's updates (Telegram answers 409): refuse.
+        poller_claim = await claim_polling(settings.database_url.get_secret_value())
+    try:
+        await _serve_app(settings)
+    finally:
+        if poller_claim is not None:
+            await poller_claim.close()
+
+
+async def _serve_app(settings: Settings) -> None:
     from bot.app import create_app, publish_profile
     from bot.runtime import serve
 
@@ -139,6 +155,8 @@ def _check(settings: Settings) -> int:
 def _backup(settings: Settings, target: str) -> int:
     from bot.storage.backup import BackupError, backup_database
 
+    if settings.database_url is not None:
+        return _pg_backup(settings, target)
     try:
         report = backup_database(settings.database_path, Path(target))
     except (BackupError, OSError) as exc:
@@ -155,6 +173,47 @@ def _backup(settings: Settings, target: str) -> int:
     return 0
 
 
+def _pg_backup(settings: Settings, target: str) -> int:
+    """PostgreSQL is backed up with its own tool, pg_dump: run here when it is installed."""
+    import shutil
+    import subprocess
+
+    path = Path(target)
+    if path.is_dir():
+        path = path / f"casebot-{time.strftime('%Y%m%d-%H%M%S')}.dump"
+    advice = (
+        'pg_dump --format=custom --file=BACKUP.dump "$DATABASE_URL"   '
+        '(restore: pg_restore --clean --dbname="$DATABASE_URL" BACKUP.dump)'
+    )
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        return _fail(f"PostgreSQL is backed up with pg_dump, which is not installed here; run: {advice}")
+    url = settings.database_url.get_secret_value() if settings.database_url else ""
+    command = [pg_dump, "--format=custom", f"--file={path}", url]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        return _fail(f"pg_dump failed: {result.stderr.strip()[-300:]}; by hand: {advice}")
+    print(f"casebot: PostgreSQL backup written to {path} by pg_dump (restore with pg_restore)")
+    print("casebot: the signature key is not in the backup; keep SIGNATURE_KEY apart", file=sys.stderr)
+    return 0
+
+
+def _migrate_to_postgres(settings: Settings) -> int:
+    from bot.storage.transfer import TransferError, copy_sqlite_to_postgres
+
+    if settings.database_url is None:
+        return _fail("set DATABASE_URL (the PostgreSQL to fill) and DATABASE_PATH (the SQLite file to copy)")
+    try:
+        counts = asyncio.run(
+            copy_sqlite_to_postgres(settings.database_path, settings.database_url.get_secret_value())
+        )
+    except TransferError as exc:
+        return _fail(f"migrate-to-postgres: {exc}")
+    summary = ", ".join(f"{table} {rows}" for table, rows in counts.items())
+    print(f"casebot: copied {settings.database_path} into PostgreSQL, every count verified: {summary}")
+    return 0
+
+
 def _healthcheck(settings: Settings) -> int:
     """For Docker's HEALTHCHECK: exit 0 when this machine's /healthz answers 200."""
     host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
@@ -168,10 +227,10 @@ def _healthcheck(settings: Settings) -> int:
 
 
 async def _stored_signatures(settings: Settings, slug: str) -> list[StoredSignature]:
-    from bot.storage.db import Database
+    from bot.storage.engine import open_database
     from bot.storage.repositories import SignatureRepository
 
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
     try:
         return await SignatureRepository(db).all_of(slug)
     finally:
@@ -228,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     backup.add_argument("path", help="the file to write, or a folder to write a dated file into")
     sub.add_parser("healthcheck", help="exit 0 when the running bot's /healthz answers")
+    sub.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite file (DATABASE_PATH) into an empty PostgreSQL (DATABASE_URL), verifying counts",
+    )
     importing = sub.add_parser(
         "import-cases", help="add short cases from a CSV or JSON file (data/cases/README.md)"
     )
@@ -254,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(settings, args.path)
     if command == "healthcheck":
         return _healthcheck(settings)
+    if command == "migrate-to-postgres":
+        return _migrate_to_postgres(settings)
     if command == "import-cases":
         return _import(settings, args.file, args.dry_run)
     if command == "export-signatures":
@@ -277,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
-    except (DatabaseUnusable, SignatureKeyError) as exc:
+    except (DatabaseUnusable, SignatureKeyError, PollingRefused) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         pass

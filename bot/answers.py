@@ -615,6 +615,9 @@ class RecentCases:
     def get(self, user_id: int) -> str | None:
         return self._slugs.get(user_id)
 
+    def forget(self, user_id: int) -> None:
+        self._slugs.pop(user_id, None)
+
     def __len__(self) -> int:
         return len(self._slugs)
 

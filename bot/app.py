@@ -7,10 +7,14 @@ aiogram's dependency injection (``dp["catalogs"]`` …). Nothing is global.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -19,6 +23,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
+from redis.asyncio import Redis
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
@@ -45,11 +50,21 @@ from bot.middlewares import (
 )
 from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
+from bot.scaleout import (
+    BROADCAST_LOCK,
+    Leadership,
+    RedisFloodGate,
+    ReloadBus,
+    SharedIdempotencyMiddleware,
+    SharedRecentCasesMiddleware,
+)
 from bot.screens import Screens
 from bot.site.links import SiteLinks
 from bot.stats import StatsService
-from bot.storage.db import Database, DatabaseUnusable, storage_failure
+from bot.storage.db import DatabaseUnusable, storage_failure
+from bot.storage.engine import AnyDatabase, open_database
 from bot.storage.fsm import SqliteStorage
+from bot.storage.pg import PgDatabase
 from bot.storage.repositories import (
     FollowRepository,
     FsmRepository,
@@ -73,11 +88,12 @@ class App:
     settings: Settings
     bot: Bot
     dp: Dispatcher
-    db: Database
+    db: AnyDatabase
     catalogs: CatalogHolder
     l10n: L10n
     metrics: Metrics
     broadcast: BroadcastWorker
+    redis: Any = None  # scale-out mode only
 
     @property
     def catalog(self) -> Catalog:
@@ -89,6 +105,8 @@ class App:
         await idempotency.close()
         await self.bot.session.close()
         await self.db.close()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -108,13 +126,14 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 def create_dispatcher(
     settings: Settings,
-    db: Database,
+    db: AnyDatabase,
     catalog: Catalog,
     l10n: L10n,
     clock: Callable[[], dt.datetime] = utc_now,
     signature_key: bytes | None = None,
     metrics: Metrics | None = None,
     monotonic: Callable[[], float] = time.monotonic,
+    redis: Any = None,
 ) -> Dispatcher:
     """The Dispatcher with every middleware and router.
 
@@ -133,7 +152,8 @@ def create_dispatcher(
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
     # go through Database.write() and so join the update's unit of work. Read from
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
-    dialogues = SqliteStorage(FsmRepository(db))
+    # With several workers (db.shared) nothing is mirrored: a dialogue goes on on any worker.
+    dialogues = SqliteStorage(FsmRepository(db), shared=db.shared)
     dp = Dispatcher(storage=dialogues)
     dp["settings"] = settings
     dp["db"] = db
@@ -158,7 +178,7 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
-    dp["screens"] = Screens()
+    dp["screens"] = Screens()  # keyed by everything shown, so right with several workers too
     # The catalogue's search results and each reader's last page, for Back (in memory).
     dp["found"] = FoundResults()
     dp["trails"] = Trails()
@@ -170,13 +190,26 @@ def create_dispatcher(
     replay = Replayer(
         l10n, users, catalogs, dp["petitions"], follows, dp["screens"], dialogues, settings.default_locale
     )
-    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
+    idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
+    if isinstance(db, PgDatabase):
+        # No replay: a copy on another worker cannot know the first worker's reply did not leave.
+        idempotency = SharedIdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+    else:
+        idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
-    flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
+    flood: FloodGate | RedisFloodGate
+    dp["reload_bus"] = None
+    if redis is not None:  # scale-out: one bucket per user for all workers, one reader's case too
+        # Redis's clock unless a test steps its own: workers' monotonic clocks do not agree.
+        shared_clock = None if monotonic is time.monotonic else monotonic
+        flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
+        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key))
+    else:
+        flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat
     dp["site_links"] = SiteLinks.from_settings(settings)
     dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
@@ -203,22 +236,29 @@ async def create_app(
     # Beside the database: the cases' texts (read when shown) and facts kept between runs.
     catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings)
+    redis = None
     try:
+        if settings.redis_url is not None:
+            redis = Redis.from_url(settings.redis_url.get_secret_value())
+            await redis.ping()  # unreachable: stop at start, not at the first update
         return await _assemble(
-            settings, db, catalog, l10n, session, clock, monotonic, broadcast_chats, broadcast_clock
+            settings, db, redis, catalog, l10n, session, clock, monotonic, broadcast_chats, broadcast_clock
         )
     except BaseException as exc:
         # Closed, or aiosqlite's threads keep a failed start-up alive forever.
         await db.close()
-        if storage_failure(exc):
+        if redis is not None:
+            await redis.aclose()
+        if storage_failure(exc) and isinstance(db.path, Path):
             raise DatabaseUnusable(db.path, str(exc).splitlines()[0] or type(exc).__name__) from exc
         raise
 
 
 async def _assemble(
     settings: Settings,
-    db: Database,
+    db: AnyDatabase,
+    redis: Any,
     catalog: Catalog,
     l10n: L10n,
     session: BaseSession | None,
@@ -234,7 +274,9 @@ async def _assemble(
     bot.session.middleware(QuietRepliesMiddleware())
     bot.session.middleware(CommitBeforeReplyMiddleware(db))
     metrics = Metrics()
-    dp = create_dispatcher(settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic)
+    dp = create_dispatcher(
+        settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic, redis=redis
+    )
     catalogs: CatalogHolder = dp["catalogs"]
     delivery = TelegramDelivery(bot, l10n, catalogs, dp["updates"])
     broadcast = BroadcastWorker(
@@ -245,12 +287,37 @@ async def _assemble(
         rate=settings.broadcast_rate,
         clock=broadcast_clock,
         chats=broadcast_chats,
+        # Several workers: the one sender learns of news published elsewhere by looking.
+        idle_poll=1.0 if db.shared else None,
     )
     dp["broadcast"] = broadcast
     # With the Dispatcher's start-up and shut-down, so polling and a webhook both
     # run it, and after aiogram has installed its signal handlers.
-    dp.startup.register(broadcast.start)
-    dp.shutdown.register(broadcast.stop)
+    if isinstance(db, PgDatabase):
+        # One sender for the deployment, so BROADCAST_RATE is the bot's rate, not a worker's.
+        leadership = Leadership(db.url, BROADCAST_LOCK, broadcast.start, broadcast.stop)
+        dp["leadership"] = leadership
+        dp.startup.register(leadership.begin)
+        dp.shutdown.register(leadership.end)
+    else:
+        dp.startup.register(broadcast.start)
+        dp.shutdown.register(broadcast.stop)
+    if redis is not None:
+        indexes: QuestionIndexes = dp["question_indexes"]
+
+        async def reload_from_files() -> None:
+            fresh = await asyncio.to_thread(
+                partial(load_catalog, cache=cache_beside(settings.database_path)),
+                settings.cases_dir,
+                catalogs.current,
+            )
+            await indexes.prepare(fresh)
+            catalogs.swap(fresh)
+
+        bus = ReloadBus(redis, reload_from_files)
+        dp["reload_bus"] = bus
+        dp.startup.register(bus.start)
+        dp.shutdown.register(bus.stop)
     return App(
         settings=settings,
         bot=bot,
@@ -260,6 +327,7 @@ async def _assemble(
         l10n=l10n,
         metrics=metrics,
         broadcast=broadcast,
+        redis=redis,
     )
 
 

@@ -159,6 +159,7 @@ class BroadcastWorker:
         progress_interval: float = 5.0,
         batch_size: int = 100,
         chats: frozenset[int] | None = None,
+        idle_poll: float | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -176,6 +177,8 @@ class BroadcastWorker:
         self._batch_size = batch_size
         # Only these chats (the console delivers to its own user, leaving the rest pending).
         self._chats = chats
+        # Several workers: news published on another worker cannot wake() this one.
+        self._idle_poll = idle_poll
         self._queue: deque[Delivery] = deque()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._open: dict[int, float] = {}  # update id -> when its progress was last reported
@@ -250,7 +253,8 @@ class BroadcastWorker:
                 await self._pause(step.wait if not step.idle else self._idle_wait())
 
     def _idle_wait(self) -> float:
-        return self._progress_interval if self._open else 3600.0
+        wait = self._progress_interval if self._open else 3600.0
+        return min(wait, self._idle_poll) if self._idle_poll is not None else wait
 
     async def _pause(self, seconds: float) -> None:
         await self._clock.wait(self._wake, seconds)

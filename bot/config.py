@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Messages per second for news broadcasts, overall; Telegram's own limit is about 30.
     broadcast_rate: float = Field(default=25, gt=0, le=30)
     database_path: Path = Path("var/casebot.sqlite3")
+    # Scale-out mode (README, "Scaling out"): both set, any number of identical
+    # webhook workers share one PostgreSQL and one Redis; unset, the embedded SQLite file.
+    database_url: SecretStr | None = None
+    redis_url: SecretStr | None = Field(default=None, validate_default=True)
     cases_dir: Path = Path("data/cases")
     locales_dir: Path = Path("locales")
     default_locale: Literal["en", "ru", "uz"] = "en"
@@ -153,6 +157,38 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not _WEBHOOK_SECRET.fullmatch(value):
             raise ValueError("must be 1-256 characters of A-Z a-z 0-9 _ - (the value is not shown)")
         return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url_shape(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("postgresql://", "postgres://")):
+                raise ValueError("must be a postgresql:// URL (unset: the embedded SQLite file)")
+            if info.data.get("signature_key") is None:
+                # Each worker would make a key file of its own: one signer, several hashes.
+                raise ValueError("needs SIGNATURE_KEY set too, the same on every worker")
+        return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url_shape(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is None:
+            if info.data.get("database_url") is not None:
+                raise ValueError("required when DATABASE_URL is set (flood control is shared there)")
+            return None
+        if isinstance(value, str) and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @property
+    def scale_out(self) -> bool:
+        """PostgreSQL and Redis: several workers may run at once."""
+        return self.database_url is not None
 
     @field_validator("default_locale", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -335,16 +336,21 @@ class FloodControlMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or user.id in self._admins or event.my_chat_member is not None:
             return await handler(event, data)
-        if self._gate.allow(user.id):
+        if await _maybe_await(self._gate.allow(user.id)):
             return await handler(event, data)
         trace: UpdateTrace | None = data.get("trace")
         if trace is not None:
             trace.outcome = "throttled"
         if self._metrics is not None:
             self._metrics.flood_dropped.labels(kind=update_kind(event)).inc()
-        if self._gate.should_notify(user.id):
+        if await _maybe_await(self._gate.should_notify(user.id)):
             await _tell(event, data, "flood-notice")
         return None
+
+
+async def _maybe_await(value: Any) -> Any:
+    # The in-process gate answers at once; the deployment-wide one (bot/scaleout.py) asks Redis.
+    return await value if inspect.isawaitable(value) else value
 
 
 # Telegram's own limits; anything larger was not sent by a Telegram client.

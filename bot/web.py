@@ -114,6 +114,14 @@ class WebServer:
         if db.failing is not None:
             report["database_error"] = db.failing
         report["cases"] = cases
+        if self._app.redis is not None:  # scale-out: flood control and reloads need it
+            try:
+                report["redis"] = bool(await asyncio.wait_for(self._app.redis.ping(), HEALTH_DB_TIMEOUT))
+            except Exception:
+                report["redis"] = False
+            healthy = healthy and bool(report["redis"])
+            report["status"] = "ok" if healthy else "unavailable"
+            report["engine"] = "postgresql"
         return web.json_response(report, status=200 if healthy else 503)
 
     async def metrics(self, request: web.Request) -> web.Response:

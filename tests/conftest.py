@@ -11,7 +11,10 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.local_session import LocalSession
 from tests.fake_telegram import FakeTelegram
+from tests.scaleout_fixtures import scale_out_settings
 from tests.tools import FakeClock, Harness
+
+pytest_plugins = ["tests.scaleout_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CASES = ROOT / "tests" / "fixtures" / "cases"
@@ -62,9 +65,16 @@ async def open_harness(
     return Harness(app, session)
 
 
+def on_chosen_engine(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """``--engine postgresql``: the same settings in the scale-out mode, on the suite's servers."""
+    if request.config.getoption("engine", "sqlite") != "postgresql":
+        return settings
+    return scale_out_settings(settings, request.getfixturevalue("pg_url"), request.getfixturevalue("redis_url"))
+
+
 @pytest.fixture
-async def harness(settings: Settings) -> AsyncIterator[Harness]:
-    h = await open_harness(settings)
+async def harness(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    h = await open_harness(on_chosen_engine(settings, request))
     yield h
     await h.app.close()
 
@@ -85,3 +95,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     yield fake
     fake.release_all()  # let any reply a test held back go, so the server can stop
     await fake.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--engine", default="sqlite", choices=["sqlite", "postgresql"],
+                     help="run the Dispatcher tests on this engine (scale-out: PostgreSQL and Redis)")

@@ -16,7 +16,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -28,6 +28,7 @@ from tests.telegram_limits import problem
 class ApiCall:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when it arrived (broadcast rates)
 
 
 class FakeTelegram:

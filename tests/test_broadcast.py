@@ -24,6 +24,7 @@ from bot.local_session import LOCAL_TOKEN, LocalSession
 from bot.storage.db import Database
 from bot.storage.repositories import Delivery, FollowRepository, OutboxRepository, UpdateRepository
 from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.scaleout_fixtures import open_engine
 from tests.tools import FakeClock
 
 ADMIN_CHAT = 999
@@ -61,8 +62,10 @@ class Rig:
         return {int(r[0]): (r[1], r[2]) for r in rows}
 
 
-async def open_rig(path: Path, session: LocalSession | None = None, clock: FakeClock | None = None) -> Rig:
-    db = await Database.open(path)
+async def open_rig(
+    path: Path, session: LocalSession | None = None, clock: FakeClock | None = None, db: Any = None
+) -> Rig:
+    db = db or await Database.open(path)
     session = session or LocalSession()
     bot = Bot(LOCAL_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     updates = UpdateRepository(db)
@@ -104,8 +107,10 @@ async def follow_and_publish(rig: Rig, chats: list[int], *, key: str = "k1", slu
 
 
 @pytest.fixture
-async def rig(tmp_path: Path) -> Any:
-    r = await open_rig(tmp_path / "outbox.sqlite3")
+async def rig(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
+    """Both engines: the embedded SQLite file and PostgreSQL."""
+    db = await open_engine(engine, tmp_path, request, "outbox.sqlite3")
+    r = await open_rig(tmp_path / "outbox.sqlite3", db=db)
     yield r
     await r.db.close()
 

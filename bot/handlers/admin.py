@@ -45,6 +45,7 @@ from bot.news import (
     text_problem,
 )
 from bot.petition import PetitionService, export_csv, export_json
+from bot.scaleout import ReloadBus
 from bot.stats import CHART_DAYS, StatsService
 from bot.storage.repositories import SignatureRepository, StoredUpdate, UpdateRepository
 from bot.text import escape, split_message
@@ -615,6 +616,7 @@ async def reload_catalog(
     settings: Settings,
     catalogs: CatalogHolder,
     question_indexes: QuestionIndexes,
+    reload_bus: ReloadBus | None = None,
 ) -> None:
     try:
         # Only the folders whose files changed are parsed again.
@@ -639,6 +641,8 @@ async def reload_catalog(
     if removed:
         lines.append(t("admin-reload-removed", slugs=escape(_some(removed))))
     log.info("admin.reloaded", cases=len(fresh))
+    if reload_bus is not None:  # every other worker loads the same files
+        await reload_bus.announce()
     for chunk in split_message("\n".join(lines)):
         await message.answer(chunk)
 

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
+from bot.answers import RecentCases
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, show
 from bot.i18n import L10n, Translator
 from bot.keyboards import ForgetCb
@@ -29,6 +30,7 @@ async def forget_answer(
     users: UserSettingsRepository,
     petitions: PetitionService,
     follows: FollowRepository,
+    recent_cases: RecentCases,
 ) -> None:
     if not callback_data.confirm:
         await show(query, t("forget-cancelled"))
@@ -38,6 +40,7 @@ async def forget_answer(
     signatures = await petitions.forget(user_id)
     followed = await follows.forget(user_id)
     had_language = await users.forget(user_id)
+    recent_cases.forget(user_id)  # the case last opened, in memory or (several workers) in Redis
     # The report is in the language the user read the question in, though the
     # stored choice itself is now gone.
     await show(

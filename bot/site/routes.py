@@ -10,6 +10,7 @@ chat, so a signature is one signature wherever it was made.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import math
 import time
@@ -416,7 +417,15 @@ class PublicSite:
         if case is None or case.facts.petition is None:
             return self._json({"error": "not-found", "message": pages.plain(t("petition-none"))}, 404)
         gate = self._app.dp["flood"]
-        if user.id not in self._app.settings.admin_ids and not gate.allow(user.id):
+        # One bucket per user with the chat: in scale-out mode the gate lives in Redis and answers
+        # asynchronously.
+        if user.id not in self._app.settings.admin_ids:
+            allowed = gate.allow(user.id)
+            if inspect.isawaitable(allowed):
+                allowed = await allowed
+        else:
+            allowed = True
+        if not allowed:
             return self._json({"error": "flood", "message": pages.plain(t("flood-notice"))}, 429)
         return AppRequest(user, case, t, payload)
 

@@ -313,6 +313,9 @@ class Database:
     together with its own, before any reply.
     """
 
+    dialect = "sqlite"
+    shared = False  # this process is the database's only writer (see bot/storage/mirror.py)
+
     def __init__(
         self, conn: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection | None = None
     ) -> None:

@@ -13,6 +13,10 @@ mirror only once their write block succeeded; if the unit is rolled back after
 that, the rollback throws the mirror away and the next read loads it again.
 Only dialogues under way are held: a cleared key leaves the mirror as its row
 leaves the table.
+
+With several workers (PostgreSQL) there is no mirror: a dialogue begun on one
+worker continues on another, so every read asks the database, inside the
+update's own transaction, and every step still joins that transaction.
 """
 
 from __future__ import annotations
@@ -43,8 +47,11 @@ def storage_key(key: StorageKey) -> str:
 
 
 class SqliteStorage(BaseStorage):
-    def __init__(self, rows: FsmRepository, max_idle: dt.timedelta = DEFAULT_MAX_IDLE) -> None:
+    def __init__(
+        self, rows: FsmRepository, max_idle: dt.timedelta = DEFAULT_MAX_IDLE, *, shared: bool = False
+    ) -> None:
         self._rows = rows
+        self._shared = shared
         self._max_idle = max_idle
         self._purged_at: dt.datetime | None = None
         self._dialogues: TableMirror[str, Dialogue] = TableMirror(rows.all, rows.on_rollback)
@@ -58,11 +65,18 @@ class SqliteStorage(BaseStorage):
         return len(purged)
 
     async def _read(self, key: StorageKey) -> Dialogue | None:
+        if self._shared:
+            return await self._rows.get(storage_key(key))
         return (await self._dialogues.rows()).get(storage_key(key))
+
+    async def _exists(self, row_key: str) -> bool:
+        if self._shared:
+            return await self._rows.get(row_key) is not None
+        return row_key in await self._dialogues.rows()
 
     async def _write(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
         row_key = storage_key(key)
-        if state is None and not data and row_key not in await self._dialogues.rows():
+        if state is None and not data and not await self._exists(row_key):
             return  # nothing under way and nothing to keep: no row to delete
         # A bot that runs for months must not keep abandoned dialogues for months.
         now = dt.datetime.now(dt.UTC)

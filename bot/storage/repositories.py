@@ -62,6 +62,11 @@ class UserSettingsRepository:
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
     async def get_locale(self, user_id: int) -> str | None:
+        if self._db.shared:  # other workers write it too: read what is committed, never a copy
+            rows = await self._db.reads.execute_fetchall(
+                "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
+            )
+            return sys.intern(str(rows[0][0])) if rows else None
         return (await self._locales.rows()).get(user_id)
 
     async def set_locale(self, user_id: int, locale: str) -> None:
@@ -112,12 +117,30 @@ def _signature(row: aiosqlite.Row) -> StoredSignature:
     )
 
 
+# One statement, so the counter row's lock is taken last and held for no other round trip:
+# the signature, the counter moved by it, and the threshold it reached, if any.
+_ADD_SHARED = (
+    "WITH added AS (INSERT INTO signatures "
+    "(petition, signer, display_name, city, locale, signed_at, source) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
+    "counted AS (UPDATE petitions SET signature_count = signature_count + 1 "
+    "WHERE slug = ? AND EXISTS (SELECT 1 FROM added) RETURNING slug, signature_count), "
+    "reached AS (INSERT INTO petition_milestones (petition, threshold, reached_at) "
+    "SELECT c.slug, c.signature_count, ? FROM counted c "
+    "WHERE c.signature_count = ANY (?::int[]) ON CONFLICT DO NOTHING RETURNING threshold) "
+    "SELECT COALESCE((SELECT signature_count FROM counted), "
+    "(SELECT signature_count FROM petitions WHERE slug = ?)), "
+    "(SELECT COUNT(*) FROM added), (SELECT threshold FROM reached)"
+)
+
+
 class SignatureRepository:
     """Signatures and the per-petition counter kept beside them."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._closed_at: dict[str, dt.datetime | None] = {}
+        self._known_petitions: set[str] = set()
         self._closed_epoch = 0  # bumped whenever the cache is emptied
 
     async def add(
@@ -137,6 +160,11 @@ class SignatureRepository:
         The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
         two concurrent taps cannot both get through.
         """
+        if self._db.shared:
+            return await self._add_shared(
+                petition, signer, display_name=display_name, city=city, locale=locale,
+                signed_at=signed_at, source=source, thresholds=thresholds,
+            )
         async with self._db.write() as conn:
             await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
             cur = await conn.execute(
@@ -168,6 +196,42 @@ class SignatureRepository:
                 if cur.rowcount == 1:
                     reached.append(count)
         return AddResult(added=added, count=count, milestones=tuple(reached))
+
+    async def _add_shared(
+        self,
+        petition: str,
+        signer: bytes,
+        *,
+        display_name: str | None,
+        city: str | None,
+        locale: str,
+        signed_at: dt.datetime,
+        source: str | None,
+        thresholds: tuple[int, ...],
+    ) -> AddResult:
+        """PostgreSQL, several workers: the counter row is every signer's hot spot.
+
+        Its row lock is held from the UPDATE to the COMMIT, so every signer of a
+        petition queues behind the one holding it. Hence one statement (insert,
+        count and milestone together), taking the lock last. The transaction is
+        still committed with the update's first reply, so a handler that fails
+        after signing rolls the signature back, as in the embedded mode.
+        """
+        if petition not in self._known_petitions:
+            # The counter row, before any signature refers to it; known once committed
+            # (never deleted), so later signers skip this statement and its conflict wait.
+            async with self._db.write() as conn:
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            self._db.on_commit(lambda: self._known_petitions.add(petition))
+        at = signed_at.isoformat()
+        params = (
+            petition, signer, display_name, city, locale, at, source, petition, at, list(thresholds), petition
+        )
+        rows = await self._db.statement(_ADD_SHARED, params)
+        if rows[0][1]:
+            self._db.note_reply(ReplyNote.signed.of(petition))
+        count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
+        return AddResult(added=added, count=count, milestones=(int(reached),) if reached else ())
 
     async def remove(self, petition: str, signer: bytes) -> bool:
         async with self._db.write() as conn:
@@ -225,7 +289,8 @@ class SignatureRepository:
         # Asked on every question and signature; only close() changes it, so it is cached —
         # committed values only: not what an update read of its own uncommitted closing,
         # nor a value read before a closing whose COMMIT emptied the cache meanwhile.
-        if petition in self._closed_at:
+        # With several workers (db.shared) another one may close it: never cached there.
+        if petition in self._closed_at and not self._db.shared:
             return self._closed_at[petition]
         epoch, conn = self._closed_epoch, self._db.reads
         async with conn.execute("SELECT closed_at FROM petitions WHERE slug = ?", (petition,)) as cur:
@@ -299,8 +364,13 @@ class SignatureRepository:
         """Signatures per UTC day from ``since`` on, summed over ``petitions``."""
         if not petitions:
             return {}
+        day = (
+            "to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+            if self._db.dialect == "postgresql"
+            else "substr(signed_at, 1, 10)"
+        )
         async with self._db.reads.execute(
-            "SELECT substr(signed_at, 1, 10) AS day, COUNT(*) FROM signatures "
+            f"SELECT {day} AS day, COUNT(*) FROM signatures "
             f"WHERE petition IN ({','.join('?' * len(petitions))}) AND signed_at >= ? GROUP BY day",
             (*petitions, since.isoformat()),
         ) as cur:
@@ -479,7 +549,7 @@ class UpdateRepository:
 
     async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
-        if slug in self._latest_stages:
+        if slug in self._latest_stages and not self._db.shared:
             return self._latest_stages[slug]
         # Cached until a stage change commits; committed values only (see
         # SignatureRepository.closed_at).
@@ -536,10 +606,11 @@ class UpdateRepository:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
         try:
             async with self._db.write() as conn:
-                cur = await conn.execute(
+                inserted = await conn.execute_fetchall(
                     "INSERT INTO case_updates (slug, kind, text_en, text_ru, text_uz, fallback, stage, "
                     "stage_date, announced, author_id, author_locale, created_at, draft_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING "
+                    "RETURNING id",
                     (
                         slug,
                         kind,
@@ -556,7 +627,7 @@ class UpdateRepository:
                         draft_key,
                     ),
                 )
-                if cur.rowcount != 1:
+                if not inserted:
                     async with conn.execute(
                         "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
                         "FROM case_updates u WHERE draft_key = ?",
@@ -565,7 +636,7 @@ class UpdateRepository:
                         row = await found.fetchone()
                     assert row is not None
                     return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-                update_id = int(cur.lastrowid or 0)
+                update_id = int(next(iter(inserted))[0])
                 recipients = 0
                 if announced:
                     cur = await conn.execute(
@@ -766,14 +837,19 @@ class OutboxRepository:
         will get the update through that one).
         """
         async with self._db.write() as conn:
+            # "Unless the new chat has its own row already", written so both engines run it
+            # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
             await conn.execute(
-                "UPDATE OR IGNORE follows SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
+                (new_chat_id, old_chat_id, new_chat_id),
             )
             await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
             cur = await conn.execute(
-                "UPDATE OR IGNORE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
-                "WHERE id = ?",
-                (new_chat_id, old_chat_id, delivery_id),
+                "UPDATE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
+                "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.chat_id = ? AND d.update_id = deliveries.update_id)",
+                (new_chat_id, old_chat_id, delivery_id, new_chat_id),
             )
             moved = cur.rowcount == 1
             if not moved:
@@ -782,8 +858,10 @@ class OutboxRepository:
                     (delivery_id,),
                 )
             await conn.execute(
-                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
-                (new_chat_id, old_chat_id),
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending' "
+                "AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.chat_id = ? AND d.update_id = deliveries.update_id)",
+                (new_chat_id, old_chat_id, new_chat_id),
             )
             return moved
 
@@ -833,6 +911,13 @@ class FsmRepository:
     async def delete(self, key: str) -> None:
         async with self._db.write() as conn:
             await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+
+    async def get(self, key: str) -> tuple[str | None, str] | None:
+        """One dialogue as committed (or as the update's own transaction left it)."""
+        rows = await self._db.reads.execute_fetchall(
+            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
+        )
+        return (rows[0][0], str(rows[0][1])) if rows else None
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
@@ -894,6 +979,24 @@ class ProcessedUpdateRepository:
             "reply = excluded.reply",
             (bot_id, update_id, at.isoformat(), reply),
         )
+
+    @staticmethod
+    async def claim(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime,
+                    since: dt.datetime) -> bool:
+        """Mark the update as the first statement of its transaction; False: already handled.
+
+        With several workers this is what makes an update applied once: a second
+        worker's INSERT of the same key waits for the first one's transaction,
+        then finds its row (committed) or takes over (rolled back). A mark older
+        than ``since`` is an update id Telegram reused, and is taken over.
+        """
+        rows = await conn.execute_fetchall(
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+            "WHERE processed_updates.processed_at < ? RETURNING 1",
+            (bot_id, update_id, at.isoformat(), since.isoformat()),
+        )
+        return bool(rows)
 
     async def reply_of(self, bot_id: int, update_id: int) -> str | None:
         """What a handled update's reply said (see migration 0005), if it is worth saying again."""

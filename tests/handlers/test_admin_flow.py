@@ -20,7 +20,7 @@ from aiogram.methods import (
 from bot.config import Settings
 from bot.keyboards import AdminAction, AdminCb
 from bot.text import telegram_html_error
-from tests.conftest import FIXTURE_CASES, make_settings, open_harness
+from tests.conftest import FIXTURE_CASES, make_settings, on_chosen_engine, open_harness
 from tests.tools import ChatUser, Harness
 
 ADMIN = 1
@@ -35,8 +35,8 @@ def admin_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def harness(admin_settings: Settings) -> AsyncIterator[Harness]:
-    h = await open_harness(admin_settings)
+async def harness(admin_settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    h = await open_harness(on_chosen_engine(admin_settings, request))
     yield h
     await h.app.close()
 

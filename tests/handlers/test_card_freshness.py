@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.conftest import FIXTURE_CASES, NOW, make_settings, open_harness
+from tests.conftest import FIXTURE_CASES, NOW, make_settings, on_chosen_engine, open_harness
 from tests.tools import Harness
 
 ADMIN = 1
@@ -38,8 +38,10 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-async def harness(admin_settings: Settings, clock: MovableClock) -> AsyncIterator[Harness]:
-    h = await open_harness(admin_settings, clock=clock)
+async def harness(
+    admin_settings: Settings, clock: MovableClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Harness]:
+    h = await open_harness(on_chosen_engine(admin_settings, request), clock=clock)
     yield h
     await h.app.close()
 

@@ -107,6 +107,7 @@ async def test_a_redelivered_read_gets_one_reply_and_its_mark_costs_no_write_on_
         await restarted.app.close()
 
 
+@pytest.mark.sqlite_only
 async def test_many_reads_in_flight_are_marked_by_one_flush_at_a_time(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,6 +152,7 @@ async def test_copies_arriving_together_are_handled_once(harness: Harness) -> No
     assert len(texts) == 1 and "signer No. 1" in texts[0]
 
 
+@pytest.mark.sqlite_only
 async def test_the_thank_you_leaves_only_after_the_signature_is_committed(harness: Harness) -> None:
     committed_at_reply: list[tuple[int, int]] = []
 
