@@ -18,7 +18,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
@@ -27,8 +26,10 @@ from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
+from bot.handlers.common import command_menu
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
+from bot.locales import DERIVED
 from bot.metrics import Metrics
 from bot.middlewares import (
     CatalogMiddleware,
@@ -58,7 +59,6 @@ from bot.storage.repositories import (
     UserSettingsRepository,
 )
 
-COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
 
 
 def utc_now() -> dt.datetime:
@@ -144,7 +144,7 @@ def create_dispatcher(
     dp["clock"] = clock
     dp["updates"] = updates
     dp["news"] = NewsService(updates, follows, clock)
-    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock)
+    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock, users)
     # One question index per catalogue in force (stemming every phrasing is the
     # costly part): built off the event loop once the bot is up, and again by
     # /reload before it swaps the catalogue.
@@ -228,12 +228,17 @@ async def create_app(
 
 
 async def publish_profile(bot: Bot, l10n: L10n) -> None:
-    """The command menu and the bot's descriptions, in each language."""
+    """The command menu and the bot's descriptions, in each language.
+
+    Telegram keys them by two-letter language only, so Ўзбекча (uz-Cyrl) has no
+    profile of its own: its readers get their menu per chat when they choose it.
+    """
     for locale in l10n.locales:
+        if locale in DERIVED:
+            continue
         t = l10n.translator(locale)
-        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
-        await bot.set_my_commands(commands, language_code=locale)
+        await bot.set_my_commands(command_menu(t), language_code=locale)
         await bot.set_my_description(t("bot-description"), language_code=locale)
         await bot.set_my_short_description(t("bot-short-description"), language_code=locale)
     default = l10n.translator("en")
-    await bot.set_my_commands([BotCommand(command=c, description=default(f"cmd-{c}")) for c in COMMANDS])
+    await bot.set_my_commands(command_menu(default))

@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.cases.models import LOCALES, Case, Stage
+from bot.locales import DERIVED, written_source
 from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
 from bot.text import MESSAGE_LIMIT, telegram_html_error
+from bot.uzbek_cyrillic import shared_transliterator
 
 # The order an admin is asked for texts in (the project's readers: Russian first).
 COMPOSE_ORDER: tuple[str, ...] = ("ru", "uz", "en")
+# The versions a preview shows: each written one, and after Uzbek its Cyrillic form.
+PREVIEW_ORDER: tuple[str, ...] = ("ru", "uz", "uz-Cyrl", "en")
 # Room left in a 4096-character message for the header a follower's copy carries.
 TEXT_LIMIT = 3800
 NEWS = "news"
@@ -113,14 +117,14 @@ class Draft:
         if self.fallback in choices:
             return True
         if not self.missing or len(choices) <= 1:
-            self.fallback = choices[0] if choices else author_locale
+            self.fallback = choices[0] if choices else written_source(author_locale)
             return True
         return False
 
     def source_for(self, locale: str) -> str | None:
         """Whose text a follower reading ``locale`` gets: their own, the fallback's, or none."""
-        if locale in self.texts:
-            return locale
+        if written_source(locale) in self.texts:
+            return written_source(locale)
         return self.fallback if self.fallback in self.texts else None
 
     @property
@@ -139,8 +143,19 @@ def parse_stage_date(text: str, today: dt.date) -> dt.date | None:
 
 
 def update_text(update: StoredUpdate, locale: str) -> str | None:
-    """The text a reader of ``locale`` sees: their language's, else the fallback's."""
-    return update.texts.get(locale) or update.texts.get(update.fallback)
+    """The text a reader of ``locale`` sees: their language's, else the fallback's.
+
+    Admins write Uzbek once, in Latin: a reader of Ўзбекча gets it transliterated,
+    its HTML tags, entities and links untouched.
+    """
+    source = written_source(locale)
+    own = update.texts.get(source)
+    if own:
+        return shared_transliterator()(own) if locale in DERIVED else own
+    fallback = update.texts.get(update.fallback)
+    if fallback and locale in DERIVED and written_source(locale) == update.fallback:
+        return shared_transliterator()(fallback)
+    return fallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +189,13 @@ class NewsService:
             slug=draft.slug,
             kind=draft.kind,
             texts=draft.texts,
-            fallback=draft.fallback or next(iter(draft.texts), author_locale),
+            fallback=draft.fallback or next(iter(draft.texts), written_source(author_locale)),
             stage=draft.stage,
             stage_date=draft.date,
             announced=announce,
             author_id=author_id,
-            author_locale=author_locale,
+            # Stored updates name written locales only: an admin reading uz-Cyrl is uz there.
+            author_locale=written_source(author_locale),
             draft_key=draft.key,
             at=self._now(),
         )

@@ -8,10 +8,10 @@ reason.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.cases.models import (
     LOCALES,
@@ -19,8 +19,11 @@ from bot.cases.models import (
     Case,
     CaseFacts,
     CaseTexts,
+    Localized,
     PointerKind,
 )
+from bot.locales import DERIVED
+from bot.uzbek_cyrillic import EXCEPTIONS_FILE, ExceptionsError, read_exceptions, shared_transliterator
 
 FACTS_FILE = "case.toml"
 
@@ -131,9 +134,52 @@ def load_case(folder: Path) -> Case:
             problems += _same_ids(path, "questions", [q.id for q in facts.questions], set(text.questions))
     if facts is not None:
         problems += _question_answers(folder, facts, texts)
+    try:
+        transliterate = shared_transliterator().with_exceptions(read_exceptions(folder / EXCEPTIONS_FILE))
+    except ExceptionsError as exc:
+        problems.append(str(exc))
     if problems or facts is None:
         raise CaseFileError(problems)
-    return Case(facts=facts, texts=texts)
+    # Derived locales are made here, once, from the texts just checked: a reader of
+    # Ўзбекча sees exactly what the uz files say, in Cyrillic.
+    for locale, source in DERIVED.items():
+        texts[locale] = _transformed(texts[source], transliterate)
+    return Case(facts=_with_derived(facts, transliterate), texts=texts)
+
+
+def _transformed(value: object, transform: Callable[[str], str]) -> object:
+    """``value`` (a model, or what one holds) with every string passed through ``transform``."""
+    if isinstance(value, str):
+        return transform(value)
+    if isinstance(value, BaseModel):
+        return value.model_copy(
+            update={name: _transformed(getattr(value, name), transform) for name in type(value).model_fields}
+        )
+    if isinstance(value, dict):
+        return {key: _transformed(item, transform) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_transformed(item, transform) for item in value]
+    return value
+
+
+def _with_derived(value: object, transform: Callable[[str], str]) -> object:
+    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz)."""
+    if isinstance(value, Localized):
+        return value.model_copy(
+            update={"derived": {loc: transform(value.get(src)) for loc, src in DERIVED.items()}}
+        )
+    if isinstance(value, BaseModel):
+        changed = {}
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            new = _with_derived(item, transform)
+            if new is not item:
+                changed[name] = new
+        return value.model_copy(update=changed) if changed else value
+    if isinstance(value, list):
+        items = [_with_derived(item, transform) for item in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
 
 
 class Catalog:

@@ -25,7 +25,11 @@ from pydantic import (
     model_validator,
 )
 
-LOCALES: tuple[str, ...] = ("en", "ru", "uz")
+from bot.locales import WRITTEN_LOCALES
+
+# The locales a case folder holds texts for; derived ones (uz-Cyrl) are made from
+# them at load time (see bot/locales.py and Case.texts).
+LOCALES: tuple[str, ...] = WRITTEN_LOCALES
 Locale = Literal["en", "ru", "uz"]
 
 # Slugs travel in deep links (`start=<slug>` / `start=sign_<slug>`, at most 64
@@ -50,9 +54,19 @@ class Localized(Model):
     en: ShortText
     ru: ShortText
     uz: ShortText
+    # Derived locales (uz-Cyrl), filled by the catalogue at load time, never by hand.
+    derived: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_derived(cls, data: object) -> object:
+        if isinstance(data, dict) and ("derived" in data or "uz-Cyrl" in data):
+            raise ValueError("uz-Cyrl is made from uz when the case is loaded: do not write it")
+        return data
 
     def get(self, locale: str) -> str:
-        return str(getattr(self, locale))
+        derived = self.derived.get(locale)
+        return derived if derived is not None else str(getattr(self, locale))
 
 
 def _check_partial_date(value: str) -> str:
@@ -336,7 +350,8 @@ class Case(Model):
     @property
     def search_names(self) -> list[str]:
         """Every way the person's name is written: each locale's name and the aliases."""
-        return [self.facts.name.en, self.facts.name.ru, self.facts.name.uz, *self.facts.aliases]
+        name = self.facts.name
+        return [name.en, name.ru, name.uz, *name.derived.values(), *self.facts.aliases]
 
     @property
     def status_event(self) -> Event:

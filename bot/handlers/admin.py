@@ -28,8 +28,10 @@ from bot.charts import signatures_chart
 from bot.config import Settings
 from bot.i18n import L10n, Translator
 from bot.keyboards import AdminAction, AdminCb
+from bot.locales import DERIVED, UZ_CYRL, written_source
 from bot.news import (
     COMPOSE_ORDER,
+    PREVIEW_ORDER,
     NEWS,
     STATUS,
     TEXT_LIMIT,
@@ -213,7 +215,7 @@ def _as_update(draft: Draft, author: User, author_locale: str, now: dt.datetime)
         slug=draft.slug,
         kind=draft.kind,
         texts=dict(draft.texts),
-        fallback=draft.fallback or author_locale,
+        fallback=draft.fallback or written_source(author_locale),
         stage=draft.stage,
         stage_date=draft.date,
         announced=True,
@@ -241,16 +243,21 @@ async def _preview(
     await _save(state, draft)
     update = _as_update(draft, author, t.locale, now)
     problems: list[str] = []
-    for locale in COMPOSE_ORDER:
+    for locale in PREVIEW_ORDER:
         reader = l10n.translator(locale)
         rendered = views.news_message(case, case.slug, update, reader)
         source = draft.source_for(locale)
-        own = "own" if source in (locale, None) else source
-        await target.answer(t("admin-preview-header", lang=locale, source=own))
+        if locale in DERIVED:
+            # Ўзбекча: the Uzbek text (or the fallback) as its readers get it.
+            await target.answer(t("admin-preview-header-uz-cyrl", source=source or "own"))
+        else:
+            own = "own" if source in (locale, None) else source
+            await target.answer(t("admin-preview-header", lang=locale, source=own))
         own_text = draft.texts.get(source) if source else None
         problem = (text_problem(own_text) if own_text else None) or message_problem(rendered)
         if problem:
-            problems.append(t("admin-preview-problem", lang=locale, problem=escape(problem)))
+            lang = written_source(locale)
+            problems.append(t("admin-preview-problem", lang=lang, problem=escape(problem)))
             continue
         await target.answer(rendered, reply_markup=keyboards.delivered_update(case.slug, reader))
     if problems:
@@ -457,7 +464,7 @@ async def _publish(
     action: AdminAction,
 ) -> None:
     update = _as_update(draft, query.from_user, t.locale, now)
-    for locale in COMPOSE_ORDER:
+    for locale in PREVIEW_ORDER:
         if message_problem(views.news_message(case, case.slug, update, l10n.translator(locale))):
             await query.answer(t("button-stale"), show_alert=True)
             return
@@ -547,6 +554,11 @@ async def stats_command(
                 **common,
             )
         )
+        blocks[-1] += "\n" + t(
+            "admin-stats-uz-cyrl",
+            signatures=numbers.per_locale.get(UZ_CYRL, 0),
+            followers=numbers.followers_per_locale.get(UZ_CYRL, 0),
+        )
     if chosen is None:
         total = await stats.total()
         blocks.append(
@@ -558,6 +570,8 @@ async def stats_command(
                 sent=total.deliveries.sent,
                 failed=total.deliveries.failed,
             )
+            + "\n"
+            + t("admin-stats-uz-cyrl-readers", readers=total.readers_per_locale.get(UZ_CYRL, 0))
         )
     for chunk in split_message("\n\n".join(blocks)):
         await message.answer(chunk)
