@@ -66,7 +66,9 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
+from bot.locales import UZ_CYRL
 from bot.text import fold
+from bot.uzbek_cyrillic import CyrillicUzbekReader
 
 # Long messages are not questions; the cap also bounds the work per message.
 MAX_CHARS = 400
@@ -362,6 +364,8 @@ class QuestionIndex:
         shared = self._lexicon["en"] & self._lexicon["uz"]
         for loc in ("en", "uz"):
             self._lexicon[loc] = (self._lexicon[loc] - shared) | _LANGUAGE_HINTS[loc]
+        # Uzbek typed in Cyrillic (Ўзбекча, or a Russian keyboard) is read as Latin.
+        self._cyrillic_uzbek = CyrillicUzbekReader(self._lexicon["uz"], self._lexicon["ru"], self._names)
         self._postings: dict[str, dict[str, dict[str, float]]] = {}
         # Rarity is counted within each case, among its own entries: a question is
         # matched against one case at a time, and its score must not drift as the
@@ -521,7 +525,9 @@ class QuestionIndex:
 
     def _query(self, text: str) -> _Query:
         text = _clip(text)
-        locale = self.detect_language(text)
+        latin = self._cyrillic_uzbek.to_latin(text)
+        text = latin or text
+        locale = "uz" if latin else self.detect_language(text)
         tokens = words(text)[:MAX_TOKENS]
         named: list[str] = []
         content: list[str] = []
@@ -534,6 +540,8 @@ class QuestionIndex:
         query = _Query(locale=locale, named=named)
         for term in dict.fromkeys(self._stems(content, locale)):
             query.terms.append(self._term(term))
+        if latin:
+            query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
 
     def _idf(self, slug: str, df: int) -> float:
@@ -650,6 +658,8 @@ class QuestionIndex:
     def respond(self, text: str, *, user_locale: str, last_slug: str | None = None) -> Outcome:
         query = self._query(text)
         locale = query.locale or user_locale
+        if locale == "uz" and user_locale == UZ_CYRL:
+            locale = UZ_CYRL
         slug: str | None = None
         candidates: list[str] = []
         if len(query.named) == 1:

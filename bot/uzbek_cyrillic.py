@@ -263,6 +263,7 @@ _CYRILLIC_VOWELS = frozenset("аеёиоуўэюя")
 _RUSSIAN_KEYBOARD = {"у": ("u", "oʻ"), "к": ("k", "q"), "х": ("x", "h"), "г": ("g", "gʻ")}
 _UZBEK_ONLY = frozenset("ўқғҳЎҚҒҲ")
 _CYRILLIC_WORD = re.compile(r"[а-яёўқғҳА-ЯЁЎҚҒҲ]+(?:[-ʼʻ'’][а-яёўқғҳА-ЯЁЎҚҒҲ]+)*")
+_KNOWN_BEGINNING = 6  # letters a word must share with a known Uzbek word to count as Uzbek
 _MAX_AMBIGUOUS = 8  # letters per word tried both ways (2⁸ readings at most)
 # Words that say "this is Uzbek" whatever the case files contain.
 _UZBEK_WORDS = frozenset(
@@ -277,8 +278,11 @@ def _plain(token: str) -> str:
     return "".join(c for c in token.lower() if c not in _APOSTROPHE_SET)
 
 
-def _readings(word: str) -> list[str]:
-    """Every Latin reading of a Cyrillic word, the literal one first."""
+def _readings(word: str, russian_keyboard: bool = True) -> list[str]:
+    """Every Latin reading of a Cyrillic word, the literal one first.
+
+    ``russian_keyboard``: у к х г may stand for ў қ ҳ ғ (no text typed with ў қ ғ ҳ
+    elsewhere says the writer has those keys)."""
     lower = word.lower()
     options: list[tuple[str, ...]] = []
     ambiguous = 0
@@ -293,7 +297,7 @@ def _readings(word: str) -> list[str]:
                 choice = ("ye",) if previous in _CYRILLIC_VOWELS or previous in "ъь" else ("e",)
         elif c == "ц":
             choice = ("ts",) if previous in _CYRILLIC_VOWELS else ("s",)
-        elif c in _RUSSIAN_KEYBOARD and ambiguous < _MAX_AMBIGUOUS:
+        elif c in _RUSSIAN_KEYBOARD and russian_keyboard and ambiguous < _MAX_AMBIGUOUS:
             choice = _RUSSIAN_KEYBOARD[c]
             ambiguous += 1
         else:
@@ -313,26 +317,32 @@ class CyrillicUzbekReader:
     types is kept.
     """
 
-    def __init__(self, uzbek: Iterable[str], russian: Iterable[str] = ()) -> None:
-        self._uzbek = {_plain(w) for w in uzbek} | {_plain(w) for w in _UZBEK_WORDS}
+    def __init__(self, uzbek: Iterable[str], russian: Iterable[str] = (), names: Iterable[str] = ()) -> None:
+        self._words = {_plain(w) for w in uzbek} | {_plain(w) for w in _UZBEK_WORDS}
+        # Names (Hamroyev) guide the reading of Хамроев but say nothing of the language.
+        self._names = {_plain(w) for w in names if w.isascii()}
+        self._uzbek = self._words | self._names
         self._russian = {w.lower() for w in russian} - {"у"}
         self._prefixes: set[str] = set()
         for known in self._uzbek:
             for end in range(3, len(known) + 1):
                 self._prefixes.add(known[:end])
 
-    def _best(self, word: str) -> tuple[str, bool]:
-        """The likeliest Latin reading of ``word`` and whether the vocabulary knows it."""
+    def _best(self, word: str, russian_keyboard: bool = True) -> tuple[str, int]:
+        """The likeliest Latin reading of ``word`` and how sure: 1000 and up for a word
+        the vocabulary knows, else the length of the longest known beginning."""
         best, best_score = "", -1
-        for rank, reading in enumerate(_readings(word)):
+        for rank, reading in enumerate(_readings(word, russian_keyboard)):
             plain = _plain(reading)
             if plain in self._uzbek:
                 score = 1000 + len(plain)
             else:
                 score = next((end for end in range(len(plain), 2, -1) if plain[:end] in self._prefixes), 0)
-            if score > best_score or (score == best_score and rank == 0):
+                # The letters as typed win unless another reading is clearly better known.
+                score += 1 if rank == 0 else 0
+            if score > best_score:
                 best, best_score = reading, score
-        return best, best_score >= 1000
+        return best, best_score
 
     def is_uzbek(self, text: str) -> bool:
         """Whether a Cyrillic ``text`` is Uzbek rather than Russian."""
@@ -342,7 +352,11 @@ class CyrillicUzbekReader:
         for match in _CYRILLIC_WORD.finditer(text):
             word = match.group().lower()
             in_russian = word.replace("ё", "е") in self._russian or word in self._russian
-            in_uzbek = self._best(word)[1]
+            reading, sure = self._best(word)
+            if _plain(reading) in self._names and _plain(reading) not in self._words:
+                continue
+            # A known word, or the beginning of one long enough to be no accident.
+            in_uzbek = sure >= 1000 or sure >= _KNOWN_BEGINNING
             if in_uzbek and not in_russian:
                 uzbek += 1
             elif in_russian and not in_uzbek:
@@ -353,10 +367,11 @@ class CyrillicUzbekReader:
         """``text`` with its Cyrillic words in Uzbek Latin, or None if it is not Cyrillic Uzbek."""
         if not _CYRILLIC_WORD.search(text) or not self.is_uzbek(text):
             return None
+        russian_keyboard = not _UZBEK_ONLY & set(text)
 
         def latin(match: re.Match[str]) -> str:
             word = match.group()
-            reading = self._best(word)[0]
+            reading = self._best(word, russian_keyboard)[0]
             return _match_case(word, reading)
 
         return _CYRILLIC_WORD.sub(latin, text)

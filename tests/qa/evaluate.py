@@ -16,12 +16,12 @@ from pathlib import Path
 
 from bot.answers import OutcomeKind, QuestionIndex
 from bot.cases.catalog import load_catalog
-from bot.cases.models import LOCALES
+from bot.locales import LOCALES  # uz-Cyrl too: Uzbek questions typed in Cyrillic
 
 HERE = Path(__file__).resolve().parent
 REAL_CASES = HERE.parent.parent / "data" / "cases"
 # Another locale as the user's, to check that the question's language wins.
-OTHER_LOCALE = {"en": "ru", "ru": "uz", "uz": "en"}
+OTHER_LOCALE = {"en": "ru", "ru": "uz", "uz": "en", "uz-Cyrl": "ru"}
 
 
 @dataclass

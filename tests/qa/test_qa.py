@@ -9,7 +9,7 @@ import pytest
 
 from bot.answers import OutcomeKind, QuestionIndex, words
 from bot.cases.catalog import load_catalog
-from bot.cases.models import LOCALES
+from bot.locales import LOCALES  # uz-Cyrl too: Uzbek questions typed in Cyrillic
 from tests.qa.evaluate import REAL_CASES, LanguageReport, evaluate, load_set
 
 
