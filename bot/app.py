@@ -60,7 +60,6 @@ from bot.storage.repositories import (
 )
 
 
-
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

@@ -132,6 +132,7 @@ class Transliterator:
     """Uzbek Latin → Cyrillic under one list of exceptions (shared, plus a case's own)."""
 
     def __init__(self, exceptions: Mapping[str, str] | None = None) -> None:
+        self._exceptions = dict(exceptions or {})
         self._words: dict[str, str] = {}
         self._stems: dict[str, str] = {}
         for key, value in (exceptions or {}).items():
@@ -148,9 +149,7 @@ class Transliterator:
         """This list extended (and overridden) by ``more``: a case's own words."""
         if not more:
             return self
-        merged = {**{k: v for k, v in self._words.items()}, **{f"{k}*": f"{v}*" for k, v in self._stems.items()}}
-        merged.update(more)
-        return Transliterator(merged)
+        return Transliterator({**self._exceptions, **more})
 
     def __call__(self, text: str) -> str:
         """``text`` in Cyrillic; what is not Uzbek prose (see the module doc) stays."""
@@ -238,7 +237,7 @@ class _FluentTexts(Transformer):
     def __init__(self, transliterate: Transliterator) -> None:
         self._transliterate = transliterate
 
-    def visit_TextElement(self, node: fluent_ast.TextElement) -> fluent_ast.TextElement:  # noqa: N802
+    def visit_TextElement(self, node: fluent_ast.TextElement) -> fluent_ast.TextElement:
         node.value = self._transliterate(node.value)
         return node
 
@@ -265,11 +264,17 @@ _UZBEK_ONLY = frozenset("ўқғҳЎҚҒҲ")
 _CYRILLIC_WORD = re.compile(r"[а-яёўқғҳА-ЯЁЎҚҒҲ]+(?:[-ʼʻ'’][а-яёўқғҳА-ЯЁЎҚҒҲ]+)*")
 _KNOWN_BEGINNING = 6  # letters a word must share with a known Uzbek word to count as Uzbek
 _MAX_AMBIGUOUS = 8  # letters per word tried both ways (2⁸ readings at most)
+
+
 # Words that say "this is Uzbek" whatever the case files contain.
-_UZBEK_WORDS = frozenset(
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_UZBEK_WORDS = _wordset(
     """nega nima nimaga nimada nimani qachon qayerda qayer qaysi kim kimga qanday qanaqa qancha
     necha nechta uchun haqida bilan bor yoq yoʻq emas edi ekan u uni unga uning ular va bu shu ham
-    salom rahmat qamoq qamoqda qamalgan sud hukm imzo ozod ayblanmoqda ayblov mahbus siyosiy""".split()
+    salom rahmat qamoq qamoqda qamalgan sud hukm imzo ozod ayblanmoqda ayblov mahbus siyosiy"""
 )
 
 

@@ -31,8 +31,8 @@ from bot.keyboards import AdminAction, AdminCb
 from bot.locales import DERIVED, UZ_CYRL, written_source
 from bot.news import (
     COMPOSE_ORDER,
-    PREVIEW_ORDER,
     NEWS,
+    PREVIEW_ORDER,
     STATUS,
     TEXT_LIMIT,
     Draft,
