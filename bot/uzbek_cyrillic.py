@@ -68,7 +68,10 @@ _PROTECTED = re.compile(
     r"|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);"  # an entity
     r"|\b(?:https?://|www\.|t\.me/)[^\s<>\"«»]+"  # a URL
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # an e-mail address
+    # a command that takes a case slug, with the slug (/sign khamroev)
+    r"|(?<![\w/])/(?:start|sign|unsign|post|status|stats|export|closepetition)[ \t]+[a-z][a-z0-9-]{1,31}\b"
     r"|(?<![\w/])[/@#][A-Za-z_][\w]*"  # /command, @username, #hashtag
+    r"|\[[a-z|_-]+\]|&lt;[a-z_-]+&gt;"  # a usage line's placeholders: [slug], <slug>, [csv|json]
     r"|\bYYYY(?:-MM(?:-DD)?)?\b"  # the date format admins are asked to type
 )
 
@@ -202,8 +205,9 @@ def _letters(word: str, *, initial: bool, after: str) -> str:
             if previous == "с" and nxt == "h":
                 i += 1
                 continue
+            # Ъ in an all-caps word (TAʼQIB → ТАЪҚИБ), else ъ.
             letter, step = "ъ", 1
-            upper = False
+            upper = word[i - 1 : i].isupper() and word[i + 1 : i + 2].isupper()
         elif c == "s" and nxt == "h":
             letter, step = "ш", 2
         elif c == "c" and nxt == "h":
@@ -231,14 +235,29 @@ def _letters(word: str, *, initial: bool, after: str) -> str:
     return "".join(out)
 
 
+# Stands for a placeable while a pattern's text is transliterated as one string, so
+# an HTML tag cut by a placeable (<a href="{ $url }">) is still seen whole.
+_PLACEABLE = "\ue000"
+
+
 class _FluentTexts(Transformer):
     """Transliterates a Fluent resource's text elements and nothing else."""
 
     def __init__(self, transliterate: Transliterator) -> None:
         self._transliterate = transliterate
 
-    def visit_TextElement(self, node: fluent_ast.TextElement) -> fluent_ast.TextElement:
-        node.value = self._transliterate(node.value)
+    def visit_Pattern(self, node: fluent_ast.Pattern) -> fluent_ast.Pattern:
+        joined = "".join(
+            e.value if isinstance(e, fluent_ast.TextElement) else _PLACEABLE for e in node.elements
+        )
+        parts = iter(self._transliterate(joined).split(_PLACEABLE))
+        current = next(parts)
+        for element in node.elements:
+            if isinstance(element, fluent_ast.TextElement):
+                element.value, current = current, ""
+            else:
+                current = next(parts)
+        self.generic_visit(node)  # select expressions hold patterns of their own
         return node
 
 
