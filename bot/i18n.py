@@ -16,7 +16,7 @@ from pathlib import Path
 import structlog
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES
+from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
 from bot.uzbek_cyrillic import shared_transliterator, transliterate_fluent
 
 log = structlog.get_logger(__name__)
@@ -39,6 +39,9 @@ def resolve_locale(stored: str | None, language_code: str | None, default: str) 
     """
     if stored in LOCALES:
         return stored
+    # A full tag naming a locale (the console's --lang uz-Cyrl); Telegram's uz stays Latin.
+    if exact := canonical(language_code):
+        return exact
     if language_code:
         primary = language_code.lower().replace("_", "-").split("-")[0]
         if primary in LOCALES:
@@ -91,6 +94,8 @@ class L10n:
             return msg_id
         message = bundle.get_message(msg_id)
         text, errors = bundle.format_pattern(message.value, dict(args or {}))
+        if locale in DERIVED:
+            text = shared_transliterator().join_suffixes(text)
         if errors:
             if self._strict:
                 raise MissingMessageError(f"{locale}: {msg_id}: {errors[0]}")

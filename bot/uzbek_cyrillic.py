@@ -144,6 +144,13 @@ class Transliterator:
             else:
                 self._words[_fold_key(key)] = value
         self._longest_stem = max(map(len, self._stems), default=0)
+        # Words whose ь goes when a suffix follows (февраль → февралдан): an exact
+        # spelling with ь whose stem entry has none.
+        stems = set(self._stems.values())
+        soft = sorted({w[:-1] for w in self._words.values() if w.endswith("ь") and w[:-1] in stems})
+        self._soft_before_suffix = (
+            re.compile(rf"(?i)\b({'|'.join(map(re.escape, soft))})ь(?=[а-яёўқғҳ])") if soft else None
+        )
         # Texts repeat their words endlessly; the cache makes a case's texts cheap.
         # Only ever filled from our own files and admins' news, never from readers.
         self._cache: dict[str, str] = {}
@@ -164,6 +171,11 @@ class Transliterator:
             position = match.end()
         out.append(self._prose(text[position:]))
         return "".join(out)
+
+    def join_suffixes(self, text: str) -> str:
+        """Drop the ь of a loanword that a suffix now follows: a date made by one Fluent
+        message and its suffix by another ({ $date }dan) meet only after formatting."""
+        return self._soft_before_suffix.sub(r"\1", text) if self._soft_before_suffix else text
 
     def _prose(self, text: str) -> str:
         return _WORD.sub(lambda m: self.word(m.group()), text) if text else text
