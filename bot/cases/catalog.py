@@ -21,6 +21,7 @@ from bot.cases.models import (
     CaseTexts,
     Localized,
     PointerKind,
+    transformed,
 )
 from bot.locales import DERIVED
 from bot.uzbek_cyrillic import EXCEPTIONS_FILE, ExceptionsError, read_exceptions, shared_transliterator
@@ -143,23 +144,8 @@ def load_case(folder: Path) -> Case:
     # Derived locales are made here, once, from the texts just checked: a reader of
     # Ўзбекча sees exactly what the uz files say, in Cyrillic.
     for locale, source in DERIVED.items():
-        texts[locale] = _transformed(texts[source], transliterate)
+        texts[locale] = transformed(texts[source], transliterate)
     return Case(facts=_with_derived(facts, transliterate), texts=texts)
-
-
-def _transformed(value: object, transform: Callable[[str], str]) -> object:
-    """``value`` (a model, or what one holds) with every string passed through ``transform``."""
-    if isinstance(value, str):
-        return transform(value)
-    if isinstance(value, BaseModel):
-        return value.model_copy(
-            update={name: _transformed(getattr(value, name), transform) for name in type(value).model_fields}
-        )
-    if isinstance(value, dict):
-        return {key: _transformed(item, transform) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_transformed(item, transform) for item in value]
-    return value
 
 
 def _with_derived(value: object, transform: Callable[[str], str]) -> object:

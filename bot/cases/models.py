@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from bot.locales import WRITTEN_LOCALES
+from bot.locales import DERIVED, WRITTEN_LOCALES
+from bot.uzbek_cyrillic import shared_transliterator
 
 # The locales a case folder holds texts for; derived ones (uz-Cyrl) are made from
 # them at load time (see bot/locales.py and Case.texts).
@@ -41,6 +43,24 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60_000)]
+
+
+_T = TypeVar("_T")
+
+
+def transformed(value: _T, transform: Callable[[str], str]) -> _T:
+    """``value`` (a model, or what one holds) with every string passed through ``transform``."""
+    if isinstance(value, str):
+        return transform(value)  # type: ignore[return-value]
+    if isinstance(value, BaseModel):
+        return value.model_copy(  # type: ignore[return-value]
+            update={name: transformed(getattr(value, name), transform) for name in type(value).model_fields}
+        )
+    if isinstance(value, dict):
+        return {key: transformed(item, transform) for key, item in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [transformed(item, transform) for item in value]  # type: ignore[return-value]
+    return value
 
 
 class Model(BaseModel):
@@ -66,7 +86,12 @@ class Localized(Model):
 
     def get(self, locale: str) -> str:
         derived = self.derived.get(locale)
-        return derived if derived is not None else str(getattr(self, locale))
+        if derived is not None:
+            return derived
+        if locale in DERIVED:
+            # Built in code rather than loaded (tests, benchmarks): the shared rules alone.
+            return shared_transliterator()(str(getattr(self, DERIVED[locale])))
+        return str(getattr(self, locale))
 
 
 def _check_partial_date(value: str) -> str:
@@ -345,7 +370,13 @@ class Case(Model):
         return self.facts.name.get(locale)
 
     def text(self, locale: str) -> CaseTexts:
-        return self.texts[locale]
+        found = self.texts.get(locale)
+        if found is None and locale in DERIVED:
+            # A case built in code rather than loaded: made once, with the shared rules.
+            found = self.texts[locale] = transformed(self.texts[DERIVED[locale]], shared_transliterator())
+        if found is None:
+            raise KeyError(locale)
+        return found
 
     @property
     def search_names(self) -> list[str]:
