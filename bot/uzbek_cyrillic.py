@@ -294,7 +294,8 @@ _RUSSIAN_KEYBOARD = {"у": ("u", "oʻ"), "к": ("k", "q"), "х": ("x", "h"), "г
 _UZBEK_ONLY = frozenset("ўқғҳЎҚҒҲ")
 _CYRILLIC_WORD = re.compile(r"[а-яёўқғҳА-ЯЁЎҚҒҲ]+(?:[-ʼʻ'’][а-яёўқғҳА-ЯЁЎҚҒҲ]+)*")
 _KNOWN_BEGINNING = 6  # letters a word must share with a known Uzbek word to count as Uzbek
-_MAX_AMBIGUOUS = 8  # letters per word tried both ways (2⁸ readings at most)
+_MAX_AMBIGUOUS = 6  # letters per word tried both ways (2⁶ readings at most)
+_MAX_WORDS = 40  # words of a message weighed (the matcher reads no more)
 
 
 # Words that say "this is Uzbek" whatever the case files contain.
@@ -380,15 +381,26 @@ class CyrillicUzbekReader:
                 best, best_score = reading, score
         return best, best_score
 
+    def _analysed(self, text: str, russian_keyboard: bool) -> dict[str, tuple[str, int]]:
+        """Each distinct Cyrillic word of ``text`` (the first 40) with its best reading."""
+        found: dict[str, tuple[str, int]] = {}
+        for match in itertools.islice(_CYRILLIC_WORD.finditer(text), _MAX_WORDS):
+            word = match.group()
+            if word not in found:
+                found[word] = self._best(word, russian_keyboard)
+        return found
+
     def is_uzbek(self, text: str) -> bool:
         """Whether a Cyrillic ``text`` is Uzbek rather than Russian."""
+        return self._is_uzbek(text, self._analysed(text, not _UZBEK_ONLY & set(text)))
+
+    def _is_uzbek(self, text: str, analysed: dict[str, tuple[str, int]]) -> bool:
         if _UZBEK_ONLY & set(text):
             return True
         uzbek = russian = 0
-        for match in _CYRILLIC_WORD.finditer(text):
-            word = match.group().lower()
-            in_russian = word.replace("ё", "е") in self._russian or word in self._russian
-            reading, sure = self._best(word)
+        for word, (reading, sure) in analysed.items():
+            lower = word.lower()
+            in_russian = lower.replace("ё", "е") in self._russian or lower in self._russian
             if _plain(reading) in self._names and _plain(reading) not in self._words:
                 continue
             # A known word, or the beginning of one long enough to be no accident.
@@ -401,13 +413,15 @@ class CyrillicUzbekReader:
 
     def to_latin(self, text: str) -> str | None:
         """``text`` with its Cyrillic words in Uzbek Latin, or None if it is not Cyrillic Uzbek."""
-        if not _CYRILLIC_WORD.search(text) or not self.is_uzbek(text):
+        if not _CYRILLIC_WORD.search(text):
             return None
-        russian_keyboard = not _UZBEK_ONLY & set(text)
+        analysed = self._analysed(text, russian_keyboard=not _UZBEK_ONLY & set(text))
+        if not self._is_uzbek(text, analysed):
+            return None
 
         def latin(match: re.Match[str]) -> str:
             word = match.group()
-            reading = self._best(word, russian_keyboard)[0]
+            reading = analysed[word][0] if word in analysed else _readings(word, False)[0]
             return _match_case(word, reading)
 
         return _CYRILLIC_WORD.sub(latin, text)

@@ -421,3 +421,21 @@ def test_a_month_loses_its_soft_sign_when_a_suffix_follows_a_date() -> None:
 
 def test_transliterator_is_reusable_without_exceptions() -> None:
     assert Transliterator()("Meshchanskiy") == "Мешчанский"  # the rules alone; the list fixes it
+
+
+def test_the_cyrillic_evaluation_set_is_written_by_hand() -> None:
+    """No question of tests/qa/uz-Cyrl.toml is a transliterated question of uz.toml."""
+    import tomllib
+
+    from bot.answers import words
+
+    qa = Path(__file__).parent / "qa"
+    latin = tomllib.loads((qa / "uz.toml").read_text("utf-8"))
+    cyrillic = tomllib.loads((qa / "uz-Cyrl.toml").read_text("utf-8"))
+    transliterate = shared_transliterator()
+    made = {tuple(words(transliterate(q["text"]))) for q in latin["questions"]}
+    copied = [q["text"] for q in cyrillic["questions"] if tuple(words(q["text"])) in made]
+    assert len(cyrillic["questions"]) >= 30
+    assert not copied
+    # The same targets as the Latin set: every entry the Latin set aims at is aimed at here.
+    assert {q["id"] for q in cyrillic["questions"]} == {q["id"] for q in latin["questions"]}

@@ -161,3 +161,18 @@ async def test_stats_and_export_count_cyrillic_readers_apart(harness: Harness) -
     [document] = [c for c in harness.session.calls[calls_before:] if isinstance(c, SendDocument)]
     exported = document.document.data.decode("utf-8")  # type: ignore[union-attr]
     assert exported.count("uz-Cyrl") == 1 and exported.count(",uz\r\n") + exported.count(",uz\n") == 1
+
+
+async def test_the_profile_is_published_per_two_letter_language_only(harness: Harness) -> None:
+    from aiogram.methods import SetMyDescription
+
+    from bot.app import publish_profile
+
+    calls_before = len(harness.session.calls)
+    await publish_profile(harness.app.bot, harness.app.l10n)
+    calls = harness.session.calls[calls_before:]
+    menus = {c.language_code: c for c in calls if isinstance(c, SetMyCommands)}
+    assert set(menus) == {"ru", "uz", "en", None}  # None: the default menu
+    assert {c.description for c in menus["uz"].commands} >= {"Ishlar roʻyxati"}  # uz stays Latin
+    descriptions = {c.language_code for c in calls if isinstance(c, SetMyDescription)}
+    assert descriptions == {"ru", "uz", "en"}
