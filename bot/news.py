@@ -151,10 +151,10 @@ def update_text(update: StoredUpdate, locale: str) -> str | None:
     source = written_source(locale)
     own = update.texts.get(source)
     if own:
-        return shared_transliterator()(own) if locale in DERIVED else own
+        return shared_transliterator()(own, keep={update.slug}) if locale in DERIVED else own
     fallback = update.texts.get(update.fallback)
     if fallback and locale in DERIVED and written_source(locale) == update.fallback:
-        return shared_transliterator()(fallback)
+        return shared_transliterator()(fallback, keep={update.slug})
     return fallback
 
 

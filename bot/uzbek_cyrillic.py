@@ -63,17 +63,19 @@ _APOS = re.escape(APOSTROPHES)
 # A Latin word: letters, apostrophes inside it, and one after a final o or g (togʻ).
 _WORD = re.compile(rf"[A-Za-z]+(?:[{_APOS}][A-Za-z]+)*(?:(?<=[oOgG])[{_APOS}])?")
 # What is not Uzbek prose and must come out as it went in.
-_PROTECTED = re.compile(
-    r"<[^<>]*>"  # an HTML tag, with its attributes
-    r"|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);"  # an entity
-    r"|\b(?:https?://|www\.|t\.me/)[^\s<>\"«»]+"  # a URL
-    r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # an e-mail address
-    # a command that takes a case slug, with the slug (/sign khamroev)
-    r"|(?<![\w/])/(?:start|sign|unsign|post|status|stats|export|closepetition)[ \t]+[a-z][a-z0-9-]{1,31}\b"
-    r"|(?<![\w/])[/@#][A-Za-z_][\w]*"  # /command, @username, #hashtag
-    r"|\[[a-z|_-]+\]|&lt;[a-z_-]+&gt;"  # a usage line's placeholders: [slug], <slug>, [csv|json]
-    r"|\bYYYY(?:-MM(?:-DD)?)?\b"  # the date format admins are asked to type
+_PROTECTED_PATTERNS = (
+    r"<[^<>]*>",  # an HTML tag, with its attributes
+    r"&lt;/?[a-z][a-z-]*(?:\s[^<>]*?)?&gt;",  # a tag shown as an example (&lt;b&gt;), a placeholder
+    r"&amp;(?:[a-zA-Z]+|#\d+);",  # an entity shown as an example (&amp;lt;)
+    r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);",  # an entity
+    r"\b(?:https?://|www\.|t\.me/)[^\s<>\"«»]+",  # a URL
+    r"[\w.+-]+@[\w-]+\.[\w.-]+",  # an e-mail address
+    r"(?<![\w/])[/@#][A-Za-z_][\w]*",  # /command, @username, #hashtag
+    r"\[[a-z|_-]+\]",  # a usage line's placeholders: [slug], [csv|json]
+    r"\([a-z]\)",  # a cited document's paragraph letter, as in every language: PACE 3 (c)
+    r"\bYYYY(?:-MM(?:-DD)?)?\b",  # the date format admins are asked to type
 )
+_PROTECTED = re.compile("|".join(_PROTECTED_PATTERNS))
 
 
 def _fold_key(word: str) -> str:
@@ -116,7 +118,7 @@ def read_exceptions(path: Path) -> dict[str, str]:
             raise ExceptionsError(f"{path}: words.{key}: expected a Cyrillic spelling")
         if key.endswith("*") != value.endswith("*"):
             raise ExceptionsError(f"{path}: words.{key}: a stem and its spelling both end in *")
-        if not _WORD.fullmatch(key.rstrip("*")):
+        if not _WORD.fullmatch(key.rstrip("*").removeprefix("@")):
             raise ExceptionsError(f"{path}: words.{key}: expected one Latin word")
     return dict(words)
 
@@ -161,13 +163,20 @@ class Transliterator:
             return self
         return Transliterator({**self._exceptions, **more})
 
-    def __call__(self, text: str) -> str:
-        """``text`` in Cyrillic; what is not Uzbek prose (see the module doc) stays."""
+    def __call__(self, text: str, keep: Iterable[str] = ()) -> str:
+        """``text`` in Cyrillic; what is not Uzbek prose (see the module doc) stays, and so
+        do the words in ``keep`` (case slugs an admin's news may name: /sign khamroev)."""
+        protected = _PROTECTED
+        if keep:
+            words = "|".join(re.escape(w) for w in sorted(keep, key=len, reverse=True))
+            protected = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])|{_PROTECTED.pattern}")
         out: list[str] = []
         position = 0
-        for match in _PROTECTED.finditer(text):
+        for match in protected.finditer(text):
             out.append(self._prose(text[position : match.start()]))
-            out.append(match.group())
+            # What the rules keep, the exceptions list may still spell (@foydalanuvchi,
+            # a placeholder for a username, is a word).
+            out.append(self._words.get(_fold_key(match.group()), match.group()))
             position = match.end()
         out.append(self._prose(text[position:]))
         return "".join(out)

@@ -99,13 +99,17 @@ def test_rules_in_context(latin: str, cyrillic: str) -> None:
             '<a href="https://memohrc.org/ru/defendants/hamroev">Memorial</a>',
             '<a href="https://memohrc.org/ru/defendants/hamroev">Мемориал</a>',
         ),
-        ("<b>salom</b> &amp; &lt;tegma&gt; &#39;", "<b>салом</b> &amp; &lt;тегма&gt; &#39;"),
+        ("<b>salom</b> &amp; &lt; tegma &gt; &#39;", "<b>салом</b> &amp; &lt; тегма &gt; &#39;"),
         (
             "Batafsil: https://example.org/news?id=5&lang=uz tomonidan",
             "Батафсил: https://example.org/news?id=5&lang=uz томонидан",
         ),
-        ("/sign khamroev yoki /help yuboring", "/sign khamroev ёки /help юборинг"),
+        ("/help yuboring, HTML — /post dagidek", "/help юборинг, HTML — /post дагидек"),
+        ("Bu HTML: &lt;b&gt;, &lt;a href=\"…\"&gt;; &lt; belgisini &amp;lt; deb yozing", "Бу HTML: &lt;b&gt;, &lt;a href=\"…\"&gt;; &lt; белгисини &amp;lt; деб ёзинг"),
+        ("/status &lt;slug&gt; — /export &lt;slug&gt; [csv|json]", "/status &lt;slug&gt; — /export &lt;slug&gt; [csv|json]"),
+        ("(a) ozodlikdan, (c) siyosiy", "(a) озодликдан, (c) сиёсий"),
         ("@casebot orqali, help@example.org manzili", "@casebot орқали, help@example.org манзили"),
+        ("@foydalanuvchi nomlari", "@фойдаланувчи номлари"),  # a word, by the exceptions list
         ("RF JK 205.2-moddasi 2-qismi, 13 yil 9 oy", "РФ ЖК 205.2-моддаси 2-қисми, 13 йил 9 ой"),
         ("Sanani YYYY-MM-DD koʻrinishida yozing", "Санани YYYY-MM-DD кўринишида ёзинг"),
         (
@@ -132,6 +136,13 @@ lang-choice = { $lang ->
    *[other] { "literal text" }
 }
 """
+
+
+def test_an_admins_news_keeps_the_case_slug_it_names() -> None:
+    text = "Imzolang: /sign khamroev yoki t.me/casebot?start=khamroev; khamroev-2 emas"
+    assert shared_transliterator()(text, keep={"khamroev"}) == (
+        "Имзоланг: /sign khamroev ёки t.me/casebot?start=khamroev; кҳамроэв-2 эмас"
+    )
 
 
 def test_fluent_ids_placeables_selectors_and_literals_are_untouched() -> None:
