@@ -176,3 +176,14 @@ async def test_the_profile_is_published_per_two_letter_language_only(harness: Ha
     assert {c.description for c in menus["uz"].commands} >= {"Ishlar roʻyxati"}  # uz stays Latin
     descriptions = {c.language_code for c in calls if isinstance(c, SetMyDescription)}
     assert descriptions == {"ru", "uz", "en"}
+
+
+async def test_forget_also_removes_the_chats_cyrillic_menu(harness: Harness) -> None:
+    user = await choose_cyrillic(harness, 8)
+    await user.send("/forget")
+    calls_before = len(harness.session.calls)
+    await user.press("Ҳа")
+    [reset] = [c for c in harness.session.calls[calls_before:] if isinstance(c, DeleteMyCommands)]
+    assert reset.scope == BotCommandScopeChat(chat_id=8)
+    rows = await harness.app.db.conn.execute_fetchall("SELECT * FROM user_settings WHERE user_id = 8")
+    assert list(rows) == []
