@@ -19,7 +19,7 @@ from bot.cases.models import LOCALES, Case, Stage
 from bot.locales import DERIVED, written_source
 from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
 from bot.text import MESSAGE_LIMIT, telegram_html_error
-from bot.uzbek_cyrillic import shared_transliterator
+from bot.uzbek_cyrillic import Transliterator, shared_transliterator
 
 # The order an admin is asked for texts in (the project's readers: Russian first).
 COMPOSE_ORDER: tuple[str, ...] = ("ru", "uz", "en")
@@ -142,20 +142,21 @@ def parse_stage_date(text: str, today: dt.date) -> dt.date | None:
     return value
 
 
-def update_text(update: StoredUpdate, locale: str) -> str | None:
+def update_text(update: StoredUpdate, locale: str, transliterate: Transliterator | None = None) -> str | None:
     """The text a reader of ``locale`` sees: their language's, else the fallback's.
 
-    Admins write Uzbek once, in Latin: a reader of Ўзбекча gets it transliterated,
-    its HTML tags, entities and links untouched.
+    Admins write Uzbek once, in Latin: a reader of Ўзбекча gets it transliterated
+    (``transliterate``: the case's own rules, else the shared ones), its HTML tags,
+    entities, links and the case's slug untouched.
     """
     source = written_source(locale)
-    own = update.texts.get(source)
-    if own:
-        return shared_transliterator()(own, keep={update.slug}) if locale in DERIVED else own
-    fallback = update.texts.get(update.fallback)
-    if fallback and locale in DERIVED and written_source(locale) == update.fallback:
-        return shared_transliterator()(fallback, keep={update.slug})
-    return fallback
+    text = update.texts.get(source)
+    if not text:
+        source = update.fallback
+        text = update.texts.get(source)
+    if text and locale in DERIVED and DERIVED[locale] == source:
+        return (transliterate or shared_transliterator())(text, keep={update.slug})
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -450,3 +450,38 @@ def test_the_cyrillic_evaluation_set_is_written_by_hand() -> None:
     assert not copied
     # The same targets as the Latin set: every entry the Latin set aims at is aimed at here.
     assert {q["id"] for q in cyrillic["questions"]} == {q["id"] for q in latin["questions"]}
+
+
+def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.news import update_text
+    from bot.storage.repositories import StoredUpdate
+
+    folder = tmp_path / "alpha"
+    folder.mkdir()
+    for source in (FIXTURE_CASES / "alpha").iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / EXCEPTIONS_FILE).write_text('[words]\n"Alfa" = "Альфа"\n', "utf-8")
+    case = load_case(folder)
+    assert case.name("uz-Cyrl") == "Анна Альфа"
+    update = StoredUpdate(
+        id=1,
+        slug="alpha",
+        kind="news",
+        texts={"uz": "<b>Alfa</b> haqida: /sign alpha", "ru": "Об Альфе"},
+        fallback="ru",
+        stage=None,
+        stage_date=None,
+        announced=True,
+        author_id=1,
+        author_locale="uz",
+        created_at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        progress_chat_id=None,
+        progress_message_id=None,
+        completed_at=None,
+    )
+    assert update_text(update, "uz-Cyrl", case.transliterator()) == "<b>Альфа</b> ҳақида: /sign alpha"
+    assert update_text(update, "uz-Cyrl") == "<b>Алфа</b> ҳақида: /sign alpha"  # the shared rules alone
+    assert update_text(update, "uz") == "<b>Alfa</b> haqida: /sign alpha"
+    assert update_text(update, "en") == "Об Альфе"  # the fallback, as written

@@ -145,7 +145,9 @@ def load_case(folder: Path) -> Case:
     # Ўзбекча sees exactly what the uz files say, in Cyrillic.
     for locale, source in DERIVED.items():
         texts[locale] = transformed(texts[source], transliterate)
-    return Case(facts=_with_derived(facts, transliterate), texts=texts)
+    case = Case(facts=_with_derived(facts, transliterate), texts=texts)
+    case._transliterator = transliterate
+    return case
 
 
 def _with_derived(value: object, transform: Callable[[str], str]) -> object:

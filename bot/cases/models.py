@@ -22,12 +22,13 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
 
 from bot.locales import DERIVED, WRITTEN_LOCALES
-from bot.uzbek_cyrillic import shared_transliterator
+from bot.uzbek_cyrillic import Transliterator, shared_transliterator
 
 # The locales a case folder holds texts for; derived ones (uz-Cyrl) are made from
 # them at load time (see bot/locales.py and Case.texts).
@@ -361,6 +362,12 @@ class Case(Model):
 
     facts: CaseFacts
     texts: dict[str, CaseTexts]
+    # The Latin → Cyrillic rules with this case's own exceptions (set by the catalogue),
+    # so an admin's news about it spells its names as its card does.
+    _transliterator: Transliterator | None = PrivateAttr(default=None)
+
+    def transliterator(self) -> Transliterator:
+        return self._transliterator or shared_transliterator()
 
     @property
     def slug(self) -> str:
