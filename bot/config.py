@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     cases_dir: Path = Path("data/cases")
     locales_dir: Path = Path("locales")
     default_locale: Literal["en", "ru", "uz", "uz-Cyrl"] = "en"
-    org_name: str = Field(default="casebot", min_length=1, max_length=200)
+    # Unset, /about says the bot does not name its operator rather than pass "casebot" off as one.
+    org_name: str | None = Field(default=None, min_length=1, max_length=200)
     org_contact: str = Field(default="", max_length=200)
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -250,6 +250,19 @@ def argument(case: Case, t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def empty_news(case: Case, t: Translator, *, following: bool) -> InlineKeyboardMarkup:
+    """The News screen of a case with no news yet: it offers the Follow it speaks of."""
+    kb = Keyboard()
+    if not following:
+        kb.button(
+            text=t("btn-follow-case"),
+            callback_data=FollowCb(action=FollowAction.follow, slug=case.slug, origin=FollowOrigin.news),
+        )
+    kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
 def back_to_case(case: Case, t: Translator) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(text=t("btn-case"), callback_data=CaseCb(view=CaseView.card, slug=case.slug))

@@ -125,9 +125,9 @@ def milestone_thresholds(goal: int) -> tuple[int, ...]:
 
 
 def progress_bar(count: int, goal: int, width: int = 10) -> str:
+    # A block stands for a tenth of the goal: none is filled before the first tenth is
+    # reached, or the bar would claim more than was signed (the percentage shows the start).
     filled = min(width, count * width // goal) if goal else width
-    if count and not filled:
-        filled = 1  # the first signatures should show as a start, not as nothing
     return "▓" * filled + "░" * (width - filled)
 
 

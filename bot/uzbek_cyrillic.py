@@ -157,6 +157,17 @@ class Transliterator:
         # Only ever filled from our own files and admins' news, never from readers.
         self._cache: dict[str, str] = {}
 
+    def reversed_exceptions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Cyrillic spelling → Latin, for whole words and for stems, lower case."""
+        words = {v.lower(): k.lower() for k, v in self._exceptions.items() if not k.endswith("*")}
+        stems = {v[:-1].lower(): k[:-1].lower() for k, v in self._exceptions.items() if k.endswith("*")}
+        return words, stems
+
+    @property
+    def spellings(self) -> frozenset[str]:
+        """The Cyrillic words the exceptions list writes (Мещанский, февраль), lower case."""
+        return frozenset(v.lower().rstrip("*") for v in self._exceptions.values())
+
     def with_exceptions(self, more: Mapping[str, str]) -> Transliterator:
         """This list extended (and overridden) by ``more``: a case's own words."""
         if not more:
@@ -368,15 +379,34 @@ class CyrillicUzbekReader:
         # Names (Hamroyev) guide the reading of Хамроев but say nothing of the language.
         self._names = {_plain(w) for w in names if w.isascii()}
         self._uzbek = self._words | self._names
-        self._russian = {w.lower() for w in russian} - {"у"}
+        # Russian names an Uzbek text also uses (Мещанский) say nothing of its language.
+        self._russian = {w.lower() for w in russian} - {"у"} - shared_transliterator().spellings
         self._prefixes: set[str] = set()
         for known in self._uzbek:
             for end in range(3, len(known) + 1):
                 self._prefixes.add(known[:end])
+        # The exceptions list read backwards: Фейсбукда is Facebookda, февралдан fevraldan.
+        self._spelled, self._spelled_stems = shared_transliterator().reversed_exceptions()
+        self._longest_spelled = max(map(len, self._spelled_stems), default=0)
+
+    def _spelled_by_exception(self, lower: str) -> bool:
+        longest = min(len(lower), self._longest_spelled)
+        return lower in self._spelled or any(lower[:n] in self._spelled_stems for n in range(3, longest + 1))
 
     def _best(self, word: str, russian_keyboard: bool = True) -> tuple[str, int]:
         """The likeliest Latin reading of ``word`` and how sure: 1000 and up for a word
         the vocabulary knows, else the length of the longest known beginning."""
+        lower = word.lower()
+        if lower in self._spelled:
+            return self._spelled[lower], 1000 + len(lower)
+        for length in range(min(len(lower), self._longest_spelled), 2, -1):
+            stem = self._spelled_stems.get(lower[:length])
+            if stem is not None:
+                rest = _readings(lower[length:], russian_keyboard=False)[0] if length < len(lower) else ""
+                return stem + rest, 1000 + len(lower)
+        if len(word) <= 2:
+            # Too short to tell у from ў by the vocabulary: read as typed (у, уй, ки).
+            russian_keyboard = False
         best, best_score = "", -1
         for rank, reading in enumerate(_readings(word, russian_keyboard)):
             plain = _plain(reading)
@@ -412,12 +442,15 @@ class CyrillicUzbekReader:
             in_russian = lower.replace("ё", "е") in self._russian or lower in self._russian
             if _plain(reading) in self._names and _plain(reading) not in self._words:
                 continue
+            if self._spelled_by_exception(lower):
+                continue  # Мещанский, Фейсбук: names both languages write alike
             # A known word, or the beginning of one long enough to be no accident.
             in_uzbek = sure >= 1000 or sure >= _KNOWN_BEGINNING
             if in_uzbek and not in_russian:
                 uzbek += 1
             elif in_russian and not in_uzbek:
                 russian += 1
+        # A word both know (суд, «Ёрдам») decides nothing: alone, the text stays Russian.
         return uzbek > russian
 
     def to_latin(self, text: str) -> str | None:

@@ -115,6 +115,7 @@ def why_screen(case: Case, t: Translator) -> str:
             t("why-intro", by=by, name=name, date=date, sex=case.facts.sex.value),
             f"<i>{escape(case.text(t.locale).disclaimer)}</i>",
             t("why-source", url=escape(str(recognition.url)), by=by, date=date),
+            t("why-choose"),
         ]
     )
 
@@ -134,9 +135,17 @@ def argument_screen(case: Case, argument: Argument, t: Translator) -> list[str]:
 
 
 def _source(t: Translator, source: Source) -> str:
-    label = escape(source.publisher)
-    if source.title:
-        label = t("source-with-title", publisher=label, title=escape(source.title))
+    label = escape(source.publisher_in(t.locale))
+    title = source.title_in(t.locale)
+    if title and source.title and title != source.title:
+        label = t(
+            "source-with-translated-title",
+            publisher=label,
+            title=escape(title),
+            original=escape(source.title),
+        )
+    elif title:
+        label = t("source-with-title", publisher=label, title=escape(title))
     if source.date:
         label = t("source-dated", source=label, date=t.date(source.date))
     if source.url:

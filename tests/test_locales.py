@@ -110,10 +110,15 @@ def test_uzbek_numerals_take_the_singular(l10n: L10n, count: int, expected: str)
     assert l10n.format("uz", "years", {"count": count}) == expected
 
 
-def test_case_list_title_plurals(l10n: L10n) -> None:
-    assert "1" not in l10n.format("ru", "cases-list-title", {"count": 1})
-    assert "5 дел" in l10n.format("ru", "cases-list-title", {"count": 5})
-    assert "2 дела" in l10n.format("ru", "cases-list-title", {"count": 2})
+def test_case_list_title_counts_read_naturally(l10n: L10n) -> None:
+    # A count in brackets needs no plural forms: no «Одно дело:», no «21 дел:».
+    for count in (1, 2, 5, 21):
+        assert l10n.format("ru", "cases-list-title", {"count": count}) == f"Дела ({count}):"
+    assert l10n.format("en", "cases-list-title", {"count": 1}) == "One case:"
+
+
+def test_russian_dates_carry_goda(l10n: L10n) -> None:
+    assert l10n.translator("ru").date(dt.date(2026, 11, 30)) == "30 ноября 2026 года"
 
 
 @pytest.mark.parametrize(

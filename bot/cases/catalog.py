@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from bot.cases.figures import unheld_figures
 from bot.cases.models import (
     LOCALES,
     POINTERS_WITH_TEXT,
@@ -133,6 +134,11 @@ def load_case(folder: Path) -> Case:
                     f"{path}: demand: missing; {FACTS_FILE} has a [petition], so its text is required"
                 )
             problems += _same_ids(path, "questions", [q.id for q in facts.questions], set(text.questions))
+            problems += [
+                f"{path}: {field}: figure {figure} is in no date, charge, sentence or "
+                f"[[figures]] entry of {FACTS_FILE}: correct the text or add it there with its source"
+                for field, figure in unheld_figures(facts, text)
+            ]
     if facts is not None:
         problems += _question_answers(folder, facts, texts)
     try:

@@ -155,10 +155,20 @@ class Sentence(Model):
 
 
 class Source(Model):
-    publisher: ShortText
+    # A publisher's name as readers of each language know it («ОВД-Инфо», OVD-Info),
+    # or one name for all; ``title`` is the original title, ``translated_title`` the
+    # title in each locale (a reader then sees the original beside a foreign one).
+    publisher: ShortText | Localized
     title: ShortText | None = None
+    translated_title: Localized | None = None
     date: dt.date | None = None
     url: HttpUrl | None = None
+
+    def publisher_in(self, locale: str) -> str:
+        return self.publisher.get(locale) if isinstance(self.publisher, Localized) else self.publisher
+
+    def title_in(self, locale: str) -> str | None:
+        return self.translated_title.get(locale) if self.translated_title else self.title
 
 
 class Recognition(Model):
@@ -196,6 +206,19 @@ class Event(Model):
     stage: Stage | None = None
     sentence: Sentence | None = None
     sources: list[Source] = Field(min_length=1)
+
+
+class Figure(Model):
+    """A figure a case text writes in digits that no date, charge or sentence holds.
+
+    The number guard (bot/cases/figures.py) accepts only figures the facts hold, so a
+    term the prosecutor asked for or a year in the biography is listed here, each with
+    where it comes from.
+    """
+
+    value: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?$")]
+    what: ShortText
+    source: ShortText
 
 
 class PointerKind(StrEnum):
@@ -274,6 +297,8 @@ class CaseFacts(Model):
     # Optional so a case can be published before its questions are written; the
     # bot then answers free text about it with the menu only.
     questions: list[QuestionFacts] = Field(default_factory=list)
+    # Figures the texts write in digits beyond dates, charges and sentences.
+    figures: list[Figure] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseFacts:

@@ -30,11 +30,13 @@ async def help_button(query: CallbackQuery, t: Translator) -> None:
 
 
 async def about(message: Message, t: Translator, settings: Settings) -> None:
-    org = escape(settings.org_name)
-    if settings.org_contact:
-        await message.answer(t("about", org=org, contact=escape(settings.org_contact)))
+    contact = escape(settings.org_contact) if settings.org_contact else None
+    if settings.org_name is None:
+        text = t("about-unnamed", contact=contact) if contact else t("about-unnamed-no-contact")
     else:
-        await message.answer(t("about-no-contact", org=org))
+        org = escape(settings.org_name)
+        text = t("about", org=org, contact=contact) if contact else t("about-no-contact", org=org)
+    await message.answer(text)
 
 
 async def language(message: Message, t: Translator) -> None:

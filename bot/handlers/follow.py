@@ -85,14 +85,21 @@ async def follow_button(
 
 
 async def news_page(
-    query: CallbackQuery, callback_data: NewsCb, t: Translator, catalog: Catalog, news: NewsService
+    query: CallbackQuery,
+    callback_data: NewsCb,
+    t: Translator,
+    catalog: Catalog,
+    news: NewsService,
+    follows: FollowRepository,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
     total = await news.news_count(case.slug)
     if total == 0:
-        await show(query, t("news-none", name=escape(case.name(t.locale))), keyboards.back_to_case(case, t))
+        following_now = case.slug in await follows.followed_by(query.from_user.id)
+        text = t("news-none-following" if following_now else "news-none", name=escape(case.name(t.locale)))
+        await show(query, text, keyboards.empty_news(case, t, following=following_now))
         return
     position = callback_data.page
     update = await news.news_item(case.slug, position) if 0 <= position <= MAX_PAGE else None

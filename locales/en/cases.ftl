@@ -34,21 +34,26 @@ charge-ref-article = { $code ->
 }
 
 why-title = <b>Why { $name } is a political prisoner</b>
-why-intro = { $by } recognised { $name } as a political prisoner ({ $date }) under the international criteria of PACE Resolution 1900 (2012). Tap an argument to read it in full:
+why-intro = The { $by } recognised { $name } as a political prisoner ({ $date }) in accordance with international criteria; the project bases its understanding of the term on PACE Resolution 1900 (2012). Below are the reasons given in its statement.
 why-source = Source: <a href="{ $url }">{ $by }</a>, { $date }
+# The last line of the screen, right above the reasons' buttons.
+why-choose = Tap a reason to read it in full:
 
-argument-grounds = <b>PACE Resolution 1900 (2012), paragraph 3 — grounds:</b>
+argument-grounds = <b>This bot's reading, not the project's words.</b> The statement does not name grounds of PACE Resolution 1900 (2012); read against paragraph 3 of the resolution, this reason concerns:
 pace-ground-a = (a) the detention violates fundamental guarantees of the European Convention on Human Rights, in particular freedom of thought, conscience and religion, freedom of expression and information, and freedom of assembly and association;
 pace-ground-b = (b) the detention is imposed for purely political reasons without connection to any offence;
 pace-ground-c = (c) for political motives, the length of the detention or its conditions are clearly out of proportion to the offence the person is suspected of or has been found guilty of;
 pace-ground-d = (d) for political motives, the person is detained in a discriminatory manner compared with other persons;
 pace-ground-e = (e) the detention is the result of proceedings that were clearly unfair, and this appears to be connected with political motives of the authorities.
-pace-paragraph-4 = <b>Paragraph 4</b> says that people deprived of liberty for terrorist crimes are not considered political prisoners if they were prosecuted and sentenced for such crimes in accordance with national law and the European Convention on Human Rights. This argument shows why that exclusion does not apply here.
-
+pace-paragraph-4 = <b>Paragraph 4</b> of the resolution: people deprived of liberty for terrorist crimes are not to be considered political prisoners if they were prosecuted and sentenced for such crimes according to national legislation and the European Convention on Human Rights. The project's statement does not cite this paragraph; this bot shows it because the charge is one of terrorism, and the finding above bears on it.
 timeline-title = <b>Timeline: { $name }</b>
-timeline-event = <b>{ $date }</b> — { $text }
+# The text is a sentence of its own, so it starts on its own line under the date.
+timeline-event =
+    <b>{ $date }</b>
+    { $text }
 timeline-sources = Sources: { $sources }
 source-with-title = { $publisher }, “{ $title }”
+source-with-translated-title = { $publisher }, “{ $title }” [original: “{ $original }”]
 source-dated = { $source } ({ $date })
 
 story-title = <b>{ $name }: the full story</b>

@@ -37,6 +37,16 @@ about-no-contact =
 
     Recognition as a political prisoner does not mean agreement with the person's views or actions: it means that they are deprived of liberty for political reasons, in breach of their rights.
 
+about-unnamed =
+    This copy of the bot does not name the organisation that runs it.
+    Contact: { $contact }
+
+    Recognition as a political prisoner does not mean agreement with the person's views or actions: it means that they are deprived of liberty for political reasons, in breach of their rights.
+about-unnamed-no-contact =
+    This copy of the bot does not name the organisation that runs it.
+
+    Recognition as a political prisoner does not mean agreement with the person's views or actions: it means that they are deprived of liberty for political reasons, in breach of their rights.
+
 language-choose = Choose the language:
 language-set = Done: the bot now speaks English.
 

@@ -20,7 +20,10 @@ following-none = You do not follow any case. Open a case and tap “Follow this 
 
 news-none = <b>News: { $name }</b>
 
-    No news yet. Follow the case to receive news when it comes.
+    No news yet. Tap “Follow this case” below to receive news here when it comes.
+news-none-following = <b>News: { $name }</b>
+
+    No news yet. You follow this case, so news will come to this chat.
 news-page-title = <b>News: { $name }</b> ({ $position } of { $total })
 news-item =
     <b>{ $date }</b>

@@ -7,7 +7,7 @@ signatures = { $count ->
 # $signatures is the "signatures" message above; $goal a number.
 petition-count = { $signatures } of { $goal }
 petition-progress = { $bar } { $percent }%
-card-signatures = <b>Signatures:</b> { $count }
+card-signatures = <b>Demand for release:</b> { $count }
 
 petition-confirm =
     <b>The demand to free { $name }</b>
@@ -87,6 +87,6 @@ inline-card =
 
 ## Admin commands (only admins ever see these).
 admin-export-usage = Usage: /export &lt;slug&gt; [csv|json] — for a case with a petition.
-admin-export-done = Signatures: { $count }.
+admin-export-done = Exported: { $count }.
 admin-close-usage = Usage: /closepetition &lt;slug&gt;
 admin-closed = Signing under the demand to free { $name } is closed. Final count: { $count }.

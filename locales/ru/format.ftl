@@ -1,4 +1,5 @@
 ## Dates, durations and numbers.
+# A date stands in running text ("арестован 25 февраля 2022 года"), so it carries «года».
 
 date-full = { $day } { $month ->
     [1] января
@@ -13,7 +14,7 @@ date-full = { $day } { $month ->
     [10] октября
     [11] ноября
    *[12] декабря
-} { $year }
+} { $year } года
 date-month-year = { $month ->
     [1] январь
     [2] февраль
@@ -27,7 +28,7 @@ date-month-year = { $month ->
     [10] октябрь
     [11] ноябрь
    *[12] декабрь
-} { $year }
+} { $year } года
 date-year = { $year }
 
 years = { $count ->

@@ -36,21 +36,26 @@ charge-ref-article = { $code ->
 }
 
 why-title = <b>{ $name } nima uchun siyosiy mahbus deb tan olingan</b>
-why-intro = { $by } YEKPA (Yevropa Kengashi Parlament Assambleyasi) 1900 (2012) rezolyutsiyasi belgilagan xalqaro mezonlar asosida { $name }ni siyosiy mahbus deb tan olgan ({ $date }). Dalilni toʻliq oʻqish uchun ustiga bosing:
+why-intro = { $by } { $name }ni xalqaro mezonlarga muvofiq siyosiy mahbus deb tan olgan ({ $date }); loyiha bu atamani YEKPA (Yevropa Kengashi Parlament Assambleyasi)ning 1900 (2012) rezolyutsiyasiga asoslanib tushunadi. Quyida loyiha bayonotidagi dalillar keltirilgan.
 why-source = Manba: <a href="{ $url }">{ $by }</a>, { $date }
+# The last line of the screen, right above the reasons' buttons.
+why-choose = Dalilni toʻliq oʻqish uchun ustiga bosing:
 
-argument-grounds = <b>YEKPA (Yevropa Kengashi Parlament Assambleyasi) 1900 (2012) rezolyutsiyasi, 3-band — asoslar:</b>
-pace-ground-a = (a) ozodlikdan mahrum qilish Inson huquqlarini himoya qilish toʻgʻrisidagi Yevropa konvensiyasining asosiy kafolatlarini, xususan, fikr, vijdon va din erkinligini, soʻz va axborot erkinligini, yigʻilishlar va birlashmalar erkinligini buzadi;
+argument-grounds = <b>Bu botning talqini, loyihaning soʻzlari emas.</b> Bayonotda YEKPA 1900 (2012) rezolyutsiyasidagi asoslar koʻrsatilmagan; rezolyutsiyaning 3-bandi bilan solishtirilsa, bu dalil quyidagi asosga taalluqli:
+pace-ground-a = (a) ozodlikdan mahrum qilish Inson huquqlari boʻyicha Yevropa konvensiyasining asosiy kafolatlarini, xususan, fikr, vijdon va din erkinligini, soʻz va axborot erkinligini, yigʻilishlar va birlashmalar erkinligini buzadi;
 pace-ground-b = (b) ozodlikdan mahrum qilish hech qanday huquqbuzarlikka aloqasi boʻlmagan holda, faqat siyosiy sabablarga koʻra qoʻllanilgan;
-pace-ground-c = (c) siyosiy maqsadlarda ozodlikdan mahrum qilish muddati yoki uning sharoitlari shaxs gumon qilinayotgan yoki aybdor deb topilgan huquqbuzarlikka mutlaqo nomutanosib;
-pace-ground-d = (d) siyosiy maqsadlarda shaxs boshqa shaxslarga nisbatan kamsituvchi tarzda ozodlikdan mahrum qilingan;
-pace-ground-e = (e) ozodlikdan mahrum qilish ochiqdan-ochiq adolatsiz sud jarayonining natijasidir va bu hokimiyatning siyosiy maqsadlari bilan bogʻliq koʻrinadi.
-pace-paragraph-4 = <b>4-band</b>ga koʻra, terroristik jinoyatlar uchun ozodlikdan mahrum qilingan shaxslar, agar ular bunday jinoyatlar uchun milliy qonunchilik va Inson huquqlarini himoya qilish toʻgʻrisidagi Yevropa konvensiyasiga muvofiq taʼqib qilingan va hukm qilingan boʻlsa, siyosiy mahbus hisoblanmaydi. Ushbu dalil bu istisno nima uchun mazkur ishga taalluqli emasligini koʻrsatadi.
-
+pace-ground-c = (c) siyosiy sabablarga koʻra ozodlikdan mahrum qilish muddati yoki uning sharoitlari shaxs gumon qilinayotgan yoki aybdor deb topilgan huquqbuzarlikka mutlaqo nomutanosib;
+pace-ground-d = (d) siyosiy sabablarga koʻra shaxs boshqa shaxslarga nisbatan kamsituvchi tarzda ozodlikdan mahrum qilingan;
+pace-ground-e = (e) ozodlikdan mahrum qilish ochiqdan-ochiq adolatsiz sud jarayonining natijasidir va bu hokimiyatning siyosiy sabablari bilan bogʻliq koʻrinadi.
+pace-paragraph-4 = Rezolyutsiyaning <b>4-band</b>i: terroristik jinoyatlar uchun ozodlikdan mahrum qilinganlar, agar ular bunday jinoyatlar uchun milliy qonunchilik va Inson huquqlari boʻyicha Yevropa konvensiyasiga muvofiq taʼqib qilingan va hukm qilingan boʻlsa, siyosiy mahbus hisoblanmaydi. Loyiha bayonotida bu band tilga olinmagan; bot uni ayblov terrorizm bilan bogʻliq boʻlgani va yuqoridagi xulosa unga bevosita taalluqli boʻlgani uchun keltiradi.
 timeline-title = <b>Xronologiya: { $name }</b>
-timeline-event = <b>{ $date }</b> — { $text }
+# The text is a sentence of its own, so it starts on its own line under the date.
+timeline-event =
+    <b>{ $date }</b>
+    { $text }
 timeline-sources = Manbalar: { $sources }
 source-with-title = { $publisher }, «{ $title }»
+source-with-translated-title = { $publisher }, «{ $title }» [asl nomi: «{ $original }»]
 source-dated = { $source } ({ $date })
 
 story-title = <b>{ $name }: toʻliq hikoya</b>

@@ -37,6 +37,16 @@ about-no-contact =
 
     Siyosiy mahbus deb tan olinish insonning qarashlari yoki xatti-harakatlarini maʼqullashni anglatmaydi: bu uning huquqlari buzilib, siyosiy sabablarga koʻra ozodlikdan mahrum qilinganini anglatadi.
 
+about-unnamed =
+    Botning bu nusxasida uni qaysi tashkilot yuritishi koʻrsatilmagan.
+    Aloqa: { $contact }
+
+    Siyosiy mahbus deb tan olinish insonning qarashlari yoki xatti-harakatlarini maʼqullashni anglatmaydi: bu uning huquqlari buzilib, siyosiy sabablarga koʻra ozodlikdan mahrum qilinganini anglatadi.
+about-unnamed-no-contact =
+    Botning bu nusxasida uni qaysi tashkilot yuritishi koʻrsatilmagan.
+
+    Siyosiy mahbus deb tan olinish insonning qarashlari yoki xatti-harakatlarini maʼqullashni anglatmaydi: bu uning huquqlari buzilib, siyosiy sabablarga koʻra ozodlikdan mahrum qilinganini anglatadi.
+
 language-choose = Tilni tanlang:
 language-set = Tayyor: endi bot oʻzbek tilida gaplashadi.
 

@@ -20,8 +20,11 @@ following-none = Siz hali birorta ish yangiliklarini kuzatmayapsiz. Ishni oching
 
 news-none = <b>Yangiliklar: { $name }</b>
 
-    Hozircha yangilik yoʻq. Yangilik chiqqanda olish uchun ish yangiliklarini kuzating.
-news-page-title = <b>Yangiliklar: { $name }</b> ({ $total } tadan { $position })
+    Hozircha yangilik yoʻq. Yangiliklar chiqqanda shu yerga kelishi uchun quyidagi «Ish yangiliklarini kuzatish» tugmasini bosing.
+news-none-following = <b>Yangiliklar: { $name }</b>
+
+    Hozircha yangilik yoʻq. Siz bu ish yangiliklarini kuzatyapsiz, shuning uchun yangiliklar shu chatga keladi.
+news-page-title = <b>Yangiliklar: { $name }</b> ({ $position }/{ $total })
 news-item =
     <b>{ $date }</b>
     { $text }
@@ -46,7 +49,7 @@ timeline-status-note = { $text }
 admin-not-available = Bu amal mavjud emas.
 admin-choose-case = Ishni tanlang:
 admin-post-usage = /post [slug] — ish boʻyicha yangilikni rus, oʻzbek va ingliz tillarida yozish; kuzatuvchilar uni oʻz tilida oladi.
-admin-status-usage = /status &lt;slug&gt; — ish bosqichini (sana va izoh bilan) belgilash; uni ish kartasi va xronologiya koʻrsatadi.
+admin-status-usage = /status &lt;slug&gt; — ish bosqichini (sana va izoh bilan) belgilash; uni ish kartochkasi va xronologiya koʻrsatadi.
 admin-compose-ask-text = { $lang ->
     [ru] <b>{ $name }</b>: <b>rus tilida</b> oʻqiydiganlar uchun matn yuboring.
     [uz] <b>{ $name }</b>: <b>oʻzbek tilida</b> oʻqiydiganlar uchun matn yuboring.
@@ -93,7 +96,7 @@ admin-preview-ready = Tayyor. { $followers ->
     [0] Bu ish yangiliklarini hali hech kim kuzatmayapti; yangilik «Yangiliklar» boʻlimida chiqadi.
    *[other] Uni { $followers } ta kuzatuvchi oladi.
 }
-admin-status-preview-ready = Ish kartasi koʻrsatadi: <b>{ $status }</b>. { $followers ->
+admin-status-preview-ready = Ish kartochkasi koʻrsatadi: <b>{ $status }</b>. { $followers ->
     [0] Bu ish yangiliklarini hali hech kim kuzatmayapti.
    *[other] Eʼlonni { $followers } ta kuzatuvchi oladi.
 }
@@ -103,9 +106,9 @@ admin-published = <b>Eʼlon qilindi.</b> { $followers ->
     [0] Bu ish yangiliklarini hali hech kim kuzatmayapti; yangilik «Yangiliklar» boʻlimida.
    *[other] { $followers } ta kuzatuvchiga yuborilmoqda; jarayon shu xabarda koʻrinadi.
 }
-admin-status-saved = <b>Saqlandi.</b> Ish kartasi endi koʻrsatadi: { $status }.
-admin-progress = Yuborilmoqda… { $total } tadan { $sent } tasi yuborildi · yetkazilmadi: { $failed }
-admin-progress-done = <b>Yuborish yakunlandi:</b> { $total } tadan { $sent } tasi yuborildi · yetkazilmadi: { $failed }
+admin-status-saved = <b>Saqlandi.</b> Ish kartochkasi endi koʻrsatadi: { $status }.
+admin-progress = Yuborilmoqda… yuborildi: { $sent } / { $total } · yetkazilmadi: { $failed }
+admin-progress-done = <b>Yuborish yakunlandi:</b> yuborildi: { $sent } / { $total } · yetkazilmadi: { $failed }
 admin-progress-failures = Yetkazilmadi: botni bloklagan — { $blocked } · chat topilmadi — { $notfound } · boshqa — { $other }
 
 btn-skip = Oʻtkazib yuborish

@@ -6,7 +6,7 @@ signatures = { $count ->
    *[other] { $count } ta imzo
 }
 # $signatures is the "signatures" message above; $goal a number.
-petition-count = { $goal } tadan { $signatures }
+petition-count = { $signatures } (maqsad — { $goal } ta)
 petition-progress = { $bar } { $percent }%
 card-signatures = <b>Yigʻildi:</b> { $count }
 

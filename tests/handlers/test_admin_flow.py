@@ -138,7 +138,7 @@ PUBLISH = {"en": "Publish", "ru": "Опубликовать", "uz": "Eʼlon qili
 FINAL = {
     "en": "<b>Delivered:</b> sent 3 of 3 · 0 failed",
     "ru": "<b>Рассылка завершена:</b> отправлено 3 из 3 · не доставлено: 0",
-    "uz": "<b>Yuborish yakunlandi:</b> 3 tadan 3 tasi yuborildi · yetkazilmadi: 0",
+    "uz": "<b>Yuborish yakunlandi:</b> yuborildi: 3 / 3 · yetkazilmadi: 0",
 }
 
 

@@ -64,12 +64,12 @@ async def test_a_new_status_shows_on_the_next_card(harness: Harness) -> None:
 async def test_a_signature_changes_the_count_on_the_next_card(harness: Harness) -> None:
     reader = harness.user(21, "en")
     [before] = await reader.send("/start alpha")
-    assert "Signatures:</b> 0 signatures of 100" in before.text
+    assert "Demand for release:</b> 0 signatures of 100" in before.text
     signer = harness.user(22, "en")
     await signer.send("/sign alpha")
     await signer.press("Sign anonymously")
     [after] = await reader.send("/start alpha")
-    assert "Signatures:</b> 1 signature of 100" in after.text
+    assert "Demand for release:</b> 1 signature of 100" in after.text
     assert after.text.replace("1 signature of", "0 signatures of") == before.text
 
 

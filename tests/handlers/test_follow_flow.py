@@ -53,6 +53,13 @@ async def test_news_pages_newest_first(harness: Harness) -> None:
     await user.send("/start alpha")
     [empty] = await user.press("News")
     assert "No news yet" in empty.text
+    # The empty screen offers the Follow it speaks of; once following, it says so instead.
+    assert "🔔 Follow this case" in empty.labels
+    [popup] = await user.press("Follow this case")
+    assert popup.kind == "popup" and "You follow this case" in popup.text
+    await user.send("/start alpha")
+    [empty] = await user.press("News")
+    assert "You follow this case" in empty.text and "🔔 Follow this case" not in empty.labels
     for number in (1, 2, 3):
         await publish(harness, f"Update number {number}", key=f"k{number}")
     await user.send("/start alpha")

@@ -25,7 +25,7 @@ async def _count_rows(harness: Harness) -> int:
 async def test_sign_with_the_telegram_name_and_a_city(harness: Harness) -> None:
     user = harness.user(1, "en", first_name="Anna")
     [card] = await user.send("/start alpha")
-    assert "Signatures:</b> 0 signatures of 100" in card.text
+    assert "Demand for release:</b> 0 signatures of 100" in card.text
     [confirm] = await user.press("Sign the demand")
     assert "The demand to free Anna Alpha" in confirm.text
     assert "The Test Prosecutor" in confirm.text and "Free Anna Alpha." in confirm.text
@@ -36,7 +36,7 @@ async def test_sign_with_the_telegram_name_and_a_city(harness: Harness) -> None:
     assert "city" in city.text
     [thanks] = await user.send("Berlin")
     assert "you are signer No. 1" in thanks.text
-    assert "1 signature of 100" in thanks.text and "▓░░░░░░░░░ 1%" in thanks.text
+    assert "1 signature of 100" in thanks.text and "░░░░░░░░░░ 1%" in thanks.text
     share = thanks.button("Invite others")
     assert share.url is not None and "start%3Dsign_alpha" in share.url
     assert any("Follow the case" in label for label in thanks.labels)

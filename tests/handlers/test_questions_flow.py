@@ -35,7 +35,7 @@ def _answer(shown: list[Shown]) -> Shown:
             "uz",
             "unga qanday jazo berilgan?",
             "<b>Unga qancha muddat berildi?</b>",
-            "14 yil muddatga qattiq rejimli koloniyada",
+            "qattiq rejimli koloniyada 14 yil",
             ["🔎 Batafsil", "❓ Barcha savollar", "✍️ Talabni imzolash"],
         ),
         (
@@ -76,9 +76,11 @@ async def test_the_question_language_wins_over_the_readers_locale(real_harness: 
 async def test_entries_answered_by_their_pointer(real_harness: Harness) -> None:
     user = real_harness.user(12, "en")
     [views] = await user.send("does recognition mean you agree with what he says?")
-    assert "does not mean that the &quot;Political Prisoners. Memorial&quot; project shares" in (views.text)
+    # "You" is whoever runs the bot: the answer says who does not endorse what.
+    assert "Political Prisoners. Memorial&quot; project, which recognised Khamroev, states" in views.text
+    assert "takes no position on his views" in views.text
     [experts] = await user.send("what did the experts of the prosecution do?")
-    assert "did not analyse the substance of the specific materials" in experts.text
+    assert "did not analyse the specific materials in substance" in experts.text
 
 
 async def test_more_on_this_opens_the_screen_it_points_to_in_the_answers_language(
@@ -88,8 +90,8 @@ async def test_more_on_this_opens_the_screen_it_points_to_in_the_answers_languag
     await user.send("did his posts call for violence?")
     shown = await user.press("More on this")
     text = "\n".join(s.text for s in shown if s.kind == "message")
-    assert "Posts without a call to violence" in text
-    assert "PACE Resolution 1900 (2012), paragraph 3" in text
+    assert "The posts: no incitement to violence" in text
+    assert "This bot's reading, not the project's words." in text
 
     await user.send("в чём его обвиняют?")
     [card] = [s for s in await user.press("Подробнее") if s.kind == "message"]

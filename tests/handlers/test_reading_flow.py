@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from aiogram.methods import SendMessage
 
 from bot.keyboards import ArgumentCb, CaseCb, CaseView, LanguageCb
-from tests.conftest import open_harness
+from tests.conftest import make_settings, open_harness
 from tests.tools import Harness
 
 
@@ -171,6 +173,16 @@ async def test_about_escapes_the_organisation_name(harness: Harness) -> None:
     [shown] = await harness.user(1, "en").send("/about")
     assert "<b>Test &lt;Org&gt; &amp; Co</b>" in shown.text
     assert "help@example.org" in shown.text
+
+
+async def test_about_without_org_name_does_not_pass_the_bot_off_as_an_organisation(tmp_path: Path) -> None:
+    h = await open_harness(make_settings(tmp_path, org_name=None, org_contact=""))
+    try:
+        [shown] = await h.user(1, "en").send("/about")
+    finally:
+        await h.app.close()
+    assert "does not name the organisation that runs it" in shown.text
+    assert "casebot" not in shown.text
 
 
 async def test_cases_command_and_back_button(harness: Harness) -> None:

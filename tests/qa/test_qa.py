@@ -1,6 +1,8 @@
-"""Matching quality on questions written apart from the stored phrasings (tests/qa/*.toml).
+"""Matching quality on questions written apart from the stored phrasings (tests/qa/).
 
-``make eval-qa`` prints the same measures with every miss.
+``make eval-qa`` prints the same measures with every miss. A hit is an outright
+answer from the expected entry; a "did you mean" list is a miss; an outright
+answer from another entry is an error (see tests/qa/evaluate.py).
 """
 
 from __future__ import annotations
@@ -9,8 +11,19 @@ import pytest
 
 from bot.answers import OutcomeKind, QuestionIndex, words
 from bot.cases.catalog import load_catalog
-from bot.locales import LOCALES  # uz-Cyrl too: Uzbek questions typed in Cyrillic
-from tests.qa.evaluate import REAL_CASES, LanguageReport, evaluate, load_set
+from bot.locales import LOCALES, WRITTEN_LOCALES
+from tests.qa.evaluate import REAL_CASES, SET_PAIRS, TARGET, LanguageReport, evaluate, load_set
+
+# Least sizes per language: the held-out set is the larger, as issue 11 asks.
+SIZES = {"tuning": (20, 10), "held-out": (40, 20)}
+# The held-out set is never tuned on, so its floor is what it measured when the
+# matcher was last changed (README, "Free-text questions"); the tuning set must meet
+# the target itself.
+FLOORS = {"tuning": TARGET, "held-out": 0.75}
+# The Cyrillic Uzbek set (uz-Cyrl.toml) was written by hand and never tuned on, like
+# the held-out set: its floor is what it measured when it was added. That a Cyrillic
+# question fares exactly as its Latin form does is tests/test_uzbek_cyrillic.py's.
+CYRILLIC_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -19,26 +32,27 @@ def index() -> QuestionIndex:
 
 
 @pytest.fixture(scope="module")
-def reports(index: QuestionIndex) -> dict[str, LanguageReport]:
-    return {locale: evaluate(index, locale) for locale in LOCALES}
+def reports(index: QuestionIndex) -> dict[tuple[str, str], LanguageReport]:
+    return {(which, locale): evaluate(index, locale, which) for which, locale in SET_PAIRS}
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_the_evaluation_set_is_big_enough_and_names_real_entries(locale: str) -> None:
-    data = load_set(locale)
+@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+def test_each_set_is_big_enough_and_names_real_entries(which: str, locale: str) -> None:
+    data = load_set(locale, which)
     case = load_catalog(REAL_CASES).get(str(data["case"]))
     assert case is not None
     ids = {q.id for q in case.facts.questions}
     questions = data["questions"]
-    assert len(questions) >= 20  # type: ignore[arg-type]
-    assert len(data["offtopic"]) >= 10  # type: ignore[arg-type]
+    least_questions, least_offtopic = SIZES[which]
+    assert len(questions) >= least_questions  # type: ignore[arg-type]
+    assert len(data["offtopic"]) >= least_offtopic  # type: ignore[arg-type]
     assert {q["id"] for q in questions} <= ids  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_no_evaluation_question_is_a_stored_phrasing(locale: str) -> None:
+@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+def test_no_evaluation_question_is_a_stored_phrasing(which: str, locale: str) -> None:
     # Otherwise the set would measure recall of the case file, not understanding.
-    data = load_set(locale)
+    data = load_set(locale, which)
     case = load_catalog(REAL_CASES).get(str(data["case"]))
     assert case is not None
     stored = {
@@ -51,28 +65,42 @@ def test_no_evaluation_question_is_a_stored_phrasing(locale: str) -> None:
     assert not copied
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_top1_accuracy_is_at_least_90_percent(reports: dict[str, LanguageReport], locale: str) -> None:
-    report = reports[locale]
-    assert report.accuracy >= 0.9, "\n".join(report.misses)
+@pytest.mark.parametrize("locale", WRITTEN_LOCALES)
+def test_the_held_out_set_shares_no_question_with_the_tuning_set(locale: str) -> None:
+    tuning = {tuple(words(q["text"])) for q in load_set(locale, "tuning")["questions"]}  # type: ignore[union-attr]
+    held = [q["text"] for q in load_set(locale, "held-out")["questions"]]  # type: ignore[union-attr]
+    assert [text for text in held if tuple(words(text)) in tuning] == []
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_no_off_topic_question_gets_a_case_answer(reports: dict[str, LanguageReport], locale: str) -> None:
-    assert reports[locale].offtopic_answered == []
-
-
-@pytest.mark.parametrize("locale", LOCALES)
-def test_an_answer_given_outright_is_the_right_one(reports: dict[str, LanguageReport], locale: str) -> None:
-    # When unsure the bot offers a list; it must not state the wrong answer.
-    assert reports[locale].answered_wrong == 0
-
-
-@pytest.mark.parametrize("locale", LOCALES)
-def test_the_question_language_is_recognised_whatever_the_readers_locale(
-    reports: dict[str, LanguageReport], locale: str
+@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+def test_outright_answers_reach_the_floor(
+    reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
 ) -> None:
-    report = reports[locale]
+    report = reports[which, locale]
+    floor = CYRILLIC_FLOOR if locale == "uz-Cyrl" else FLOORS[which]
+    assert report.hit_rate >= floor, "\n".join(report.wrong + report.listed)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_tuning_question_is_answered_from_the_wrong_entry(
+    reports: dict[tuple[str, str], LanguageReport], locale: str
+) -> None:
+    # When unsure the bot offers a list; it must not state the wrong answer.
+    assert reports["tuning", locale].wrong == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_off_topic_tuning_message_gets_a_case_answer(
+    reports: dict[tuple[str, str], LanguageReport], locale: str
+) -> None:
+    assert reports["tuning", locale].offtopic_answered == []
+
+
+@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+def test_the_question_language_is_recognised_whatever_the_readers_locale(
+    reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
+) -> None:
+    report = reports[which, locale]
     assert report.language_right / report.total >= 0.9
 
 
@@ -83,3 +111,28 @@ def test_off_topic_in_any_language_gets_no_answer_even_with_a_case_open(
         for text in load_set(locale)["offtopic"]:  # type: ignore[union-attr]
             outcome = index.respond(text, user_locale="en", last_slug="khamroev")
             assert outcome.kind is not OutcomeKind.answer, text
+
+
+def test_questions_about_the_bot_or_someone_else_are_not_taken_for_the_case(index: QuestionIndex) -> None:
+    # Only a question word, or words that meet an entry only in its answer text.
+    for text in ("who are you", "ты кто", "sen kimsan", "how old is the president", "сколько лет президенту"):
+        outcome = index.respond(text, user_locale="en", last_slug="khamroev")
+        assert outcome.kind is not OutcomeKind.answer, text
+    # The same words about him are answered.
+    for text, entry in (("who is he", "who"), ("кто он", "who"), ("u kim", "who"), ("how old is he", "who")):
+        outcome = index.respond(text, user_locale="en", last_slug="khamroev")
+        assert (outcome.kind, outcome.question) == (OutcomeKind.answer, entry), text
+
+
+def test_synonyms_and_spellings_meet_the_case_files_words(index: QuestionIndex) -> None:
+    for text, entry in (
+        ("when did they search the apartment", "detention"),
+        ("когда обыскали жилье", "detention"),
+        ("Ёрдам jamgʻarmasi nima", "yordam"),
+        ("yordam jamg'armasi nima", "yordam"),
+        ("yordam jamg‘armasi nima", "yordam"),
+        ("в чем его обвинили", "charges"),
+        ("с какой стати его признали политзаключенным", "why-political"),
+    ):
+        outcome = index.respond(text, user_locale="en", last_slug="khamroev")
+        assert (outcome.kind, outcome.question) == (OutcomeKind.answer, entry), text
