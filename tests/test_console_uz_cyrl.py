@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,4 +52,6 @@ def test_console_walks_every_screen_in_cyrillic_uzbek(tmp_path: Path, number: in
         assert "Баҳром Ҳамроев" in result.stdout
         assert "2022-йил 24-февраль" in result.stdout  # the answer about the search
     if number == 3:
-        assert "тадан 1 та имзо" in result.stdout  # signed, and counted
+        # Signed, and counted as an Ўзбекча signature.
+        with sqlite3.connect(tmp_path / "console.sqlite3") as db:
+            assert db.execute("SELECT locale FROM signatures").fetchall() == [("uz-Cyrl",)]
