@@ -46,7 +46,8 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
     )
     enqueue = time.perf_counter() - started
     statements: list[str] = []
-    await db.conn.set_trace_callback(statements.append)
+    for connection in (db.conn, db.reader):  # writes, and reads on their own connection
+        await connection.set_trace_callback(statements.append)
 
     async def send(row: Delivery) -> None:
         return None
@@ -55,7 +56,8 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
     started = time.perf_counter()
     await worker.run_until_idle()
     elapsed = time.perf_counter() - started
-    await db.conn.set_trace_callback(None)
+    for connection in (db.conn, db.reader):
+        await connection.set_trace_callback(None)
     await db.close()
     return enqueue, elapsed / followers * 1000, len(statements) / followers
 

@@ -25,6 +25,8 @@ from bot.cases.catalog import CaseFileError, load_catalog
 from bot.config import Settings, describe_settings_error, load_settings
 from bot.i18n import L10n
 from bot.logs import configure_logging
+from bot.petition import SignatureKeyError
+from bot.storage.db import DatabaseUnusable
 
 if TYPE_CHECKING:
     from bot.storage.repositories import StoredSignature
@@ -243,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))
+    except (DatabaseUnusable, SignatureKeyError) as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         pass
     return 0

@@ -27,6 +27,7 @@ from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
 from bot.handlers.common import command_menu
+from bot.handlers.replay import Replayer
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
 from bot.locales import DERIVED
@@ -46,7 +47,7 @@ from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
 from bot.screens import Screens
 from bot.stats import StatsService
-from bot.storage.db import Database
+from bot.storage.db import Database, DatabaseUnusable, storage_failure
 from bot.storage.fsm import SqliteStorage
 from bot.storage.repositories import (
     FollowRepository,
@@ -157,9 +158,11 @@ def create_dispatcher(
     dp["screens"] = Screens()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
+    db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+    replay = Replayer(l10n, users, catalogs, dp["petitions"], settings.default_locale)
+    idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
@@ -190,6 +193,29 @@ async def create_app(
     catalog = load_catalog(settings.cases_dir)
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
+    try:
+        return await _assemble(
+            settings, db, catalog, l10n, session, clock, monotonic, broadcast_chats, broadcast_clock
+        )
+    except BaseException as exc:
+        # Closed, or aiosqlite's threads keep a failed start-up alive forever.
+        await db.close()
+        if storage_failure(exc):
+            raise DatabaseUnusable(db.path, str(exc).splitlines()[0] or type(exc).__name__) from exc
+        raise
+
+
+async def _assemble(
+    settings: Settings,
+    db: Database,
+    catalog: Catalog,
+    l10n: L10n,
+    session: BaseSession | None,
+    clock: Callable[[], dt.datetime],
+    monotonic: Callable[[], float],
+    broadcast_chats: frozenset[int] | None,
+    broadcast_clock: Clock | None,
+) -> App:
     await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
     # Outermost first: harmless refusals are absorbed around the request, and the

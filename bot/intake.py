@@ -2,8 +2,9 @@
 
 Used by both transports (``bot.polling``, ``bot.web``). An update is
 acknowledged when the Dispatcher is done with it: handled, a duplicate, or a
-handler error already answered by the error handler. It is not acknowledged
-when something escaped even the error handler (a failed commit), so Telegram
+handler error already answered by the error handler — a write the database
+refused included, whose user was told that nothing was recorded. It is not
+acknowledged when something escaped even the error handler, so Telegram
 delivers it again; after a few attempts it is given up, so that one poison
 update cannot hold back every update behind it.
 """

@@ -50,6 +50,11 @@ class Metrics:
         self.delivery_failures = Counter(
             "casebot_delivery_failures", "News deliveries that failed for good.", ("reason",), registry=r
         )
+        self.commits_refused = Counter(
+            "casebot_commits_refused",
+            "Writes the database refused (disk full, I/O error): nothing of them was stored.",
+            registry=r,
+        )
         self.flood_dropped = Counter(
             "casebot_flood_dropped", "Updates dropped by flood control.", ("kind",), registry=r
         )

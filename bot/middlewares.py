@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from bot.text import MESSAGE_LIMIT
 log = structlog.get_logger("casebot.updates")
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+# Answers a re-delivered update from the note kept with its mark (bot/handlers/replay.py).
+Replay = Callable[[str, Update, Bot], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -135,13 +138,21 @@ KEEP_PROCESSED = dt.timedelta(days=3)
 PRUNE_EVERY = dt.timedelta(hours=1)
 
 
+# Updates remembered as answered in full (a copy arrives seconds to minutes later).
+ANSWERED_KEPT = 10_000
+
 # How long the mark of an update that wrote nothing may wait to be written with others.
 MARK_FLUSH_DELAY = 0.2  # seconds
 MARK_FLUSH_BATCH = 500
 
 
 class IdempotencyMiddleware(BaseMiddleware):
-    """An update handled once is never handled again: no second effect, no second reply.
+    """An update handled once is never handled again: no second effect.
+
+    Nor a second reply, unless the first may have been lost: a copy found
+    handled in the database that this process did not answer in full (it
+    crashed between the COMMIT and the reply) is answered again from the note
+    its mark carries (``replay``; see bot/handlers/replay.py) — at least once.
 
     The update's database writes and its processed mark form one unit of work
     (:meth:`Database.unit_of_work`), committed before its first reply leaves.
@@ -166,13 +177,18 @@ class IdempotencyMiddleware(BaseMiddleware):
         clock: Callable[[], dt.datetime],
         keep: dt.timedelta = KEEP_PROCESSED,
         flush_delay: float = MARK_FLUSH_DELAY,
+        replay: Replay | None = None,
     ) -> None:
         self._db = db
+        self._replay = replay
         self._processed = processed
         self._clock = clock
         self._keep = keep
         self._flush_delay = flush_delay
         self._in_flight: dict[tuple[int, int], asyncio.Event] = {}
+        # Updates this process handled to the end, replies and all: a copy of one is
+        # not answered again. After a restart the set is empty, and a copy is.
+        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         self._pruned_at: dt.datetime | None = None
         self._high_water: dict[int, int] = {}  # bot id → highest update id known to be handled
         self._pending: dict[tuple[int, int], dt.datetime] = {}  # marks not written yet
@@ -192,22 +208,42 @@ class IdempotencyMiddleware(BaseMiddleware):
         done = self._in_flight[key] = asyncio.Event()
 
         async def mark(conn: Any) -> None:
-            await self._processed.mark(conn, bot.id, event.update_id, self._clock())
+            await self._processed.mark(conn, bot.id, event.update_id, self._clock(), self._db.current_reply())
 
         try:
             if await self._seen(key, now):
                 trace: UpdateTrace | None = data.get("trace")
                 if trace is not None:
                     trace.outcome = "duplicate"
+                await self._say_again(key, event, bot)
                 return None
             async with self._db.unit_of_work(mark) as unit:
                 result = await handler(event, data)
             if not unit.finalized:  # nothing written: the mark waits for company
                 self._remember(key)
+            self._note_answered(key)
             return result
         finally:
             del self._in_flight[key]
             done.set()
+
+    async def _say_again(self, key: tuple[int, int], update: Update, bot: Bot) -> None:
+        """A committed copy whose reply may have been lost to a crash gets it again (at least once).
+
+        Only updates whose mark says what their reply was (a new signature);
+        marks kept in memory belong to updates that wrote nothing.
+        """
+        if self._replay is None or key in self._pending or key in self._answered:
+            return  # this process saw the first copy through to its last reply
+        note = await self._processed.reply_of(*key)
+        if note is not None:
+            await self._replay(note, update, bot)
+        self._note_answered(key)
+
+    def _note_answered(self, key: tuple[int, int]) -> None:
+        self._answered[key] = None
+        if len(self._answered) > ANSWERED_KEPT:
+            self._answered.popitem(last=False)
 
     async def _seen(self, key: tuple[int, int], now: dt.datetime) -> bool:
         bot_id, update_id = key

@@ -68,13 +68,18 @@ def clean_name(text: str) -> str:
 
     Letters of any script, spaces, hyphens, apostrophes and dots; 2–100
     characters after trimming. Control and invisible formatting characters
-    (zero-width, right-to-left override) are refused rather than stripped, so
-    what the signer sees is exactly what is stored.
+    (zero-width space, right-to-left override) are refused rather than stripped,
+    so what the signer sees is exactly what is stored. The one exception is the
+    zero-width non-joiner inside a word, which Persian and other scripts spell
+    names with: between two letters it changes their shapes, not what they say.
     """
     value = unicodedata.normalize("NFC", text).strip()
     if not value:
         raise NameRejected("empty")
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\n" for c in value):
+    if any(
+        unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c != "\n" and not _joins_a_word(value, i)
+        for i, c in enumerate(value)
+    ):
         raise NameRejected("invisible")
     if "\n" in value:
         raise NameRejected("lines")
@@ -88,11 +93,35 @@ def clean_name(text: str) -> str:
     if len(value) < NAME_MIN:
         raise NameRejected("short")
     for char in value:
-        if not (char.isalpha() or char in " -." or char in APOSTROPHES or unicodedata.category(char) == "Mn"):
+        if not (
+            char.isalpha()
+            or char in " -."
+            or char in APOSTROPHES
+            or char == ZWNJ
+            or unicodedata.category(char) == "Mn"
+        ):
             raise NameRejected("characters")
     if not any(c.isalpha() for c in value):
         raise NameRejected("characters")
     return value
+
+
+class SignatureKeyError(RuntimeError):
+    """The signature key file cannot be used; the message is one line with its path."""
+
+
+ZWNJ = "\u200c"
+
+
+def _joins_a_word(value: str, index: int) -> bool:
+    """A zero-width non-joiner with a letter (or a mark on one) on each side."""
+    if value[index] != ZWNJ or index == 0 or index == len(value) - 1:
+        return False
+    return all(_letterlike(value[j]) for j in (index - 1, index + 1))
+
+
+def _letterlike(char: str) -> bool:
+    return char.isalpha() or unicodedata.category(char) in ("Mn", "Mc")
 
 
 def load_signature_key(configured: str | None, database_path: Path) -> bytes:
@@ -111,7 +140,7 @@ def load_signature_key(configured: str | None, database_path: Path) -> bytes:
     except FileExistsError:
         key = path.read_text(encoding="ascii").strip()
         if len(key) < 32:
-            raise RuntimeError(f"{path}: the signature key file is damaged (too short)") from None
+            raise SignatureKeyError(f"{path}: the signature key file is damaged (too short)") from None
         return key.encode("ascii")
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

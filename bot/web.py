@@ -89,17 +89,20 @@ class WebServer:
         return web.Response(status=200) if acknowledged else web.Response(status=500, text="not handled")
 
     async def healthz(self, request: web.Request) -> web.Response:
+        db = self._app.db
         try:
-            database = await asyncio.wait_for(self._app.db.ping(), HEALTH_DB_TIMEOUT)
+            # Reads and commits: a read that still works while commits fail is not health.
+            database = await asyncio.wait_for(db.healthy(), HEALTH_DB_TIMEOUT)
         except Exception:
             database = False
         catalog = self._app.dp.get("catalog")
         cases = len(catalog) if catalog is not None else 0
         healthy = database and cases > 0
-        return web.json_response(
-            {"status": "ok" if healthy else "unavailable", "database": database, "cases": cases},
-            status=200 if healthy else 503,
-        )
+        report: dict[str, object] = {"status": "ok" if healthy else "unavailable", "database": database}
+        if db.failing is not None:
+            report["database_error"] = db.failing
+        report["cases"] = cases
+        return web.json_response(report, status=200 if healthy else 503)
 
     async def metrics(self, request: web.Request) -> web.Response:
         try:

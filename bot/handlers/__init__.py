@@ -20,6 +20,7 @@ from bot.handlers import (
     errors,
     fallback,
     follow,
+    groups,
     inline,
     membership,
     petition,
@@ -34,6 +35,7 @@ def routers() -> list[Router]:
     journeys = (
         errors,
         membership,
+        groups,  # before every router that could reveal a signer in a group
         start,
         cases,
         why,

@@ -6,8 +6,12 @@ user typed (pydantic puts the input into its errors). Bot API refusals that are
 harmless — the user blocked the bot, a message not modified, a button pressed
 long ago — are noted quietly and nobody is told "something went wrong".
 
-A failed commit is not handled here: it propagates, so the update is not
-acknowledged and Telegram delivers it again.
+A write the database refused (disk full, I/O error: :func:`storage_failure`)
+is told to the user once, in their language: nothing was recorded, try again
+in a few minutes — never a thank-you, which leaves only after a COMMIT. The
+update is then acknowledged like any other: taking it again later would store
+a tap behind the signer's back after telling them it was not, and retrying it
+would hold up everyone else's updates while the disk is full.
 """
 
 from __future__ import annotations
@@ -27,11 +31,14 @@ from aiogram.types import ErrorEvent, User
 from bot.config import Settings
 from bot.i18n import L10n, Translator, resolve_locale
 from bot.metrics import Metrics
-from bot.middlewares import update_kind
-from bot.storage.db import CommitFailed
+from bot.middlewares import UpdateTrace, update_kind
+from bot.storage.db import storage_failure
 from bot.storage.repositories import FollowRepository
 
 log = structlog.get_logger("casebot.errors")
+
+# Handlers whose refused writes were a signature (or its withdrawal): the notice says so.
+SIGNING_HANDLERS = ("petition.",)
 
 _HARMLESS = (
     "message is not modified",
@@ -44,10 +51,6 @@ _HARMLESS = (
 )
 
 
-def handled_here(event: ErrorEvent) -> bool:
-    return not isinstance(event.exception, CommitFailed)
-
-
 async def on_error(
     event: ErrorEvent,
     bot: Bot,
@@ -57,6 +60,7 @@ async def on_error(
     metrics: Metrics | None = None,
     t: Translator | None = None,
     event_from_user: User | None = None,
+    trace: UpdateTrace | None = None,
 ) -> None:
     exc = event.exception
     update = event.update
@@ -78,16 +82,22 @@ async def on_error(
             "update.harmless_refusal", update_id=update.update_id, kind=kind, method=exc.method.__api_method__
         )
         return
+    refused = storage_failure(exc)
     log.error(
-        "update.error",
+        "update.not_saved" if refused else "update.error",
         update_id=update.update_id,
         kind=kind,
+        handler=trace.handler if trace is not None else "-",
         error=type(exc).__name__,
         traceback="".join(traceback.format_tb(exc.__traceback__)),
     )
     if t is None:
         code = event_from_user.language_code if event_from_user else None
         t = l10n.translator(resolve_locale(None, code, settings.default_locale))
+    notice = t("error-generic")
+    if refused:
+        signing = trace is not None and trace.handler.startswith(SIGNING_HANDLERS)
+        notice = t("faults-not-saved-signature" if signing else "faults-not-saved")
     try:
         query = update.callback_query
         if query is not None:
@@ -96,11 +106,11 @@ async def on_error(
             message = query.message
             if message is not None and message.chat.type == "private":
                 await query.answer()
-                await bot.send_message(message.chat.id, t("error-generic"))
+                await bot.send_message(message.chat.id, notice)
             else:
-                await query.answer(t("error-generic"), show_alert=True)
+                await query.answer(notice[:200], show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
-            await bot.send_message(update.message.chat.id, t("error-generic"))
+            await bot.send_message(update.message.chat.id, notice)
     except TelegramAPIError as reply_failed:
         log.warning(
             "update.error_reply_failed", update_id=update.update_id, error=type(reply_failed).__name__
@@ -109,5 +119,5 @@ async def on_error(
 
 def create_router() -> Router:
     router = Router(name="errors")
-    router.errors.register(on_error, handled_here)
+    router.errors.register(on_error)
     return router

@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message, User
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
-from bot.handlers.replies import case_or_alert, show
+from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, case_or_alert, show
 from bot.i18n import Translator
 from bot.keyboards import PetitionAction, PetitionCb
 from bot.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
@@ -390,6 +390,9 @@ async def typed_city(
 
 def create_router() -> Router:
     router = Router(name="petition")
+    # Nothing about a signature is ever written into a group (bot/handlers/groups.py).
+    router.message.filter(IN_PRIVATE_MESSAGE)
+    router.callback_query.filter(IN_PRIVATE_QUERY)
     router.message.register(sign_command, Command("sign"))
     router.message.register(unsign_command, Command("unsign"))
     for action, handler in (

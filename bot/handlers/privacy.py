@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 
 from bot import keyboards
-from bot.handlers.replies import show
+from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, show
 from bot.i18n import L10n, Translator
 from bot.keyboards import ForgetCb
 from bot.locales import DERIVED
@@ -57,6 +57,9 @@ async def forget_answer(
 
 def create_router() -> Router:
     router = Router(name="privacy")
+    # Erasure is answered in the private chat only (bot/handlers/groups.py).
+    router.message.filter(IN_PRIVATE_MESSAGE)
+    router.callback_query.filter(IN_PRIVATE_QUERY)
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_answer, ForgetCb.filter())
     return router

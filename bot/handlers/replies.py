@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from aiogram import F
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
 from bot.i18n import Translator
+
+# The user's own chat with the bot. A button on an inline message (no ``message``)
+# may sit in anyone's chat, so it does not count as private.
+IN_PRIVATE_MESSAGE = F.chat.type == ChatType.PRIVATE
+IN_PRIVATE_QUERY = F.message.chat.type == ChatType.PRIVATE
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

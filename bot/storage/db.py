@@ -1,9 +1,11 @@
-"""The one SQLite connection: PRAGMAs, numbered migrations, write transactions.
+"""The SQLite connections: PRAGMAs, numbered migrations, write transactions, reads.
 
-Like datasette, casebot keeps a single connection and serialises writes through
-it: SQLite allows one writer anyway, and a single connection in WAL mode never
-sees "database is locked" from its own process. Readers share the same
-connection; aiosqlite runs every statement on one worker thread in order.
+Like datasette, casebot keeps a single writer connection and serialises writes
+through it: SQLite allows one writer anyway, and a single connection in WAL
+mode never sees "database is locked" from its own process. Reads go to a
+second, read-only connection (see :class:`Database`): in WAL mode each
+statement there sees one committed snapshot, however long its rows take to
+fetch, and never what another update has written but not yet committed.
 
 **Group commit.** ``synchronous=FULL`` makes every COMMIT wait for the disk,
 and a signer must not be thanked before that. Concurrent writers therefore
@@ -29,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -65,6 +68,35 @@ class CommitFailed(Exception):
     """The database refused a commit (disk full, I/O error): nothing of the update was kept."""
 
 
+class DatabaseUnusable(Exception):
+    """The database cannot be opened for reading and writing; the message is one line with the path."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        super().__init__(f"database {path} is unusable: {cause}")
+        self.path = path
+        self.cause = cause
+
+
+# SQLite's primary result codes that mean the storage itself is failing, not the SQL.
+_STORAGE_FAILURES = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_NOTADB,
+}
+
+
+def storage_failure(exc: BaseException) -> bool:
+    """A write that failed because the database cannot store anything now (disk full, I/O error…)."""
+    if isinstance(exc, CommitFailed):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.Error) and code is not None and code & 0xFF in _STORAGE_FAILURES
+
+
 class _Span:
     """One writer's stretch of the shared transaction: a savepoint held under the write lock."""
 
@@ -73,6 +105,8 @@ class _Span:
         self.name = f"span_{next(db._span_numbers)}"
         self.generation = -1
         self.hooks: list[RollbackHook] = []
+        self.commit_hooks: list[RollbackHook] = []
+        self.task = asyncio.current_task()
 
     async def begin(self) -> None:
         db = self._db
@@ -101,6 +135,8 @@ class _Span:
             await self.undo()
             raise
         db._pending_hooks.extend(self.hooks)
+        db._pending_commit_hooks.extend(self.commit_hooks)
+        db._group_size += 1
         db._span = None
         db._write_lock.release()
         await db._commit(self.generation)
@@ -116,6 +152,7 @@ class _Span:
         finally:
             db._span = None
             db._write_lock.release()
+            self.commit_hooks.clear()
             _run_hooks(self.hooks)
 
 
@@ -143,6 +180,8 @@ class UnitOfWork:
         self._span: _Span | None = None  # open: this unit holds the write lock
         self.finalized = False  # the mark has been committed
         self.closed = False
+        # What the update's reply says, in a word, stored with its mark (``note_reply``).
+        self.reply: str | None = None
         # Writes begun after a reply has left: committed on their own, after the
         # mark, so a crash between the two would lose them. Handlers write first.
         self.writes_after_flush = 0
@@ -157,6 +196,10 @@ class UnitOfWork:
     def on_rollback(self, hook: RollbackHook) -> None:
         if self._span is not None:
             self._span.hooks.append(hook)
+
+    def on_commit(self, hook: RollbackHook) -> None:
+        if self._span is not None:
+            self._span.commit_hooks.append(hook)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -180,8 +223,8 @@ class UnitOfWork:
                 # to it, and a savepoint of its own would cost two more round trips.
                 try:
                     yield conn
-                except BaseException:
-                    await conn.execute(f"ROLLBACK TO {span.name}")
+                except BaseException as exc:
+                    await self._undo_block(conn, span.name, exc, release=False)
                     raise
                 return
             name = f"{span.name}_{self._savepoints}"
@@ -189,14 +232,29 @@ class UnitOfWork:
             await conn.execute(f"SAVEPOINT {name}")
             try:
                 yield conn
-            except BaseException:
-                await conn.execute(f"ROLLBACK TO {name}")
-                await conn.execute(f"RELEASE {name}")
+            except BaseException as exc:
+                await self._undo_block(conn, name, exc, release=True)
                 raise
             else:
                 await conn.execute(f"RELEASE {name}")
         finally:
             self._depth -= 1
+
+    async def _undo_block(
+        self, conn: aiosqlite.Connection, name: str, exc: BaseException, *, release: bool
+    ) -> None:
+        """Undo one write block; a storage failure becomes :class:`CommitFailed` for the whole update."""
+        try:
+            await conn.execute(f"ROLLBACK TO {name}")
+            if release:
+                await conn.execute(f"RELEASE {name}")
+        except sqlite3.Error as undo_failed:
+            if not storage_failure(exc):
+                self._db._refuse(1, _describe(undo_failed))
+                raise CommitFailed(_describe(undo_failed)) from exc
+        if storage_failure(exc) and not isinstance(exc, CommitFailed):
+            self._db._refuse(1, _describe(exc))
+            raise CommitFailed(_describe(exc)) from exc
 
     async def flush(self) -> None:
         """Seal what is open, with the mark if it is not committed yet, and wait for its COMMIT."""
@@ -208,9 +266,12 @@ class UnitOfWork:
                 self._db.check_transaction()
                 if not self.finalized:
                     await self._finalize(self._db.conn)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, CommitFailed) as exc:
                 self._span = None
                 await span.undo()
+                self._db._refuse(1, _describe(exc))
+                if isinstance(exc, CommitFailed):
+                    raise
                 raise CommitFailed(str(exc)) from exc
             except BaseException:
                 self._span = None
@@ -241,9 +302,28 @@ def migration_problems() -> list[str]:
 
 
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    """The writer connection (``conn``) and the reader connection (``reader``).
+
+    Reads go to :attr:`reads`: the reader, a connection of its own in WAL mode,
+    so each statement sees one committed snapshot from its first row to its
+    last, however long it is stepped, and never another update's uncommitted
+    writes. Only an update that holds the write lock with writes of its own not
+    yet committed reads on the writer, to see them: nothing else writes there
+    meanwhile, and what other spans of its group wrote is committed or refused
+    together with its own, before any reply.
+    """
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self.conn = conn
+        self.reader = reader or conn
         self.path = path
+        # Why the last COMMIT was refused, until one succeeds again (/healthz).
+        self.failing: str | None = None
+        self.refused = 0  # writes refused by a failing database, for the metric
+        self._refused_listeners: list[Callable[[int], None]] = []
+        self._group_size = 0  # spans sealed into the open group transaction
         self._write_lock = asyncio.Lock()
         self._in_transaction = False
         self._transaction_lost = False
@@ -252,6 +332,7 @@ class Database:
         self._span: _Span | None = None
         self._span_numbers = itertools.count()
         self._pending_hooks: list[RollbackHook] = []  # of sealed spans not yet committed
+        self._pending_commit_hooks: list[RollbackHook] = []
         self.commits = 0  # group COMMITs so far, for tests and the benchmark
         # Per instance, not per module: two databases in one process (tests) never share a unit.
         self._unit: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
@@ -260,32 +341,81 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        # WAL lets a backup or the export command read while the bot writes;
-        # synchronous=FULL because a signer told "thank you" must stay signed
-        # after a power cut.
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=FULL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        db = cls(conn, path)
-        await db.migrate()
+        """Open, migrate and prove writable, or :class:`DatabaseUnusable` with everything opened closed.
+
+        A bot that cannot write must not start: it would take taps it cannot keep.
+        """
+        _check_access(path)
+        opened: list[aiosqlite.Connection] = []
+        try:
+            conn = await _connect(path, opened)
+            # WAL lets the reader, a backup or the export command read while the bot
+            # writes; synchronous=FULL because a signer told "thank you" must stay
+            # signed after a power cut.
+            async with conn.execute("PRAGMA journal_mode=WAL") as cur:
+                mode = await cur.fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                raise DatabaseUnusable(
+                    path, "SQLite could not switch it to WAL mode (is the folder writable?)"
+                )
+            await conn.execute("PRAGMA synchronous=FULL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            reader = await _connect(path, opened)
+            await reader.execute("PRAGMA query_only=ON")  # reads only, whatever a bug may try
+            await reader.execute("PRAGMA busy_timeout=5000")
+            db = cls(conn, path, reader)
+            await db.migrate()
+            await db._prove_writable()
+            db.commits = 0  # the proof is not one of the bot's commits
+        except BaseException as exc:
+            for connection in reversed(opened):
+                await _close_quietly(connection)
+            if isinstance(exc, DatabaseUnusable):
+                raise
+            if isinstance(exc, sqlite3.Error | OSError | CommitFailed):
+                raise DatabaseUnusable(path, _describe(exc)) from exc
+            raise
         return db
+
+    async def _prove_writable(self) -> None:
+        # A real write and COMMIT: a read-only file opens and reads without complaint.
+        async with self.write() as conn:
+            await _rewrite_version(conn)
 
     async def migrate(self) -> None:
         async with self.conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         current = int(row[0]) if row else 0
-        for number, name, sql in _migrations():
+        known = _migrations()
+        if current > len(known):
+            raise DatabaseUnusable(
+                self.path, f"it is at migration {current}, newer than this casebot knows ({len(known)})"
+            )
+        for number, name, sql in known:
             if number <= current:
                 continue
             async with self._write_lock:
-                await self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;"
-                )
+                try:
+                    await self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;"
+                    )
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        await self._rollback_quietly()
+                    raise DatabaseUnusable(self.path, f"migration {name} failed: {_describe(exc)}") from exc
             log.info("db.migrated", migration=name)
+
+    @property
+    def reads(self) -> aiosqlite.Connection:
+        """The connection a read should use now (see the class's docstring)."""
+        unit = self._unit.get()
+        if unit is not None and unit.open and unit.joinable():
+            return self.conn
+        span = self._span
+        if span is not None and span.task is asyncio.current_task():
+            return self.conn  # inside a write block of this task's own
+        return self.reader
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -300,11 +430,20 @@ class Database:
                 yield conn
             return
         span = _Span(self)
-        await span.begin()
+        try:
+            await span.begin()
+        except sqlite3.Error as exc:
+            if storage_failure(exc):
+                self._refuse(1, _describe(exc))
+                raise CommitFailed(_describe(exc)) from exc
+            raise
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             await span.undo()
+            if storage_failure(exc) and not isinstance(exc, CommitFailed):
+                self._refuse(1, _describe(exc))
+                raise CommitFailed(_describe(exc)) from exc
             raise
         await span.seal()
 
@@ -317,6 +456,29 @@ class Database:
         if self._in_transaction and not self.conn.in_transaction:
             self._transaction_lost = True
             raise CommitFailed("SQLite rolled the transaction back (disk full or I/O error)")
+
+    def on_commit(self, hook: RollbackHook) -> None:
+        """Call ``hook`` once the write in progress is committed (a cache of committed data forgets).
+
+        Outside a write block there is nothing pending: the hook runs at once.
+        """
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.open:
+            unit.on_commit(hook)
+        elif self._span is not None and self._span.task is asyncio.current_task():
+            self._span.commit_hooks.append(hook)
+        else:
+            hook()
+
+    def note_reply(self, note: str) -> None:
+        """Keep ``note`` with the current update's processed mark (a re-delivered copy says it again)."""
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and not unit.finalized:
+            unit.reply = note
+
+    def current_reply(self) -> str | None:
+        unit = self._unit.get()
+        return unit.reply if unit is not None else None
 
     def on_rollback(self, hook: RollbackHook) -> None:
         """Call ``hook`` if the write in progress is rolled back (an in-memory mirror undoes itself).
@@ -343,7 +505,10 @@ class Database:
             del self._commits[generation]
             self._generation += 1
             hooks, self._pending_hooks = self._pending_hooks, []
+            committed, self._pending_commit_hooks = self._pending_commit_hooks, []
+            writers, self._group_size = self._group_size, 0
             if not self._in_transaction:
+                _run_hooks(committed)
                 return
             self._in_transaction = False
             lost, self._transaction_lost = self._transaction_lost, False
@@ -351,14 +516,21 @@ class Database:
                 if self.conn.in_transaction:
                     await self._rollback_quietly()
                 _run_hooks(hooks)
-                raise CommitFailed("SQLite rolled the transaction back before its COMMIT")
+                reason = "SQLite rolled the transaction back before its COMMIT"
+                self._refuse(writers, reason)
+                raise CommitFailed(reason)
             try:
                 await self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 await self._rollback_quietly()
                 _run_hooks(hooks)
+                self._refuse(writers, _describe(exc))
                 raise CommitFailed(str(exc)) from exc
             self.commits += 1
+            _run_hooks(committed)
+            if self.failing is not None:
+                log.info("db.commits_accepted_again", after=self.failing)
+                self.failing = None
 
     async def _rollback_quietly(self) -> None:
         try:
@@ -389,8 +561,81 @@ class Database:
             await unit.flush()
 
     async def ping(self) -> bool:
-        async with self.conn.execute("SELECT 1") as cur:
+        async with self.reader.execute("SELECT 1") as cur:
             return (await cur.fetchone()) is not None
 
+    async def healthy(self) -> bool:
+        """Reads work and commits are accepted.
+
+        After a refused COMMIT, a read that still works is not health: a small
+        real write is tried instead, and only its COMMIT clears the failure.
+        """
+        if self.failing is None:
+            return await self.ping()
+        try:
+            async with self.write() as conn:
+                await _rewrite_version(conn)
+        except (CommitFailed, sqlite3.Error):
+            return False
+        return self.failing is None
+
+    def on_refused(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(n)`` when ``n`` writes are refused by a failing database (a metric)."""
+        self._refused_listeners.append(listener)
+
+    def _refuse(self, writers: int, reason: str) -> None:
+        self.failing = reason
+        self.refused += writers
+        log.error("db.commit_refused", writers=writers, reason=reason)
+        for listener in self._refused_listeners:
+            listener(writers)
+
     async def close(self) -> None:
+        if self.reader is not self.conn:
+            await _close_quietly(self.reader)
         await self.conn.close()
+
+
+async def _rewrite_version(conn: aiosqlite.Connection) -> None:
+    """The smallest real write: the schema version in the header, set to what it is."""
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    await conn.execute(f"PRAGMA user_version={int(row[0]) if row else 0}")
+
+
+def _check_access(path: Path) -> None:
+    """The plain reasons first, named as such: SQLite's own words for them are vague."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnusable(path, f"its folder cannot be created ({exc.strerror})") from exc
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=True):
+        raise DatabaseUnusable(
+            path, "its folder is not writable (SQLite keeps its -wal and -shm files beside the database)"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK, effective_ids=True):
+        raise DatabaseUnusable(path, "the file is not readable and writable by this user")
+
+
+async def _connect(path: Path, opened: list[aiosqlite.Connection]) -> aiosqlite.Connection:
+    connection = aiosqlite.connect(path, isolation_level=None)
+    # Its worker thread runs from here on; it is closed even when connecting fails.
+    opened.append(connection)
+    await connection
+    connection.row_factory = aiosqlite.Row
+    return connection
+
+
+async def _close_quietly(connection: aiosqlite.Connection) -> None:
+    try:
+        await connection.close()
+    except Exception as exc:  # a connection that never opened: its thread is stopped anyway
+        log.debug("db.close_failed", error=type(exc).__name__)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text

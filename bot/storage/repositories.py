@@ -12,6 +12,8 @@ import aiosqlite
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
+SIGNED_REPLY = "signed:"
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -30,6 +32,8 @@ class UserSettingsRepository:
         self._locales: TableMirror[int, str] = TableMirror(self._all, db.on_rollback)
 
     async def _all(self) -> dict[int, str]:
+        # On the writer: a mirror must see writes already made and not yet committed,
+        # or it would miss them for good (its rollback hooks cover the other way round).
         rows = await self._db.conn.execute_fetchall("SELECT user_id, locale FROM user_settings")
         # Three distinct values: one string object each, not one per reader.
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
@@ -96,6 +100,7 @@ class SignatureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._closed_at: dict[str, dt.datetime | None] = {}
+        self._closed_epoch = 0  # bumped whenever the cache is emptied
 
     async def add(
         self,
@@ -130,6 +135,9 @@ class SignatureRepository:
                 (petition,),
             )
             count = next((int(row[0]) for row in counted), 0)
+            # Kept with the update's processed mark: a copy of it re-delivered after a
+            # crash before the thank-you left is told it signed (bot/handlers/replay.py).
+            self._db.note_reply(f"{SIGNED_REPLY}{petition}")
             # The counter moves by one per signature, so a threshold is reached exactly
             # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
             reached: list[int] = []
@@ -173,7 +181,7 @@ class SignatureRepository:
         return sum(n for _, n in per_petition)
 
     async def get(self, petition: str, signer: bytes) -> StoredSignature | None:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
         ) as cur:
             row = await cur.fetchone()
@@ -186,19 +194,25 @@ class SignatureRepository:
         return int(row[0]) if row else 0
 
     async def count(self, petition: str) -> int:
-        return await self._count(self._db.conn, petition)
+        return await self._count(self._db.reads, petition)
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
-        # Asked on every question and signature; only close() changes it, so it is cached.
+        # Asked on every question and signature; only close() changes it, so it is cached —
+        # committed values only: not what an update read of its own uncommitted closing,
+        # nor a value read before a closing whose COMMIT emptied the cache meanwhile.
         if petition in self._closed_at:
             return self._closed_at[petition]
-        async with self._db.conn.execute(
-            "SELECT closed_at FROM petitions WHERE slug = ?", (petition,)
-        ) as cur:
+        epoch, conn = self._closed_epoch, self._db.reads
+        async with conn.execute("SELECT closed_at FROM petitions WHERE slug = ?", (petition,)) as cur:
             row = await cur.fetchone()
         closed = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
-        self._closed_at[petition] = closed
+        if conn is self._db.reader and epoch == self._closed_epoch:
+            self._closed_at[petition] = closed
         return closed
+
+    def _forget_closed(self) -> None:
+        self._closed_epoch += 1
+        self._closed_at.clear()
 
     async def close(self, petition: str, at: dt.datetime) -> None:
         try:
@@ -209,9 +223,10 @@ class SignatureRepository:
                     (at.isoformat(), petition),
                 )
         finally:
-            self._closed_at.pop(petition, None)
-            # Read again meanwhile, it may hold the closing: gone with a rollback.
-            self._db.on_rollback(self._closed_at.clear)
+            self._forget_closed()
+            # Others read the committed state until the COMMIT, then read again.
+            self._db.on_commit(self._forget_closed)
+            self._db.on_rollback(self._forget_closed)
 
     async def reconcile(self, petition: str) -> tuple[int, int]:
         """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
@@ -227,7 +242,7 @@ class SignatureRepository:
         return kept, actual
 
     async def milestones(self, petition: str) -> list[tuple[int, dt.datetime]]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT threshold, reached_at FROM petition_milestones WHERE petition = ? ORDER BY threshold",
             (petition,),
         ) as cur:
@@ -235,20 +250,20 @@ class SignatureRepository:
 
     async def all_of(self, petition: str) -> list[StoredSignature]:
         """Every signature, oldest first, for delivery of the demand."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM signatures WHERE petition = ? ORDER BY id", (petition,)
         ) as cur:
             return [_signature(row) for row in await cur.fetchall()]
 
     async def per_locale(self, petition: str) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT locale, COUNT(*) FROM signatures WHERE petition = ? GROUP BY locale", (petition,)
         ) as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def count_since(self, petition: str, since: dt.datetime) -> int:
         # signed_at is stored as UTC ISO text, so text order is time order.
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(*) FROM signatures WHERE petition = ? AND signed_at >= ?",
             (petition, since.astimezone(dt.UTC).isoformat()),
         ) as cur:
@@ -259,7 +274,7 @@ class SignatureRepository:
         """Signatures per UTC day from ``since`` on, summed over ``petitions``."""
         if not petitions:
             return {}
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT substr(signed_at, 1, 10) AS day, COUNT(*) FROM signatures "
             f"WHERE petition IN ({','.join('?' * len(petitions))}) AND signed_at >= ? GROUP BY day",
             (*petitions, since.isoformat()),
@@ -286,7 +301,7 @@ class FollowRepository:
     async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
         """What a case card shows that changes per reader and per signature, in one round trip:
         whether the chat follows the case, and the petition's signature count."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
             "(SELECT signature_count FROM petitions WHERE slug = ?)",
             (chat_id, slug, slug),
@@ -296,13 +311,13 @@ class FollowRepository:
         return bool(row[0]), int(row[1] or 0)
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
         ) as cur:
             return await cur.fetchone() is not None
 
     async def followed_by(self, chat_id: int) -> list[str]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT slug FROM follows WHERE chat_id = ? ORDER BY slug", (chat_id,)
         ) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
@@ -354,7 +369,7 @@ class FollowRepository:
     async def counts(self, slug: str | None = None) -> tuple[int, int]:
         """(active, inactive) followers of a case, or of all cases (distinct chats)."""
         where, params = ("WHERE slug = ?", (slug,)) if slug else ("", ())
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(DISTINCT CASE WHEN inactive_at IS NULL THEN chat_id END), "
             f"COUNT(DISTINCT CASE WHEN inactive_at IS NOT NULL THEN chat_id END) FROM follows {where}",
             params,
@@ -363,7 +378,7 @@ class FollowRepository:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def per_locale(self, slug: str) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT locale, COUNT(*) FROM follows WHERE slug = ? AND inactive_at IS NULL GROUP BY locale",
             (slug,),
         ) as cur:
@@ -432,20 +447,29 @@ class UpdateRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._latest_stages: dict[str, tuple[str, dt.date] | None] = {}
+        self._stages_epoch = 0  # bumped whenever the cache is emptied
 
     async def latest_stage(self, slug: str) -> tuple[str, dt.date] | None:
         """The stage and date of the case's latest stage change (as :meth:`statuses` orders them)."""
         if slug in self._latest_stages:
             return self._latest_stages[slug]
-        async with self._db.conn.execute(
+        # Cached until a stage change commits; committed values only (see
+        # SignatureRepository.closed_at).
+        epoch, conn = self._stages_epoch, self._db.reads
+        async with conn.execute(
             "SELECT stage, stage_date FROM case_updates WHERE slug = ? AND kind = 'status' "
             "ORDER BY stage_date DESC, id DESC LIMIT 1",
             (slug,),
         ) as cur:
             row = await cur.fetchone()
         latest = (str(row[0]), dt.date.fromisoformat(row[1])) if row and row[0] and row[1] else None
-        self._latest_stages[slug] = latest
+        if conn is self._db.reader and epoch == self._stages_epoch:
+            self._latest_stages[slug] = latest
         return latest
+
+    def _forget_stages(self) -> None:
+        self._stages_epoch += 1
+        self._latest_stages.clear()
 
     async def publish(
         self,
@@ -510,10 +534,11 @@ class UpdateRepository:
                     )
             return PublishedUpdate(update_id, recipients, created=True)
         finally:
-            # Also when it failed: a card read meanwhile may have seen the row; and
-            # again if the update's transaction is rolled back later.
-            self._latest_stages.pop(slug, None)
-            self._db.on_rollback(self._latest_stages.clear)
+            # Also when it failed; and again when the update's transaction is
+            # committed (others read the stage before it until then) or rolled back.
+            self._forget_stages()
+            self._db.on_commit(self._forget_stages)
+            self._db.on_rollback(self._forget_stages)
 
     async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
@@ -523,12 +548,12 @@ class UpdateRepository:
             )
 
     async def get(self, update_id: int) -> StoredUpdate | None:
-        async with self._db.conn.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
+        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
             row = await cur.fetchone()
         return _update(row) if row else None
 
     async def count_listed(self, slug: str) -> int:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT COUNT(*) FROM case_updates WHERE slug = ? AND {_LISTED}", (slug,)
         ) as cur:
             row = await cur.fetchone()
@@ -536,7 +561,7 @@ class UpdateRepository:
 
     async def listed(self, slug: str, offset: int, limit: int) -> list[StoredUpdate]:
         """Newest first."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT * FROM case_updates WHERE slug = ? AND {_LISTED} ORDER BY id DESC LIMIT ? OFFSET ?",
             (slug, limit, offset),
         ) as cur:
@@ -544,7 +569,7 @@ class UpdateRepository:
 
     async def statuses(self, slug: str) -> list[StoredUpdate]:
         """Stage changes, oldest first (by the date they took effect)."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT * FROM case_updates WHERE slug = ? AND kind = 'status' ORDER BY stage_date, id",
             (slug,),
         ) as cur:
@@ -552,7 +577,7 @@ class UpdateRepository:
 
     async def open_ids(self) -> list[int]:
         """Updates whose broadcast has not been reported complete."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT id FROM case_updates WHERE completed_at IS NULL ORDER BY id"
         ) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
@@ -625,7 +650,7 @@ class OutboxRepository:
         if chats is not None:
             chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
             params += tuple(sorted(chats))
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT * FROM deliveries WHERE status = 'pending' AND not_before <= ?{chat_filter} "
             "ORDER BY id LIMIT ?",
             (*params, limit),
@@ -638,7 +663,7 @@ class OutboxRepository:
         if chats is not None:
             chat_filter = f" AND chat_id IN ({','.join('?' * len(chats))})"
             params = tuple(sorted(chats))
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             f"SELECT MIN(not_before) FROM deliveries WHERE status = 'pending'{chat_filter}", params
         ) as cur:
             row = await cur.fetchone()
@@ -716,13 +741,13 @@ class OutboxRepository:
             return moved
 
     async def counts(self, update_id: int) -> DeliveryCounts:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (update_id,)
         ) as cur:
             return _counts(list(await cur.fetchall()))
 
     async def failure_reasons(self, update_id: int) -> dict[str, int]:
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT reason, COUNT(*) FROM deliveries WHERE update_id = ? AND status = 'failed' "
             "GROUP BY reason",
             (update_id,),
@@ -731,7 +756,7 @@ class OutboxRepository:
 
     async def counts_for_case(self, slug: str | None = None) -> DeliveryCounts:
         where, params = ("WHERE u.slug = ?", (slug,)) if slug else ("", ())
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT d.status, COUNT(*) FROM deliveries d JOIN case_updates u ON u.id = d.update_id "
             f"{where} GROUP BY d.status",
             params,
@@ -763,6 +788,7 @@ class FsmRepository:
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
+        # On the writer, like every mirror's load (see UserSettingsRepository._all).
         async with self._db.conn.execute("SELECT storage_key, state, data FROM fsm_states") as cur:
             return {str(r[0]): (r[1], str(r[2])) for r in await cur.fetchall()}
 
@@ -785,7 +811,7 @@ class ProcessedUpdateRepository:
     async def seen(self, bot_id: int, update_id: int, since: dt.datetime) -> bool:
         # Marks older than `since` do not count: after a week without updates
         # Telegram restarts update ids at random, and an old mark must not swallow one.
-        rows = await self._db.conn.execute_fetchall(
+        rows = await self._db.reads.execute_fetchall(
             "SELECT 1 FROM processed_updates WHERE bot_id = ? AND update_id = ? AND processed_at >= ?",
             (bot_id, update_id, since.isoformat()),
         )
@@ -793,7 +819,7 @@ class ProcessedUpdateRepository:
 
     async def highest(self, bot_id: int, since: dt.datetime) -> int | None:
         """The newest update id marked since ``since``: anything above it is new to the database."""
-        rows = await self._db.conn.execute_fetchall(
+        rows = await self._db.reads.execute_fetchall(
             "SELECT MAX(update_id) FROM processed_updates WHERE bot_id = ? AND processed_at >= ?",
             (bot_id, since.isoformat()),
         )
@@ -810,13 +836,23 @@ class ProcessedUpdateRepository:
             )
 
     @staticmethod
-    async def mark(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime) -> None:
-        """Within the caller's transaction: the one that holds the update's effects."""
+    async def mark(
+        conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime, reply: str | None = None
+    ) -> None:
+        """Within the caller's transaction: the one that holds the update's effects (and what it said)."""
         await conn.execute(
-            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at",
-            (bot_id, update_id, at.isoformat()),
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, reply) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "reply = excluded.reply",
+            (bot_id, update_id, at.isoformat(), reply),
         )
+
+    async def reply_of(self, bot_id: int, update_id: int) -> str | None:
+        """What a handled update's reply said (see migration 0005), if it is worth saying again."""
+        rows = await self._db.reads.execute_fetchall(
+            "SELECT reply FROM processed_updates WHERE bot_id = ? AND update_id = ?", (bot_id, update_id)
+        )
+        return next((str(r[0]) for r in rows if r[0] is not None), None)
 
     async def prune(self, before: dt.datetime) -> int:
         async with self._db.write() as conn:
@@ -826,7 +862,7 @@ class ProcessedUpdateRepository:
             return cur.rowcount
 
     async def count(self) -> int:
-        async with self._db.conn.execute("SELECT COUNT(*) FROM processed_updates") as cur:
+        async with self._db.reads.execute("SELECT COUNT(*) FROM processed_updates") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -838,16 +874,16 @@ class OperationsRepository:
         self._db = db
 
     async def signatures_per_petition(self) -> dict[str, int]:
-        async with self._db.conn.execute("SELECT slug, signature_count FROM petitions") as cur:
+        async with self._db.reads.execute("SELECT slug, signature_count FROM petitions") as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def followers_per_case(self) -> dict[str, int]:
-        async with self._db.conn.execute("SELECT slug, COUNT(*) FROM follows GROUP BY slug") as cur:
+        async with self._db.reads.execute("SELECT slug, COUNT(*) FROM follows GROUP BY slug") as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def counters_match_rows(self) -> bool:
         """Whether every petition's kept counter equals its signature rows."""
-        async with self._db.conn.execute(
+        async with self._db.reads.execute(
             "SELECT COUNT(*) FROM petitions p WHERE p.signature_count != "
             "(SELECT COUNT(*) FROM signatures s WHERE s.petition = p.slug)"
         ) as cur:
