@@ -195,6 +195,9 @@ class PetitionService:
     async def signature(self, case: Case, user_id: int) -> StoredSignature | None:
         return await self._signatures.get(case.slug, self.signer(user_id))
 
+    async def signed_any(self, user_id: int) -> bool:
+        return await self._signatures.signed_any(self.signer(user_id))
+
     async def sign(
         self,
         case: Case,

@@ -19,10 +19,14 @@ SECRET = "s3cret_Token-1"
 PATH = "/tg/hook"
 
 
-def _client(harness: Harness, **kwargs: Any) -> TestClient:
-    server = WebServer(
+def _server(harness: Harness, **kwargs: Any) -> WebServer:
+    return WebServer(
         harness.app, Intake(harness.app.dp, harness.app.bot), webhook_path=PATH, secret=SECRET, **kwargs
     )
+
+
+def _client(harness: Harness, server: WebServer | None = None) -> TestClient:
+    server = server or _server(harness)
     return TestClient(TestServer(server.application(), host="127.0.0.1"))
 
 
@@ -112,28 +116,44 @@ async def test_oversized_and_malformed_bodies_are_refused(client: TestClient, ha
 
 
 async def test_a_slow_update_gets_503_and_its_redelivery_waits_for_it(harness: Harness) -> None:
+    """Ordered by events, not by the clock: the handler cannot finish before ``release``,
+    so the short handle_timeout is missed however fast or slow the machine is."""
     release = asyncio.Event()
     entered = asyncio.Event()
+    entries: list[int] = []
 
     async def slow_help(*_: Any) -> None:
+        entries.append(1)
         entered.set()
         await release.wait()
 
     from aiogram.filters import Command
 
     harness.app.dp.message.register(slow_help, Command("slow"))
-    async with _client(harness, handle_timeout=0.05) as client:
-        headers = {SECRET_HEADER: SECRET}
-        first = await client.post(PATH, json=_message(4, 14, "/slow"), headers=headers)
+    headers = {SECRET_HEADER: SECRET}
+    hasty = _server(harness, handle_timeout=0.05)
+    async with _client(harness, hasty) as client:
+        # Bounds against a hang only (a broken timeout would wait for ever), not timing.
+        first = await asyncio.wait_for(client.post(PATH, json=_message(4, 14, "/slow"), headers=headers), 60)
         assert first.status == 503  # Telegram will send it again
-        assert entered.is_set()
-        redelivery = asyncio.ensure_future(client.post(PATH, json=_message(4, 14, "/slow"), headers=headers))
+        await asyncio.wait_for(entered.wait(), 60)
+        # The first copy is still being handled: the redelivery waits for it, and is not handled again.
+        redelivery = await asyncio.wait_for(
+            client.post(PATH, json=_message(4, 14, "/slow"), headers=headers), 60
+        )
+        assert redelivery.status == 503
+        assert len(entries) == 1
         release.set()
-        assert (await redelivery).status in (200, 503)
-        final = await client.post(PATH, json=_message(4, 14, "/slow"), headers=headers)
-        assert final.status == 200
+        await hasty.drain(timeout=60)
+    assert len(entries) == 1
     metrics = harness.app.metrics.render().decode()
     assert 'casebot_updates_total{kind="message",outcome="ok"} 1.0' in metrics
+    assert 'casebot_updates_total{kind="message",outcome="duplicate"} 1.0' in metrics
+    # A later copy, through a server with the usual patience, is acknowledged and not handled again.
+    async with _client(harness) as client:
+        final = await client.post(PATH, json=_message(4, 14, "/slow"), headers=headers)
+        assert final.status == 200
+    assert len(entries) == 1
 
 
 async def test_healthz_and_metrics(client: TestClient, harness: Harness) -> None:

@@ -30,7 +30,7 @@ def _following_text(names: list[str], t: Translator) -> str:
     return t("following-title", count=len(names)) + "\n" + items
 
 
-async def _following_view(
+async def following_view(
     user_id: int, t: Translator, catalog: Catalog, follows: FollowRepository
 ) -> tuple[str, keyboards.InlineKeyboardMarkup | None]:
     cases = [c for slug in await follows.followed_by(user_id) if (c := catalog.get(slug)) is not None]
@@ -43,7 +43,7 @@ async def following(message: Message, t: Translator, catalog: Catalog, follows: 
         return
     # Someone who writes to the bot has not blocked it (any more): deliveries resume.
     await follows.reactivate(message.from_user.id)
-    text, markup = await _following_view(message.from_user.id, t, catalog, follows)
+    text, markup = await following_view(message.from_user.id, t, catalog, follows)
     await message.answer(text, reply_markup=markup)
 
 
@@ -70,7 +70,7 @@ async def follow_button(
         notice = t("unfollow-done")
     message = query.message if isinstance(query.message, Message) else None
     if callback_data.origin is FollowOrigin.list:
-        text, markup = await _following_view(user_id, t, catalog, follows)
+        text, markup = await following_view(user_id, t, catalog, follows)
         await show(query, text, markup)
         return
     await query.answer(notice, show_alert=True)

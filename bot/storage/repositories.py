@@ -6,13 +6,31 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import aiosqlite
 
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
-SIGNED_REPLY = "signed:"
+
+class ReplyNote(StrEnum):
+    """What an update's reply said, in a word, kept with its processed mark (migration 0005).
+
+    Written by the repository that makes the effect, in the same transaction, so
+    a copy re-delivered after a crash between the COMMIT and the reply is answered
+    as a second tap would be (bot/handlers/replay.py). A note names a kind and at
+    most a case slug: never a name, an id or anything the user typed.
+    """
+
+    signed = "signed"  # a new signature
+    withdrew = "withdrew"  # a signature withdrawn
+    followed = "followed"
+    unfollowed = "unfollowed"
+    forgot = "forgot"  # /forget erased what the bot held about the user
+
+    def of(self, slug: str = "") -> str:
+        return f"{self.value}:{slug}"
 
 
 def _now() -> str:
@@ -61,6 +79,7 @@ class UserSettingsRepository:
     async def forget(self, user_id: int) -> bool:
         async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))
+            self._db.note_reply(ReplyNote.forgot.of())
             deleted = cur.rowcount > 0
         self._locales.drop(user_id)
         return deleted
@@ -137,7 +156,7 @@ class SignatureRepository:
             count = next((int(row[0]) for row in counted), 0)
             # Kept with the update's processed mark: a copy of it re-delivered after a
             # crash before the thank-you left is told it signed (bot/handlers/replay.py).
-            self._db.note_reply(f"{SIGNED_REPLY}{petition}")
+            self._db.note_reply(ReplyNote.signed.of(petition))
             # The counter moves by one per signature, so a threshold is reached exactly
             # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
             reached: list[int] = []
@@ -162,6 +181,7 @@ class SignatureRepository:
                     "UPDATE petitions SET signature_count = signature_count - 1 WHERE slug = ?",
                     (petition,),
                 )
+                self._db.note_reply(ReplyNote.withdrew.of(petition))
         return removed
 
     async def remove_all_of(self, signer: bytes) -> int:
@@ -173,12 +193,18 @@ class SignatureRepository:
             ) as cur:
                 per_petition = [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
             await conn.execute("DELETE FROM signatures WHERE signer = ?", (signer,))
+            self._db.note_reply(ReplyNote.forgot.of())
             for petition, removed in per_petition:
                 await conn.execute(
                     "UPDATE petitions SET signature_count = signature_count - ? WHERE slug = ?",
                     (removed, petition),
                 )
         return sum(n for _, n in per_petition)
+
+    async def signed_any(self, signer: bytes) -> bool:
+        sql = "SELECT 1 FROM signatures WHERE signer = ? LIMIT 1"
+        async with self._db.reads.execute(sql, (signer,)) as cur:
+            return await cur.fetchone() is not None
 
     async def get(self, petition: str, signer: bytes) -> StoredSignature | None:
         async with self._db.reads.execute(
@@ -296,6 +322,7 @@ class FollowRepository:
                 "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale, inactive_at = NULL",
                 (chat_id, slug, locale, _now()),
             )
+            self._db.note_reply(ReplyNote.followed.of(slug))
             return cur.rowcount == 1
 
     async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
@@ -326,6 +353,7 @@ class FollowRepository:
         """Stop following; news of that case not yet sent to the chat is dropped too."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
+            self._db.note_reply(ReplyNote.unfollowed.of(slug))
             await conn.execute(
                 "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
                 "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
@@ -337,6 +365,7 @@ class FollowRepository:
         """Every follow of the chat and every outbox row naming it."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
+            self._db.note_reply(ReplyNote.forgot.of())
             await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
 
