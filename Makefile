@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox
+.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox bench-catalogue
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench-quick: $(STAMP)
 # Component timings: one question matched with 50 cases loaded; outbox bookkeeping per send.
 bench-answers: $(STAMP)
 	$(PY) bench/bench_answers.py
+
+# The catalogue at 1,000 generated cases alone: search, routing, pages, /reload (JSON).
+bench-catalogue: $(STAMP)
+	$(PY) -m bench.catalogue bench/out/cases1000
 
 bench-outbox: $(STAMP)
 	$(PY) bench/broadcast_outbox.py

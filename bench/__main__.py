@@ -6,7 +6,8 @@ runs it (``python -m bot run`` with ``TELEGRAM_API_URL`` pointing at the fake
 server), the ceiling echo bot, the dispatch-only worker, and the time-scaled
 broadcast's own casebot (``bench.broadcast_bot``). Repetitions are the outer
 loop; every ratio is taken within one repetition and the median of those is
-reported. ``--only broadcast`` runs the broadcast measurement alone.
+reported. ``--only broadcast`` runs the broadcast measurement alone; ``--only catalogue``
+start-up with 50 and 1,000 cases beside E and bench/catalogue.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -40,7 +42,13 @@ from bench.paths import (
     message,
     user_paths,
 )
-from bench.setup_data import generate_cases, outbox_counts, petition_counts, seed_database
+from bench.setup_data import (
+    generate_cases,
+    generate_catalogue,
+    outbox_counts,
+    petition_counts,
+    seed_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -624,20 +632,25 @@ class Bench:
             self.checks.append(f"fake server flood limits misbehave: {outcomes}, {deliveries}")
         return {"ok": ok, "sent": len(outcomes), "accepted": outcomes.count(200), "429": outcomes.count(429)}
 
-    def startup(self, rep: int, cases_dir: Path) -> dict[str, Any]:
-        """Process start → first getUpdates, for the echo bot and for casebot with 50 cases."""
+    def startup(self, rep: int, cases_dir: Path, big_dir: Path | None = None) -> dict[str, Any]:
+        """Process start → first getUpdates: the echo bot, casebot with 50 cases, and casebot
+        with 1,000 (``big_dir``) twice: cold (no parsed-cases cache yet) and warm (a restart)."""
         results: dict[str, Any] = {}
-        for kind in ("echo", "casebot"):
-            token = f"{7_000_000 + rep * 10 + (kind == 'casebot')}:bench-startup-token"
+        kinds = ["echo", "casebot"] + (["casebot_1000_cold", "casebot_1000"] if big_dir else [])
+        for number, kind in enumerate(kinds):
+            token = f"{7_000_000 + rep * 10 + number}:bench-startup-token"
             if kind == "echo":
                 argv = [sys.executable, "-m", "bench.echo_bot", self.server.url, token]
                 env = dict(os.environ)
             else:
-                database = OUT / f"startup-{rep}.sqlite3"
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{database}{suffix}").unlink(missing_ok=True)
+                big = kind.startswith("casebot_1000")
+                database = OUT / f"startup-{rep}{'-1000' if big else ''}.sqlite3"
+                if kind != "casebot_1000":  # the warm start reuses the cold one's files
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{database}{suffix}").unlink(missing_ok=True)
+                    shutil.rmtree(f"{database}.cases-cache", ignore_errors=True)
                 argv = [sys.executable, "-m", "bot", "run"]
-                env = bot_env(self.server.url, token, database, cases_dir)
+                env = bot_env(self.server.url, token, database, big_dir if big and big_dir else cases_dir)
             name = f"startup-{kind}"
             before = self.procs.cpu()
             t0 = time.monotonic()
@@ -646,17 +659,33 @@ class Bench:
             seconds = polled - t0
             cpu_self = cpu_seconds(process.pid)
             after = self.procs.cpu()
+            peak = rss_mb(process.pid)
             self.procs.stop(name)
             wall = time.monotonic() - t0
             results[kind] = {
                 "seconds": round(seconds, 3),
                 "cpu_s": round(cpu_self, 3),
+                "peak_rss_mb": round(peak, 1),
                 "cpu": cpu_delta(before, after, wall),
             }
         results["noisy"] = any(
             r["cpu"]["other"] > NOISE_LIMIT for r in results.values() if isinstance(r, dict)
         )
         return results
+
+    def catalogue(self) -> dict[str, Any]:
+        """Name search, question routing, pages and /reload at 1,000 cases (bench/catalogue.py)."""
+        argv = [sys.executable, "-m", "bench.catalogue", str(OUT / "cases1000")]
+        if self.config.reps == 1 and not self.config.measure_startup:
+            argv.append("--quick")
+        before, t0 = self.procs.cpu(), time.monotonic()
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=ROOT)
+        if done.returncode != 0:
+            self.checks.append(f"bench.catalogue exited with {done.returncode}: {done.stderr[-500:]}")
+            return {}
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        result["cpu"] = cpu_delta(before, self.procs.cpu(), time.monotonic() - t0)
+        return result
 
     def dispatch_only(self, rep: int) -> dict[str, Any]:
         worker = self.procs.named["dispatch"]
@@ -686,7 +715,9 @@ class Bench:
 
         record: dict[str, Any] = {"rep": rep}
         if c.measure_startup:
-            record["startup"] = self.startup(rep, cases_dir)
+            record["startup"] = self.startup(rep, cases_dir, OUT / "cases1000")
+        if rep == c.reps:
+            record["catalogue"] = self.catalogue()
         if c.measure_dispatch:
             record["dispatch_only"] = self.dispatch_only(rep)
         record["paths"] = {
@@ -971,6 +1002,47 @@ def broadcast_only(config: Config) -> int:
     return 1 if bench.checks else 0
 
 
+def catalogue_only(config: Config) -> int:
+    """``--only catalogue``: start-up with 50 and with 1,000 cases beside E, and the in-process
+    catalogue figures (bench/catalogue.py), without the paths, the burst and the broadcast."""
+    started = time.monotonic()
+    cases_dir = generate_cases(ROOT / "data" / "cases" / SLUG, OUT / "cases50", config.startup_cases)
+    generate_catalogue(OUT / "cases1000")
+    procs = Processes()
+    try:
+        server = start_server(procs)
+        bench = Bench(config, procs, server, {})
+        records = []
+        for rep in range(1, config.reps + 1):
+            record: dict[str, Any] = {"rep": rep, "startup": bench.startup(rep, cases_dir, OUT / "cases1000")}
+            if rep == config.reps:
+                record["catalogue"] = bench.catalogue()
+            records.append(record)
+    finally:
+        procs.stop_all()
+    started_runs = [r["startup"] for r in records]
+    startup: dict[str, Any] = {
+        kind: {"seconds": statistics.median(s[kind]["seconds"] for s in started_runs)}
+        for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
+    }
+    for kind in ("casebot", "casebot_1000_cold", "casebot_1000"):
+        startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
+    startup["casebot_1000_peak_rss_mb"] = statistics.median(
+        s["casebot_1000"]["peak_rss_mb"] for s in started_runs
+    )
+    startup["echo_peak_rss_mb"] = statistics.median(s["echo"]["peak_rss_mb"] for s in started_runs)
+    catalogue = records[-1].get("catalogue", {})
+    lines = report.catalogue_lines(catalogue, startup)
+    lines += ["| target | measured | met? |", "|---|--:|---|"]
+    lines += [report.target_row(t) for t in report.catalogue_targets(catalogue, startup)]
+    lines += [*[f"CHECK: {c}" for c in bench.checks], f"({time.monotonic() - started:.0f} s)"]
+    print("\n".join(lines))
+    (OUT / "catalogue.json").write_text(
+        json.dumps({"startup": startup, "catalogue": catalogue, "raw": records}, indent=1) + "\n"
+    )
+    return 1 if bench.checks else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one small repetition (< 1 minute)")
@@ -978,7 +1050,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.* alone")
     parser.add_argument(
         "--only",
-        choices=("broadcast",),
+        choices=("broadcast", "catalogue"),
         help="run one measurement alone, print it and write bench/out/<name>.json (never results.*)",
     )
     parser.add_argument(
@@ -997,6 +1069,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     if args.only == "broadcast":
         return broadcast_only(config)
+    if args.only == "catalogue":
+        return catalogue_only(config)
     started = time.monotonic()
 
     procs = Processes()
@@ -1010,6 +1084,7 @@ def main() -> int:
         )
         seed_database(OUT / "main.sqlite3", SLUG, config.seed_signatures, config.seed_followers)
         cases_dir = generate_cases(ROOT / "data" / "cases" / SLUG, OUT / "cases50", config.startup_cases)
+        generate_catalogue(OUT / "cases1000")
         tokens = {
             "casebot": "6100001:bench-casebot-token",
             "echo": "6100002:bench-echo-token",

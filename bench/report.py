@@ -117,9 +117,16 @@ def summarise(
             "seconds": _median([s[kind]["seconds"] for s in started]),
             "cpu_s": _median([s[kind]["cpu_s"] for s in started]),
         }
-        for kind in ("echo", "casebot")
+        for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
+        if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
     }
     startup["casebot_minus_echo_s"] = round(startup["casebot"]["seconds"] - startup["echo"]["seconds"], 3)
+    if "casebot_1000" in startup:
+        for kind in ("casebot_1000", "casebot_1000_cold"):
+            startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
+        startup["casebot_1000_peak_rss_mb"] = _median([s["casebot_1000"]["peak_rss_mb"] for s in started])
+        startup["echo_peak_rss_mb"] = _median([s["echo"]["peak_rss_mb"] for s in started])
+    catalogue = next((r["catalogue"] for r in records if r.get("catalogue")), {})
 
     targets = [
         _target("open case card, sequential ≥ 0.95 × E", paths["card"]["seq"]["ratio_to_e"], 0.95, True),
@@ -149,6 +156,7 @@ def summarise(
         ),
         _target("start-up ≤ 1 s with 50 cases", startup["casebot"]["seconds"], 1.0, False, " s"),
         *broadcast_targets(broadcast),
+        *catalogue_targets(catalogue, startup),
     ]
     return {
         "meta": meta,
@@ -159,6 +167,7 @@ def summarise(
         "burst": burst,
         "broadcast": broadcast,
         "startup": startup,
+        "catalogue": catalogue,
         "memory": memory,
         "server_flood_limits_selfcheck": selfcheck,
         "targets": targets,
@@ -166,6 +175,112 @@ def summarise(
         "checks": checks,
         "raw": records,
     }
+
+
+# --- the catalogue at 1,000 cases -------------------------------------------------
+
+
+def catalogue_targets(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    if "casebot_1000_minus_echo_s" in startup:
+        targets.append(
+            _target(
+                "start-up with 1,000 cases − E ≤ 1 s (a restart: facts cached, texts on disk)",
+                startup["casebot_1000_minus_echo_s"],
+                1.0,
+                False,
+                " s",
+            )
+        )
+    if catalogue:
+        targets += [
+            _target(
+                "name search p99 ≤ 5 ms (1,000 cases)", catalogue["name_search"]["p99_ms"], 5.0, False, " ms"
+            ),
+            _target(
+                "question routing p99 ≤ 10 ms (1,000 cases)",
+                catalogue["question_routing"]["p99_ms"],
+                10.0,
+                False,
+                " ms",
+            ),
+            _target(
+                "/reload of 1,000 cases ≤ 3 s (a few edited)",
+                catalogue["reload_some_changed"]["seconds"],
+                3.0,
+                False,
+                " s",
+            ),
+            _target(
+                "/reload of 1,000 cases ≤ 3 s (every file changed)",
+                catalogue["reload_all_changed"]["seconds"],
+                3.0,
+                False,
+                " s",
+            ),
+        ]
+    return targets
+
+
+def catalogue_lines(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[str]:
+    if not catalogue:
+        return []
+    lines = [
+        "## The catalogue at 1,000 cases",
+        "",
+        f"{catalogue['cases']:,} cases: 1,000 fictional ones from `tests/catalogue_gen.py` (half the size of "
+        "the Khamroev case, half short) and the Khamroev case itself; measured in a process of its own "
+        "(`bench/catalogue.py`).",
+        "",
+        f"- Loading and validating every file: {catalogue['load_s']:.2f} s "
+        f"({catalogue.get('load_storing_texts_s', float('nan')):.2f} s writing the texts to the store "
+        f"beside the database); a restart, facts from the cache and texts left on disk: "
+        f"{catalogue.get('load_restart_s', float('nan')):.2f} s; the name index "
+        f"{catalogue['name_index_s']:.3f} s; the question index {catalogue['question_index_s']:.2f} s.",
+    ]
+    if "text_read" in catalogue:
+        lines.append(
+            f"- A case's texts read back when shown: p50 {catalogue['text_read']['p50_ms']:.3f} ms, "
+            f"p99 {catalogue['text_read']['p99_ms']:.3f} ms."
+        )
+    for key, label in (
+        ("name_search", "Name search (any script and spelling, typos, first names)"),
+        ("question_routing", "Question routing (the case named, else the open card)"),
+        ("browse_page_dispatch", "A browse page through the Dispatcher (recording session)"),
+        ("search_reply_dispatch", "A typed name through the Dispatcher (recording session)"),
+    ):
+        figure = catalogue[key]
+        cpu = f" (CPU time p99 {figure['cpu_p99_ms']:.3f} ms)" if "cpu_p99_ms" in figure else ""
+        lines.append(
+            f"- {label}: p50 {figure['p50_ms']:.3f} ms, p99 {figure['p99_ms']:.3f} ms{cpu}, "
+            f"max {figure['max_ms']:.3f} ms over {figure['n']} calls."
+        )
+    if "in_flight" in catalogue:
+        f = catalogue["in_flight"]
+        lines.append(
+            "- 100 in flight, no HTTP (`feed_update`, distinct readers): browse pages "
+            f"{f['browse_per_s']:.0f}/s against the bare echo Dispatcher's button edits "
+            f"{f['echo_callback_per_s']:.0f}/s "
+            f"({f['browse_ratio_to_e']:.2f} × E(cb)); typed names {f['search_per_s']:.0f}/s against its "
+            f"echo {f['echo_per_s']:.0f}/s ({f['search_ratio_to_e']:.2f} × E). Without HTTP the echo does "
+            "almost nothing, so these ratios sit far below the polled ones of the paths above."
+        )
+    for key in ("reload_some_changed", "reload_all_changed"):
+        r = catalogue[key]
+        lines.append(
+            f"- /reload with {r['folders_changed']:,} folder(s) changed: {r['seconds']:.2f} s; "
+            f"{r['updates_answered_meanwhile']:,} readers' updates answered meanwhile, p99 "
+            f"{r['their_p99_ms']} ms, max {r['their_max_ms']} ms."
+        )
+    if "casebot_1000" in startup:
+        lines.append(
+            f"- Start-up with 1,000 cases: {startup['casebot_1000_cold']['seconds']:.2f} s cold (every "
+            f"file parsed), {startup['casebot_1000']['seconds']:.2f} s on a restart (facts cached, texts on "
+            "disk); "
+            f"E {startup['echo']['seconds']:.2f} s. Peak RSS at the first poll: "
+            f"{startup['casebot_1000_peak_rss_mb']:.1f} MB (E {startup['echo_peak_rss_mb']:.1f} MB)."
+        )
+    return [*lines, ""]
 
 
 # --- broadcast ---------------------------------------------------------------------
@@ -433,6 +548,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{memory['casebot_peak_rss_mb']:.1f} MB (resident at the end {memory['casebot_rss_mb']:.1f} MB); "
         f"the bare echo bot: {memory['echo_peak_rss_mb']:.1f} MB ({memory['echo_rss_mb']:.1f} MB).",
         "",
+        *catalogue_lines(results.get("catalogue", {}), startup),
         "## Targets",
         "",
         "| target | measured | met? |",

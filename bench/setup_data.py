@@ -27,15 +27,14 @@ def in_process_settings(name: str, **overrides: Any) -> Settings:
     """Settings for casebot run inside a bench process: no token (the recording
     session), the real cases and locales, a fresh database in a temporary folder."""
     workdir = Path(tempfile.mkdtemp(prefix=f"casebot-{name}-"))
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=None,
-        database_path=workdir / f"{name}.sqlite3",
-        cases_dir=ROOT / "data" / "cases",
-        locales_dir=ROOT / "locales",
-        signature_key="bench-" + "0" * 40,
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "bot_token": None,
+        "database_path": workdir / f"{name}.sqlite3",
+        "cases_dir": ROOT / "data" / "cases",
+        "locales_dir": ROOT / "locales",
+        "signature_key": "bench-" + "0" * 40,
+    }
+    return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
 async def _migrate(path: Path) -> None:
@@ -116,4 +115,15 @@ def generate_cases(source: Path, target: Path, count: int) -> Path:
         (folder / "case.toml").write_text(facts.replace(old, f'slug = "{slug}"'), encoding="utf-8")
         for locale in LOCALES:
             shutil.copy(source / f"{locale}.toml", folder / f"{locale}.toml")
+    return target
+
+
+def generate_catalogue(target: Path, count: int = 1000) -> Path:
+    """``count`` fictional cases (tests/catalogue_gen.py; half Khamroev-sized, half short)
+    and the real Khamroev case beside them, for the 1,000-case figures."""
+    from tests.catalogue_gen import generate
+
+    shutil.rmtree(target, ignore_errors=True)
+    generate(target, count, size="full")
+    shutil.copytree(ROOT / "data" / "cases" / "khamroev", target / "khamroev")
     return target

@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|console|check|export-signatures|backup|healthcheck]``.
+"""Command line: ``python -m bot [run|console|check|export-signatures|backup|healthcheck|import-cases]``.
 
 ``run`` (the default) serves Telegram when BOT_TOKEN is set — by webhook when
 WEBHOOK_URL is set, else by long polling — and opens the console chat
@@ -186,6 +186,21 @@ def _export(settings: Settings, slug: str, fmt: str, output: str | None) -> int:
     return 0
 
 
+def _import(settings: Settings, source: Path, dry_run: bool) -> int:
+    from bot.cases.importer import ImportProblems, import_cases
+
+    try:
+        slugs = import_cases(source, settings.cases_dir, dry_run=dry_run)
+    except ImportProblems as exc:
+        print(f"casebot: {source}: nothing imported:", *exc.problems, sep="\n  ", file=sys.stderr)
+        return 1
+    verb = "would add" if dry_run else "added"
+    print(f"casebot: {verb} {len(slugs)} case(s) to {settings.cases_dir}: {', '.join(slugs)}")
+    if not dry_run:
+        print("casebot: send /reload to the bot (or restart it) to show them")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -205,6 +220,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     backup.add_argument("path", help="the file to write, or a folder to write a dated file into")
     sub.add_parser("healthcheck", help="exit 0 when the running bot's /healthz answers")
+    importing = sub.add_parser(
+        "import-cases", help="add short cases from a CSV or JSON file (data/cases/README.md)"
+    )
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check the file and list what would be added"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -224,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(settings, args.path)
     if command == "healthcheck":
         return _healthcheck(settings)
+    if command == "import-cases":
+        return _import(settings, args.file, args.dry_run)
     if command == "export-signatures":
         try:
             return _export(settings, args.slug, args.format, args.output)

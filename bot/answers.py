@@ -100,6 +100,7 @@ QUESTION_SHARE = 0.7  # of the score; the rest is the share of the closest phras
 UNKNOWN_DF = 1  # a word a case never uses counts as rare as its rarest word
 ANSWER_WEIGHT = 0.4  # a term found only in an entry's answer, not in its phrasings
 FIGURE_WEIGHT = 0.75  # …unless it is a figure (a date, a term, an article)
+BARE_PHRASING_SHARE = 0.5  # how much a question with words of its own says of "Who is he?"
 PREFIX_QUALITY = 0.8
 FUZZY_QUALITY = 0.7
 FUZZY_CUTOFF = 80
@@ -121,6 +122,20 @@ _UZBEK_CYRILLIC_TO_LATIN = str.maketrans(
 )  # fmt: skip
 
 
+_LATIN_TO_CYRILLIC = (
+    ("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ye", "е"),
+)  # fmt: skip
+_LATIN_LETTER_TO_CYRILLIC = str.maketrans("abvgdezijklmnoprstufxhcyw", "абвгдезийклмнопрстуфххцыв")
+
+
+def _latin_to_cyrillic(word: str) -> str:
+    """A Russian word as typed in Latin letters, back in Cyrillic (srok → срок)."""
+    for latin, cyrillic in _LATIN_TO_CYRILLIC:
+        word = word.replace(latin, cyrillic)
+    return word.translate(_LATIN_LETTER_TO_CYRILLIC)
+
+
 def _wordset(text: str) -> frozenset[str]:
     # Word lists read best as running text; this keeps them so.
     return frozenset(text.split())
@@ -131,19 +146,20 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "en": _wordset(
         """a an the is are was were be been being am do does did to of in on at for and or
         but with by from as it its this that these those he him his she her hers they them
-        has have had their i me my you your u we us our s d ll re ve m t so then just tho pls please
+        has have had their u we us our s d ll re ve m t so then just tho pls please
         whats hes shes there here about any some really actually ever even also
         guy dude man person bloke up out can could would should will may might must"""
     ),
     "ru": _wordset(
         """и в во не на с со о об обо по к ко у за из от до а но ли же бы ну вот то это этот
-        эта эти этой этого он его ему им нем она ее ей они их я меня мне мы вы вас вам ты
+        эта эти этой этого он его ему им нем она ее ей они их мы ты
         тебя тебе так там тут ж уже еще был была было были быть есть все вообще
-        пожалуйста про для при над под человек мужик чел парень такой такая такое такие"""
+        пожалуйста про для при над под человек мужик чел парень такой такая такое такие
+    него нему ним ними нее"""
     ),
     "uz": _wordset(
         """va u uni unga uning undan unda ular ularning bu shu ham bilan edi ekan yoki esa
-        da men menga meni siz sizga biz ozi endi iltimos odam kishi"""
+        da biz ozi endi iltimos odam kishi"""
     ),
 }
 
@@ -185,17 +201,42 @@ ASKING_WORDS: dict[str, frozenset[str]] = {
     "ru": _wordset("расскажи расскажите покажи покажите скажи дай перечисли опиши объясни"),
     "uz": _wordset("ayt aytib ayting aytchi gapir gapirib korsat sanab tasvirlab tushuntir"),
 }
+# Verbs that report speech ("what did the experts *say*"): the question is about who
+# said it and on what, so they count as asking words.
+ASKING_WORDS["en"] |= _wordset("said says told")
+ASKING_WORDS["ru"] |= _wordset("сказали сказал сказала говорят говорили говорил заявили заявил")
+ASKING_WORDS["uz"] |= _wordset("dedi deyishdi deydi aytdi aytishdi")
 
 # Words that judge rather than name ("was the expertise *fair*?", «он *правда* …»):
 # the question is about what they judge.
 REQUEST_WORDS["en"] |= _wordset(
-    "good fair normal proper real true honest reliable legit correct right problem problems issue wrong"
+    """good fair normal proper real true honest reliable legit correct right problem problems issue wrong
+    qualified competent independent biased mistaken properly"""
 )
 REQUEST_WORDS["ru"] |= _wordset(
     """нормальная нормальный нормальной нормально честная честный честной честно правильная
-    правильный правильно настоящий реально правда действительно или проблема проблемы"""
+    правильный правильно настоящий реально правда действительно или проблема проблемы
+    компетентные компетентный независимые независимый предвзятые предвзятый квалифицированные
+    ошиблись ошибаются ошибочные ошибочны неправы"""
 )
-REQUEST_WORDS["uz"] |= _wordset("yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida")
+REQUEST_WORDS["uz"] |= _wordset(
+    "yaxshi halol togri rost rostdan haqiqatan haqiqatdan muammo muammosi haqida malakali xolis"
+)
+# Who is asking and how sure they are ("my *uncle* is in prison", "where is he
+# *originally* from", «что ему вменили *в итоге*»): framing, not what is asked.
+REQUEST_WORDS["en"] |= _wordset(
+    """dad father mum mom mother uncle aunt brother sister son daughter cousin relative
+    relatives family friend neighbour neighbor originally exactly basically
+    eventually ultimately keeps keep saying heard hear against link url website"""
+)
+REQUEST_WORDS["ru"] |= _wordset(
+    """папа отец мама мать дядя тетя брат сестра сын дочь родственник родственница
+    друг сосед изначально вообще-то итоге слышал слышала говорит против ссылка ссылку сайт"""
+)
+REQUEST_WORDS["uz"] |= _wordset(
+    """dadam otam onam amakim amaki togam toga akam aka ukam opam singlim qarindosh
+    qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim havola havolasi sayt"""
+)
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
 
@@ -206,32 +247,104 @@ INTERROGATIVES: dict[str, frozenset[str]] = {
     "en": _wordset("who what when where why which how whom whose much many long"),
     "ru": _wordset(
         """кто что когда где почему зачем какой какая какое какие каким какого как сколько
-        скока чей откуда куда чем кого кому"""
+        скока чей откуда куда чем чего чему кого кому"""
     ),
     "uz": _wordset(
         """kim nima nega nimaga qachon qayerda qayer qaysi qanday qanaqa qancha necha
         nechta nimani kimga kimni"""
     ),
 }
+# "You" (the bot, or whoever runs it) says to whom a question is put, not what it
+# is about: "do you agree with his views?" is asked of the bot, "did his posts call
+# for violence?" is not. It counts like a question word.
+ADDRESSEE_WORDS = _wordset("you your yours вы вас вам ваш ваше siz sizga sizni sizning")
+# "I" likewise says who would act ("how can *I* help?"), not about what: "who did he
+# help" is about his work, not the reader's.
+SPEAKER_WORDS = _wordset("i me my я мне меня мой моя мою men menga meni mening")
+for _language in INTERROGATIVES:
+    INTERROGATIVES[_language] |= ADDRESSEE_WORDS | SPEAKER_WORDS
 INTERROGATIVE_WEIGHT = 0.5
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
     """which what whose какой какая какое какие каким какого какую каком какому qaysi qanday qanaqa"""
 )
 FOCUS_WEIGHT = 1.8
-# Words that point at a third person, so a question with one is about someone.
+# Words that point at a third person, so a question with one is about someone
+# (a relative asks about "my uncle").
 _REFERENCES = _wordset(
     """he him his himself this that guy man он его ему им ним нем него нему этот эта это тот
-    этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi"""
+    этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi
+    dad father uncle brother son husband cousin relative дядя дяди дядю отец отца папа
+    брат брата сын сына муж мужа родственник родственника amaki amakim dadam otam akam
+    ukam togam"""
 )
+# …unless a word of the sentence follows («сколько ему лет дали»).
+_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))"
 _IDIOMS = tuple(
     (re.compile(pattern), meaning)
     for pattern, meaning in (
         (r"\bс какой стати\b", "почему"),
         (r"\bhow come\b", "why"),
         (r"\bhaliyam\b", "hali ham"),
+        (r"\bnima uchun\b|\bnimaga\b", "nega"),  # three ways to say "why"
+        (r"\btark et\w*", "ketgan"),  # to leave
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
+        (r"\bдо сих пор\b", "сейчас"),
+        # Contractions typed without the apostrophe, or with it: whos = who's = who is.
+        (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
+        # A question about a date asks "when", whatever unit it names: "what year was
+        # he born" is not about the years of his sentence.
+        (r"\b(?:what|which) (?:year|day|month)\b", "when"),
+        (r"\b(?:what|which) date\b", "when date"),
+        (r"\bв как(?:ом|ой) (?:году|день|месяце)\b", "когда"),
+        (r"\bqaysi (?:yil|kun|oy)\w*", "qachon"),
+        (r"\bqaysi (sana\w*)", r"qachon \1"),
+        (r"\bnechanchi yil\w*", "qachon"),
+        # "where … from" asks where he comes from, not where he is.
+        (r"\bwhere\b(.{0,40}?)\bfrom\b", r"where\1 born"),
+        # Question words as they are typed in a hurry.
+        (r"\bwich\b|\bwhic\b", "which"),
+        (r"\bwat\b|\bwut\b|\bwht\b", "what"),
+        (r"\bwen\b|\bwhn\b", "when"),
+        (r"\bhw\b", "how"),
+        (r"\bчо\b|\bче\b|\bшо\b", "что"),
+        (r"\bскока\b|\bскоко\b|\bскок\b", "сколько"),
+        (r"\blet (?:him )?out\b", "released"),
+        (r"\bкада\b|\bкогдa\b", "когда"),
+        (r"\bnma\b|\bnimaa\b", "nima"),
+        # «Сколько ему лет» asks his age; «сколько ему лет дали», his sentence.
+        (
+            r"\bсколько (?:ему|ей|\w+(?:ву|ому|ой)) лет\b" + _NOT_A_TERM,
+            "сколько лет возраст",
+        ),
+        (r"\bсколько лет (?:ему|ей|\w+(?:ву|ому|ой))\b" + _NOT_A_TERM, "сколько лет возраст"),
+        # "What is he in prison for", «за что он сидит»: why, not what.
+        (
+            r"\bwhat (?:is|was) he (in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
+            r"why is he \1",
+        ),
+        (r"\bза что\b", "почему"),
+        # Serving time is where he is now, not the length of the term.
+        (r"\bserv(?:e|es|ing)\b(?: (?:his|a|the))? (?:time|sentence|term)\b", "in prison now"),
+        (r"\bpick(?:ed)? (?:him )?up\b", "detained"),
+        # Two spellings of one word.
+        (r"\bна сколько\b", "насколько"),
+        (r"\bspread the word\b", "share"),
+        # One term, not "political" + "prison": "why is he a political prisoner" is not
+        # "why was he jailed".
+        (r"\bpol\w{3,8}l prisoners?\b", "politicalprisoner"),  # politcal, too
+        # What he does for a living, not what he did.
+        (r"\bwhat (?:does|did) (he|khamroev|bakhrom) do\b(?: for a living)?\s*\??$", r"what \1 profession"),
+        (r"\byear of (?:his )?birth\b|\bbirth ?year\b", "born"),
+        (r"\bгод рождения\b", "родился"),
+        (r"\btug'ilgan yili\b", "tug'ilgan"),
+        # "Can you confirm…", «не могли бы вы…»: politeness, not a question put to the bot.
+        (r"\b(?:can|could|would|will) you\b", ""),
+        (r"\b(?:не )?(?:можете|могли бы) (?:ли )?вы\b|\bвы (?:не )?(?:можете|могли бы)\b", ""),
+        # "sanab ber", "aytib bering": the helper verb asks, it does not say what about.
+        (r"\b(aytib|sanab|gapirib|tushuntirib|ko'rsatib|korsatib) ber\w*", r"\1"),
+        (r"\bв итоге\b|\bв конце концов\b", ""),
     )
 )
 
@@ -251,12 +364,31 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "sign signature petition",
         "incite urge advocate incitement",
         "services fsb kgb",
-        "born birth",
+        "born birth birthday",
+        "recognised recognized recognition considered declared deemed",
+        "conditions condition health feel feeling",
+        "profession job occupation career",
+        "articles article law laws",
         "islamic islamist islam",
+        "member belong belonged membership part",
+        "move moved relocate relocated emigrate emigrated",
+        "ask request requested",
+        "long length",
+        "posts publications publication posted writings",
+        "court judge judges tribunal trial",
+        "why reason",
+        "now still currently today nowadays ok okay alright yet alive",
+        "news update updates",
+        "released freed",
+        "seized confiscated taken took take",
+        "maximum max",
+        "violence jihad",
+        "citizenship citizen nationality passport",
+        "liquidation liquidated closure closed shut",
     ),
     "ru": (
         "квартира жилье дом",
-        "тюрьма колония сизо решетка зона",
+        "тюрьма колония сизо решетка зона сидит сидел сидеть",
         "взгляды убеждения мнение идеи",
         "согласны разделяете одобряете",
         "бьют избивают пытают издеваются избиения пытки",
@@ -266,10 +398,26 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "спецслужбы фсб кгб",
         "подписать подписаться подпись петиция",
         "эксперты экспертиза экспертов лингвисты лингвистическая лингвист",
+        "член состоял состоит участник",
+        "переехал перебрался переселился",
+        "почему зачем отчего",
+        "дали дать дадут дают получил получить получит",
+        "посты публикации записи публиковал опубликовал",
+        "признали признан считают считается называют",
+        "положение самочувствие чувствует здоровье состояние",
+        "суд судья",
+        "сейчас теперь нынче жив",
+        "новости известия",
+        "освободили выпустили отпустили",
+        "изъяли забрали конфисковали",
+        "насилие джихад",
+        "гражданство гражданин национальность паспорт",
+        "ликвидацией ликвидировали закрытие закрыли",
+        "вина натворил провинился",
     ),
     "uz": (
         "uy kvartira xonadon",
-        "qamoq turma koloniya",
+        "qamoq turma koloniya qamaldi qamalgan",
         "jamgarma fond",
         "qarash fikr etiqod goya",
         "kaltak urish xorlash qiynoq",
@@ -277,6 +425,18 @@ THESAURUS: dict[str, tuple[str, ...]] = {
         "ekspert ekspertiza lingvist",
         "xizmat fxx snb dxx",
         "islomiy islomchi",
+        "ayb ayblov aybla ayblan",
+        "holat ahvol salomatlik sogligi",
+        "chaqir undash undadi undagan targib",
+        "azo azolik",
+        "post maqola",
+        "sud sudya",
+        "hozir hali hanuz hozirda tirik",
+        "xabar yangilik",
+        "qiynoq qiynashyapti qiynashdi qiynalyapti",
+        "zoravonlik jihod",
+        "fuqarolik fuqaro millat pasport",
+        "tugatilishi yopilishi yopildi",
     ),
 }
 
@@ -310,7 +470,7 @@ def words(text: str) -> list[str]:
         if token.endswith("'s") and len(token) > 4:
             token = token[:-2]
         token = token.replace("'", "").replace(",", ".")
-        if len(token) >= 2 or token.isdigit():
+        if len(token) >= 2 or token.isdigit() or token == "i":
             tokens.append(token)
     return tokens
 
@@ -340,8 +500,15 @@ def _refers(text: str, locale: str | None) -> bool:
     return any(word in pointers for word in re.findall(r"[^\W\d_]+", text.replace("'", "")))
 
 
+_ANY_IDIOM = re.compile(
+    "|".join(f"(?:{re.sub(r'[(](?![?])', '(?:', phrase.pattern)})" for phrase, _ in _IDIOMS)
+)
+
+
 def _idioms(text: str) -> str:
     """Set phrases whose words mislead when read one by one («с какой стати» is not «статья»)."""
+    if not _ANY_IDIOM.search(text):
+        return text  # most texts: one search instead of one per idiom
     for phrase, meaning in _IDIOMS:
         text = phrase.sub(meaning, text)
     return text
@@ -375,7 +542,10 @@ def _common_prefix(a: str, b: str) -> int:
 def _related(a: str, b: str) -> bool:
     """Two stems of one word in different forms: обвиня/обвинен, polit/politc."""
     shared = _common_prefix(a, b)
-    return shared >= 4 and shared >= 0.7 * max(len(a), len(b))
+    if shared >= 4 and shared >= 0.7 * max(len(a), len(b)):
+        return True
+    # One stem is the other and a short tail (a Russian aspect: обыска/обыскива).
+    return shared >= 5 and shared == min(len(a), len(b)) and abs(len(a) - len(b)) <= 3
 
 
 class OutcomeKind(StrEnum):
@@ -464,9 +634,9 @@ def answer_text_source(case: Case, locale: str, question_id: str) -> str:
     if kind is PointerKind.event and ref:
         return texts.events[ref].text
     if kind is PointerKind.charges:
-        return " ".join(texts.charges[c.id].title for c in case.facts.charges)
+        return " ".join(texts.charges[c.id].title for c in case.facts.charges if c.id in texts.charges)
     if kind is PointerKind.disclaimer:
-        return texts.disclaimer
+        return texts.disclaimer or ""
     if kind is PointerKind.sign and texts.demand:
         return texts.demand
     return ""
@@ -493,6 +663,15 @@ class QuestionIndex:
             }
             for language, groups in THESAURUS.items()
         }
+        # A word in two lines stands for the first line's term (one step, no loops).
+        for synonyms in self._synonyms.values():
+            for word, term in list(synonyms.items()):
+                seen = {word}
+                while term in synonyms and term not in seen:
+                    seen.add(term)
+                    term = synonyms[term]
+                synonyms[word] = term
+        self._uzbek_stop_stems = {uzbek_stem(word) for word in STOP_WORDS["uz"] if len(word) > 3}
         self._building = True
         self._asking = {
             self._raw_stem(word, language) for language, group in ASKING_WORDS.items() for word in group
@@ -517,6 +696,8 @@ class QuestionIndex:
             lambda: defaultdict(list)
         )
         self._phrasing_weight: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        # slug → term → the entries with a phrasing asking "which <term>?"
+        self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
         for case in catalog:
             for entry in case.facts.questions:
@@ -544,24 +725,47 @@ class QuestionIndex:
                 # word it is decisive. A word only answers use is rated there.
                 in_phrasings = sum(1 for f in entries.values() if f > ANSWER_WEIGHT)
                 self._weights[slug][term] = self._idf(slug, in_phrasings or len(entries))
+        self._interrogatives = {
+            term
+            for locale, question_words in INTERROGATIVES.items()
+            for term in self._stems(question_words, locale)
+        }
+        # Phrasings that are only question and asking words («Как он там?», "Tell me
+        # about him"): a question with words of its own says little of them.
+        self._bare: set[tuple[str, str, int]] = set()
+        # "You" and "I" in each language, and the entries some phrasing of which uses
+        # them: put to the bot ("do *you* agree…?"), or about the reader ("can *I* sign?").
+        self._persons = {
+            person: {
+                self._stem(word, language)
+                for language in LOCALES
+                for word in INTERROGATIVES[language] & words_
+            }
+            for person, words_ in (("you", ADDRESSEE_WORDS), ("i", SPEAKER_WORDS))
+        }
+        self._person_entries: dict[str, set[tuple[str, str]]] = {person: set() for person in self._persons}
+        pronouns = set().union(*self._persons.values())
         for slug, entries in self._phrasings.items():
             weights = self._weights[slug]
+            # How much a stored word counts in saying a phrasing: "you", "I" a little, so
+            # "does Memorial support his politics" still says "do you support his ideas".
+            said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
             for entry_id, stored in entries.items():
-                self._phrasing_weight[slug][entry_id] = [sum(weights[t] for t in terms) for terms in stored]
+                self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
                 for number, terms in enumerate(stored):
+                    if set(terms) <= self._interrogatives | self._asking:
+                        self._bare.add((slug, entry_id, number))
+                    for person, stems in self._persons.items():
+                        if stems & set(terms):
+                            self._person_entries[person].add((slug, entry_id))
                     for term in terms:
-                        self._in_phrasings[slug][term].append((entry_id, number, weights[term]))
+                        self._in_phrasings[slug][term].append((entry_id, number, said[term]))
         del self._phrasings
         self._vocabulary = list(self._postings)
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         for term in self._vocabulary:
             if len(term) >= 4:
                 self._by_prefix[term[:4]].append(term)
-        self._interrogatives = {
-            term
-            for locale, question_words in INTERROGATIVES.items()
-            for term in self._stems(question_words, locale)
-        }
         self._building = False
 
     # -- building -----------------------------------------------------------------
@@ -586,11 +790,14 @@ class QuestionIndex:
             text = case.text(locale).questions[entry_id]
             for phrasing in text.phrasings:
                 phrasings += 1
-                tokens = [t for t in words(phrasing) if not self._is_name(t)]
+                # Read as a question is read (idioms, contractions), so both meet.
+                tokens = [t for t in words(_idioms(fold(phrasing))) if not self._is_name(t)]
                 self._lexicon[locale].update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
                     stored.append(terms)
+                for term in self._stems(_focus_words(tokens), locale):
+                    self._focus[case.slug][term].add(entry_id)
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
@@ -635,10 +842,24 @@ class QuestionIndex:
                     languages = ("ru",)
             else:
                 languages = (locale,) if locale in ("en", "uz") else ("en", "uz")
-            for language in languages:
-                if token in STOP_WORDS[language]:
+            # In a Latin text of unclear language a function word of either ("is",
+            # "exactly", "va") is one; and an Uzbek word is one by its stem too
+            # (odamlarni = odam, ularning = ular).
+            if any(token in STOP_WORDS[language] for language in languages):
+                continue
+            # A Russian word typed in Latin letters, as many Uzbek speakers write one
+            # ("qancha *srok*", "*prigovor*"): the term the Russian texts know, if no
+            # Latin word is known by that spelling.
+            stems = [self._stem(token, language) for language in languages]
+            if not self._building and len(token) >= 4 and not any(stem in self._postings for stem in stems):
+                russian = self._stem(_latin_to_cyrillic(token), "ru")
+                if russian in self._postings:
+                    terms.append(russian)
                     continue
-                terms.append(self._stem(token, language))
+            for language, stem in zip(languages, stems, strict=True):
+                if language == "uz" and stem in self._uzbek_stop_stems:
+                    continue
+                terms.append(stem)
         return terms
 
     def _raw_stem(self, token: str, language: str) -> str:
@@ -672,7 +893,7 @@ class QuestionIndex:
         known = self._lexicon["en"] | self._lexicon["uz"]
         uzbek += sum(t not in known and t.endswith(_UZBEK_ENDINGS) for t in tokens)
         # oʻ and gʻ are Uzbek letters; an English apostrophe follows other letters.
-        if re.search(r"\b\w*[og]'\w", folded):
+        if re.search(r"\b\w*[og]'(?!(?:s|t|re|ll|ve|d|m)\b)\w", folded):  # not "who's"
             uzbek += 2
         if english > uzbek:
             return "en"
@@ -804,9 +1025,16 @@ class QuestionIndex:
         if total <= 0:
             return []
         covered: dict[str, float] = defaultdict(float)
+        focused = self._focus.get(slug, {})
         for term, weight in zip(query.terms, weights, strict=True):
+            # The word a "which …?" asks about counts in full only for an entry that asks
+            # about it too: "what *sentence* did the court pass" is not "which *court* passed it".
+            asked_about = (
+                set().union(*(focused.get(k, set()) for k in term.matches)) if term.boost > 1 else set()
+            )
             for entry_id, factor in term.postings.get(slug, {}).items():
-                covered[entry_id] += weight * factor
+                boost = 1.0 if term.boost == 1 or entry_id in asked_about else 1 / term.boost
+                covered[entry_id] += weight * factor * boost
         # How much of the question each entry explains (above), and how much of its
         # closest phrasing the question says (below): "what time is it" shares "time"
         # with "is this the first time he has been persecuted?", but says little of it.
@@ -821,8 +1049,11 @@ class QuestionIndex:
                 said[entry_id, number] += weight * quality
         of_phrasing: dict[str, float] = defaultdict(float)
         wholes = self._phrasing_weight.get(slug, {})
+        own_words = any(not set(term.matches) <= self._interrogatives | self._asking for term in query.terms)
         for (entry_id, number), weight in said.items():
             share = weight / wholes[entry_id][number]
+            if own_words and (slug, entry_id, number) in self._bare:
+                share *= BARE_PHRASING_SHARE
             of_phrasing[entry_id] = max(of_phrasing[entry_id], share)
         case = self._catalog.get(slug)
         order = {q.id: i for i, q in enumerate(case.facts.questions)} if case else {}
@@ -849,8 +1080,22 @@ class QuestionIndex:
         with at most filler beside two of them ("how many years did the prosecutor
         want"), so "can you help me with my homework" is not taken for "how can I help?".
         """
+        # "how old are *you*" is put to the bot, "who is the judge in *my* case" is about
+        # the reader: only an entry asked that way answers them.
+        for person, stems in self._persons.items():
+            if (slug, entry_id) not in self._person_entries[person] and any(
+                set(term.matches) & stems for term in query.terms
+            ):
+                return False
         asking = self._interrogatives | self._asking
-        own = [t for t in query.terms if not t.matches or not set(t.matches) <= asking]
+        # A question or asking word is one by what it is, whatever forms it resembles
+        # («расскажи» is also near «рассказать»).
+        own = [
+            t
+            for t in query.terms
+            if not t.matches
+            or not (set(t.matches) <= asking or asking & {k for k, q in t.matches.items() if q == 1.0})
+        ]
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
         # "tell me", «расскажи», "aytib ber" ask, they do not say what about.
         said = sum(
@@ -860,7 +1105,28 @@ class QuestionIndex:
         )
         # A word the phrasings do not use (unknown, or only in the answer) is filler
         # only beside two words they do use.
-        if not said or (said < len(factors) and said < 2):
+        # …or beside one, when it is a word other questions of the case use and that
+        # weighs less than the one said ("where did the *trial* take place": "take
+        # place" asks of searches too; but in "court and experts?" each is a topic).
+        least_said = min(
+            (
+                self._weight(slug, term)
+                for term, f in zip(own, factors, strict=True)
+                if f > ANSWER_WEIGHT and not self._asking & set(term.matches)
+            ),
+            default=0.0,
+        )
+        in_case = sum(
+            1
+            for term, f in zip(own, factors, strict=True)
+            if f <= ANSWER_WEIGHT
+            # the word itself (not a guess at a typo), long enough to be one word in one
+            # language: Uzbek "putin" loses -in and meets English "put"
+            and any(q == 1.0 and len(k) >= 4 for k, q in term.matches.items())
+            and any(v > ANSWER_WEIGHT for v in term.postings.get(slug, {}).values())
+            and self._weight(slug, term) < least_said
+        )
+        if not said or (said < len(factors) and said < 2 and said + in_case < len(factors)):
             return False
         # With nothing pointing at him, most of the question must be explained.
         return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
@@ -888,14 +1154,19 @@ class QuestionIndex:
         """The entries of case ``slug`` that best answer ``text``, best first."""
         return self._scores(self._query(text), slug, keep)
 
-    def respond(self, text: str, *, user_locale: str, last_slug: str | None = None) -> Outcome:
+    def respond(
+        self, text: str, *, user_locale: str, last_slug: str | None = None, named: str | None = None
+    ) -> Outcome:
+        """``named``: the case the text names, when the caller's name search has decided it."""
         query = self._query(text)
         locale = query.locale or user_locale
         if locale == "uz" and user_locale == UZ_CYRL:
             locale = UZ_CYRL
         slug: str | None = None
         candidates: list[str] = []
-        if len(query.named) == 1:
+        if named is not None and self._catalog.get(named) is not None:
+            slug = named
+        elif len(query.named) == 1:
             slug = query.named[0]
         elif len(query.named) > 1:
             candidates = query.named

@@ -21,7 +21,8 @@ from aiogram.enums import ParseMode
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
-from bot.cases.catalog import Catalog, CatalogHolder, load_catalog
+from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
+from bot.catalogue_memory import FoundResults, Trails
 from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
@@ -156,6 +157,9 @@ def create_dispatcher(
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
     dp["screens"] = Screens()
+    # The catalogue's search results and each reader's last page, for Back (in memory).
+    dp["found"] = FoundResults()
+    dp["trails"] = Trails()
     metrics = metrics or Metrics()
     dp["metrics"] = metrics
     db.on_refused(metrics.commits_refused.inc)
@@ -190,7 +194,8 @@ async def create_app(
     broadcast_clock: Clock | None = None,
 ) -> App:
     """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
-    catalog = load_catalog(settings.cases_dir)
+    # Beside the database: the cases' texts (read when shown) and facts kept between runs.
+    catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
     db = await Database.open(settings.database_path)
     try:

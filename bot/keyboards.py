@@ -15,6 +15,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
+from bot.cases.search import PAGE_SIZE
+from bot.catalogue_callbacks import BrowseCb, BrowseOrder, CatalogueAction, CatalogueCb, FilterCb
 from bot.i18n import Translator
 from bot.locales import LANGUAGE_NAMES
 
@@ -128,12 +130,22 @@ def share_url(link: str, text: str) -> str:
 
 
 def cases_menu(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
+    """The way into the cases: each case while they fit one page, else search, browse, filters."""
     kb = Keyboard()
-    for case in catalog:
-        kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+    if len(catalog) <= PAGE_SIZE:
+        for case in catalog:
+            kb.button(text=case.name(t.locale), callback_data=CaseCb(view=CaseView.card, slug=case.slug))
+        rows = [1] * len(catalog)
+    else:
+        # Never a button per case: Telegram refuses about a hundred, and nobody reads them.
+        kb.button(text=t("btn-catalogue-search"), callback_data=CatalogueCb(action=CatalogueAction.search))
+        kb.button(text=t("btn-catalogue-browse"), callback_data=BrowseCb(order=BrowseOrder.alphabet))
+        kb.button(text=t("btn-catalogue-recent"), callback_data=BrowseCb(order=BrowseOrder.recent))
+        kb.button(text=t("btn-catalogue-filters"), callback_data=FilterCb())
+        rows = [1, 2, 1]
     kb.button(text=t("btn-language"), callback_data=MenuCb(target=MenuTarget.language))
     kb.button(text=t("btn-help"), callback_data=MenuCb(target=MenuTarget.help))
-    kb.adjust(*([1] * len(catalog)), 2)
+    kb.adjust(*rows, 2)
     return kb.as_markup()
 
 
@@ -172,12 +184,14 @@ def case_card(
 
     follow = FollowCb(action=FollowAction.unfollow if following else FollowAction.follow, slug=slug)
     share = share_url(case_link(bot_username, slug), t("share-text", name=case.name(t.locale), sex=sex))
+    # Only the screens this case has: a short case has no "why" and no story yet.
+    reading = [button(t("btn-timeline"), CaseCb(view=CaseView.timeline, slug=slug))]
+    if case.text(t.locale).story is not None:
+        reading.insert(0, button(t("btn-story"), CaseCb(view=CaseView.story, slug=slug)))
+    why = [[button(t("btn-why", sex=sex), CaseCb(view=CaseView.why, slug=slug))]]
     rows = [
-        [button(t("btn-why", sex=sex), CaseCb(view=CaseView.why, slug=slug))],
-        [
-            button(t("btn-story"), CaseCb(view=CaseView.story, slug=slug)),
-            button(t("btn-timeline"), CaseCb(view=CaseView.timeline, slug=slug)),
-        ],
+        *(why if case.facts.recognition else []),
+        reading,
         [
             button(t("btn-news"), NewsCb(slug=slug)),
             button(t("btn-unfollow" if following else "btn-follow-case"), follow),
@@ -415,15 +429,6 @@ class AdminCb(CallbackData, prefix="ad"):
     action: AdminAction
     value: str = ""
     key: str = ""
-
-
-def admin_pick_case(catalog: Catalog, t: Translator) -> InlineKeyboardMarkup:
-    kb = Keyboard()
-    for case in catalog:
-        kb.button(text=case.name(t.locale), callback_data=AdminCb(action=AdminAction.pick, value=case.slug))
-    kb.button(text=t("btn-cancel"), callback_data=AdminCb(action=AdminAction.cancel))
-    kb.adjust(1)
-    return kb.as_markup()
 
 
 def admin_text_step(t: Translator) -> InlineKeyboardMarkup:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
 from bot.locales import DERIVED, written_source
 from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
@@ -216,6 +217,20 @@ class NewsService:
 
     async def statuses(self, slug: str) -> list[StoredUpdate]:
         return await self._updates.statuses(slug)
+
+    async def catalogue_overrides(self, catalog: Catalog) -> tuple[dict[str, str], dict[str, dt.date]]:
+        """What admins changed since the files: each case's stage as its card shows it (where
+        /status set a newer one) and the day of its latest published update."""
+        stages: dict[str, str] = {}
+        updated: dict[str, dt.date] = {}
+        for slug, (stage, date, created) in (await self._updates.latest_per_case()).items():
+            case = catalog.get(slug)
+            if case is None:
+                continue
+            if stage is not None and date is not None and date >= case.status_event.date:
+                stages[slug] = stage
+            updated[slug] = created.date()
+        return stages, updated
 
     async def current_status(self, case: Case) -> CurrentStatus | None:
         """The admin-set stage when it is at least as recent as the case file's latest one."""

@@ -26,6 +26,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Argument, Case
+from bot.cases.search import PAGE_SIZE
 from bot.i18n import Translator
 from bot.news import CurrentStatus
 
@@ -34,14 +35,33 @@ T = TypeVar("T")
 # Cards × 3 locales × a few stages and days, plus counts: a few hundred entries
 # of a few kilobytes each cover a busy day; the least recently used go first.
 DEFAULT_SIZE = 1024
+LINES_SIZE = 4096  # every case of a 1,000-case catalogue in a few languages
 
 
 class Screens:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, lines: int = LINES_SIZE) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        # A catalogue page's lines, apart: a thousand cases must not push the cards out.
+        self._lines_size = lines
+        self._lines: OrderedDict[Hashable, tuple[object, str]] = OrderedDict()
         self.hits = 0
         self.misses = 0
+
+    def catalogue_line(
+        self, case: Case, t: Translator, current: CurrentStatus | None, render: Callable[[], str]
+    ) -> str:
+        """A case's line on a catalogue page (name, articles, status): a dozen Fluent calls, once."""
+        key = (id(case), t.locale, current)
+        entry = self._lines.get(key)
+        if entry is not None and entry[0] is case:
+            self._lines.move_to_end(key)
+            return entry[1]
+        line = render()
+        self._lines[key] = (case, line)
+        if len(self._lines) > self._lines_size:
+            self._lines.popitem(last=False)
+        return line
 
     def _memo(self, key: Hashable, owner: object, render: Callable[[], T]) -> T:
         """``render()`` once per ``key``; ``owner`` (a case or catalogue) is kept with the entry."""
@@ -121,12 +141,25 @@ class Screens:
         )
 
     def greeting(self, catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-        """/start without a payload: the greeting and the list of cases."""
+        """/start without a payload: the greeting and the way into the cases."""
         return self._memo(
             ("greeting", id(catalog), t.locale),
             catalog,
             lambda: (
-                t("start-greeting") + "\n\n" + views.cases_list(len(catalog), t),
+                t("start-greeting") + "\n\n" + _way_in(catalog, t),
                 keyboards.cases_menu(catalog, t),
             ),
         )
+
+    def catalogue_home(self, catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+        """/cases, and *Menu* in the catalogue: the greeting's way in, without the greeting."""
+        return self._memo(
+            ("catalogue-home", id(catalog), t.locale),
+            catalog,
+            lambda: (_way_in(catalog, t), keyboards.cases_menu(catalog, t)),
+        )
+
+
+def _way_in(catalog: Catalog, t: Translator) -> str:
+    # A catalogue of more than a page is searched and browsed, not listed.
+    return views.cases_list(len(catalog), t) if len(catalog) <= PAGE_SIZE else t("catalogue-home-hint")

@@ -106,6 +106,7 @@ def case_card_body(case: Case, t: Translator, today: dt.date, current: CurrentSt
 
 def why_screen(case: Case, t: Translator) -> str:
     recognition = case.facts.recognition
+    assert recognition is not None  # the card offers "why" only with a recognition
     name = escape(case.name(t.locale))
     by = escape(recognition.by.get(t.locale))
     date = t.partial_date(recognition.date)
@@ -113,7 +114,7 @@ def why_screen(case: Case, t: Translator) -> str:
         [
             t("why-title", name=name, sex=case.facts.sex.value),
             t("why-intro", by=by, name=name, date=date, sex=case.facts.sex.value),
-            f"<i>{escape(case.text(t.locale).disclaimer)}</i>",
+            *([f"<i>{escape(disclaimer)}</i>"] if (disclaimer := case.text(t.locale).disclaimer) else []),
             t("why-source", url=escape(str(recognition.url)), by=by, date=date),
             t("why-choose"),
         ]
@@ -154,11 +155,14 @@ def _source(t: Translator, source: Source) -> str:
 
 
 def _event(case: Case, event: Event, t: Translator) -> str:
-    text = t(
-        "timeline-event",
-        date=t.date(event.date),
-        text=escape(case.text(t.locale).events[event.id].text),
-    )
+    own = case.text(t.locale).events.get(event.id)
+    if own is not None:
+        said = escape(own.text)
+    elif event.stage is not None:  # a short case: the stage the event set says what happened
+        said = stage_status(case, t, event.stage, event.date, event.sentence)
+    else:
+        said = ""
+    text = t("timeline-event", date=t.date(event.date), text=said)
     sources = "; ".join(_source(t, s) for s in event.sources)
     return f"{text}\n{t('timeline-sources', sources=sources)}"
 
@@ -201,7 +205,7 @@ def timeline(case: Case, t: Translator, statuses: Sequence[StoredUpdate] = ()) -
 
 def story(case: Case, t: Translator) -> list[str]:
     title = t("story-title", name=escape(case.name(t.locale)))
-    return split_message(f"{title}\n\n{escape(case.text(t.locale).story)}")
+    return split_message(f"{title}\n\n{escape(case.text(t.locale).story or '')}")
 
 
 def cases_list(count: int, t: Translator) -> str:
@@ -288,7 +292,11 @@ def _charges(case: Case, t: Translator) -> str:
     lines = []
     for charge in case.facts.charges:
         ref = charge_ref(t, charge.code.value, charge.article, charge.part)
-        lines.append(t("card-charge", ref=escape(ref), title=escape(texts.charges[charge.id].title)))
+        title = texts.charges.get(charge.id)
+        if title is None:  # a short case: the article alone
+            lines.append(escape(ref))
+        else:
+            lines.append(t("card-charge", ref=escape(ref), title=escape(title.title)))
     return "\n".join(lines)
 
 
@@ -308,7 +316,7 @@ def question_answer(case: Case, question_id: str, t: Translator) -> list[str]:
     elif kind is PointerKind.charges:
         body = t("card-charges") + "\n" + _charges(case, t)
     elif kind is PointerKind.disclaimer:
-        body = escape(texts.disclaimer)
+        body = escape(texts.disclaimer or "")
     else:  # sign: the loader guarantees a demand when there is no answer text
         body = escape(texts.demand or "")
     title = t("question-title", question=escape(entry.label), name=escape(case.name(t.locale)))

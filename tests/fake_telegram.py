@@ -21,6 +21,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.telegram_limits import problem
+
 
 @dataclass
 class ApiCall:
@@ -168,6 +170,11 @@ class FakeTelegram:
         for predicate, gate in self._holds:
             if predicate(call):
                 await gate.wait()
+        refused = problem(method, params)
+        if refused is not None:  # what Telegram itself would refuse
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}, status=400
+            )
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from aiogram.types import (
 from bot.app import App
 from bot.local_session import LocalSession
 from bot.text import MESSAGE_LIMIT, telegram_html_error
+from tests.telegram_limits import method_problem
 
 _ids = itertools.count(1)
 
@@ -99,6 +100,8 @@ class ChatUser:
         messages = self.harness.session.messages
         for call in calls:
             name = type(call).__name__
+            refused = method_problem(call)  # what Telegram would answer with 400
+            assert refused is None, f"{name}: {refused}"
             if isinstance(call, AnswerCallbackQuery):
                 # Telegram refuses callback answers over 200 characters.
                 assert call.text is None or len(call.text) <= 200, call.text

@@ -7,8 +7,12 @@ reason.
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +28,8 @@ from bot.cases.models import (
     PointerKind,
     transformed,
 )
+from bot.cases.search import CatalogueIndex
+from bot.cases.text_store import TextStore
 from bot.locales import DERIVED
 from bot.uzbek_cyrillic import EXCEPTIONS_FILE, ExceptionsError, read_exceptions, shared_transliterator
 
@@ -126,9 +132,12 @@ def load_case(folder: Path) -> Case:
             continue
         texts[locale] = text
         if facts is not None:
-            problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
+            # Charge titles and event texts may be left out whole (a short case), never in part.
+            if text.charges or "charges" in raw:
+                problems += _same_ids(path, "charges", [c.id for c in facts.charges], set(text.charges))
             problems += _same_ids(path, "arguments", [a.id for a in facts.arguments], set(text.arguments))
-            problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
+            if text.events or "events" in raw:
+                problems += _same_ids(path, "events", [e.id for e in facts.timeline], set(text.events))
             if facts.petition is not None and text.demand is None:
                 problems.append(
                     f"{path}: demand: missing; {FACTS_FILE} has a [petition], so its text is required"
@@ -176,12 +185,28 @@ def _with_derived(value: object, transform: Callable[[str], str]) -> object:
     return value
 
 
+# A folder's files as the loader last read them: (name, mtime in ns, size) each.
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def folder_signature(folder: Path) -> Signature:
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_file():
+                stat = entry.stat()
+                entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
 class Catalog:
     """The cases the bot knows, in a stable order (by slug)."""
 
-    def __init__(self, cases: list[Case]) -> None:
+    def __init__(self, cases: list[Case], signatures: dict[str, Signature] | None = None) -> None:
         self._cases = sorted(cases, key=lambda c: c.slug)
         self._by_slug = {c.slug: c for c in self._cases}
+        # What each case was read from: /reload parses again only the folders that changed.
+        self.signatures = signatures or {}
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self._cases)
@@ -200,6 +225,12 @@ class Catalog:
     def slugs(self) -> list[str]:
         return [c.slug for c in self._cases]
 
+    @cached_property
+    def index(self) -> CatalogueIndex:
+        """Names, orders and filters (bot/cases/search.py): built with the catalogue, so
+        /reload swaps them together."""
+        return CatalogueIndex(self._cases)
+
 
 class CatalogHolder:
     """The catalogue in force. /reload replaces it whole: an update sees the old
@@ -213,18 +244,125 @@ class CatalogHolder:
         return previous
 
 
-def load_catalog(cases_dir: Path) -> Catalog:
+def cache_beside(database_path: Path) -> Path:
+    """Where the bot keeps what it has read of the case files: beside its database."""
+    return database_path.with_name(database_path.name + ".cases-cache")
+
+
+def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Path | None = None) -> Catalog:
+    """Every case folder, validated; a folder whose files are as ``previous`` (or ``cache``)
+    read them is taken from there without parsing again (TOML parsing is most of the cost).
+
+    ``cache`` (a folder, :func:`cache_beside` the database): the cases' texts go there once
+    validated and are read back when shown (bot/cases/text_store.py), so the catalogue in
+    memory holds facts only; and a start-up with a thousand unchanged cases reads their
+    facts from one file instead of parsing four thousand.
+    """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
+    store = TextStore(cache / "texts") if cache is not None else None
+    known: dict[str, tuple[Signature, Case]] = {}
+    if previous is not None:
+        known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
+    elif cache is not None and store is not None:
+        known = _read_cache(cache, store)
     problems: list[str] = []
     cases: list[Case] = []
+    signatures: dict[str, Signature] = {}
+    parsed = 0
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        signature = folder_signature(folder)
+        seen = known.get(folder.name)
+        if seen is not None and seen[0] == signature:
+            if seen[1]._transliterator is None:  # read back from the cache: the case's own rules
+                rules = read_exceptions(folder / EXCEPTIONS_FILE)
+                seen[1]._transliterator = shared_transliterator().with_exceptions(rules)
+            cases.append(seen[1])
+            signatures[folder.name] = signature
+            continue
         try:
-            cases.append(load_case(folder))
+            case = load_case(folder)
         except CaseFileError as exc:
             problems += exc.problems
+            continue
+        if store is not None:
+            key = store.key(case.slug, signature)
+            try:
+                store.put(key, case.texts)
+                case = case.reading_texts_from(store.reader(key))
+            except OSError:
+                # A folder the bot cannot write: texts stay in memory, and whatever else
+                # needs that folder (the database) says what is wrong with it.
+                store = None
+        cases.append(case)
+        signatures[folder.name] = signature
+        parsed += 1
     if problems:
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
-    return Catalog(cases)
+    catalog = Catalog(cases, signatures)
+    catalog.index  # noqa: B018 - built here, before the catalogue is in force
+    if cache is not None and store is not None:
+        if parsed or len(known) != len(cases):
+            _write_cache(cache, catalog)
+        if previous is None:  # at start-up nothing else reads older versions of the texts
+            store.prune(store.key(slug, sig) for slug, sig in signatures.items())
+    return catalog
+
+
+CACHE_FILE = "catalogue.json"
+
+
+def _fingerprint() -> str:
+    """What the cache depends on: the models', the loader's and the store's code, pydantic, Python."""
+    import hashlib
+
+    import pydantic
+
+    from bot import uzbek_cyrillic
+    from bot.cases import models, text_store
+
+    # uz-Cyrl texts are stored made: the rules and the shared exceptions list count too.
+    modules = (models, text_store, uzbek_cyrillic)
+    source = b"".join(Path(m.__file__).read_bytes() for m in modules) + Path(__file__).read_bytes()
+    source += Path(uzbek_cyrillic.__file__).with_name(uzbek_cyrillic.EXCEPTIONS_FILE).read_bytes()
+    return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
+
+
+def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case]]:
+    # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
+    try:
+        data = json.loads((cache / CACHE_FILE).read_bytes())
+        if data.get("fingerprint") != _fingerprint():
+            return {}
+        known: dict[str, tuple[Signature, Case]] = {}
+        for slug, entry in data["cases"].items():
+            signature: Signature = tuple((str(n), int(m), int(z)) for n, m, z in entry["signature"])
+            key = store.key(slug, signature)
+            if not store.has(key):
+                continue
+            facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
+            case = Case.model_construct(facts=facts, texts={})
+            known[slug] = (signature, case.reading_texts_from(store.reader(key)))
+        return known
+    except Exception:
+        return {}
+
+
+def _write_cache(cache: Path, catalog: Catalog) -> None:
+    data = {
+        "fingerprint": _fingerprint(),
+        "cases": {
+            c.slug: {"signature": catalog.signatures[c.slug], "facts": c.facts.model_dump(mode="json")}
+            for c in catalog
+            if c.slug in catalog.signatures
+        },
+    }
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / (CACHE_FILE + ".partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(cache / CACHE_FILE)
+    except OSError:
+        pass  # a read-only disk costs the next start-up a full parse, nothing more

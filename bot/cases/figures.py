@@ -47,7 +47,7 @@ def held_figures(facts: CaseFacts) -> set[str]:
     dates: list[dt.date | str | None] = [
         facts.birth_date,
         facts.in_custody_since,
-        facts.recognition.date,
+        facts.recognition.date if facts.recognition is not None else None,  # a short case has none
     ]
     if facts.petition is not None:
         dates += [facts.petition.opens, facts.petition.closes]
@@ -72,8 +72,10 @@ def held_figures(facts: CaseFacts) -> set[str]:
 def _texts(texts: CaseTexts) -> Iterator[tuple[str, str]]:
     """Every reader-visible string of a locale file, with the field it sits in."""
     yield "summary", texts.summary
-    yield "story", texts.story
-    yield "disclaimer", texts.disclaimer
+    if texts.story is not None:  # a short case may have no story or disclaimer yet
+        yield "story", texts.story
+    if texts.disclaimer is not None:
+        yield "disclaimer", texts.disclaimer
     if texts.demand is not None:
         yield "demand", texts.demand
     for ident, charge in texts.charges.items():

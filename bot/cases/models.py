@@ -24,6 +24,7 @@ from pydantic import (
     HttpUrl,
     PrivateAttr,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
@@ -44,6 +45,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60_000)]
+# A case's category (filter in the catalogue): short, it travels in 64-byte callback data.
+CATEGORY_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
+Category = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN)]
 
 
 _T = TypeVar("_T")
@@ -76,12 +80,14 @@ class Localized(Model):
     ru: ShortText
     uz: ShortText
     # Derived locales (uz-Cyrl), filled by the catalogue at load time, never by hand.
-    derived: dict[str, str] = Field(default_factory=dict, exclude=True)
+    derived: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
-    def _not_derived(cls, data: object) -> object:
-        if isinstance(data, dict) and ("derived" in data or "uz-Cyrl" in data):
+    def _not_derived(cls, data: object, info: ValidationInfo) -> object:
+        # The loader's own cache of validated facts may hold them; a case file may not.
+        from_cache = bool(info.context and info.context.get("derived"))
+        if isinstance(data, dict) and not from_cache and ("derived" in data or "uz-Cyrl" in data):
             raise ValueError("uz-Cyrl is made from uz when the case is loaded: do not write it")
         return data
 
@@ -289,10 +295,15 @@ class CaseFacts(Model):
     in_custody_since: dt.date | None = None
     court: Localized | None = None
     detention_place: Localized | None = None
-    recognition: Recognition
+    # Region or country, and a category: filters of the catalogue (bot/cases/search.py).
+    region: Localized | None = None
+    category: Category | None = None
+    # A short case (name, charges, stage, summary, sources) has no recognition and no
+    # arguments yet: the bot then offers no "why" screen rather than an empty one.
+    recognition: Recognition | None = None
     petition: PetitionFacts | None = None
     charges: list[Charge] = Field(min_length=1)
-    arguments: list[Argument] = Field(min_length=1)
+    arguments: list[Argument] = Field(default_factory=list)
     timeline: list[Event] = Field(min_length=1)
     # Optional so a case can be published before its questions are written; the
     # bot then answers free text about it with the menu only.
@@ -313,6 +324,8 @@ class CaseFacts(Model):
                 if ident in seen:
                     raise ValueError(f"{kind}: id {ident!r} is used twice")
                 seen.add(ident)
+        if self.arguments and self.recognition is None:
+            raise ValueError("arguments: need a [recognition] section (who recognised the person, when)")
         if not any(e.stage for e in self.timeline):
             raise ValueError("timeline: at least one event must set a stage")
         dates = [e.date for e in self.timeline]
@@ -369,16 +382,22 @@ class QuestionText(Model):
         return self.phrasings[0]
 
 
+Disclaimer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
 class CaseTexts(Model):
     """``<locale>.toml``: what a reader of that language sees."""
 
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1500)]
-    story: LongText
-    disclaimer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    # Optional for a short case: the bot shows the screens a case has, and no empty ones.
+    story: LongText | None = None
+    disclaimer: Disclaimer | None = None
     demand: LongText | None = None
-    charges: dict[str, ChargeText]
-    arguments: dict[str, ArgumentText]
-    events: dict[str, EventText]
+    # A short case may leave out charge titles and event texts altogether (the card
+    # shows the article, the timeline the stage); a file that gives some gives all.
+    charges: dict[str, ChargeText] = Field(default_factory=dict)
+    arguments: dict[str, ArgumentText] = Field(default_factory=dict)
+    events: dict[str, EventText] = Field(default_factory=dict)
     questions: dict[str, QuestionText] = Field(default_factory=dict)
 
 
@@ -390,9 +409,19 @@ class Case(Model):
     # The Latin → Cyrillic rules with this case's own exceptions (set by the catalogue),
     # so an admin's news about it spells its names as its card does.
     _transliterator: Transliterator | None = PrivateAttr(default=None)
+    # Texts not held here are read when shown (bot/cases/text_store.py): a catalogue of a
+    # thousand cases keeps their facts in memory and their texts on disk.
+    _read_texts: Callable[[str], CaseTexts] | None = PrivateAttr(default=None)
 
     def transliterator(self) -> Transliterator:
         return self._transliterator or shared_transliterator()
+
+    def reading_texts_from(self, read: Callable[[str], CaseTexts]) -> Case:
+        """This case without its texts in memory: ``read(locale)`` gives them when asked."""
+        light = Case.model_construct(facts=self.facts, texts={})  # the facts are validated already
+        light._read_texts = read
+        light._transliterator = self._transliterator
+        return light
 
     @property
     def slug(self) -> str:
@@ -402,13 +431,21 @@ class Case(Model):
         return self.facts.name.get(locale)
 
     def text(self, locale: str) -> CaseTexts:
-        found = self.texts.get(locale)
-        if found is None and locale in DERIVED:
-            # A case built in code rather than loaded: made once, with the shared rules.
-            found = self.texts[locale] = transformed(self.texts[DERIVED[locale]], shared_transliterator())
-        if found is None:
-            raise KeyError(locale)
-        return found
+        held = self.texts.get(locale)
+        if held is not None:
+            return held
+        if self._read_texts is not None and (locale in LOCALES or locale in DERIVED):
+            return self._read_texts(locale)  # the loader stored every locale, uz-Cyrl too
+        if locale in DERIVED:
+            # A case built in code rather than loaded: made once, with its rules.
+            made = self.texts[locale] = transformed(self.text(DERIVED[locale]), self.transliterator())
+            return made
+        raise KeyError(locale)
+
+    @property
+    def is_short(self) -> bool:
+        """Name, charges, stage, summary and sources only: no recognition, no story."""
+        return self.facts.recognition is None and all(self.text(loc).story is None for loc in LOCALES)
 
     @property
     def search_names(self) -> list[str]:

@@ -16,6 +16,7 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     cases,
+    catalogue,
     common,
     errors,
     fallback,
@@ -37,6 +38,7 @@ def routers() -> list[Router]:
         membership,
         groups,  # before every router that could reveal a signer in a group
         start,
+        catalogue,
         cases,
         why,
         petition,

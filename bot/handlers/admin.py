@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import structlog
 from aiogram import F, Router
@@ -19,13 +20,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject, User
 
-from bot import keyboards, views
+from bot import catalogue_ui, keyboards, views
 from bot.answers import QuestionIndexes
 from bot.broadcast import BroadcastWorker
-from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, load_catalog
+from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.cases.models import LOCALES, Case, Stage
+from bot.cases.search import PAGE_SIZE
+from bot.catalogue_callbacks import AdminPickCb, PickPurpose
+from bot.catalogue_memory import FoundResults
 from bot.charts import signatures_chart
 from bot.config import Settings
+from bot.handlers.replies import show
 from bot.i18n import L10n, Translator
 from bot.keyboards import AdminAction, AdminCb
 from bot.locales import DERIVED, UZ_CYRL, written_source
@@ -69,19 +74,51 @@ class ComposeFlow(StatesGroup):
 # --- exports (petition) ------------------------------------------------------------
 
 
+def _has_petition(catalog: Catalog, slug: str) -> bool:
+    case = catalog.get(slug)
+    return case is not None and case.facts.petition is not None
+
+
+def _find_case(catalog: Catalog, typed: str, locale: str) -> tuple[Case | None, tuple[str, ...]]:
+    """The case an admin named (its slug, or a name in any spelling), else the cases that match."""
+    typed = typed.strip()
+    if not typed:
+        return None, ()
+    case = catalog.named(typed)
+    if case is not None:
+        return case, (case.slug,)
+    found = catalog.index.search(typed, locale).slugs
+    if len(found) == 1:
+        return catalog.get(found[0]), found
+    return None, found
+
+
 async def export(
     message: Message,
     command: CommandObject,
     t: Translator,
     catalog: Catalog,
     signatures: SignatureRepository,
+    found: FoundResults,
 ) -> None:
-    slug, _, fmt = (command.args or "").strip().partition(" ")
-    case = catalog.named(slug)
-    fmt = fmt.strip().lower() or "csv"
-    if case is None or case.facts.petition is None or fmt not in ("csv", "json"):
-        await message.answer(t("admin-export-usage"), reply_markup=keyboards.cases_menu(catalog, t))
+    words = (command.args or "").split()
+    fmt = words.pop().lower() if words and words[-1].lower() in ("csv", "json") else "csv"
+    case, matches = _find_case(catalog, " ".join(words), t.locale)
+    if case is None or case.facts.petition is None:
+        # A name many share, or none: the cases with a petition, to choose from.
+        with_petition = [s for s in (matches or catalog.index.browse(t.locale)) if _has_petition(catalog, s)]
+        key = found.keep(tuple(with_petition))
+        text, markup = catalogue_ui.admin_pick(
+            catalog, t, with_petition, 0, PickPurpose.export, key, lead=t("admin-export-usage")
+        )
+        await message.answer(text, reply_markup=markup)
         return
+    await _send_export(message, case, fmt, t, signatures)
+
+
+async def _send_export(
+    message: Message, case: Case, fmt: str, t: Translator, signatures: SignatureRepository
+) -> None:
     rows = await signatures.all_of(case.slug)
     content = export_csv(rows) if fmt == "csv" else export_json(case, rows)
     await message.answer_document(
@@ -119,31 +156,118 @@ async def _save(state: FSMContext, draft: Draft, **extra: object) -> None:
 
 
 async def _begin(
-    message: Message, command: CommandObject, state: FSMContext, t: Translator, catalog: Catalog, kind: str
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Translator,
+    catalog: Catalog,
+    kind: str,
+    found: FoundResults,
 ) -> None:
     await state.clear()
-    case = catalog.named(command.args)
+    case, matches = _find_case(catalog, command.args or "", t.locale)
     if case is None:
         await state.set_state(ComposeFlow.case)
         await state.update_data(kind=kind)
         usage = t("admin-post-usage" if kind == NEWS else "admin-status-usage")
-        await message.answer(
-            usage + "\n\n" + t("admin-choose-case"), reply_markup=keyboards.admin_pick_case(catalog, t)
+        await _pick_list(
+            message,
+            catalog,
+            t,
+            matches,
+            PickPurpose.post if kind == NEWS else PickPurpose.status,
+            found,
+            lead=usage + "\n\n" + t("admin-choose-case"),
         )
         return
     await _start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
 
 
-async def post_command(
-    message: Message, command: CommandObject, state: FSMContext, t: Translator, catalog: Catalog
+async def _pick_list(
+    message: Message,
+    catalog: Catalog,
+    t: Translator,
+    matches: tuple[str, ...],
+    purpose: PickPurpose,
+    found: FoundResults,
+    lead: str = "",
 ) -> None:
-    await _begin(message, command, state, t, catalog, NEWS)
+    """The cases matching what the admin typed, else every case; paged, a name narrows it."""
+    slugs = matches or catalog.index.browse(t.locale)
+    key = found.keep(tuple(slugs)) if matches else ""
+    text, markup = catalogue_ui.admin_pick(catalog, t, slugs, 0, purpose, key, lead=lead)
+    await message.answer(text, reply_markup=markup)
+
+
+async def picking_text(
+    message: Message, state: FSMContext, t: Translator, catalog: Catalog, found: FoundResults
+) -> None:
+    """A name typed while choosing the case for /post or /status."""
+    data = await state.get_data()
+    kind = STATUS if data.get("kind") == STATUS else NEWS
+    case, matches = _find_case(catalog, message.text or "", t.locale)
+    if case is not None:
+        await _start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
+        return
+    purpose = PickPurpose.post if kind == NEWS else PickPurpose.status
+    await _pick_list(
+        message, catalog, t, matches, purpose, found, lead="" if matches else t("admin-pick-none")
+    )
+
+
+async def pick_button(
+    query: CallbackQuery,
+    callback_data: AdminPickCb,
+    t: Translator,
+    catalog: Catalog,
+    found: FoundResults,
+    signatures: SignatureRepository,
+    stats: StatsService,
+) -> None:
+    """A page of an admin's list of cases, or the case chosen for /stats or /export."""
+    purpose = callback_data.purpose
+    message = query.message if isinstance(query.message, Message) else None
+    if callback_data.slug:
+        case = catalog.get(callback_data.slug)
+        if case is None or message is None or purpose not in (PickPurpose.stats, PickPurpose.export):
+            await query.answer(t("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        if purpose is PickPurpose.export:
+            if case.facts.petition is None:
+                await message.answer(t("admin-export-usage"))
+                return
+            await _send_export(message, case, "csv", t, signatures)
+        else:
+            await _send_stats(message, [case], case, t, stats)
+        return
+    slugs = found.get(callback_data.id) if callback_data.id else catalog.index.browse(t.locale)
+    if slugs is None:
+        await query.answer(t("catalogue-search-expired"), show_alert=True)
+        return
+    await show(query, *catalogue_ui.admin_pick(catalog, t, slugs, callback_data.p, purpose, callback_data.id))
+
+
+async def post_command(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Translator,
+    catalog: Catalog,
+    found: FoundResults,
+) -> None:
+    await _begin(message, command, state, t, catalog, NEWS, found)
 
 
 async def status_command(
-    message: Message, command: CommandObject, state: FSMContext, t: Translator, catalog: Catalog
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Translator,
+    catalog: Catalog,
+    found: FoundResults,
 ) -> None:
-    await _begin(message, command, state, t, catalog, STATUS)
+    await _begin(message, command, state, t, catalog, STATUS, found)
 
 
 async def _start_draft(target: Message, draft: Draft, case: Case, state: FSMContext, t: Translator) -> None:
@@ -500,7 +624,12 @@ async def reload_catalog(
     question_indexes: QuestionIndexes,
 ) -> None:
     try:
-        fresh = await asyncio.to_thread(load_catalog, settings.cases_dir)
+        # Only the folders whose files changed are parsed again.
+        fresh = await asyncio.to_thread(
+            partial(load_catalog, cache=cache_beside(settings.database_path)),
+            settings.cases_dir,
+            catalogs.current,
+        )
     except CaseFileError as exc:
         report = t("admin-reload-failed") + "\n\n" + "\n".join(escape(p) for p in exc.problems)
         for chunk in split_message(report):
@@ -513,22 +642,45 @@ async def reload_catalog(
     removed = sorted(set(previous.slugs) - set(fresh.slugs))
     lines = [t("admin-reloaded", count=len(fresh))]
     if added:
-        lines.append(t("admin-reload-added", slugs=escape(", ".join(added))))
+        lines.append(t("admin-reload-added", slugs=escape(_some(added))))
     if removed:
-        lines.append(t("admin-reload-removed", slugs=escape(", ".join(removed))))
+        lines.append(t("admin-reload-removed", slugs=escape(_some(removed))))
     log.info("admin.reloaded", cases=len(fresh))
-    await message.answer("\n".join(lines))
+    for chunk in split_message("\n".join(lines)):
+        await message.answer(chunk)
+
+
+def _some(slugs: list[str], shown: int = 30) -> str:
+    """A list of slugs an admin can read: with a thousand new cases, the first few and a count."""
+    more = len(slugs) - shown
+    return ", ".join(slugs[:shown]) + (f", … (+{more})" if more > 0 else "")
 
 
 async def stats_command(
-    message: Message, command: CommandObject, t: Translator, catalog: Catalog, stats: StatsService
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    catalog: Catalog,
+    stats: StatsService,
+    found: FoundResults,
 ) -> None:
     named = (command.args or "").strip()
-    chosen = catalog.named(named) if named else None
+    chosen, matches = _find_case(catalog, named, t.locale)
     if named and chosen is None:
-        await message.answer(t("admin-stats-usage"), reply_markup=keyboards.cases_menu(catalog, t))
+        lead = t("admin-stats-usage") + ("" if matches else "\n\n" + t("admin-pick-none"))
+        await _pick_list(message, catalog, t, matches, PickPurpose.stats, found, lead=lead)
         return
-    cases = [chosen] if chosen else list(catalog)
+    if chosen is None and len(catalog) > PAGE_SIZE:
+        # A thousand cases are not one report: the totals, and a case to choose.
+        await _send_stats(message, [], None, t, stats)
+        await _pick_list(message, catalog, t, (), PickPurpose.stats, found)
+        return
+    await _send_stats(message, [chosen] if chosen else list(catalog), chosen, t, stats)
+
+
+async def _send_stats(
+    message: Message, cases: list[Case], chosen: Case | None, t: Translator, stats: StatsService
+) -> None:
     blocks = []
     for case in cases:
         numbers = await stats.case(case)
@@ -575,6 +727,8 @@ async def stats_command(
         )
     for chunk in split_message("\n\n".join(blocks)):
         await message.answer(chunk)
+    if not cases:
+        return
     series = await stats.per_day(cases, CHART_DAYS)
     # matplotlib blocks for tens of milliseconds: never on the event loop.
     png = await asyncio.to_thread(signatures_chart, series, t("admin-stats-chart-title", days=CHART_DAYS))
@@ -602,10 +756,13 @@ def create_router() -> Router:
     not_a_command = ~F.text.startswith("/")
     gated.message.register(typed_date, StateFilter(ComposeFlow.date), F.text, not_a_command)
     gated.message.register(typed_text, StateFilter(ComposeFlow.text), not_a_command)
+    gated.message.register(picking_text, StateFilter(ComposeFlow.case), F.text, not_a_command)
+    gated.callback_query.register(pick_button, AdminPickCb.filter())
     gated.callback_query.register(admin_button, AdminCb.filter())
     # Outside the gate: anyone else's admin button (forged or left over) gets a polite no.
     denied = Router(name="admin-denied")
     denied.callback_query.register(not_available, AdminCb.filter())
+    denied.callback_query.register(not_available, AdminPickCb.filter())
     outer = Router(name="admin-outer")
     outer.include_routers(gated, denied)
     return outer

@@ -1,4 +1,4 @@
-"""Reading a case: the list, the card, the full story and the timeline."""
+"""Reading a case: the card, the full story and the timeline (the list: ``catalogue``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import keyboards, views
 from bot.answers import RecentCases
@@ -15,18 +14,10 @@ from bot.cases.catalog import Catalog
 from bot.cases.models import Case
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import Translator
-from bot.keyboards import CaseCb, CaseView, MenuCb, MenuTarget
+from bot.keyboards import CaseCb, CaseView
 from bot.news import NewsService
 from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
-
-
-async def list_cases(message: Message, t: Translator, catalog: Catalog) -> None:
-    await message.answer(views.cases_list(len(catalog), t), reply_markup=keyboards.cases_menu(catalog, t))
-
-
-async def list_cases_button(query: CallbackQuery, t: Translator, catalog: Catalog) -> None:
-    await show(query, views.cases_list(len(catalog), t), keyboards.cases_menu(catalog, t))
 
 
 async def card_view(
@@ -72,8 +63,12 @@ async def card(
 
 async def story(query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
-    if case is not None:
-        await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
+    if case is None:
+        return
+    if case.text(t.locale).story is None:  # a short case has no story screen
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await send_chunks(query, views.story(case, t), keyboards.back_to_case(case, t))
 
 
 async def timeline(
@@ -87,8 +82,6 @@ async def timeline(
 
 def create_router() -> Router:
     router = Router(name="cases")
-    router.message.register(list_cases, Command("cases"))
-    router.callback_query.register(list_cases_button, MenuCb.filter(F.target == MenuTarget.cases))
     router.callback_query.register(card, CaseCb.filter(F.view == CaseView.card))
     router.callback_query.register(story, CaseCb.filter(F.view == CaseView.story))
     router.callback_query.register(timeline, CaseCb.filter(F.view == CaseView.timeline))

@@ -1,4 +1,4 @@
-"""Inline mode: ``@<bot> name`` in any chat offers each case as a card with a sign button."""
+"""Inline mode: ``@<bot> name`` in any chat offers the cases it finds as cards with a sign button."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from bot.cases.catalog import Catalog
 from bot.i18n import Translator
 from bot.news import NewsService
 from bot.petition import PetitionService
-from bot.text import fold
 
 MAX_QUERY = 64
+# Telegram takes at most 50 results an answer; the rest come with next_offset.
+RESULTS_PER_ANSWER = 20
 
 
 async def inline_cases(
@@ -23,11 +24,17 @@ async def inline_cases(
     petitions: PetitionService,
     news: NewsService,
 ) -> None:
-    wanted = fold(query.query[:MAX_QUERY]).strip()
+    """The whole catalogue, searched with the same matcher as a typed name; paged by offset."""
+    wanted = query.query[:MAX_QUERY].strip()
+    index = catalog.index
+    slugs = index.search(wanted, t.locale).slugs if wanted else index.browse(t.locale)
+    start = int(query.offset) if query.offset.isdigit() else 0
+    shown = slugs[start : start + RESULTS_PER_ANSWER]
     me = await bot.me()
     results = []
-    for case in catalog:
-        if wanted and not any(wanted in fold(n) for n in case.search_names):
+    for slug in shown:
+        case = catalog.get(slug)
+        if case is None:
             continue
         count = await petitions.count(case) if case.facts.petition else None
         status = views.status(case, t, await news.current_status(case))
@@ -47,8 +54,14 @@ async def inline_cases(
                 reply_markup=keyboards.sign_only(case, t, me.username or "") if case.facts.petition else None,
             )
         )
+    following = start + RESULTS_PER_ANSWER
     # Personal: the card is in the asker's language and shows a live count.
-    await query.answer(results[:50], cache_time=30, is_personal=True)
+    await query.answer(
+        results,
+        cache_time=30,
+        is_personal=True,
+        next_offset=str(following) if following < len(slugs) else "",
+    )
 
 
 def create_router() -> Router:

@@ -19,7 +19,10 @@ from bot import keyboards, views
 from bot.answers import Outcome, OutcomeKind, QuestionIndexes, RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
+from bot.cases.search import looks_like_name
+from bot.catalogue_memory import FoundResults, Trails
 from bot.handlers.cases import card_view
+from bot.handlers.catalogue import reply_not_found, reply_several_named, reply_to_name
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.i18n import L10n, Translator
 from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
@@ -43,6 +46,10 @@ async def _answer_parts(
     return screens.question_answer(case, question_id, t, await _sign_url(bot, case, petitions))
 
 
+# More cases than this share a name a question gives: offer them as a list.
+QUESTION_CASE_CHOICES = 8
+
+
 async def ask(
     message: Message,
     bot: Bot,
@@ -53,12 +60,41 @@ async def ask(
     recent_cases: RecentCases,
     petitions: PetitionService,
     screens: Screens,
+    clock: Callable[[], dt.datetime],
+    follows: FollowRepository,
+    news: NewsService,
+    trails: Trails,
+    found: FoundResults,
 ) -> None:
     if message.from_user is None or message.text is None:
         return
     user_id = message.from_user.id
+    text = message.text
+    # Which case? A name typed alone is a search (bot/cases/search.py); a question
+    # naming a person goes to that case; one naming none, to the card last opened.
+    name_like = looks_like_name(text)
+    if name_like and await reply_to_name(
+        message, text, bot, t, catalog, clock, follows, news, screens, recent_cases, trails, found
+    ):
+        return
+    last = recent_cases.get(user_id)
+    named = catalog.index.named_in(text)
+    large = len(catalog) > keyboards.PAGE_SIZE
+    if large and len(named) > QUESTION_CASE_CHOICES:
+        # A first name many people share: which of them? (The question is not kept.)
+        await reply_several_named(message, named, t, catalog, news, trails, found, screens)
+        return
+    if large and not named and last is None and not name_like:
+        await message.answer(t("catalogue-which-case"), reply_markup=keyboards.cases_menu(catalog, t))
+        return
     answers = await question_indexes.get(catalog)
-    outcome = answers.respond(message.text, user_locale=t.locale, last_slug=recent_cases.get(user_id))
+    outcome = answers.respond(
+        text, user_locale=t.locale, last_slug=last, named=named[0] if len(named) == 1 else None
+    )
+    # Reads as a name, names no case, and is no question the open case answers.
+    unanswered = outcome.kind in (OutcomeKind.menu, OutcomeKind.about, OutcomeKind.which_case)
+    if name_like and unanswered and await reply_not_found(message, text, t, catalog):
+        return
     # The question's language, when it is clearly another of ours; else the reader's.
     lt = l10n.translator(outcome.locale) if outcome.locale in l10n.locales else t
     case = catalog.get(outcome.slug) if outcome.slug else None

@@ -16,8 +16,12 @@ async def why(
     query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog, screens: Screens
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
-    if case is not None:
-        await show(query, *screens.why(case, t))
+    if case is None:
+        return
+    if case.facts.recognition is None:  # a forged button: a short case has no such screen
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await show(query, *screens.why(case, t))
 
 
 async def argument(

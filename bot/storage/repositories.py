@@ -496,6 +496,25 @@ class UpdateRepository:
             self._latest_stages[slug] = latest
         return latest
 
+    async def latest_per_case(self) -> dict[str, tuple[str | None, dt.date | None, dt.datetime]]:
+        """Every case with updates: its latest stage change (stage, date) and its latest update's time.
+
+        For the catalogue's filters and *Recently updated*: one statement for all cases.
+        """
+        latest: dict[str, tuple[str | None, dt.date | None, dt.datetime]] = {}
+        async with self._db.reads.execute(
+            f"SELECT slug, kind, stage, stage_date, created_at FROM case_updates WHERE {_LISTED} "
+            "OR kind = 'status' ORDER BY slug, id"
+        ) as cur:
+            for slug, kind, stage, stage_date, created_at in await cur.fetchall():
+                stage_now, date_now, _ = latest.get(slug, (None, None, None))
+                if kind == "status" and stage and stage_date:
+                    date = dt.date.fromisoformat(stage_date)
+                    if date_now is None or date >= date_now:
+                        stage_now, date_now = stage, date
+                latest[slug] = (stage_now, date_now, dt.datetime.fromisoformat(created_at))
+        return latest
+
     def _forget_stages(self) -> None:
         self._stages_epoch += 1
         self._latest_stages.clear()

@@ -1,6 +1,7 @@
 """A hostile corpus through the real Dispatcher: zero unhandled exceptions, nothing stored that should not be.
 
 Forged and stale callback data for every CallbackData kind in bot/keyboards.py
+and bot/catalogue_callbacks.py
 (on a normal message, an inaccessible one, and an inline one), garbage deep
 links, 10,000-character text, HTML / SQL / CSV-formula / zero-width /
 right-to-left strings as names, cities, questions, command arguments and
@@ -22,7 +23,7 @@ from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageT
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineQuery, Update
 from pydantic import BaseModel
 
-from bot import keyboards
+from bot import catalogue_callbacks, keyboards
 from bot.petition import clean_name
 from bot.text import MESSAGE_LIMIT, telegram_html_error
 from tests.tools import ChatUser, Harness
@@ -118,6 +119,26 @@ FORGED: dict[type[CallbackData], list[str]] = {
     keyboards.NewsCb: ["n:nosuch:0", "n:alpha:-1", "n:alpha:99999", "n:alpha:x", "n:"],
     # Admin buttons pressed by a non-admin: "not available", nothing changes.
     keyboards.AdminCb: ["ad:pick:alpha:", "ad:pub::k", "ad:cancel::", "ad:bogus::", "ad:"],
+    # The catalogue: pages out of range, unknown orders and filters, a search forgotten.
+    catalogue_callbacks.BrowseCb: ["br:a:-1", "br:a:99999", "br:z:0", "br:", "br:a:x", "br:r:0:extra"],
+    catalogue_callbacks.CatalogueCb: ["ct:nothing", "ct:", "ct:home:extra"],
+    catalogue_callbacks.FilterCb: [
+        "fl:nosuch/1:::::0",
+        "fl::bogus:::l:0",
+        "fl:::::x:0",
+        "fl:::::a:-5",
+        "fl:::::r:9999",
+        "fl:<b>::\u202e::l:0",
+        "fl:",
+    ],
+    catalogue_callbacks.FoundCb: ["se:nosuch:0", "se::0", "se:x:-1", "se:"],
+    catalogue_callbacks.AdminPickCb: [
+        "ap:stats:nosuch::0",
+        "ap:post:::0",
+        "ap:export::gone:0",
+        "ap:bogus:::0",
+        "ap:",
+    ],
 }
 RAW_GARBAGE = ["x", ":", "::::", "\x00", "🙂", "z:1:2", "p" * 64, "c:card:alpha" + "x" * 60]
 
@@ -171,7 +192,8 @@ def _private_message(user_id: int, update_id: int, **content: Any) -> Update:
 def callback_data_kinds() -> set[type[CallbackData]]:
     return {
         v
-        for v in vars(keyboards).values()
+        for module in (keyboards, catalogue_callbacks)
+        for v in vars(module).values()
         if isinstance(v, type) and issubclass(v, CallbackData) and v is not CallbackData
     }
 

@@ -140,9 +140,9 @@ async def test_off_topic_gets_the_menu_and_no_fact(
     assert len([label for label in shown.labels if label.endswith("?")]) == 6
 
 
-async def test_a_name_alone_asks_what_to_know(real_harness: Harness) -> None:
+async def test_a_name_alone_opens_the_card(real_harness: Harness) -> None:
     [shown] = await real_harness.user(17, "ru").send("Хамроев")
-    assert shown.text == "<b>Бахром Хамроев</b>\nЧто вы хотите узнать? Выберите вопрос или задайте свой."
+    assert shown.text.startswith("<b>Бахром Хамроев</b>\n<b>Статус:</b>")
 
 
 async def test_the_users_text_is_never_echoed_nor_logged(

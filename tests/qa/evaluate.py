@@ -1,12 +1,24 @@
 """Measure question matching on the evaluation sets (``make eval-qa``).
 
-Two sets, reported apart:
+The sets, reported apart:
 
-- **tuning** (``tests/qa/<locale>.toml``): questions written apart from the stored
-  phrasings, the way chat users type; thresholds and phrasings are tuned on it.
-- **held-out** (``tests/qa/second/<locale>.toml``): written later by another method
-  (a relative, a journalist, a sceptic, a passer-by) before any tuning, and never
-  tuned on; see ``tests/qa/second/README.md``.
+- **first** (``tests/qa/<locale>.toml``): questions written apart from the stored
+  phrasings, the way chat users type.
+- **second** (``tests/qa/second/<locale>.toml``): written later by another method
+  (a relative, a journalist, a sceptic, a passer-by) before any tuning. It was
+  the held-out set for the first two rounds of issue 11; its misses were then
+  printed and looked at, so since the third round it is **tuning material** like
+  the first set, not a measure of unseen questions (see its README).
+- **held-out** sets: a set written blind by someone else, never looked at while
+  tuning, is the honest measure. Put it in ``tests/qa/<name>/`` and add the name
+  to ``HELD_OUT``; it is reported like the others, and the test suite checks its
+  form (size, no copied phrasing) but enforces the targets only on tuned sets.
+
+Tuning rules and vocabulary are checked on both tuned sets with cross-validation
+(chosen on one, checked on the other, and the reverse), and on families of
+questions rather than single ones: a rule is kept only when it helps a family
+(date questions, "where … from", speech verbs, synonyms) and answers no set's
+question from the wrong entry.
 
 What counts is what the reader gets. A **hit** is an outright answer from the
 expected entry. A "did you mean" list is a **miss**, even when the expected entry
@@ -27,17 +39,20 @@ from pathlib import Path
 
 from bot.answers import OutcomeKind, QuestionIndex
 from bot.cases.catalog import load_catalog
-from bot.locales import LOCALES, WRITTEN_LOCALES
+from bot.cases.models import LOCALES
 
 HERE = Path(__file__).resolve().parent
 REAL_CASES = HERE.parent.parent / "data" / "cases"
-SETS = {"tuning": HERE, "held-out": HERE / "second"}
-# The languages each set has: the tuning set also has Uzbek typed in Cyrillic
-# (uz-Cyrl.toml: Ўзбекча, and Uzbek on a Russian keyboard), written by hand.
-SET_LOCALES: dict[str, tuple[str, ...]] = {"tuning": LOCALES, "held-out": WRITTEN_LOCALES}
-SET_PAIRS = [(which, locale) for which in SETS for locale in SET_LOCALES[which]]
+# Sets tuned on: thresholds, rules and vocabulary were chosen looking at their misses.
+TUNED = {"first": HERE, "second": HERE / "second"}
+# Sets written blind and never looked at while tuning (name → folder under tests/qa/).
+HELD_OUT: dict[str, Path] = {"third": HERE / "third"}
+SETS = TUNED | HELD_OUT
 # Another locale as the user's, to check that the question's language wins.
 OTHER_LOCALE = {"en": "ru", "ru": "uz", "uz": "en", "uz-Cyrl": "ru"}
+# Uzbek typed in Cyrillic (Ўзбекча, and on a Russian keyboard): written by hand for
+# issue 17, never tuned on; in the first set's folder (tests/qa/uz-Cyrl.toml).
+CYRILLIC = "uz-Cyrl"
 TARGET = 0.95
 
 
@@ -62,7 +77,7 @@ class LanguageReport:
         return self.hit_rate >= TARGET and not self.wrong and not self.offtopic_answered
 
 
-def load_set(locale: str, which: str = "tuning") -> dict[str, object]:
+def load_set(locale: str, which: str = "first") -> dict[str, object]:
     return tomllib.loads((SETS[which] / f"{locale}.toml").read_text(encoding="utf-8"))
 
 
@@ -76,7 +91,7 @@ def _ranked(index: QuestionIndex, text: str, slug: str) -> str:
     )
 
 
-def evaluate(index: QuestionIndex, locale: str, which: str = "tuning") -> LanguageReport:
+def evaluate(index: QuestionIndex, locale: str, which: str = "first") -> LanguageReport:
     data = load_set(locale, which)
     slug = str(data["case"])
     report = LanguageReport(locale)
@@ -123,8 +138,8 @@ def main() -> int:
     index = QuestionIndex(load_catalog(REAL_CASES))
     failed = False
     for which in SETS:
-        print(f"== {which} set ==")
-        for locale in SET_LOCALES[which]:
+        print(f"== {which} set ({'tuned on' if which in TUNED else 'held out'}) ==")
+        for locale in LOCALES:
             r = evaluate(index, locale, which)
             print(summary(r))
             for line in r.wrong:
@@ -134,6 +149,7 @@ def main() -> int:
             for line in r.listed:
                 print(f"  miss: {line}")
             failed |= not r.meets_targets
+    print(f"== Cyrillic Uzbek (written by hand, not tuned on) ==\n{summary(evaluate(index, CYRILLIC))}")
     print(f"targets: >= {TARGET:.0%} hits per language and set, 0 wrong entries, 0 off-topic answered")
     return 1 if failed else 0
 

@@ -11,19 +11,13 @@ import pytest
 
 from bot.answers import OutcomeKind, QuestionIndex, words
 from bot.cases.catalog import load_catalog
-from bot.locales import LOCALES, WRITTEN_LOCALES
-from tests.qa.evaluate import REAL_CASES, SET_PAIRS, TARGET, LanguageReport, evaluate, load_set
+from bot.cases.models import LOCALES
+from tests.qa.evaluate import REAL_CASES, SETS, TARGET, TUNED, LanguageReport, evaluate, load_set
 
-# Least sizes per language: the held-out set is the larger, as issue 11 asks.
-SIZES = {"tuning": (20, 10), "held-out": (40, 20)}
-# The held-out set is never tuned on, so its floor is what it measured when the
-# matcher was last changed (README, "Free-text questions"); the tuning set must meet
-# the target itself.
-FLOORS = {"tuning": TARGET, "held-out": 0.75}
-# The Cyrillic Uzbek set (uz-Cyrl.toml) was written by hand and never tuned on, like
-# the held-out set: its floor is what it measured when it was added. That a Cyrillic
-# question fares exactly as its Latin form does is tests/test_uzbek_cyrillic.py's.
-CYRILLIC_FLOOR = 0.85
+# Least sizes per language (questions, off-topic messages): the second set is the
+# larger, as issue 11 asks, and so must any held-out set be.
+SIZES = {"first": (20, 10)}
+DEFAULT_SIZE = (40, 20)
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +27,25 @@ def index() -> QuestionIndex:
 
 @pytest.fixture(scope="module")
 def reports(index: QuestionIndex) -> dict[tuple[str, str], LanguageReport]:
-    return {(which, locale): evaluate(index, locale, which) for which, locale in SET_PAIRS}
+    return {(which, locale): evaluate(index, locale, which) for which in SETS for locale in LOCALES}
 
 
-@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+@pytest.mark.parametrize("which", SETS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_each_set_is_big_enough_and_names_real_entries(which: str, locale: str) -> None:
     data = load_set(locale, which)
     case = load_catalog(REAL_CASES).get(str(data["case"]))
     assert case is not None
     ids = {q.id for q in case.facts.questions}
     questions = data["questions"]
-    least_questions, least_offtopic = SIZES[which]
+    least_questions, least_offtopic = SIZES.get(which, DEFAULT_SIZE)
     assert len(questions) >= least_questions  # type: ignore[arg-type]
     assert len(data["offtopic"]) >= least_offtopic  # type: ignore[arg-type]
     assert {q["id"] for q in questions} <= ids  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+@pytest.mark.parametrize("which", SETS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_no_evaluation_question_is_a_stored_phrasing(which: str, locale: str) -> None:
     # Otherwise the set would measure recall of the case file, not understanding.
     data = load_set(locale, which)
@@ -65,38 +61,48 @@ def test_no_evaluation_question_is_a_stored_phrasing(which: str, locale: str) ->
     assert not copied
 
 
-@pytest.mark.parametrize("locale", WRITTEN_LOCALES)
-def test_the_held_out_set_shares_no_question_with_the_tuning_set(locale: str) -> None:
-    tuning = {tuple(words(q["text"])) for q in load_set(locale, "tuning")["questions"]}  # type: ignore[union-attr]
-    held = [q["text"] for q in load_set(locale, "held-out")["questions"]]  # type: ignore[union-attr]
-    assert [text for text in held if tuple(words(text)) in tuning] == []
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_two_sets_share_a_question(locale: str) -> None:
+    seen: dict[tuple[str, ...], str] = {}
+    shared = []
+    for which in SETS:
+        for question in load_set(locale, which)["questions"]:  # type: ignore[union-attr]
+            key = tuple(words(question["text"]))
+            if seen.setdefault(key, which) != which:
+                shared.append((seen[key], which, question["text"]))
+    assert shared == []
 
 
-@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
-def test_outright_answers_reach_the_floor(
+# The targets hold on every set tuned on; a held-out set is measured by
+# `make eval-qa`, and what it shows is a finding to act on, not a test to fit.
+@pytest.mark.parametrize("which", TUNED)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_tuned_sets_meet_the_hit_target(
     reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
 ) -> None:
     report = reports[which, locale]
-    floor = CYRILLIC_FLOOR if locale == "uz-Cyrl" else FLOORS[which]
-    assert report.hit_rate >= floor, "\n".join(report.wrong + report.listed)
+    assert report.hit_rate >= TARGET, "\n".join(report.wrong + report.listed)
 
 
+@pytest.mark.parametrize("which", TUNED)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_tuning_question_is_answered_from_the_wrong_entry(
-    reports: dict[tuple[str, str], LanguageReport], locale: str
+def test_no_question_is_answered_from_the_wrong_entry(
+    reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
 ) -> None:
     # When unsure the bot offers a list; it must not state the wrong answer.
-    assert reports["tuning", locale].wrong == []
+    assert reports[which, locale].wrong == []
 
 
+@pytest.mark.parametrize("which", TUNED)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_off_topic_tuning_message_gets_a_case_answer(
-    reports: dict[tuple[str, str], LanguageReport], locale: str
+def test_no_off_topic_message_gets_a_case_answer(
+    reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
 ) -> None:
-    assert reports["tuning", locale].offtopic_answered == []
+    assert reports[which, locale].offtopic_answered == []
 
 
-@pytest.mark.parametrize(("which", "locale"), SET_PAIRS)
+@pytest.mark.parametrize("which", SETS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_question_language_is_recognised_whatever_the_readers_locale(
     reports: dict[tuple[str, str], LanguageReport], which: str, locale: str
 ) -> None:
@@ -107,10 +113,11 @@ def test_the_question_language_is_recognised_whatever_the_readers_locale(
 def test_off_topic_in_any_language_gets_no_answer_even_with_a_case_open(
     index: QuestionIndex,
 ) -> None:
-    for locale in LOCALES:
-        for text in load_set(locale)["offtopic"]:  # type: ignore[union-attr]
-            outcome = index.respond(text, user_locale="en", last_slug="khamroev")
-            assert outcome.kind is not OutcomeKind.answer, text
+    for which in TUNED:
+        for locale in LOCALES:
+            for text in load_set(locale, which)["offtopic"]:  # type: ignore[union-attr]
+                outcome = index.respond(text, user_locale="en", last_slug="khamroev")
+                assert outcome.kind is not OutcomeKind.answer, text
 
 
 def test_questions_about_the_bot_or_someone_else_are_not_taken_for_the_case(index: QuestionIndex) -> None:

@@ -1,0 +1,68 @@
+"""What the catalogue's screens remember between a reader's taps, in memory only.
+
+A search is paged by an id of its results, not by the text typed (which is
+neither stored nor fits 64-byte callback data); *Back* on a card returns to the
+page the reader came from. Both are conveniences, bounded and lost on a
+restart (a stale page asks to search again), so no trail of reading is stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Bounded(Generic[K, V]):
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def _put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+    def _get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class FoundResults(_Bounded[str, tuple[str, ...]]):
+    """Search results by a short random id: the slugs found, never the words typed."""
+
+    def __init__(self, capacity: int = 5_000) -> None:
+        super().__init__(capacity)
+
+    def keep(self, slugs: tuple[str, ...]) -> str:
+        key = secrets.token_urlsafe(6)
+        self._put(key, slugs)
+        return key
+
+    def get(self, key: str) -> tuple[str, ...] | None:
+        return self._get(key)
+
+
+class Trails(_Bounded[int, str]):
+    """The packed callback data of the list each reader last saw, for *Back* on a card."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        super().__init__(capacity)
+
+    def remember(self, user_id: int, packed: str | None) -> None:
+        if packed is None:
+            self._items.pop(user_id, None)
+        else:
+            self._put(user_id, packed)
+
+    def get(self, user_id: int) -> str | None:
+        return self._get(user_id)

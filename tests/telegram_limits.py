@@ -1,0 +1,84 @@
+"""What Telegram refuses, checked on every call the bot makes in the tests.
+
+Both fakes use it: the recording session of the Dispatcher tests (tests/tools.py)
+and the fake Bot API server of the end-to-end tests (tests/fake_telegram.py), so
+a keyboard of 302 buttons or a 65-byte callback fails a test as it would fail
+in production.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+
+MESSAGE_LIMIT = 4096
+CALLBACK_ANSWER_LIMIT = 200
+MAX_BUTTONS = 100
+MAX_ROW = 8
+CALLBACK_DATA_BYTES = 64
+INLINE_RESULTS = 50
+INLINE_OFFSET_BYTES = 64
+
+
+def _markup_problem(markup: Any) -> str | None:
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return None
+    rows = markup["inline_keyboard"]
+    buttons = [button for row in rows for button in row]
+    if len(buttons) > MAX_BUTTONS:
+        return f"{len(buttons)} buttons, Telegram allows {MAX_BUTTONS}"
+    if any(len(row) > MAX_ROW for row in rows):
+        return f"a row of more than {MAX_ROW} buttons"
+    for button in buttons:
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_BYTES:
+            return f"callback data of {len(data.encode())} bytes: {data!r}"
+    return None
+
+
+def problem(method: str, params: dict[str, Any]) -> str | None:
+    """Why Telegram would answer this call with 400 Bad Request, or None."""
+    name = method.lower()
+    if name in ("sendmessage", "editmessagetext"):
+        text = params.get("text") or ""
+        if not 1 <= len(text) <= MESSAGE_LIMIT:
+            return f"message text of {len(text)} characters"
+    if name == "answercallbackquery" and len(params.get("text") or "") > CALLBACK_ANSWER_LIMIT:
+        return "callback answer over 200 characters"
+    if name == "answerinlinequery":
+        results = params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        if len(results) > INLINE_RESULTS:
+            return f"{len(results)} inline results, Telegram allows {INLINE_RESULTS}"
+        if len(str(params.get("next_offset") or "").encode()) > INLINE_OFFSET_BYTES:
+            return "next_offset over 64 bytes"
+        for result in results:
+            found = _markup_problem(result.get("reply_markup"))
+            if found:
+                return found
+    return _markup_problem(params.get("reply_markup"))
+
+
+def method_problem(method: Any) -> str | None:
+    """:func:`problem` for an aiogram method object (the recording session's calls)."""
+    params: dict[str, Any] = {}
+    for key in ("text", "next_offset"):
+        value = getattr(method, key, None)
+        if isinstance(value, str):
+            params[key] = value
+    params["reply_markup"] = _markup(getattr(method, "reply_markup", None))
+    results = getattr(method, "results", None)
+    if isinstance(results, list):
+        params["results"] = [{"reply_markup": _markup(getattr(r, "reply_markup", None))} for r in results]
+    return problem(type(method).__name__, params)
+
+
+def _markup(markup: Any) -> dict[str, Any] | None:
+    if isinstance(markup, InlineKeyboardMarkup):
+        return markup.model_dump(exclude_none=True)
+    return None

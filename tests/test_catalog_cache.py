@@ -1,0 +1,77 @@
+"""Reading a catalogue again: only the folders whose files changed are parsed, and the
+cache between runs never hides a change or a broken file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cases.catalog import CaseFileError, load_catalog
+from tests.conftest import FIXTURE_CASES
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    folder = tmp_path / "cases"
+    shutil.copytree(FIXTURE_CASES, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later edit, surely
+
+
+def test_reload_reuses_unchanged_cases_and_reads_changed_ones(cases: Path) -> None:
+    first = load_catalog(cases)
+    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    second = load_catalog(cases, first)
+    assert second.get("alpha") is first.get("alpha")  # not parsed again
+    assert second.get("beta").text("en").summary.startswith("Edited. ")
+
+
+def test_the_cache_between_runs_is_used_and_never_hides_a_change(cases: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "db.sqlite3.cases-cache"
+    full = load_catalog(cases)
+    first = load_catalog(cases, cache=cache)
+    assert (cache / "catalogue.json").exists()
+    again = load_catalog(cases, cache=cache)
+    assert [c.slug for c in again] == [c.slug for c in first]
+    assert again.get("alpha").facts == full.get("alpha").facts
+    _edit(cases / "alpha" / "case.toml", "goal = ", "goal = 1")
+    changed = load_catalog(cases, cache=cache)
+    assert changed.get("alpha").facts.petition.goal != first.get("alpha").facts.petition.goal
+    _edit(cases / "alpha" / "case.toml", 'slug = "alpha"', 'slug = "Alpha!"')
+    with pytest.raises(CaseFileError):
+        load_catalog(cases, cache=cache)  # a broken file is reported, cache or not
+
+
+def test_texts_stay_on_disk_until_shown(cases: Path, tmp_path: Path) -> None:
+    full = load_catalog(cases)
+    for light in (load_catalog(cases, cache=tmp_path / "c"), load_catalog(cases, cache=tmp_path / "c")):
+        for case in light:
+            assert case.texts == {}  # nothing held in memory but the facts
+            for locale in ("en", "ru", "uz"):
+                assert case.text(locale) == full.get(case.slug).text(locale)
+            assert case.is_short == full.get(case.slug).is_short
+
+
+def test_a_damaged_cache_is_ignored(cases: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_catalog(cases, cache=cache)
+    (cache / "catalogue.json").write_bytes(b"not json")
+    for path in (cache / "texts").iterdir():
+        path.unlink()
+    catalog = load_catalog(cases, cache=cache)
+    assert len(catalog) == 2 and catalog.get("alpha").text("ru").summary
+
+
+def test_a_cache_folder_that_cannot_be_written_keeps_texts_in_memory(cases: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")  # the cache's parent is a file: nothing can be created under it
+    catalog = load_catalog(cases, cache=blocked / "cache")
+    assert catalog.get("alpha").texts and catalog.get("alpha").text("ru").summary
