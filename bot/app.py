@@ -165,7 +165,9 @@ def create_dispatcher(
     db.on_refused(metrics.commits_refused.inc)
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    replay = Replayer(l10n, users, catalogs, dp["petitions"], follows, dp["screens"], settings.default_locale)
+    replay = Replayer(
+        l10n, users, catalogs, dp["petitions"], follows, dp["screens"], dialogues, settings.default_locale
+    )
     idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)

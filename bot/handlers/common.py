@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Message
+from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
@@ -81,8 +81,12 @@ async def choose_language(
     old, t = t, l10n.translator(callback_data.code)
     if query.message is not None and query.bot is not None:
         await _chat_menu(query.bot, query.message.chat.id, old, t)
-    text = t("language-set") + "\n\n" + views.cases_list(len(catalog), t)
-    await show(query, text, keyboards.cases_menu(catalog, t))
+    await show(query, *language_set_view(catalog, t))
+
+
+def language_set_view(catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The confirmation of a language choice, in that language, with the cases to go on to."""
+    return t("language-set") + "\n\n" + views.cases_list(len(catalog), t), keyboards.cases_menu(catalog, t)
 
 
 def create_router() -> Router:

@@ -12,7 +12,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
@@ -38,6 +38,20 @@ def telegram_name(user: User) -> str | None:
         return clean_name(" ".join(p for p in (user.first_name, user.last_name) if p))
     except NameRejected:
         return None
+
+
+def name_prompt(user: User, case: Case, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The dialogue's first step: the Telegram name proposed, or a name asked for."""
+    proposed = telegram_name(user)
+    if proposed:
+        return t("petition-name-proposed", name=escape(proposed)), keyboards.petition_step(
+            case, t, use_name=True
+        )
+    return t("petition-name-ask"), keyboards.petition_step(case, t)
+
+
+def city_prompt(case: Case, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    return t("petition-city-ask"), keyboards.petition_step(case, t, skip_city=True)
 
 
 def command_case(args: str | None, catalog: Catalog) -> Case | None:
@@ -197,12 +211,7 @@ async def sign_with_name(
         return
     await state.set_state(SignFlow.name)
     await state.update_data(slug=case.slug, via=callback_data.via)
-    proposed = telegram_name(query.from_user)
-    if proposed:
-        text = t("petition-name-proposed", name=escape(proposed))
-        await show(query, text, keyboards.petition_step(case, t, use_name=True))
-    else:
-        await show(query, t("petition-name-ask"), keyboards.petition_step(case, t))
+    await show(query, *name_prompt(query.from_user, case, t))
 
 
 async def use_telegram_name(
@@ -218,7 +227,7 @@ async def use_telegram_name(
         return
     await state.update_data(name=proposed)
     await state.set_state(SignFlow.city)
-    await show(query, t("petition-city-ask"), keyboards.petition_step(case, t, skip_city=True))
+    await show(query, *city_prompt(case, t))
 
 
 async def skip_city(
@@ -348,9 +357,8 @@ async def typed_name(message: Message, t: Translator, catalog: Catalog, state: F
         return
     await state.update_data(name=name)
     await state.set_state(SignFlow.city)
-    await message.answer(
-        t("petition-city-ask"), reply_markup=keyboards.petition_step(case, t, skip_city=True)
-    )
+    text, markup = city_prompt(case, t)
+    await message.answer(text, reply_markup=markup)
 
 
 async def typed_city(

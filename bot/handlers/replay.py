@@ -11,7 +11,10 @@ tap would, without doing anything again:
 - a withdrawal: "You have not signed this demand" (the confirm card is replaced);
 - following or unfollowing: the follow state, in a message (the tap's pop-up
   has long expired), and the card's or the list's buttons redrawn;
-- /forget: the erasure report as a second "Yes, erase" shows it (nothing left).
+- /forget: the erasure report as a second "Yes, erase" shows it (nothing left);
+- a step of the name dialogue: the prompt of the step the user is on now (a
+  name typed again would otherwise be taken as the city);
+- a language chosen: its confirmation, in the language now stored.
 
 A note whose state no longer holds (signed again since a withdrawal, and so on)
 is not said: a later update changed it and had its own reply. Only in the
@@ -26,11 +29,14 @@ from collections.abc import Awaitable, Callable
 from aiogram import Bot
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot import keyboards
 from bot.cases.catalog import CatalogHolder
+from bot.handlers.common import language_set_view
 from bot.handlers.follow import following_view
+from bot.handlers.petition import SignFlow, city_prompt, name_prompt
 from bot.handlers.replies import show
 from bot.i18n import L10n, Translator, resolve_locale
 from bot.keyboards import FollowCb, FollowOrigin
@@ -73,6 +79,7 @@ class Replayer:
         petitions: PetitionService,
         follows: FollowRepository,
         screens: Screens,
+        dialogues: BaseStorage,
         default_locale: str,
     ) -> None:
         self._l10n = l10n
@@ -81,6 +88,7 @@ class Replayer:
         self._petitions = petitions
         self._follows = follows
         self._screens = screens
+        self._dialogues = dialogues
         self._default = default_locale
         self._by_kind: dict[str, Callable[[_Copy, str], Awaitable[None]]] = {
             ReplyNote.signed: self._signed,
@@ -88,6 +96,8 @@ class Replayer:
             ReplyNote.followed: self._followed,
             ReplyNote.unfollowed: self._unfollowed,
             ReplyNote.forgot: self._forgot,
+            ReplyNote.step: self._step,
+            ReplyNote.language: self._language,
         }
 
     async def __call__(self, note: str, update: Update, bot: Bot) -> None:
@@ -160,6 +170,25 @@ class Replayer:
         if holds:
             return  # something was stored again since; a replay erases nothing
         await copy.show(copy.t("forget-done", signatures=0, follows=0, language="no"))
+
+    async def _step(self, copy: _Copy, _: str) -> None:
+        key = StorageKey(bot_id=copy.bot.id, chat_id=copy.chat.id, user_id=copy.user.id)
+        step = await self._dialogues.get_state(key)
+        if step not in (SignFlow.name.state, SignFlow.city.state):
+            return  # signed, cancelled or left since (or not the signing dialogue)
+        slug = (await self._dialogues.get_data(key)).get("slug")
+        case = self._catalogs.current.get(str(slug))
+        if case is None or case.facts.petition is None:
+            return
+        if step == SignFlow.name.state:
+            await copy.show(*name_prompt(copy.user, case, copy.t))
+        else:
+            await copy.show(*city_prompt(case, copy.t))
+
+    async def _language(self, copy: _Copy, _: str) -> None:
+        if await self._users.get_locale(copy.user.id) is None:
+            return  # erased since
+        await copy.show(*language_set_view(self._catalogs.current, copy.t))
 
 
 def _follow_button(query: CallbackQuery | None) -> FollowCb | None:

@@ -28,6 +28,11 @@ class ReplyNote(StrEnum):
     followed = "followed"
     unfollowed = "unfollowed"
     forgot = "forgot"  # /forget erased what the bot held about the user
+    # A dialogue moved to its next step (a name typed, then the city …): its
+    # prompt is said again. The step is read back from the dialogue itself, so
+    # the note holds nothing of what was typed.
+    step = "step"
+    language = "language"  # a language chosen: its confirmation, in that language
 
     def of(self, slug: str = "") -> str:
         return f"{self.value}:{slug}"
@@ -67,6 +72,7 @@ class UserSettingsRepository:
                 "updated_at = excluded.updated_at",
                 (user_id, locale, _now()),
             )
+            self._db.note_reply(ReplyNote.language.of())
         self._locales.put(user_id, sys.intern(locale))
 
     async def per_locale(self) -> dict[str, int]:
@@ -829,6 +835,7 @@ class FsmRepository:
                 "updated_at = excluded.updated_at",
                 (key, state, data, _now()),
             )
+            self._db.note_reply(ReplyNote.step.of())
 
     async def delete(self, key: str) -> None:
         async with self._db.write() as conn:
