@@ -59,7 +59,7 @@ async def _run_bot(settings: Settings) -> None:
 
     async def publish() -> None:
         try:
-            await publish_profile(app.bot, app.l10n)
+            await publish_profile(app.bot, app.l10n, app.dp["site_links"])
         except Exception as exc:  # the profile is cosmetic; never refuse to start over it
             log.warning("profile.not_published", error=type(exc).__name__)
 
@@ -95,9 +95,17 @@ async def _run_console(settings: Settings, lang: str, user_id: int, first_name: 
     # until that user opens the console (see README, "The console chat").
     app = await create_app(settings, session=session, broadcast_chats=frozenset({user_id}))
     user = User(id=user_id, is_bot=False, first_name=first_name, language_code=lang)
+    runner = None
     try:
+        if settings.web_port is not None:
+            from bot.runtime import serve_pages
+
+            runner = await serve_pages(app)
+            print(f"casebot: web pages at {app.dp['site_links'].base}/", file=sys.stderr)
         await ConsoleChat(app, session, user).run()
     finally:
+        if runner is not None:
+            await runner.cleanup()
         await app.close()
 
 

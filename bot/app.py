@@ -18,6 +18,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.types import MenuButtonWebApp, WebAppInfo
 
 from bot.answers import QuestionIndexes, RecentCases
 from bot.broadcast import BroadcastWorker, Clock
@@ -47,6 +48,7 @@ from bot.middlewares import (
 from bot.news import NewsService
 from bot.petition import PetitionService, load_signature_key
 from bot.screens import Screens
+from bot.site.links import SiteLinks
 from bot.stats import StatsService
 from bot.storage.db import Database, DatabaseUnusable, storage_failure
 from bot.storage.fsm import SqliteStorage
@@ -175,6 +177,8 @@ def create_dispatcher(
     dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
     flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
+    dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat
+    dp["site_links"] = SiteLinks.from_settings(settings)
     dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
     dp.update.outer_middleware(InputBoundsMiddleware())
     trace = HandlerTraceMiddleware()
@@ -259,8 +263,9 @@ async def _assemble(
     )
 
 
-async def publish_profile(bot: Bot, l10n: L10n) -> None:
-    """The command menu and the bot's descriptions, in each language.
+async def publish_profile(bot: Bot, l10n: L10n, links: SiteLinks | None = None) -> None:
+    """The command menu, the bot's descriptions in each language and, with a public
+    address, the menu button that opens the Mini App.
 
     Telegram keys them by two-letter language only, so Ўзбекча (uz-Cyrl) has no
     profile of its own: its readers get their menu per chat when they choose it.
@@ -274,3 +279,8 @@ async def publish_profile(bot: Bot, l10n: L10n) -> None:
         await bot.set_my_short_description(t("bot-short-description"), language_code=locale)
     default = l10n.translator("en")
     await bot.set_my_commands(command_menu(default))
+    if links is not None and links.public:
+        button = MenuButtonWebApp(
+            text=default("web-app-menu-button"), web_app=WebAppInfo(url=f"{links.base}/app")
+        )
+        await bot.set_chat_menu_button(menu_button=button)

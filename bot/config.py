@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     web_host: str = Field(default="127.0.0.1", min_length=1, max_length=253)
     web_port: int | None = Field(default=None, ge=1, le=65535)
+    # The public HTTPS address of the web pages (case pages, the Mini App), e.g.
+    # https://cases.example.org: absolute links, previews, the sitemap and the Mini App URL.
+    public_url: str | None = None
+    # The Mini App's short name as registered with BotFather (/newapp): outside private
+    # chats the Mini App opens through t.me/<bot>/<name>, where web_app buttons are refused.
+    mini_app_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{3,30}$")
     # Flood control: a token bucket per user, FLOOD_BURST updates at once, then
     # FLOOD_RATE updates per second.
     flood_burst: int = Field(default=5, ge=1, le=1000)
@@ -113,6 +119,27 @@ class Settings(BaseSettings):
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError("must be a full URL such as https://bot.example.org/telegram")
         return value
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url_shape(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            if not value:
+                return None
+            parts = urlsplit(value)
+            # Telegram opens Mini Apps over HTTPS only; plain http is for this machine's tests.
+            local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+            if not parts.hostname or (parts.scheme != "https" and not (local and parts.scheme == "http")):
+                raise ValueError("must be an https:// address such as https://cases.example.org")
+            if parts.query or parts.fragment:
+                raise ValueError("must be a plain address without ? or #")
+        return value
+
+    @field_validator("mini_app_name", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_secret", mode="before")
     @classmethod

@@ -65,7 +65,8 @@ class ConsoleChat:
             self.buttons = [b for row in markup.inline_keyboard for b in row]
             self.button_message = result
             for number, button in enumerate(self.buttons, 1):
-                target = f"  <{button.url}>" if button.url else ""
+                link = button.url or (button.web_app.url if button.web_app else None)
+                target = f"  <{link}>" if link else ""
                 self._print(f"  [{number}] {button.text}{target}")
         self._print()
 
@@ -85,8 +86,9 @@ class ConsoleChat:
             self._print(f"  (no button {number})")
             return None
         button = self.buttons[number - 1]
-        if button.url:
-            self._print(f"  (opens {button.url})")
+        link = button.url or (button.web_app.url if button.web_app else None)
+        if link:  # a link or the Mini App: a browser's business, not the chat's
+            self._print(f"  (opens {link})")
             return None
         query = CallbackQuery(
             id=str(next(self._update_ids)),

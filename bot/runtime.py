@@ -22,6 +22,16 @@ from bot.web import WebServer
 log = structlog.get_logger("casebot")
 
 
+async def serve_pages(app: App) -> web.AppRunner:
+    """The web endpoints alone (public pages, Mini App, health): the console chat with WEB_PORT set."""
+    settings = app.settings
+    server = WebServer(app, Intake(app.dp, app.bot))
+    runner = web.AppRunner(server.application(), access_log=None, shutdown_timeout=settings.shutdown_timeout)
+    await runner.setup()
+    await web.TCPSite(runner, settings.web_host, settings.listen_port).start()
+    return runner
+
+
 async def serve(app: App, stop: asyncio.Event) -> None:
     settings = app.settings
     dp, bot = app.dp, app.bot

@@ -278,13 +278,16 @@ def news_message(case: Case | None, slug: str, update: StoredUpdate, t: Translat
 
 def news_page(case: Case, update: StoredUpdate, t: Translator, position: int, total: int) -> str:
     title = t("news-page-title", name=escape(case.name(t.locale)), position=position + 1, total=total)
+    return f"{title}\n\n{news_item(case, update, t)}".strip()
+
+
+def news_item(case: Case, update: StoredUpdate, t: Translator) -> str:
+    """One update as listed under a case (the chat's news pages, the web page's news)."""
     text = update_text(update, t.locale, case.transliterator()) or ""
     if update.kind == STATUS and update.stage and update.stage_date:
         status_line = stage_status(case, t, Stage(update.stage), update.stage_date)
-        item = t("news-status-item", date=t.date(update.stage_date), status=status_line, text=text)
-    else:
-        item = t("news-item", date=t.date(update.created_at.date()), text=text)
-    return f"{title}\n\n{item}".strip()
+        return t("news-status-item", date=t.date(update.stage_date), status=status_line, text=text)
+    return t("news-item", date=t.date(update.created_at.date()), text=text)
 
 
 def _charges(case: Case, t: Translator) -> str:

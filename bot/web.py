@@ -1,4 +1,4 @@
-"""The aiohttp server: the Telegram webhook, ``/healthz`` and ``/metrics``.
+"""The aiohttp server: the Telegram webhook, ``/healthz``, ``/metrics`` and the public site (bot/site/).
 
 The webhook answers 200 only after the update's handlers are done and their
 effects committed (aiogram's own handler answers first and handles later).
@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from typing import TYPE_CHECKING
 
 import structlog
 from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from bot.site.routes import PublicSite
 
 from bot.app import App
 from bot.intake import Intake
@@ -43,6 +47,7 @@ class WebServer:
         webhook_path: str | None = None,
         secret: str | None = None,
         handle_timeout: float = HANDLE_TIMEOUT,
+        site: PublicSite | None = None,
     ) -> None:
         if webhook_path is not None and not secret:
             raise ValueError("a webhook needs its secret token")
@@ -52,6 +57,7 @@ class WebServer:
         self._secret = (secret or "").encode("ascii")
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
+        self._site = site
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -59,6 +65,12 @@ class WebServer:
         application.router.add_get("/metrics", self.metrics)
         if self._webhook_path is not None:
             application.router.add_post(self._webhook_path, self.webhook)
+        if self._site is None:
+            # Built here, not at import: a polling bot without WEB_PORT never needs the templates.
+            from bot.site.routes import PublicSite
+
+            self._site = PublicSite(self._app)
+        self._site.install(application)
         return application
 
     async def webhook(self, request: web.Request) -> web.Response:

@@ -165,3 +165,12 @@ def test_an_admin_console_posts_and_a_follower_console_receives_it(tmp_path: Pat
     # And only once.
     again = _run(["console", "--lang", "uz", "--user-id", "7"], tmp_path, "")
     assert "Sud majlisi qoldirildi." not in again.stdout
+
+
+def test_with_a_public_address_the_console_shows_the_mini_app_button_as_a_link(tmp_path: Path) -> None:
+    result = _run(
+        ["console", "--lang", "en"], tmp_path, "/start alpha\n1\n", PUBLIC_URL="https://cases.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[1] ⚡ Sign in one screen  <https://cases.example.org/app/alpha?lang=en>" in result.stdout
+    assert "(opens https://cases.example.org/app/alpha?lang=en)" in result.stdout

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.answers import RecentCases
@@ -17,6 +17,7 @@ from bot.i18n import Translator
 from bot.keyboards import CaseCb, CaseView
 from bot.news import NewsService
 from bot.screens import Screens
+from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
 
 
@@ -29,16 +30,21 @@ async def card_view(
     follows: FollowRepository,
     news: NewsService,
     screens: Screens,
+    site_links: SiteLinks | None = None,
+    *,
+    private_chat: bool = True,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The card's text and buttons for this reader (status as set by /status, follow state, count)."""
     me = await bot.me()
     current = await news.current_status(case)
     following, count = await follows.card_figures(user_id, case.slug)
     signatures = count if case.facts.petition else None
-    return (
-        screens.case_card(case, t, today, signatures, current),
-        screens.case_card_keyboard(case, t, me.username or "", following=following),
-    )
+    markup = screens.case_card_keyboard(case, t, me.username or "", following=following)
+    if site_links is not None:
+        markup = site_links.with_mini_app(
+            markup, case, t, private_chat=private_chat, bot_username=me.username or ""
+        )
+    return screens.case_card(case, t, today, signatures, current), markup
 
 
 async def card(
@@ -52,12 +58,25 @@ async def card(
     news: NewsService,
     screens: Screens,
     recent_cases: RecentCases,
+    site_links: SiteLinks | None = None,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
         return
     recent_cases.remember(query.from_user.id, case.slug)  # "when was he detained?" next
-    text, markup = await card_view(case, query.from_user.id, bot, t, clock().date(), follows, news, screens)
+    private = isinstance(query.message, Message) and query.message.chat.type == "private"
+    text, markup = await card_view(
+        case,
+        query.from_user.id,
+        bot,
+        t,
+        clock().date(),
+        follows,
+        news,
+        screens,
+        site_links,
+        private_chat=private,
+    )
     await show(query, text, markup)
 
 

@@ -21,6 +21,7 @@ from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, case_or_a
 from bot.i18n import Translator
 from bot.keyboards import PetitionAction, PetitionCb
 from bot.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
+from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
 from bot.text import escape
 
@@ -69,6 +70,7 @@ async def open_petition(
     t: Translator,
     petitions: PetitionService,
     via: str = "",
+    site_links: SiteLinks | None = None,
 ) -> None:
     """The confirm card, or why the user cannot sign now. Also used by /start sign_<slug>."""
     state = await petitions.state(case)
@@ -92,10 +94,12 @@ async def open_petition(
             reply_markup=keyboards.already_signed(case, t),
         )
     else:
-        await target.answer(
-            views.petition_confirm(case, t, count),
-            reply_markup=keyboards.petition_confirm(case, t, via),
-        )
+        markup = keyboards.petition_confirm(case, t, via)
+        if site_links is not None:
+            username = (await target.bot.me()).username or "" if target.bot is not None else ""
+            private = target.chat.type == "private"
+            markup = site_links.with_mini_app(markup, case, t, private_chat=private, bot_username=username)
+        await target.answer(views.petition_confirm(case, t, count), reply_markup=markup)
 
 
 async def _sign(
@@ -154,13 +158,14 @@ async def sign_command(
     catalog: Catalog,
     petitions: PetitionService,
     state: FSMContext,
+    site_links: SiteLinks | None = None,
 ) -> None:
     await state.clear()
     case = command_case(command.args, catalog)
     if case is None or message.from_user is None:
         await message.answer(t("case-not-found"), reply_markup=keyboards.cases_menu(catalog, t))
         return
-    await open_petition(message, message.from_user.id, case, t, petitions)
+    await open_petition(message, message.from_user.id, case, t, petitions, site_links=site_links)
 
 
 async def _petition_case(query: CallbackQuery, slug: str, t: Translator, catalog: Catalog) -> Case | None:
@@ -178,12 +183,21 @@ async def open_button(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
+    site_links: SiteLinks | None = None,
 ) -> None:
     case = await _petition_case(query, callback_data.slug, t, catalog)
     if case is not None:
         await query.answer()
         if isinstance(query.message, Message):
-            await open_petition(query.message, query.from_user.id, case, t, petitions, via=callback_data.via)
+            await open_petition(
+                query.message,
+                query.from_user.id,
+                case,
+                t,
+                petitions,
+                via=callback_data.via,
+                site_links=site_links,
+            )
 
 
 async def sign_anonymously(

@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from bot.news import NewsService
 from bot.petition import PetitionService
 from bot.screens import Screens
+from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
 
 # What Telegram itself allows in a start payload.
@@ -40,6 +41,7 @@ async def start(
     follows: FollowRepository,
     news: NewsService,
     screens: Screens,
+    site_links: SiteLinks | None = None,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue
     payload = command.args
@@ -55,9 +57,23 @@ async def start(
         return
     recent_cases.remember(message.from_user.id, case.slug)  # a shared link opens a case too
     if wants_to_sign:
-        await open_petition(message, message.from_user.id, case, t, petitions, via="link")
+        await open_petition(
+            message, message.from_user.id, case, t, petitions, via="link", site_links=site_links
+        )
         return
-    text, markup = await card_view(case, message.from_user.id, bot, t, clock().date(), follows, news, screens)
+    private = message.chat.type == "private"
+    text, markup = await card_view(
+        case,
+        message.from_user.id,
+        bot,
+        t,
+        clock().date(),
+        follows,
+        news,
+        screens,
+        site_links,
+        private_chat=private,
+    )
     await message.answer(text, reply_markup=markup)
 
 

@@ -1,0 +1,1 @@
+"""The bot on the web: public case pages and the Telegram Mini App (see routes.py)."""
