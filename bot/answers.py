@@ -76,7 +76,9 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
+from bot.locales import UZ_CYRL
 from bot.text import fold
+from bot.uzbek_cyrillic import CyrillicUzbekReader
 
 # Long messages are not questions; the cap also bounds the work per message.
 MAX_CHARS = 400
@@ -708,6 +710,8 @@ class QuestionIndex:
         shared = self._lexicon["en"] & self._lexicon["uz"]
         for loc in ("en", "uz"):
             self._lexicon[loc] = (self._lexicon[loc] - shared) | _LANGUAGE_HINTS[loc]
+        # Uzbek typed in Cyrillic (Ўзбекча, or a Russian keyboard) is read as Latin.
+        self._cyrillic_uzbek = CyrillicUzbekReader(self._lexicon["uz"], self._lexicon["ru"], self._names)
         self._postings: dict[str, dict[str, dict[str, float]]] = {}
         # Rarity is counted within each case, among its own entries: a question is
         # matched against one case at a time, and its score must not drift as the
@@ -924,7 +928,9 @@ class QuestionIndex:
 
     def _query(self, text: str) -> _Query:
         text = _clip(text)
-        locale = self.detect_language(text)
+        latin = self._cyrillic_uzbek.to_latin(text)
+        text = latin or text
+        locale = "uz" if latin else self.detect_language(text)
         tokens = words(_idioms(fold(text)))[:MAX_TOKENS]
         named: list[str] = []
         content: list[str] = []
@@ -943,6 +949,8 @@ class QuestionIndex:
             if term in focus:
                 resolved = _Term(resolved.postings, resolved.matches, FOCUS_WEIGHT)
             query.terms.append(resolved)
+        if latin:
+            query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
 
     def _idf(self, slug: str, df: int) -> float:
@@ -1155,6 +1163,8 @@ class QuestionIndex:
         """``named``: the case the text names, when the caller's name search has decided it."""
         query = self._query(text)
         locale = query.locale or user_locale
+        if locale == "uz" and user_locale == UZ_CYRL:
+            locale = UZ_CYRL
         slug: str | None = None
         candidates: list[str] = []
         if named is not None and self._catalog.get(named) is not None:

@@ -22,7 +22,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
+from aiogram.types import MenuButtonWebApp, WebAppInfo
 from redis.asyncio import Redis
 
 from bot.answers import QuestionIndexes, RecentCases
@@ -33,9 +33,11 @@ from bot.config import Settings
 from bot.delivery import TelegramDelivery
 from bot.flood import FloodGate
 from bot.handlers import routers
+from bot.handlers.common import command_menu
 from bot.handlers.replay import Replayer
 from bot.i18n import L10n
 from bot.local_session import LOCAL_TOKEN
+from bot.locales import DERIVED
 from bot.metrics import Metrics
 from bot.middlewares import (
     CatalogMiddleware,
@@ -75,8 +77,6 @@ from bot.storage.repositories import (
     UpdateRepository,
     UserSettingsRepository,
 )
-
-COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
 
 
 def utc_now() -> dt.datetime:
@@ -167,7 +167,7 @@ def create_dispatcher(
     dp["clock"] = clock
     dp["updates"] = updates
     dp["news"] = NewsService(updates, follows, clock)
-    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock)
+    dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock, users)
     # One question index per catalogue in force (stemming every phrasing is the
     # costly part): built off the event loop once the bot is up, and again by
     # /reload before it swaps the catalogue.
@@ -333,15 +333,20 @@ async def _assemble(
 
 async def publish_profile(bot: Bot, l10n: L10n, links: SiteLinks | None = None) -> None:
     """The command menu, the bot's descriptions in each language and, with a public
-    address, the menu button that opens the Mini App."""
+    address, the menu button that opens the Mini App.
+
+    Telegram keys them by two-letter language only, so Ўзбекча (uz-Cyrl) has no
+    profile of its own: its readers get their menu per chat when they choose it.
+    """
     for locale in l10n.locales:
+        if locale in DERIVED:
+            continue
         t = l10n.translator(locale)
-        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
-        await bot.set_my_commands(commands, language_code=locale)
+        await bot.set_my_commands(command_menu(t), language_code=locale)
         await bot.set_my_description(t("bot-description"), language_code=locale)
         await bot.set_my_short_description(t("bot-short-description"), language_code=locale)
     default = l10n.translator("en")
-    await bot.set_my_commands([BotCommand(command=c, description=default(f"cmd-{c}")) for c in COMMANDS])
+    await bot.set_my_commands(command_menu(default))
     if links is not None and links.public:
         button = MenuButtonWebApp(
             text=default("web-app-menu-button"), web_app=WebAppInfo(url=f"{links.base}/app")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.cases.models import LOCALES
+from bot.locales import LOCALES, canonical
 
 # What Telegram accepts as a webhook's secret_token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = Field(default=None, validate_default=True)
     cases_dir: Path = Path("data/cases")
     locales_dir: Path = Path("locales")
-    default_locale: Literal["en", "ru", "uz"] = "en"
+    default_locale: Literal["en", "ru", "uz", "uz-Cyrl"] = "en"
     # Unset, /about says the bot does not name its operator rather than pass "casebot" off as one.
     org_name: str | None = Field(default=None, min_length=1, max_length=200)
     org_contact: str = Field(default="", max_length=200)
@@ -193,9 +193,9 @@ class Settings(BaseSettings):
     @field_validator("default_locale", mode="before")
     @classmethod
     def _known_locale(cls, value: object) -> object:
-        if isinstance(value, str) and value.strip().lower() not in LOCALES:
+        if isinstance(value, str) and canonical(value) is None:
             raise ValueError(f"must be one of {', '.join(LOCALES)}")
-        return value.strip().lower() if isinstance(value, str) else value
+        return canonical(value) if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

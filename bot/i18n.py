@@ -16,7 +16,8 @@ from pathlib import Path
 import structlog
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.cases.models import LOCALES
+from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
+from bot.uzbek_cyrillic import shared_transliterator, transliterate_fluent
 
 log = structlog.get_logger(__name__)
 
@@ -24,7 +25,7 @@ log = structlog.get_logger(__name__)
 # likely to read Russian than English.
 RUSSIAN_READERS = frozenset({"ru", "be", "uk", "kk", "ky", "tg"})
 
-LANGUAGE_NAMES = {"ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+__all__ = ["LANGUAGE_NAMES", "L10n", "MissingMessageError", "Translator", "resolve_locale"]
 
 
 class MissingMessageError(KeyError):
@@ -32,9 +33,15 @@ class MissingMessageError(KeyError):
 
 
 def resolve_locale(stored: str | None, language_code: str | None, default: str) -> str:
-    """Stored choice, then Telegram's language_code, then the configured default."""
+    """Stored choice, then Telegram's language_code, then the configured default.
+
+    Telegram's ``uz`` means Oʻzbekcha (Latin); Ўзбекча is only ever a reader's choice.
+    """
     if stored in LOCALES:
         return stored
+    # A full tag naming a locale (the console's --lang uz-Cyrl); Telegram's uz stays Latin.
+    if exact := canonical(language_code):
+        return exact
     if language_code:
         primary = language_code.lower().replace("_", "-").split("-")[0]
         if primary in LOCALES:
@@ -54,14 +61,20 @@ class L10n:
     def load(cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False) -> L10n:
         bundles: dict[str, FluentBundle] = {}
         for locale in locales:
-            files = sorted((locales_dir / locale).glob("*.ftl"))
+            # A derived locale (uz-Cyrl) reads its source's files, transliterated here.
+            source = DERIVED.get(locale, locale)
+            files = sorted((locales_dir / source).glob("*.ftl"))
             if not files:
-                raise FileNotFoundError(f"{locales_dir / locale}: no .ftl files")
+                raise FileNotFoundError(f"{locales_dir / source}: no .ftl files")
             # use_isolating=False: Telegram clients render the FSI/PDI marks Fluent
             # would wrap around every variable as visible boxes on some phones.
-            bundle = FluentBundle([locale], use_isolating=False)
+            # Plural rules come from the language (uz-Cyrl counts like uz).
+            bundle = FluentBundle([source], use_isolating=False)
             for path in files:
-                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                resource = FluentResource(path.read_text(encoding="utf-8"))
+                if locale in DERIVED:
+                    resource = transliterate_fluent(resource, shared_transliterator())
+                bundle.add_resource(resource)
             bundles[locale] = bundle
         return cls(bundles, strict=strict)
 
@@ -81,6 +94,8 @@ class L10n:
             return msg_id
         message = bundle.get_message(msg_id)
         text, errors = bundle.format_pattern(message.value, dict(args or {}))
+        if locale in DERIVED:
+            text = shared_transliterator().join_suffixes(text)
         if errors:
             if self._strict:
                 raise MissingMessageError(f"{locale}: {msg_id}: {errors[0]}")

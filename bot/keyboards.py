@@ -17,7 +17,8 @@ from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
 from bot.cases.search import PAGE_SIZE
 from bot.catalogue_callbacks import BrowseCb, BrowseOrder, CatalogueAction, CatalogueCb, FilterCb
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import Translator
+from bot.locales import LANGUAGE_NAMES
 
 
 class CaseView(StrEnum):
@@ -286,7 +287,7 @@ def languages() -> InlineKeyboardMarkup:
     kb = Keyboard()
     for code, label in LANGUAGE_NAMES.items():
         kb.button(text=label, callback_data=LanguageCb(code=code))
-    kb.adjust(3)
+    kb.adjust(2)
     return kb.as_markup()
 
 

@@ -17,11 +17,15 @@ from typing import Any
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
+from bot.locales import DERIVED, written_source
 from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
 from bot.text import MESSAGE_LIMIT, telegram_html_error
+from bot.uzbek_cyrillic import Transliterator, shared_transliterator
 
 # The order an admin is asked for texts in (the project's readers: Russian first).
 COMPOSE_ORDER: tuple[str, ...] = ("ru", "uz", "en")
+# The versions a preview shows: each written one, and after Uzbek its Cyrillic form.
+PREVIEW_ORDER: tuple[str, ...] = ("ru", "uz", "uz-Cyrl", "en")
 # Room left in a 4096-character message for the header a follower's copy carries.
 TEXT_LIMIT = 3800
 NEWS = "news"
@@ -114,14 +118,14 @@ class Draft:
         if self.fallback in choices:
             return True
         if not self.missing or len(choices) <= 1:
-            self.fallback = choices[0] if choices else author_locale
+            self.fallback = choices[0] if choices else written_source(author_locale)
             return True
         return False
 
     def source_for(self, locale: str) -> str | None:
         """Whose text a follower reading ``locale`` gets: their own, the fallback's, or none."""
-        if locale in self.texts:
-            return locale
+        if written_source(locale) in self.texts:
+            return written_source(locale)
         return self.fallback if self.fallback in self.texts else None
 
     @property
@@ -139,9 +143,21 @@ def parse_stage_date(text: str, today: dt.date) -> dt.date | None:
     return value
 
 
-def update_text(update: StoredUpdate, locale: str) -> str | None:
-    """The text a reader of ``locale`` sees: their language's, else the fallback's."""
-    return update.texts.get(locale) or update.texts.get(update.fallback)
+def update_text(update: StoredUpdate, locale: str, transliterate: Transliterator | None = None) -> str | None:
+    """The text a reader of ``locale`` sees: their language's, else the fallback's.
+
+    Admins write Uzbek once, in Latin: a reader of Ўзбекча gets it transliterated
+    (``transliterate``: the case's own rules, else the shared ones), its HTML tags,
+    entities, links and the case's slug untouched.
+    """
+    source = written_source(locale)
+    text = update.texts.get(source)
+    if not text:
+        source = update.fallback
+        text = update.texts.get(source)
+    if text and locale in DERIVED and DERIVED[locale] == source:
+        return (transliterate or shared_transliterator())(text, keep={update.slug})
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +191,13 @@ class NewsService:
             slug=draft.slug,
             kind=draft.kind,
             texts=draft.texts,
-            fallback=draft.fallback or next(iter(draft.texts), author_locale),
+            fallback=draft.fallback or next(iter(draft.texts), written_source(author_locale)),
             stage=draft.stage,
             stage_date=draft.date,
             announced=announce,
             author_id=author_id,
-            author_locale=author_locale,
+            # Stored updates name written locales only: an admin reading uz-Cyrl is uz there.
+            author_locale=written_source(author_locale),
             draft_key=draft.key,
             at=self._now(),
         )

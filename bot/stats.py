@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.cases.models import Case
-from bot.storage.repositories import DeliveryCounts, FollowRepository, OutboxRepository, SignatureRepository
+from bot.storage.repositories import (
+    DeliveryCounts,
+    FollowRepository,
+    OutboxRepository,
+    SignatureRepository,
+    UserSettingsRepository,
+)
 
 CHART_DAYS = 30
 
@@ -18,11 +24,12 @@ class CaseStats:
     has_petition: bool
     signatures: int
     last_day: int
-    per_locale: dict[str, int]
+    per_locale: dict[str, int]  # signatures, by the locale each signer read (uz and uz-Cyrl apart)
     milestones: list[int]
     followers: int
     inactive: int
     deliveries: DeliveryCounts
+    followers_per_locale: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,7 @@ class TotalStats:
     followers: int  # distinct chats
     inactive: int
     deliveries: DeliveryCounts
+    readers_per_locale: dict[str, int] = field(default_factory=dict)  # each reader's chosen locale
 
 
 class StatsService:
@@ -39,7 +47,9 @@ class StatsService:
         follows: FollowRepository,
         outbox: OutboxRepository,
         now: Callable[[], dt.datetime],
+        users: UserSettingsRepository | None = None,
     ) -> None:
+        self._users = users
         self._signatures = signatures
         self._follows = follows
         self._outbox = outbox
@@ -59,11 +69,13 @@ class StatsService:
             followers=followers,
             inactive=inactive,
             deliveries=await self._outbox.counts_for_case(slug),
+            followers_per_locale=await self._follows.per_locale(slug),
         )
 
     async def total(self) -> TotalStats:
         followers, inactive = await self._follows.counts()
-        return TotalStats(followers, inactive, await self._outbox.counts_for_case())
+        readers = await self._users.per_locale() if self._users is not None else {}
+        return TotalStats(followers, inactive, await self._outbox.counts_for_case(), readers)
 
     async def per_day(self, cases: Iterable[Case], days: int = CHART_DAYS) -> list[tuple[dt.date, int]]:
         """Signatures per UTC day over the last ``days`` days, zeros included, oldest first."""

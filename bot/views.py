@@ -174,7 +174,7 @@ def _status_entry(case: Case, update: StoredUpdate, t: Translator) -> str:
         date=t.date(update.stage_date),
         status=stage_status(case, t, Stage(update.stage), update.stage_date),
     )
-    note = update_text(update, t.locale)
+    note = update_text(update, t.locale, case.transliterator())
     if note:
         # Blank lines would let the splitter cut inside the admin's tags.
         line += "\n" + t("timeline-status-note", text=_one_paragraph(note))
@@ -266,7 +266,7 @@ def inline_card(case: Case, t: Translator, count: int | None, status_line: str |
 def news_message(case: Case | None, slug: str, update: StoredUpdate, t: Translator) -> str:
     """The message a follower reading ``t.locale`` receives (and the admin's preview shows)."""
     name = escape(case.name(t.locale) if case else slug)
-    text = update_text(update, t.locale)
+    text = update_text(update, t.locale, case.transliterator() if case else None)
     if update.kind == STATUS and update.stage and update.stage_date:
         stage = Stage(update.stage)
         line = stage_status(case, t, stage, update.stage_date) if case else t("stage-name", stage=stage.value)
@@ -283,7 +283,7 @@ def news_page(case: Case, update: StoredUpdate, t: Translator, position: int, to
 
 def news_item(case: Case, update: StoredUpdate, t: Translator) -> str:
     """One update as listed under a case (the chat's news pages, the web page's news)."""
-    text = update_text(update, t.locale) or ""
+    text = update_text(update, t.locale, case.transliterator()) or ""
     if update.kind == STATUS and update.stage and update.stage_date:
         status_line = stage_status(case, t, Stage(update.stage), update.stage_date)
         return t("news-status-item", date=t.date(update.stage_date), status=status_line, text=text)

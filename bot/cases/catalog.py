@@ -11,11 +11,11 @@ import json
 import os
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.cases.figures import unheld_figures
 from bot.cases.models import (
@@ -24,10 +24,14 @@ from bot.cases.models import (
     Case,
     CaseFacts,
     CaseTexts,
+    Localized,
     PointerKind,
+    transformed,
 )
 from bot.cases.search import CatalogueIndex
 from bot.cases.text_store import TextStore
+from bot.locales import DERIVED
+from bot.uzbek_cyrillic import EXCEPTIONS_FILE, ExceptionsError, read_exceptions, shared_transliterator
 
 FACTS_FILE = "case.toml"
 
@@ -146,9 +150,39 @@ def load_case(folder: Path) -> Case:
             ]
     if facts is not None:
         problems += _question_answers(folder, facts, texts)
+    try:
+        transliterate = shared_transliterator().with_exceptions(read_exceptions(folder / EXCEPTIONS_FILE))
+    except ExceptionsError as exc:
+        problems.append(str(exc))
     if problems or facts is None:
         raise CaseFileError(problems)
-    return Case(facts=facts, texts=texts)
+    # Derived locales are made here, once, from the texts just checked: a reader of
+    # Ўзбекча sees exactly what the uz files say, in Cyrillic.
+    for locale, source in DERIVED.items():
+        texts[locale] = transformed(texts[source], transliterate)
+    case = Case(facts=_with_derived(facts, transliterate), texts=texts)
+    case._transliterator = transliterate
+    return case
+
+
+def _with_derived(value: object, transform: Callable[[str], str]) -> object:
+    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz)."""
+    if isinstance(value, Localized):
+        return value.model_copy(
+            update={"derived": {loc: transform(value.get(src)) for loc, src in DERIVED.items()}}
+        )
+    if isinstance(value, BaseModel):
+        changed = {}
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            new = _with_derived(item, transform)
+            if new is not item:
+                changed[name] = new
+        return value.model_copy(update=changed) if changed else value
+    if isinstance(value, list):
+        items = [_with_derived(item, transform) for item in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
 
 
 # A folder's files as the loader last read them: (name, mtime in ns, size) each.
@@ -240,6 +274,9 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
         signature = folder_signature(folder)
         seen = known.get(folder.name)
         if seen is not None and seen[0] == signature:
+            if seen[1]._transliterator is None:  # read back from the cache: the case's own rules
+                rules = read_exceptions(folder / EXCEPTIONS_FILE)
+                seen[1]._transliterator = shared_transliterator().with_exceptions(rules)
             cases.append(seen[1])
             signatures[folder.name] = signature
             continue
@@ -283,11 +320,13 @@ def _fingerprint() -> str:
 
     import pydantic
 
+    from bot import uzbek_cyrillic
     from bot.cases import models, text_store
 
-    source = (
-        b"".join(Path(m.__file__).read_bytes() for m in (models, text_store)) + Path(__file__).read_bytes()
-    )
+    # uz-Cyrl texts are stored made: the rules and the shared exceptions list count too.
+    modules = (models, text_store, uzbek_cyrillic)
+    source = b"".join(Path(m.__file__).read_bytes() for m in modules) + Path(__file__).read_bytes()
+    source += Path(uzbek_cyrillic.__file__).with_name(uzbek_cyrillic.EXCEPTIONS_FILE).read_bytes()
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
@@ -303,7 +342,8 @@ def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Cas
             key = store.key(slug, signature)
             if not store.has(key):
                 continue
-            case = Case.model_construct(facts=CaseFacts.model_validate(entry["facts"]), texts={})
+            facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
+            case = Case.model_construct(facts=facts, texts={})
             known[slug] = (signature, case.reading_texts_from(store.reader(key)))
         return known
     except Exception:

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,10 +24,16 @@ from pydantic import (
     HttpUrl,
     PrivateAttr,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
-LOCALES: tuple[str, ...] = ("en", "ru", "uz")
+from bot.locales import DERIVED, WRITTEN_LOCALES
+from bot.uzbek_cyrillic import Transliterator, shared_transliterator
+
+# The locales a case folder holds texts for; derived ones (uz-Cyrl) are made from
+# them at load time (see bot/locales.py and Case.texts).
+LOCALES: tuple[str, ...] = WRITTEN_LOCALES
 Locale = Literal["en", "ru", "uz"]
 
 # Slugs travel in deep links (`start=<slug>` / `start=sign_<slug>`, at most 64
@@ -44,6 +50,24 @@ CATEGORY_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
 Category = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN)]
 
 
+_T = TypeVar("_T")
+
+
+def transformed(value: _T, transform: Callable[[str], str]) -> _T:
+    """``value`` (a model, or what one holds) with every string passed through ``transform``."""
+    if isinstance(value, str):
+        return transform(value)  # type: ignore[return-value]
+    if isinstance(value, BaseModel):
+        return value.model_copy(  # type: ignore[return-value]
+            update={name: transformed(getattr(value, name), transform) for name in type(value).model_fields}
+        )
+    if isinstance(value, dict):
+        return {key: transformed(item, transform) for key, item in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [transformed(item, transform) for item in value]  # type: ignore[return-value]
+    return value
+
+
 class Model(BaseModel):
     # A typo in a key (``sumary``) must fail loudly rather than be ignored.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -55,8 +79,25 @@ class Localized(Model):
     en: ShortText
     ru: ShortText
     uz: ShortText
+    # Derived locales (uz-Cyrl), filled by the catalogue at load time, never by hand.
+    derived: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_derived(cls, data: object, info: ValidationInfo) -> object:
+        # The loader's own cache of validated facts may hold them; a case file may not.
+        from_cache = bool(info.context and info.context.get("derived"))
+        if isinstance(data, dict) and not from_cache and ("derived" in data or "uz-Cyrl" in data):
+            raise ValueError("uz-Cyrl is made from uz when the case is loaded: do not write it")
+        return data
 
     def get(self, locale: str) -> str:
+        derived = self.derived.get(locale)
+        if derived is not None:
+            return derived
+        if locale in DERIVED:
+            # Built in code rather than loaded (tests, benchmarks): the shared rules alone.
+            return shared_transliterator()(str(getattr(self, DERIVED[locale])))
         return str(getattr(self, locale))
 
 
@@ -365,14 +406,21 @@ class Case(Model):
 
     facts: CaseFacts
     texts: dict[str, CaseTexts]
+    # The Latin → Cyrillic rules with this case's own exceptions (set by the catalogue),
+    # so an admin's news about it spells its names as its card does.
+    _transliterator: Transliterator | None = PrivateAttr(default=None)
     # Texts not held here are read when shown (bot/cases/text_store.py): a catalogue of a
     # thousand cases keeps their facts in memory and their texts on disk.
     _read_texts: Callable[[str], CaseTexts] | None = PrivateAttr(default=None)
+
+    def transliterator(self) -> Transliterator:
+        return self._transliterator or shared_transliterator()
 
     def reading_texts_from(self, read: Callable[[str], CaseTexts]) -> Case:
         """This case without its texts in memory: ``read(locale)`` gives them when asked."""
         light = Case.model_construct(facts=self.facts, texts={})  # the facts are validated already
         light._read_texts = read
+        light._transliterator = self._transliterator
         return light
 
     @property
@@ -386,9 +434,13 @@ class Case(Model):
         held = self.texts.get(locale)
         if held is not None:
             return held
-        if self._read_texts is None or locale not in LOCALES:
-            raise KeyError(locale)
-        return self._read_texts(locale)
+        if self._read_texts is not None and (locale in LOCALES or locale in DERIVED):
+            return self._read_texts(locale)  # the loader stored every locale, uz-Cyrl too
+        if locale in DERIVED:
+            # A case built in code rather than loaded: made once, with its rules.
+            made = self.texts[locale] = transformed(self.text(DERIVED[locale]), self.transliterator())
+            return made
+        raise KeyError(locale)
 
     @property
     def is_short(self) -> bool:
@@ -398,7 +450,8 @@ class Case(Model):
     @property
     def search_names(self) -> list[str]:
         """Every way the person's name is written: each locale's name and the aliases."""
-        return [self.facts.name.en, self.facts.name.ru, self.facts.name.uz, *self.facts.aliases]
+        name = self.facts.name
+        return [name.en, name.ru, name.uz, *name.derived.values(), *self.facts.aliases]
 
     @property
     def status_event(self) -> Event:

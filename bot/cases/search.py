@@ -40,6 +40,7 @@ from typing import Generic, TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.cases.models import LOCALES, Case, Stage
+from bot.locales import LOCALES as READER_LOCALES  # uz-Cyrl too: its own alphabet order
 from bot.text import fold
 
 PAGE_SIZE = 8  # cases a page: a list a phone shows without scrolling far
@@ -263,12 +264,12 @@ class CatalogueIndex:
             if case.facts.region is not None:
                 key = region_key(case.facts.region.en)
                 facets[Facet.region] = frozenset({key})
-                self.region_names.setdefault(key, {loc: case.facts.region.get(loc) for loc in LOCALES})
+                self.region_names.setdefault(key, {loc: case.facts.region.get(loc) for loc in READER_LOCALES})
             if case.facts.category is not None:
                 facets[Facet.category] = frozenset({case.facts.category})
             self._entries[case.slug] = _Entry(
                 slug=case.slug,
-                keys={loc: sort_key(case.name(loc), loc) for loc in LOCALES},
+                keys={loc: sort_key(case.name(loc), loc) for loc in READER_LOCALES},
                 updated=case.facts.timeline[-1].date,
                 facets=facets,
             )
@@ -290,7 +291,7 @@ class CatalogueIndex:
     def browse(self, locale: str) -> tuple[str, ...]:
         """Every case, by surname in the reader's alphabet."""
         if locale not in self._browse:
-            key = locale if locale in LOCALES else "en"
+            key = locale if locale in READER_LOCALES else "en"
             self._browse[locale] = tuple(
                 sorted(self._entries, key=lambda slug: (self._entries[slug].keys[key], slug))
             )

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.cases.models import LOCALES, CaseTexts
+from bot.locales import DERIVED
 
 RECENT = 96  # (case, locale) texts kept in memory: the cards being read right now
 
@@ -45,7 +46,7 @@ class TextStore:
         return self._folder / f"{key}.{locale}.json"
 
     def has(self, key: str) -> bool:
-        return all(self._path(key, locale).is_file() for locale in LOCALES)
+        return all(self._path(key, locale).is_file() for locale in (*LOCALES, *DERIVED))
 
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)

@@ -33,9 +33,11 @@ from bot.config import Settings
 from bot.handlers.replies import show
 from bot.i18n import L10n, Translator
 from bot.keyboards import AdminAction, AdminCb
+from bot.locales import DERIVED, UZ_CYRL, written_source
 from bot.news import (
     COMPOSE_ORDER,
     NEWS,
+    PREVIEW_ORDER,
     STATUS,
     TEXT_LIMIT,
     Draft,
@@ -338,7 +340,7 @@ def _as_update(draft: Draft, author: User, author_locale: str, now: dt.datetime)
         slug=draft.slug,
         kind=draft.kind,
         texts=dict(draft.texts),
-        fallback=draft.fallback or author_locale,
+        fallback=draft.fallback or written_source(author_locale),
         stage=draft.stage,
         stage_date=draft.date,
         announced=True,
@@ -366,16 +368,21 @@ async def _preview(
     await _save(state, draft)
     update = _as_update(draft, author, t.locale, now)
     problems: list[str] = []
-    for locale in COMPOSE_ORDER:
+    for locale in PREVIEW_ORDER:
         reader = l10n.translator(locale)
         rendered = views.news_message(case, case.slug, update, reader)
         source = draft.source_for(locale)
-        own = "own" if source in (locale, None) else source
-        await target.answer(t("admin-preview-header", lang=locale, source=own))
+        if locale in DERIVED:
+            # Ўзбекча: the Uzbek text (or the fallback) as its readers get it.
+            await target.answer(t("admin-preview-header-uz-cyrl", source=source or "own"))
+        else:
+            own = "own" if source in (locale, None) else source
+            await target.answer(t("admin-preview-header", lang=locale, source=own))
         own_text = draft.texts.get(source) if source else None
         problem = (text_problem(own_text) if own_text else None) or message_problem(rendered)
         if problem:
-            problems.append(t("admin-preview-problem", lang=locale, problem=escape(problem)))
+            lang = written_source(locale)
+            problems.append(t("admin-preview-problem", lang=lang, problem=escape(problem)))
             continue
         await target.answer(rendered, reply_markup=keyboards.delivered_update(case.slug, reader))
     if problems:
@@ -582,7 +589,7 @@ async def _publish(
     action: AdminAction,
 ) -> None:
     update = _as_update(draft, query.from_user, t.locale, now)
-    for locale in COMPOSE_ORDER:
+    for locale in PREVIEW_ORDER:
         if message_problem(views.news_message(case, case.slug, update, l10n.translator(locale))):
             await query.answer(t("button-stale"), show_alert=True)
             return
@@ -703,6 +710,11 @@ async def _send_stats(
                 **common,
             )
         )
+        blocks[-1] += "\n" + t(
+            "admin-stats-uz-cyrl",
+            signatures=numbers.per_locale.get(UZ_CYRL, 0),
+            followers=numbers.followers_per_locale.get(UZ_CYRL, 0),
+        )
     if chosen is None:
         total = await stats.total()
         blocks.append(
@@ -714,6 +726,8 @@ async def _send_stats(
                 sent=total.deliveries.sent,
                 failed=total.deliveries.failed,
             )
+            + "\n"
+            + t("admin-stats-uz-cyrl-readers", readers=total.readers_per_locale.get(UZ_CYRL, 0))
         )
     for chunk in split_message("\n\n".join(blocks)):
         await message.answer(chunk)

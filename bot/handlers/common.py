@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards, views
 from bot.cases.catalog import Catalog
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.handlers.replies import show
 from bot.i18n import L10n, Translator
 from bot.keyboards import LanguageCb, MenuCb, MenuTarget
+from bot.locales import DERIVED
 from bot.storage.repositories import FollowRepository, UserSettingsRepository
 from bot.text import escape
 
@@ -46,6 +47,23 @@ async def language_button(query: CallbackQuery, t: Translator) -> None:
     await show(query, t("language-choose"), keyboards.languages())
 
 
+COMMANDS = ("start", "cases", "sign", "unsign", "following", "language", "forget", "help", "about")
+
+
+def command_menu(t: Translator) -> list[BotCommand]:
+    return [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
+
+
+async def _chat_menu(bot: Bot, chat_id: int, old: Translator, new: Translator) -> None:
+    """Telegram keys command menus by two-letter language: a derived locale's reader
+    (Ўзбекча) gets theirs per chat, and leaving it restores the language's own."""
+    scope = BotCommandScopeChat(chat_id=chat_id)
+    if new.locale in DERIVED:
+        await bot.set_my_commands(command_menu(new), scope=scope)
+    elif old.locale in DERIVED:
+        await bot.delete_my_commands(scope=scope)
+
+
 async def choose_language(
     query: CallbackQuery,
     callback_data: LanguageCb,
@@ -60,7 +78,10 @@ async def choose_language(
         return
     await users.set_locale(query.from_user.id, callback_data.code)
     await follows.set_locale(query.from_user.id, callback_data.code)
-    await show(query, *language_set_view(catalog, l10n.translator(callback_data.code)))
+    old, t = t, l10n.translator(callback_data.code)
+    if query.message is not None and query.bot is not None:
+        await _chat_menu(query.bot, query.message.chat.id, old, t)
+    await show(query, *language_set_view(catalog, t))
 
 
 def language_set_view(catalog: Catalog, t: Translator) -> tuple[str, InlineKeyboardMarkup]:

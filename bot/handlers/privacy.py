@@ -5,13 +5,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 
 from bot import keyboards
 from bot.answers import RecentCases
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, show
 from bot.i18n import L10n, Translator
 from bot.keyboards import ForgetCb
+from bot.locales import DERIVED
 from bot.petition import PetitionService
 from bot.storage.repositories import FollowRepository, UserSettingsRepository
 
@@ -41,6 +42,9 @@ async def forget_answer(
     followed = await follows.forget(user_id)
     had_language = await users.forget(user_id)
     recent_cases.forget(user_id)  # the case last opened, in memory or (several workers) in Redis
+    if t.locale in DERIVED and query.bot is not None and query.message is not None:
+        # The chat's own Ўзбекча command menu was part of that choice.
+        await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.message.chat.id))
     # The report is in the language the user read the question in, though the
     # stored choice itself is now gone.
     await show(

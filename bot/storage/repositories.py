@@ -80,6 +80,13 @@ class UserSettingsRepository:
             self._db.note_reply(ReplyNote.language.of())
         self._locales.put(user_id, sys.intern(locale))
 
+    async def per_locale(self) -> dict[str, int]:
+        """Readers who chose each locale (answered from the mirror, no query)."""
+        counts: dict[str, int] = {}
+        for locale in (await self._locales.rows()).values():
+            counts[locale] = counts.get(locale, 0) + 1
+        return counts
+
     async def forget(self, user_id: int) -> bool:
         async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))

@@ -159,13 +159,14 @@ async def test_post_in_three_languages_preview_publish_deliver(harness: Harness,
     preview = await admin.press(RUSSIAN[admin_lang])
     # Per language: a header, then the message exactly as that language's followers get it.
     messages = [s for s in preview if s.kind == "message"]
-    assert len(messages) == 7
-    ru_copy, uz_copy, en_copy = messages[1], messages[3], messages[5]
+    assert len(messages) == 9  # ru, uz, uz-Cyrl (Ўзбекча), en, and the summary
+    ru_copy, uz_copy, en_copy = messages[1], messages[3], messages[7]
+    assert messages[5].text.startswith("📰 <b>Анна Алфа</b>") and "апелляцию" in messages[5].text
     assert ru_copy.text.startswith("📰 <b>Анна Альфа</b>") and "апелляцию" in ru_copy.text
     assert uz_copy.text.startswith("📰 <b>Anna Alfa</b>") and "апелляцию" in uz_copy.text  # the fallback
     assert "2026-yil 29-noyabr" in uz_copy.text
     assert en_copy.text.startswith("📰 <b>Anna Alpha</b> · 29 November 2026") and "appeal</a>" in en_copy.text
-    assert ready in messages[6].text and "3" in messages[6].text
+    assert ready in messages[8].text and "3" in messages[8].text
     assert await harness.app.db.conn.execute_fetchall("SELECT * FROM case_updates") == []
 
     calls_before = len(harness.session.calls)

@@ -125,7 +125,7 @@ async def test_full_story_is_split_under_the_limit_on_paragraphs(harness: Harnes
 async def test_language_choice_persists_across_a_new_dispatcher(harness: Harness) -> None:
     user = harness.user(7, "en")
     await user.send("/language")
-    assert user.last.labels == ["Русский", "Oʻzbekcha", "English"]
+    assert user.last.labels == ["Русский", "Oʻzbekcha", "Ўзбекча", "English"]
     [done] = await user.press("Oʻzbekcha")
     assert "Anna Alfa" in done.labels
     [hint] = await user.send("/help")
