@@ -139,6 +139,24 @@ KEEP_PROCESSED = dt.timedelta(days=3)
 PRUNE_EVERY = dt.timedelta(hours=1)
 
 
+class MarkPruner:
+    """Processed marks older than ``keep`` are deleted at most once an hour, by whichever update
+    comes along: one worker or many, the same rule."""
+
+    def __init__(self, processed: ProcessedUpdateRepository, keep: dt.timedelta = KEEP_PROCESSED) -> None:
+        self._processed = processed
+        self._keep = keep
+        self._pruned_at: dt.datetime | None = None
+
+    async def __call__(self, now: dt.datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        removed = await self._processed.prune(now - self._keep)
+        if removed:
+            log.info("processed_updates.pruned", rows=removed)
+
+
 # Updates remembered as answered in full (a copy arrives seconds to minutes later).
 ANSWERED_KEPT = 10_000
 
@@ -190,7 +208,7 @@ class IdempotencyMiddleware(BaseMiddleware):
         # Updates this process handled to the end, replies and all: a copy of one is
         # not answered again. After a restart the set is empty, and a copy is.
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
-        self._pruned_at: dt.datetime | None = None
+        self._prune = MarkPruner(processed, keep)
         self._high_water: dict[int, int] = {}  # bot id → highest update id known to be handled
         self._pending: dict[tuple[int, int], dt.datetime] = {}  # marks not written yet
         self._flush_timer: asyncio.TimerHandle | None = None
@@ -311,13 +329,6 @@ class IdempotencyMiddleware(BaseMiddleware):
             await asyncio.gather(self._flush_task, return_exceptions=True)
         await self.flush_marks()
 
-    async def _prune(self, now: dt.datetime) -> None:
-        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
-            return
-        self._pruned_at = now
-        removed = await self._processed.prune(now - self._keep)
-        if removed:
-            log.info("processed_updates.pruned", rows=removed)
 
 
 class FloodControlMiddleware(BaseMiddleware):

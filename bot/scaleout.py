@@ -32,6 +32,7 @@ import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
+from bot.middlewares import KEEP_PROCESSED, MarkPruner
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import ProcessedUpdateRepository
 
@@ -39,8 +40,6 @@ log = structlog.get_logger(__name__)
 
 BROADCAST_LOCK = 0x0CA5EB01
 POLLING_LOCK = 0x0CA5EB02
-KEEP_PROCESSED = dt.timedelta(days=3)
-PRUNE_EVERY = dt.timedelta(hours=1)
 RELOAD_CHANNEL = "casebot:reload"
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -67,7 +66,7 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         self._processed = processed
         self._clock = clock
         self._keep = keep
-        self._pruned_at: dt.datetime | None = None
+        self._prune = MarkPruner(processed, keep)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -93,13 +92,6 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
                 return None
             return await handler(event, data)
 
-    async def _prune(self, now: dt.datetime) -> None:
-        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
-            return
-        self._pruned_at = now
-        removed = await self._processed.prune(now - self._keep)
-        if removed:
-            log.info("processed_updates.pruned", rows=removed)
 
     async def flush_marks(self) -> None:
         return None  # every mark is written with its update
