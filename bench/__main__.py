@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
-from bench import report
+from bench import catalogue_paths, report
 from bench.paths import (
     PENDING_PATHS,
     SLUG,
@@ -685,6 +685,8 @@ class Bench:
             return {}
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         result["cpu"] = cpu_delta(before, self.procs.cpu(), time.monotonic() - t0)
+        # Browse, search and questions through polling beside E; peak RSS with 100k signatures.
+        result["polled"] = catalogue_paths.measure(self, OUT / "cases1000", OUT)
         return result
 
     def dispatch_only(self, rep: int) -> dict[str, Any]:

@@ -219,6 +219,30 @@ def catalogue_targets(catalogue: dict[str, Any], startup: dict[str, Any]) -> lis
                 " s",
             ),
         ]
+    polled = catalogue.get("polled") if catalogue else None
+    if polled:
+        paths = polled["paths"]
+        targets += [
+            _target(
+                "a browse page, 100 in flight ≥ 0.5 × E(cb) (1,000 cases, polled)",
+                paths["catalogue_browse"]["flight"]["ratio_to_e"],
+                0.5,
+                True,
+            ),
+            _target(
+                "a search reply, 100 in flight ≥ 0.5 × E (1,000 cases, polled)",
+                paths["catalogue_search"]["flight"]["ratio_to_e"],
+                0.5,
+                True,
+            ),
+            _target(
+                "peak RSS with 1,000 cases and 100,000 signatures − E ≤ 60 MB",
+                polled["peak_rss_minus_echo_mb"],
+                60.0,
+                False,
+                " MB",
+            ),
+        ]
     return targets
 
 
@@ -271,6 +295,29 @@ def catalogue_lines(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[
             f"- /reload with {r['folders_changed']:,} folder(s) changed: {r['seconds']:.2f} s; "
             f"{r['updates_answered_meanwhile']:,} readers' updates answered meanwhile, p99 "
             f"{r['their_p99_ms']} ms, max {r['their_max_ms']} ms."
+        )
+    polled = catalogue.get("polled")
+    if polled:
+        lines.append(
+            f"- Through polling and the fake Bot API (a casebot process of its own: {polled['cases']:,} "
+            f"cases, {polled['signatures']:,} signatures), one at a time / 100 in flight:"
+        )
+        labels = {
+            "catalogue_browse": ("a browse page", "E(cb)"),
+            "catalogue_search": ("a name typed (search reply)", "E"),
+            "catalogue_question": ("a question naming a person", "E"),
+        }
+        for name, (label, ceiling) in labels.items():
+            seq, flight = polled["paths"][name]["seq"], polled["paths"][name]["flight"]
+            lines.append(
+                f"  - {label}: {seq['updates_per_s']:.0f}/s ({seq['ratio_to_e']:.2f} × {ceiling}) / "
+                f"{flight['updates_per_s']:.0f}/s ({flight['ratio_to_e']:.2f} × {ceiling}, p99 "
+                f"{flight['p99_ms']:.0f} ms); the bot's CPU {flight['bot_cpu_ms_per_update']:.2f} ms "
+                f"an update against {ceiling}'s {flight['e_cpu_ms_per_update']:.2f} ms."
+            )
+        lines.append(
+            f"  - Peak RSS after these paths (question index built): {polled['peak_rss_mb']:.1f} MB, "
+            f"E {polled['echo_peak_rss_mb']:.1f} MB: {polled['peak_rss_minus_echo_mb']:.1f} MB above E."
         )
     if "casebot_1000" in startup:
         lines.append(
