@@ -38,15 +38,32 @@ class _Bounded(Generic[K, V]):
 
 
 class FoundResults(_Bounded[str, tuple[str, ...]]):
-    """Search results by a short random id: the slugs found, never the words typed."""
+    """Search results by a short random id: the slugs found, never the words typed.
+
+    The same results get the same id while they are kept, so the pages of a popular
+    search are rendered once for all who typed it (Screens.catalogue_page).
+    """
 
     def __init__(self, capacity: int = 5_000) -> None:
         super().__init__(capacity)
+        self._ids: dict[tuple[str, ...], str] = {}
 
     def keep(self, slugs: tuple[str, ...]) -> str:
+        key = self._ids.get(slugs)
+        if key is not None and self._get(key) == slugs:
+            return key
         key = secrets.token_urlsafe(6)
         self._put(key, slugs)
+        self._ids[slugs] = key
         return key
+
+    def _put(self, key: str, value: tuple[str, ...]) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._capacity:
+            _, dropped = self._items.popitem(last=False)
+            if self._ids.get(dropped) not in self._items:
+                self._ids.pop(dropped, None)
 
     def get(self, key: str) -> tuple[str, ...] | None:
         return self._get(key)

@@ -36,15 +36,18 @@ T = TypeVar("T")
 # of a few kilobytes each cover a busy day; the least recently used go first.
 DEFAULT_SIZE = 1024
 LINES_SIZE = 4096  # every case of a 1,000-case catalogue in a few languages
+PAGES_SIZE = 512  # catalogue pages (text and keyboard, ~10 KB each): the ones being read now
 
 
 class Screens:
-    def __init__(self, size: int = DEFAULT_SIZE, lines: int = LINES_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, lines: int = LINES_SIZE, pages: int = PAGES_SIZE) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
         # A catalogue page's lines, apart: a thousand cases must not push the cards out.
         self._lines_size = lines
         self._lines: OrderedDict[Hashable, tuple[object, str]] = OrderedDict()
+        self._pages_size = pages
+        self._pages: OrderedDict[Hashable, tuple[object, tuple[str, InlineKeyboardMarkup]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -62,6 +65,27 @@ class Screens:
         if len(self._lines) > self._lines_size:
             self._lines.popitem(last=False)
         return line
+
+    def catalogue_page(
+        self, catalog: Catalog, key: Hashable, render: Callable[[], tuple[str, InlineKeyboardMarkup]]
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        """A page of the catalogue (browse, search results, a filter's matches), whole.
+
+        ``key`` holds everything the page shows besides the catalogue: the locale, the
+        title, the cases listed and the status each card shows, the page's own callback
+        data (and so its Previous/Next) and the extra buttons. A /reload (a new
+        catalogue) or a /status (another status) renders it anew.
+        """
+        full = (id(catalog), key)
+        entry = self._pages.get(full)
+        if entry is not None and entry[0] is catalog:
+            self._pages.move_to_end(full)
+            return entry[1]
+        value = render()
+        self._pages[full] = (catalog, value)
+        if len(self._pages) > self._pages_size:
+            self._pages.popitem(last=False)
+        return value
 
     def _memo(self, key: Hashable, owner: object, render: Callable[[], T]) -> T:
         """``render()`` once per ``key``; ``owner`` (a case or catalogue) is kept with the entry."""

@@ -8,12 +8,13 @@ cases is bot/cases/search.py's job; this module only turns taps into pages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import catalogue_ui
 from bot.answers import RecentCases
@@ -50,10 +51,51 @@ async def _statuses(
     return found
 
 
+# A page's title: a Fluent id and its arguments, formatted only when the page is not memoised.
+Title = tuple[str, dict[str, Any]]
+
+
+async def _page(
+    title: Title,
+    slugs: Sequence[str],
+    number: int,
+    turn: Callable[[int], CallbackData],
+    catalog: Catalog,
+    t: Translator,
+    news: NewsService,
+    screens: Screens,
+    extra: list[tuple[str, CallbackData]] | None = None,
+) -> tuple[str, str, InlineKeyboardMarkup]:
+    """Page ``number`` of ``slugs``: its own callback data (for *Back*), text and keyboard,
+    rendered once for all who read the same page in the same language (Screens)."""
+    title_id, title_args = title
+    shown = page(slugs, number)
+    statuses = await _statuses(catalog, shown.items, news)
+    here = turn(shown.number).pack()
+    key = (
+        t.locale,
+        title_id,
+        tuple(sorted(title_args.items())),
+        shown.items,
+        shown.count,
+        tuple(statuses.get(slug) for slug in shown.items),
+        here,  # names the pages before and after it too
+        tuple((text, data.pack()) for text, data in extra or ()),
+    )
+    text, markup = screens.catalogue_page(
+        catalog,
+        key,
+        lambda: catalogue_ui.listing(
+            t(title_id, **title_args), shown, catalog, t, statuses, turn, extra, screens
+        ),
+    )
+    return here, text, markup
+
+
 async def _listing(
     query: CallbackQuery,
-    title: str,
-    slugs: tuple[str, ...] | list[str],
+    title: Title,
+    slugs: Sequence[str],
     number: int,
     turn: Callable[[int], CallbackData],
     catalog: Catalog,
@@ -63,11 +105,8 @@ async def _listing(
     screens: Screens,
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> None:
-    shown = page(slugs, number)
-    text, markup = catalogue_ui.listing(
-        title, shown, catalog, t, await _statuses(catalog, shown.items, news), turn, extra, screens
-    )
-    trails.remember(query.from_user.id, turn(shown.number).pack())
+    here, text, markup = await _page(title, slugs, number, turn, catalog, t, news, screens, extra)
+    trails.remember(query.from_user.id, here)
     await show(query, text, markup)
 
 
@@ -131,9 +170,9 @@ async def browse(
     order = callback_data.order
     if order is BrowseOrder.recent:
         _, updated = await news.catalogue_overrides(catalog)  # admins' news and /status count too
-        slugs, title = index.recent(updated), t("catalogue-recent-title", count=len(index))
+        slugs, title = index.recent(updated), ("catalogue-recent-title", {"count": len(index)})
     else:
-        slugs, title = index.browse(t.locale), t("catalogue-browse-title", count=len(index))
+        slugs, title = index.browse(t.locale), ("catalogue-browse-title", {"count": len(index)})
     await _listing(
         query,
         title,
@@ -165,7 +204,7 @@ async def found_page(
     key = callback_data.id
     await _listing(
         query,
-        t("catalogue-found-title", count=len(slugs)),
+        ("catalogue-found-title", {"count": len(slugs)}),
         slugs,
         callback_data.p,
         lambda number: FoundCb(id=key, p=number),
@@ -192,11 +231,8 @@ async def filters(
     stages, _ = await news.catalogue_overrides(catalog)  # the stage as each card shows it
     if view is FilterView.results:
         slugs = catalog.index.filter(chosen, t.locale, stages)
-        title = t(
-            "catalogue-filtered-title",
-            count=len(slugs),
-            filters=catalogue_ui.active_filters(catalog, chosen, t) or t("catalogue-filter-none"),
-        )
+        shown = catalogue_ui.active_filters(catalog, chosen, t) or t("catalogue-filter-none")
+        title = ("catalogue-filtered-title", {"count": len(slugs), "filters": shown})
         await _listing(
             query,
             title,
@@ -252,19 +288,18 @@ async def reply_to_name(
         await message.answer(card, reply_markup=markup)
         return True
     key = found.keep(result.slugs)
-    shown = page(result.slugs, 0)
-    turn = lambda number: FoundCb(id=key, p=number)  # noqa: E731 - the page's own address
-    listing, markup = catalogue_ui.listing(
-        t("catalogue-found-title", count=len(result.slugs)),
-        shown,
+    here, listing, markup = await _page(
+        ("catalogue-found-title", {"count": len(result.slugs)}),
+        result.slugs,
+        0,
+        lambda number: FoundCb(id=key, p=number),
         catalog,
         t,
-        await _statuses(catalog, shown.items, news),
-        turn,
+        news,
+        screens,
         extra=[(t("btn-catalogue-search"), CatalogueCb(action=CatalogueAction.search))],
-        screens=screens,
     )
-    trails.remember(user_id, turn(0).pack())
+    trails.remember(user_id, here)
     await message.answer(listing, reply_markup=markup)
     return True
 
@@ -281,19 +316,18 @@ async def reply_several_named(
 ) -> None:
     """A question naming a name many people share: a page of them to choose from."""
     key = found.keep(slugs)
-    shown = page(slugs, 0)
-    turn = lambda number: FoundCb(id=key, p=number)  # noqa: E731 - the page's own address
-    listing, markup = catalogue_ui.listing(
-        t("catalogue-several-named"),
-        shown,
+    here, listing, markup = await _page(
+        ("catalogue-several-named", {}),
+        slugs,
+        0,
+        lambda number: FoundCb(id=key, p=number),
         catalog,
         t,
-        await _statuses(catalog, shown.items, news),
-        turn,
-        screens=screens,
+        news,
+        screens,
     )
     if message.from_user is not None:
-        trails.remember(message.from_user.id, turn(0).pack())
+        trails.remember(message.from_user.id, here)
     await message.answer(listing, reply_markup=markup)
 
 
