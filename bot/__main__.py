@@ -62,6 +62,10 @@ async def _serve_app(settings: Settings) -> None:
     from bot.app import create_app, publish_profile
     from bot.runtime import serve
 
+    # The modules just imported (aiogram's types above all) live as long as the process:
+    # frozen now, the collections that building the app sets off, and the one below, do
+    # not walk them. A quarter of a second less of start-up.
+    gc.freeze()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -339,6 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         else:
+            from bot.malloc import limit_arenas
+
+            limit_arenas()  # before aiosqlite's threads start (bot/malloc.py)
             asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))

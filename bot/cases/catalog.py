@@ -337,10 +337,11 @@ def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Cas
         if data.get("fingerprint") != _fingerprint():
             return {}
         known: dict[str, tuple[Signature, Case]] = {}
+        stored = store.complete()
         for slug, entry in data["cases"].items():
             signature: Signature = tuple((str(n), int(m), int(z)) for n, m, z in entry["signature"])
             key = store.key(slug, signature)
-            if not store.has(key):
+            if key not in stored:
                 continue
             facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
             case = Case.model_construct(facts=facts, texts={})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -47,6 +48,20 @@ class TextStore:
 
     def has(self, key: str) -> bool:
         return all(self._path(key, locale).is_file() for locale in (*LOCALES, *DERIVED))
+
+    def complete(self) -> set[str]:
+        """Every key whose texts are all here: one listing of the folder, not a look per file."""
+        wanted = {f".{locale}.json" for locale in (*LOCALES, *DERIVED)}
+        found: dict[str, int] = {}
+        try:
+            with os.scandir(self._folder) as entries:
+                for entry in entries:
+                    key, dot, rest = entry.name.partition(".")
+                    if dot and f".{rest}" in wanted:
+                        found[key] = found.get(key, 0) + 1
+        except OSError:
+            return set()
+        return {key for key, count in found.items() if count == len(wanted)}
 
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
@@ -78,9 +93,11 @@ class TextStore:
     def prune(self, keep: Iterable[str]) -> None:
         """Remove every version no key in ``keep`` names (at start-up: nothing else reads them)."""
         kept = set(keep)
-        if not self._folder.is_dir():
+        try:
+            with os.scandir(self._folder) as entries:
+                stale = [entry.path for entry in entries if entry.name.split(".", 1)[0] not in kept]
+        except OSError:
             return
-        for path in self._folder.iterdir():
-            if path.name.split(".", 1)[0] not in kept:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        for path in stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
