@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 
+import rtoml
 from pydantic import BaseModel, ValidationError
 
 from bot.cases.figures import unheld_figures
@@ -52,9 +53,20 @@ def _describe(path: Path, error: ValidationError) -> list[str]:
     return lines
 
 
+def _parse_toml(text: str) -> dict[str, object]:
+    """TOML parsed by rtoml (native code: tomllib's pure Python was a third of a /reload of
+    a thousand cases); a file it refuses is parsed again by tomllib, whose message names the
+    line and column the way the rest of our reports do."""
+    try:
+        parsed: dict[str, object] = rtoml.loads(text)
+    except ValueError:  # rtoml.TomlParsingError
+        return tomllib.loads(text)  # raises the error to report (or, should they differ, parses)
+    return parsed
+
+
 def _read_toml(path: Path, problems: list[str]) -> dict[str, object] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return _parse_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(f"{path}: (file): missing")
     except UnicodeDecodeError as exc:
@@ -106,7 +118,9 @@ def _question_answers(folder: Path, facts: CaseFacts, texts: dict[str, CaseTexts
     return lines
 
 
-def load_case(folder: Path) -> Case:
+def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
+    """One case folder, checked whole. ``derive_texts=False``: the uz-Cyrl texts are left to
+    be made when first shown (the catalogue's text store does), the facts get theirs now."""
     problems: list[str] = []
     facts_path = folder / FACTS_FILE
     raw_facts = _read_toml(facts_path, problems)
@@ -158,7 +172,7 @@ def load_case(folder: Path) -> Case:
         raise CaseFileError(problems)
     # Derived locales are made here, once, from the texts just checked: a reader of
     # Ўзбекча sees exactly what the uz files say, in Cyrillic.
-    for locale, source in DERIVED.items():
+    for locale, source in DERIVED.items() if derive_texts else ():
         texts[locale] = transformed(texts[source], transliterate)
     case = Case(facts=_with_derived(facts, transliterate), texts=texts)
     case._transliterator = transliterate
@@ -281,7 +295,9 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
             signatures[folder.name] = signature
             continue
         try:
-            case = load_case(folder)
+            # With a store, a case's uz-Cyrl texts are made when first shown: a fifth of
+            # the cost of reading a changed folder, for texts few readers ask for.
+            case = load_case(folder, derive_texts=store is None)
         except CaseFileError as exc:
             problems += exc.problems
             continue

@@ -411,12 +411,12 @@ class Case(Model):
     _transliterator: Transliterator | None = PrivateAttr(default=None)
     # Texts not held here are read when shown (bot/cases/text_store.py): a catalogue of a
     # thousand cases keeps their facts in memory and their texts on disk.
-    _read_texts: Callable[[str], CaseTexts] | None = PrivateAttr(default=None)
+    _read_texts: Callable[[str, Callable[[], CaseTexts] | None], CaseTexts] | None = PrivateAttr(default=None)
 
     def transliterator(self) -> Transliterator:
         return self._transliterator or shared_transliterator()
 
-    def reading_texts_from(self, read: Callable[[str], CaseTexts]) -> Case:
+    def reading_texts_from(self, read: Callable[[str, Callable[[], CaseTexts] | None], CaseTexts]) -> Case:
         """This case without its texts in memory: ``read(locale)`` gives them when asked."""
         light = Case.model_construct(facts=self.facts, texts={})  # the facts are validated already
         light._read_texts = read
@@ -434,8 +434,12 @@ class Case(Model):
         held = self.texts.get(locale)
         if held is not None:
             return held
-        if self._read_texts is not None and (locale in LOCALES or locale in DERIVED):
-            return self._read_texts(locale)  # the loader stored every locale, uz-Cyrl too
+        if self._read_texts is not None and locale in LOCALES:
+            return self._read_texts(locale, None)
+        if self._read_texts is not None and locale in DERIVED:
+            # The store keeps written locales; uz-Cyrl is made from uz when first shown.
+            source = DERIVED[locale]
+            return self._read_texts(locale, lambda: transformed(self.text(source), self.transliterator()))
         if locale in DERIVED:
             # A case built in code rather than loaded: made once, with its rules.
             made = self.texts[locale] = transformed(self.text(DERIVED[locale]), self.transliterator())

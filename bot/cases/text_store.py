@@ -27,6 +27,9 @@ from pathlib import Path
 from bot.cases.models import LOCALES, CaseTexts
 from bot.locales import DERIVED
 
+# Reads a case's texts in a locale; for a derived locale, ``make`` makes them from the source.
+TextReader = Callable[[str, Callable[[], CaseTexts] | None], CaseTexts]
+
 RECENT = 96  # (case, locale) texts kept in memory: the cards being read right now
 
 
@@ -47,11 +50,11 @@ class TextStore:
         return self._folder / f"{key}.{locale}.json"
 
     def has(self, key: str) -> bool:
-        return all(self._path(key, locale).is_file() for locale in (*LOCALES, *DERIVED))
+        return all(self._path(key, locale).is_file() for locale in LOCALES)
 
     def complete(self) -> set[str]:
         """Every key whose texts are all here: one listing of the folder, not a look per file."""
-        wanted = {f".{locale}.json" for locale in (*LOCALES, *DERIVED)}
+        wanted = {f".{locale}.json" for locale in LOCALES}
         found: dict[str, int] = {}
         try:
             with os.scandir(self._folder) as entries:
@@ -64,17 +67,22 @@ class TextStore:
         return {key for key, count in found.items() if count == len(wanted)}
 
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
+        """The written locales' texts; derived ones (uz-Cyrl) are made when read (:meth:`read`)."""
         self._folder.mkdir(parents=True, exist_ok=True)
         for locale, text in texts.items():
+            if locale in DERIVED:
+                continue
             path = self._path(key, locale)
             partial = path.with_name(path.name + ".partial")
             partial.write_bytes(text.model_dump_json().encode())
             partial.replace(path)
 
-    def reader(self, key: str) -> Callable[[str], CaseTexts]:
-        return lambda locale: self.read(key, locale)
+    def reader(self, key: str) -> TextReader:
+        return lambda locale, make=None: self.read(key, locale, make)
 
-    def read(self, key: str, locale: str) -> CaseTexts:
+    def read(self, key: str, locale: str, make: Callable[[], CaseTexts] | None = None) -> CaseTexts:
+        """A written locale's texts from disk; a derived one's from ``make()`` (transliterated
+        from its source, which is read here too): either way kept among the recent ones."""
         entry = (key, locale)
         # The event loop and a /reload's worker thread (building the question index)
         # may read at once.
@@ -83,7 +91,12 @@ class TextStore:
             if held is not None:
                 self._recent.move_to_end(entry)
                 return held
-        text = CaseTexts.model_validate_json(self._path(key, locale).read_bytes())
+        if locale in DERIVED:
+            if make is None:
+                raise KeyError(locale)
+            text = make()
+        else:
+            text = CaseTexts.model_validate_json(self._path(key, locale).read_bytes())
         with self._lock:
             self._recent[entry] = text
             if len(self._recent) > self._capacity:
