@@ -64,10 +64,15 @@ def test_a_damaged_cache_is_ignored(cases: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_catalog(cases, cache=cache)
     (cache / "catalogue.json").write_bytes(b"not json")
-    for path in (cache / "texts").iterdir():
-        path.unlink()
+    (cache / "texts.sqlite3").write_bytes(b"not a database")
+    for suffix in ("-wal", "-shm"):
+        (cache / f"texts.sqlite3{suffix}").unlink(missing_ok=True)
     catalog = load_catalog(cases, cache=cache)
     assert len(catalog) == 2 and catalog.get("alpha").text("ru").summary
+    assert catalog.get("alpha").texts == {}  # the damaged store was begun afresh, texts on disk
+    (cache / "texts.sqlite3").unlink()  # the texts gone, the facts still cached: read the files again
+    catalog = load_catalog(cases, cache=cache)
+    assert catalog.get("beta").text("en").summary
 
 
 def test_a_cache_folder_that_cannot_be_written_keeps_texts_in_memory(cases: Path, tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """The parts that keep a 1,000-case catalogue fast and small: search ids shared by equal
-results, the text store's one-listing check, and the C heap's arenas capped."""
+results, the text store in one SQLite file, and the C heap's arenas capped."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from bot.cases.models import CaseTexts
 from bot.cases.text_store import TextStore
@@ -23,19 +25,30 @@ def test_equal_results_share_one_id_while_kept_and_forgotten_ones_get_a_new_one(
     assert found.get(again) == ("a", "b") and len(found) == 2
 
 
-def test_the_text_store_knows_complete_versions_from_one_listing(tmp_path: Path) -> None:
-    store = TextStore(tmp_path / "texts")
-    assert store.complete() == set()  # no folder yet
+def test_the_text_store_keeps_versions_whole_and_prunes_unused_ones(tmp_path: Path) -> None:
+    store = TextStore(tmp_path / "cache" / "texts.sqlite3")
+    assert store.complete() == set()  # nothing stored yet
     text = CaseTexts(summary="A summary.")
     whole = {locale: text for locale in ("en", "ru", "uz", "uz-Cyrl")}
     store.put("alpha-1", whole)
     store.put("beta-1", {"en": text, "ru": text})  # a version cut short: not to be used
     assert store.complete() == {"alpha-1"} and store.has("alpha-1") and not store.has("beta-1")
-    store.prune(["beta-1"])
-    assert store.complete() == set() and sorted(p.name for p in (tmp_path / "texts").iterdir()) == [
-        "beta-1.en.json",
-        "beta-1.ru.json",
-    ]
+    assert store.read("alpha-1", "uz") == text
+    made = CaseTexts(summary="Made.")
+    assert store.read("alpha-1", "uz-Cyrl", lambda: made) is made  # derived: made, not stored
+    again = TextStore(tmp_path / "cache" / "texts.sqlite3")  # a restart
+    assert again.complete() == {"alpha-1"} and again.read("alpha-1", "en") == text
+    again.prune(["beta-1"])
+    assert again.complete() == set() and not again.has("alpha-1")
+
+
+def test_a_store_that_cannot_be_written_says_so_as_an_os_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    store = TextStore(blocked / "texts.sqlite3")
+    assert store.complete() == set()
+    with pytest.raises(OSError):
+        store.put("alpha-1", {"en": CaseTexts(summary="A summary.")})
 
 
 def test_the_arenas_are_capped_on_glibc_and_nothing_breaks_elsewhere() -> None:

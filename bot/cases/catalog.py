@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -274,7 +275,7 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
     """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
-    store = TextStore(cache / "texts") if cache is not None else None
+    store = TextStore(cache / TEXTS_FILE) if cache is not None else None
     known: dict[str, tuple[Signature, Case]] = {}
     if previous is not None:
         known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
@@ -324,10 +325,12 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
             _write_cache(cache, catalog)
         if previous is None:  # at start-up nothing else reads older versions of the texts
             store.prune(store.key(slug, sig) for slug, sig in signatures.items())
+            shutil.rmtree(cache / "texts", ignore_errors=True)  # the store's earlier layout
     return catalog
 
 
 CACHE_FILE = "catalogue.json"
+TEXTS_FILE = "texts.sqlite3"
 
 
 def _fingerprint() -> str:

@@ -3,22 +3,25 @@
 A Khamroev-sized case is some 80 KB of text in three languages; a thousand of
 them held in memory would cost hundreds of megabytes for screens most readers
 never open. So once a case folder has passed the loader's checks, each
-locale's texts are written here as JSON (pydantic writes and reads it in
-native code, far faster than TOML is parsed) under a key naming the case and
-the exact files they came from, and :class:`~bot.cases.models.Case` keeps only
-its facts and a way back to them. A few recently shown cases stay in memory.
+written locale's texts go into a small SQLite file as JSON (pydantic writes and
+reads it in native code, far faster than TOML is parsed) under a key naming the
+case and the exact files they came from, and :class:`~bot.cases.models.Case`
+keeps only its facts and a way back to them. A few recently shown cases stay in
+memory; derived locales (uz-Cyrl) are made from their source when first read.
 
-The store lives beside the database (``<database>.cases-cache/texts``). Files
-are never rewritten, only added under new keys, so a catalogue still in force
-during /reload never loses the texts it points to; keys no catalogue uses are
-removed at the next start-up.
+The store lives beside the database (``<database>.cases-cache/texts.sqlite3``):
+one file rather than a file per case and locale, because creating three
+thousand files was most of what a /reload of a thousand changed cases spent on
+storing them. Rows are never rewritten, only added under new keys, so a
+catalogue still in force during /reload never loses the texts it points to;
+keys no catalogue uses are removed at the next start-up. It is a cache: lost
+or damaged, the case files are read again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -34,11 +37,36 @@ RECENT = 96  # (case, locale) texts kept in memory: the cards being read right n
 
 
 class TextStore:
-    def __init__(self, folder: Path, capacity: int = RECENT) -> None:
-        self._folder = folder
+    def __init__(self, path: Path, capacity: int = RECENT) -> None:
+        self._path = path
         self._capacity = capacity
         self._recent: OrderedDict[tuple[str, str], CaseTexts] = OrderedDict()
+        # The event loop, a /reload's worker thread and the question index's builder
+        # may read at once: one connection, used under the lock.
         self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError:  # damaged: a cache, so begun afresh
+                conn.close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+                conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+            # A cache: WAL without a sync per commit, and a small page cache (resident memory).
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-256")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS texts (key TEXT NOT NULL, locale TEXT NOT NULL, "
+                "body BLOB NOT NULL, PRIMARY KEY (key, locale)) WITHOUT ROWID"
+            )
+            self._conn = conn
+        return self._conn
 
     @staticmethod
     def key(slug: str, signature: object) -> str:
@@ -46,46 +74,45 @@ class TextStore:
         digest = hashlib.sha256(repr(signature).encode()).hexdigest()[:16]
         return f"{slug}-{digest}"
 
-    def _path(self, key: str, locale: str) -> Path:
-        return self._folder / f"{key}.{locale}.json"
-
     def has(self, key: str) -> bool:
-        return all(self._path(key, locale).is_file() for locale in LOCALES)
+        return key in self.complete()
 
     def complete(self) -> set[str]:
-        """Every key whose texts are all here: one listing of the folder, not a look per file."""
-        wanted = {f".{locale}.json" for locale in LOCALES}
-        found: dict[str, int] = {}
+        """Every key whose written locales are all here (an unreadable store has none)."""
         try:
-            with os.scandir(self._folder) as entries:
-                for entry in entries:
-                    key, dot, rest = entry.name.partition(".")
-                    if dot and f".{rest}" in wanted:
-                        found[key] = found.get(key, 0) + 1
-        except OSError:
+            with self._lock:
+                rows = (
+                    self._db()
+                    .execute("SELECT key FROM texts GROUP BY key HAVING COUNT(*) = ?", (len(LOCALES),))
+                    .fetchall()
+                )
+        except (sqlite3.Error, OSError):
             return set()
-        return {key for key, count in found.items() if count == len(wanted)}
+        return {str(row[0]) for row in rows}
 
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
-        """The written locales' texts; derived ones (uz-Cyrl) are made when read (:meth:`read`)."""
-        self._folder.mkdir(parents=True, exist_ok=True)
-        for locale, text in texts.items():
-            if locale in DERIVED:
-                continue
-            path = self._path(key, locale)
-            partial = path.with_name(path.name + ".partial")
-            partial.write_bytes(text.model_dump_json().encode())
-            partial.replace(path)
+        """The written locales' texts; derived ones (uz-Cyrl) are made when read (:meth:`read`).
+        Raises OSError when the store cannot be written."""
+        rows = [(key, loc, text.model_dump_json().encode()) for loc, text in texts.items() if loc in LOCALES]
+        try:
+            with self._lock:
+                db = self._db()
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO texts (key, locale, body) VALUES (?, ?, ?)", rows)
+                db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with self._lock:
+                if self._conn is not None and self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+            raise OSError(f"{self._path}: {exc}") from exc
 
     def reader(self, key: str) -> TextReader:
         return lambda locale, make=None: self.read(key, locale, make)
 
     def read(self, key: str, locale: str, make: Callable[[], CaseTexts] | None = None) -> CaseTexts:
-        """A written locale's texts from disk; a derived one's from ``make()`` (transliterated
-        from its source, which is read here too): either way kept among the recent ones."""
+        """A written locale's texts from the store; a derived one's from ``make()``
+        (transliterated from its source, read here too): either way kept among the recent ones."""
         entry = (key, locale)
-        # The event loop and a /reload's worker thread (building the question index)
-        # may read at once.
         with self._lock:
             held = self._recent.get(entry)
             if held is not None:
@@ -96,7 +123,15 @@ class TextStore:
                 raise KeyError(locale)
             text = make()
         else:
-            text = CaseTexts.model_validate_json(self._path(key, locale).read_bytes())
+            with self._lock:
+                row = (
+                    self._db()
+                    .execute("SELECT body FROM texts WHERE key = ? AND locale = ?", (key, locale))
+                    .fetchone()
+                )
+            if row is None:
+                raise KeyError(f"{key}: no {locale} texts in {self._path}")
+            text = CaseTexts.model_validate_json(row[0])
         with self._lock:
             self._recent[entry] = text
             if len(self._recent) > self._capacity:
@@ -107,10 +142,12 @@ class TextStore:
         """Remove every version no key in ``keep`` names (at start-up: nothing else reads them)."""
         kept = set(keep)
         try:
-            with os.scandir(self._folder) as entries:
-                stale = [entry.path for entry in entries if entry.name.split(".", 1)[0] not in kept]
-        except OSError:
-            return
-        for path in stale:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            with self._lock:
+                db = self._db()
+                stale = [(k,) for (k,) in db.execute("SELECT DISTINCT key FROM texts") if k not in kept]
+                if stale:
+                    db.execute("BEGIN")
+                    db.executemany("DELETE FROM texts WHERE key = ?", stale)
+                    db.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # a cache: whatever stays is only disk
