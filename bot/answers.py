@@ -64,6 +64,7 @@ kept.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import re
 from collections import OrderedDict, defaultdict
@@ -1243,19 +1244,30 @@ class QuestionIndexes:
     that meets a catalogue nothing prepared builds its index once.
     """
 
+    # At start-up the build waits this long (or for the first question): a second of CPU
+    # at 1,000 cases, in a thread that would slow the event loop's way to its first poll.
+    START_DELAY = 1.0
+
     def __init__(self, catalog: Catalog, *, build_now: bool = True) -> None:
         self._catalog = catalog
         self._index: QuestionIndex | None = QuestionIndex(catalog) if build_now else None
         self._building: asyncio.Task[None] | None = None
+        self._wanted = asyncio.Event()
 
     async def start(self) -> None:
         """Build the index in a worker thread, if it is not built yet (a start-up hook)."""
         if self._index is None and self._building is None:
-            self._building = asyncio.ensure_future(self.prepare(self._catalog))
+            self._building = asyncio.ensure_future(self._build_soon(self._catalog))
+
+    async def _build_soon(self, catalog: Catalog) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wanted.wait(), self.START_DELAY)
+        await self.prepare(catalog)
 
     async def get(self, catalog: Catalog) -> QuestionIndex:
         if catalog is self._catalog:
             if self._index is None and self._building is not None:
+                self._wanted.set()  # a question is waiting: build now
                 await asyncio.shield(self._building)
             if self._index is not None:
                 return self._index

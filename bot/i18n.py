@@ -60,6 +60,7 @@ class L10n:
     @classmethod
     def load(cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False) -> L10n:
         bundles: dict[str, FluentBundle] = {}
+        parsed: dict[Path, FluentResource] = {}  # uz-Cyrl reads uz's files: parsed once, copied
         for locale in locales:
             # A derived locale (uz-Cyrl) reads its source's files, transliterated here.
             source = DERIVED.get(locale, locale)
@@ -71,9 +72,11 @@ class L10n:
             # Plural rules come from the language (uz-Cyrl counts like uz).
             bundle = FluentBundle([source], use_isolating=False)
             for path in files:
-                resource = FluentResource(path.read_text(encoding="utf-8"))
+                if path not in parsed:
+                    parsed[path] = FluentResource(path.read_text(encoding="utf-8"))
+                resource = parsed[path]
                 if locale in DERIVED:
-                    resource = transliterate_fluent(resource, shared_transliterator())
+                    resource = transliterate_fluent(resource.clone(), shared_transliterator())
                 bundle.add_resource(resource)
             bundles[locale] = bundle
         return cls(bundles, strict=strict)

@@ -227,3 +227,16 @@ async def test_the_index_is_built_once_off_the_loop_and_early_questions_wait_for
     assert outcome.slug == "beta"
     reloaded = load_catalog(FIXTURE_CASES)
     assert await indexes.get(reloaded) is not first  # a catalogue nothing prepared gets its own
+
+
+async def test_at_start_up_the_index_is_built_after_a_moment_even_with_no_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(QuestionIndexes, "START_DELAY", 0.01)
+    catalog = load_catalog(FIXTURE_CASES)
+    indexes = QuestionIndexes(catalog, build_now=False)
+    await indexes.start()
+    assert indexes._index is None  # the first poll goes out first
+    assert indexes._building is not None
+    await indexes._building
+    assert indexes._index is not None and await indexes.get(catalog) is indexes._index

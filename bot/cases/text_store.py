@@ -33,7 +33,9 @@ from bot.locales import DERIVED
 # Reads a case's texts in a locale; for a derived locale, ``make`` makes them from the source.
 TextReader = Callable[[str, Callable[[], CaseTexts] | None], CaseTexts]
 
-RECENT = 96  # (case, locale) texts kept in memory: the cards being read right now
+# (case, locale) texts kept in memory: rendered screens are memoised (bot/screens.py), so
+# texts are read only to render one; 32 Khamroev-sized ones are a couple of megabytes.
+RECENT = 32
 
 
 class TextStore:
