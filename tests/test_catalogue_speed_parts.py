@@ -9,8 +9,8 @@ import pytest
 
 from bot.cases.models import CaseTexts
 from bot.cases.text_store import TextStore
-from bot.catalogue_memory import FoundResults
 from bot.malloc import limit_arenas
+from bot.ui.catalogue_memory import FoundResults
 
 
 def test_equal_results_share_one_id_while_kept_and_forgotten_ones_get_a_new_one() -> None:

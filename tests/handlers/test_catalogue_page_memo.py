@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import catalogue_ui
+from bot.ui import catalogue_screens
 from tests.catalogue_gen import generate
 from tests.conftest import REAL_CASES, make_settings, open_harness
 from tests.tools import Harness
@@ -38,13 +38,13 @@ async def cases(tmp_path: Path) -> AsyncIterator[Harness]:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The titles of the pages actually rendered (not served from memory)."""
     rendered: list[str] = []
-    real = catalogue_ui.listing
+    real = catalogue_screens.listing
 
     def counting(title: str, *args: object, **kwargs: object) -> object:
         rendered.append(title)
         return real(title, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalogue_ui, "listing", counting)
+    monkeypatch.setattr(catalogue_screens, "listing", counting)
     return rendered
 
 
