@@ -56,6 +56,7 @@ from bot.pipeline.scaleout import (
     SharedIdempotencyMiddleware,
     SharedRecentCasesMiddleware,
 )
+from bot.pipeline.shared_catalogue import SharedCatalogueMemoryMiddleware
 from bot.storage.db import DatabaseUnusable, storage_failure
 from bot.storage.engine import AnyDatabase, open_database
 from bot.storage.fsm import SqliteStorage
@@ -206,6 +207,8 @@ def create_dispatcher(
         shared_clock = None if monotonic is time.monotonic else monotonic
         flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
         dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key))
+        # A search's results and the Back trail, for a reader whose next tap reaches another worker.
+        dp.update.outer_middleware(SharedCatalogueMemoryMiddleware(redis, key))
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat
