@@ -343,9 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         else:
-            from bot.malloc import limit_arenas
+            from bot.transport.malloc import limit_arenas
 
-            limit_arenas()  # before aiosqlite's threads start (bot/malloc.py)
+            limit_arenas()  # before aiosqlite's threads start (bot/transport/malloc.py)
             asyncio.run(_run_bot(settings))
     except CaseFileError as exc:
         return _fail("case files are invalid:\n  " + "\n  ".join(exc.problems))

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cases.models import CaseTexts
 from bot.cases.text_store import TextStore
-from bot.malloc import limit_arenas
+from bot.transport.malloc import limit_arenas
 from bot.ui.catalogue_memory import FoundResults
 
 
