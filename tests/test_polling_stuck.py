@@ -69,6 +69,7 @@ async def _polling(app: App, timer: FakeTimer, stop: asyncio.Event) -> tuple[Pol
 
 async def test_other_readers_are_answered_while_one_chat_hangs(app: App, telegram: FakeTelegram) -> None:
     telegram.hold(_stuck_reply(1))
+    told = telegram.hold(lambda c: _to(1)(c) and "⚠️" in str(c.params.get("text")))
     timer, stop = FakeTimer(), asyncio.Event()
     stuck = await telegram.push_message(1, "/start")
     _, running = await _polling(app, timer, stop)
@@ -83,13 +84,13 @@ async def test_other_readers_are_answered_while_one_chat_hangs(app: App, telegra
         timer.expired.set()
         notice = await telegram.wait_for(lambda c: _to(1)(c) and "⚠️" in c.params["text"])
         assert STOPPED in notice.params["text"]
+        # Told, and the notice not yet through: the stuck update is still not confirmed.
+        assert all(offset <= stuck for offset in telegram.offsets)
+        told.set()
         await telegram.wait_for_offset(others[-1] + 1)
     finally:
         stop.set()
         await asyncio.wait_for(running, 10)
-    # The notice went before the stuck update was confirmed.
-    confirmed_at = next(i for i, o in enumerate(telegram.offsets) if o > stuck)
-    assert confirmed_at > 0 and notice in telegram.calls
     # Each of the others answered once: skipping updates already in flight kept them from running twice.
     for user_id in (2, 3, 4):
         assert len([c for c in telegram.calls if _to(user_id)(c)]) == 1
