@@ -74,6 +74,7 @@ from enum import StrEnum
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from bot.answer_lexicon import FRAMING_WORDS, THESAURUS_MORE
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
 from bot.locales import UZ_CYRL
@@ -237,6 +238,8 @@ REQUEST_WORDS["uz"] |= _wordset(
     """dadam otam onam amakim amaki togam toga akam aka ukam opam singlim qarindosh
     qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim havola havolasi sayt"""
 )
+for _language, _text in FRAMING_WORDS.items():
+    REQUEST_WORDS[_language] |= _wordset(_text.replace("ʻ", ""))
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
 
@@ -291,6 +294,11 @@ _IDIOMS = tuple(
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
         (r"\bдо сих пор\b", "сейчас"),
+        # "Tell me about him": "me" is who is told, not who is asked about.
+        (r"\b(tell|show|give) me\b", r"\1"),
+        (r"\b(расскажи|расскажите|покажи|покажите|скажи|скажите) мне\b", r"\1"),
+        (r"\bmenga (ayt|gapir|korsat|ko'rsat|tushuntir)", r"\1"),
+        (r"\b(he|she)'?s\b", r"\1 is"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
@@ -574,6 +582,7 @@ class _Term:
     postings: dict[str, dict[str, float]]  # slug → entry id → contribution factor
     matches: dict[str, float]  # the known terms it stands for → how sure (1: itself)
     boost: float = 1.0  # FOCUS_WEIGHT for the word a "which …?" asks about
+    stem: str = ""  # the question's own term, as read (before matching)
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,6 +675,11 @@ class QuestionIndex:
             }
             for language, groups in THESAURUS.items()
         }
+        for language, groups in THESAURUS_MORE.items():
+            for group in groups:
+                term, *others = (self._raw_stem(word, language) for word in words(group))
+                for other in others:
+                    self._synonyms[language].setdefault(other, term)
         # A word in two lines stands for the first line's term (one step, no loops).
         for synonyms in self._synonyms.values():
             for word, term in list(synonyms.items()):
@@ -946,9 +960,8 @@ class QuestionIndex:
             resolved = self._term(term)
             if term in self._asking and not resolved.matches:
                 continue  # «перечисли», "describe": asking, in words no phrasing uses
-            if term in focus:
-                resolved = _Term(resolved.postings, resolved.matches, FOCUS_WEIGHT)
-            query.terms.append(resolved)
+            boost = FOCUS_WEIGHT if term in focus else 1.0
+            query.terms.append(_Term(resolved.postings, resolved.matches, boost, term))
         if latin:
             query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
@@ -1099,6 +1112,16 @@ class QuestionIndex:
             if not t.matches
             or not (set(t.matches) <= asking or asking & {k for k, q in t.matches.items() if q == 1.0})
         ]
+        if not own:
+            # Only question words and "I"/"you": "what can *I* do?" is the reader asking
+            # what the entries asked by a reader answer ("how can I help?"); "who are u"
+            # points at no one the case knows.
+            asked_by = any(
+                (slug, entry_id) in self._person_entries[person]
+                and any(set(term.matches) & stems for term in query.terms)
+                for person, stems in self._persons.items()
+            )
+            return asked_by and self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
         # "tell me", «расскажи», "aytib ber" ask, they do not say what about.
         said = sum(
@@ -1130,6 +1153,12 @@ class QuestionIndex:
             and self._weight(slug, term) < least_said
         )
         if not said or (said < len(factors) and said < 2 and said + in_case < len(factors)):
+            return False
+        # A word no text of the case uses, in a question that points at no one, is what
+        # the question is about: "which court handles *divorces*", "why did *Germany*
+        # ban Hizb ut-Tahrir", «сколько лет дают за *кражу*» share the case's words
+        # but ask about something else.
+        if any(not term.postings.get(slug) and term.stem not in asking for term in own):
             return False
         # With nothing pointing at him, most of the question must be explained.
         return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR

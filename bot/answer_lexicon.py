@@ -1,0 +1,49 @@
+"""More of what people type for the case files' words, for :mod:`bot.answers`.
+
+Kept apart from the matcher so that vocabulary grows without touching its logic.
+Every line holds for any case, not just the first one: the words people use for
+a prison, a sentence, a search, an office, signing; words that only frame a
+question ("seriously?", «насчёт», "jiddiymi"). Each thesaurus line: the term the
+case files use, then words that stand for it (inflected forms are fine, each word
+is stemmed as the matcher stems it).
+"""
+
+from __future__ import annotations
+
+THESAURUS_MORE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "write wrote written writes",
+        "come came coming",
+        "office offices premises headquarters",
+        "sentence penalty punishment",
+        "ask seek sought demanded wanted",
+        "articles provisions provision",
+        "facebook fb",
+        "change changed cut reduced reduce shortened",
+    ),
+    "ru": (
+        "изменил изменила изменили сократил сократили снизил снизили уменьшил уменьшили",
+        "помещения офис офиса офисе",
+        "просил запрашивал запрашивало требовал требовала требовало",
+        "избрал избрали выбрали выбирали",
+        "срок наказание",
+        "фейсбуке фейсбук фб facebook",
+        "писал написал написано",
+    ),
+    "uz": (
+        "facebook feysbuk feysbuq fb",
+        "qisqartir ozgartir",
+        "talab talabnoma",
+        "imzola imzo",
+        "qoy chek",
+        "bino ofis idora",
+        "jamgarma fond",
+    ),
+}
+
+# Words that say how a question is asked, not what about.
+FRAMING_WORDS: dict[str, str] = {
+    "en": "kind sort seriously serious honestly anyway basically",
+    "ru": "насчет насчёт серьезно серьёзно конкретно вообще собственно",
+    "uz": "jiddiymi jiddiy yana oʻzi umuman",
+}
