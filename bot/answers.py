@@ -282,7 +282,7 @@ _REFERENCES = _wordset(
     ukam togam"""
 )
 # …unless a word of the sentence follows («сколько ему лет дали»).
-_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))"
+_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|светит|светило|могли|сидеть|колонии|тюрьмы))"
 _IDIOMS = tuple(
     (re.compile(pattern), meaning)
     for pattern, meaning in (
@@ -299,6 +299,12 @@ _IDIOMS = tuple(
         (r"\b(расскажи|расскажите|покажи|покажите|скажи|скажите) мне\b", r"\1"),
         (r"\bmenga (ayt|gapir|korsat|ko'rsat|tushuntir)", r"\1"),
         (r"\b(he|she)'?s\b", r"\1 is"),
+        # "How to rent a flat", «как снять квартиру», "qanday boʻlish mumkin": the reader
+        # asks what to do, so only what a reader asks ("how can I help?") answers it.
+        (r"\bhow to\b", "how i"),
+        (r"\bкак (?!я\b)(\w+(?:ть|ти|чь))\b", r"как я \1"),
+        (r"\b(\w+(?:ish|sh)) mumkin\b", r"men \1 mumkin"),
+        (r"\bсрок заключения\b", "срок"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
@@ -1158,7 +1164,19 @@ class QuestionIndex:
         # the question is about: "which court handles *divorces*", "why did *Germany*
         # ban Hizb ut-Tahrir", «сколько лет дают за *кражу*» share the case's words
         # but ask about something else.
-        if any(not term.postings.get(slug) and term.stem not in asking for term in own):
+        # A guess at a typo proves a known word only when it lands on a word this entry
+        # is asked with ("hizbut" ~ "hizb"; "patent" is no "attention" of its answer).
+        if any(
+            (
+                not term.postings.get(slug)
+                or (
+                    max(term.matches.values()) < PREFIX_QUALITY
+                    and term.postings[slug].get(entry_id, 0.0) <= ANSWER_WEIGHT
+                )
+            )
+            and term.stem not in asking
+            for term in own
+        ):
             return False
         # With nothing pointing at him, most of the question must be explained.
         return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
