@@ -305,6 +305,11 @@ _IDIOMS = tuple(
         (r"\bкак (?!я\b)(\w+(?:ть|ти|чь))\b", r"как я \1"),
         (r"\b(\w+(?:ish|sh)) mumkin\b", r"men \1 mumkin"),
         (r"\bсрок заключения\b", "срок"),
+        # "Do you know when…": a question put through the bot, not to it.
+        (r"\b(?:do|did) you (?:know|remember|have)\b", ""),
+        (r"\bвы (?:не )?знаете\b|\bзнаете ли вы\b", ""),
+        # Uzbek "you" is often only a verb ending: qoʻshilasizmi, demoqchimisiz.
+        (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz)(?:mi)?)\b", r"\1 siz"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
@@ -1258,6 +1263,13 @@ class QuestionIndex:
 
     def _decide(self, query: _Query, slug: str, locale: str) -> Outcome:
         scores = self._scores(query, slug)
+        # "Are *you* saying his opinions are right?" is put to whoever runs the bot: only
+        # an entry asked of the bot ("do you agree with his views?") can answer it, however
+        # much of "why is he a political prisoner?" it also says.
+        addressed = self._persons["you"]
+        if any(set(term.matches) & addressed for term in query.terms):
+            asked_of_bot = self._person_entries["you"]
+            scores = [s for s in scores if (slug, s.entry) in asked_of_bot] or scores
         # "who won the final?" says all of "who is he?", but explains little of itself.
         if not scores or scores[0].score < WEAK or scores[0].of_question < WEAK:
             return Outcome(OutcomeKind.menu, locale, slug)
