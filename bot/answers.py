@@ -533,6 +533,17 @@ def _idioms(text: str) -> str:
     return text
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[-–—]\s+")
+
+
+def _last_sentence(text: str) -> str | None:
+    """The last of several sentences ("… – is that why?"), if it has words of its own."""
+    parts = [part for part in _SENTENCE_BREAK.split(_clip(text).strip()) if part.strip()]
+    if len(parts) < 2 or len(parts[-1].split()) < 2:
+        return None
+    return parts[-1]
+
+
 def _clip(text: str) -> str:
     """What of a user's message is read: a long message is not a question."""
     return text[:MAX_CHARS]
@@ -1237,6 +1248,8 @@ class QuestionIndex:
             return Outcome(OutcomeKind.about if query.named else OutcomeKind.menu, locale, slug)
         if slug is not None:
             decided = self._decide(query, slug, locale)
+            if decided.kind is not OutcomeKind.answer:
+                decided = self._decide_by_last_sentence(text, query, slug, locale, decided)
             if decided.kind is OutcomeKind.answer and len(text) > MAX_CHARS:
                 # A long message is not a question: what it may ask is offered, not answered.
                 return Outcome(OutcomeKind.suggest, locale, slug, suggestions=(decided.question or "",))
@@ -1260,6 +1273,30 @@ class QuestionIndex:
         if not options:
             return Outcome(OutcomeKind.menu, locale, None)
         return Outcome(OutcomeKind.which_case, locale, cases=tuple(options))
+
+    def _decide_by_last_sentence(
+        self, text: str, query: _Query, slug: str, locale: str, decided: Outcome
+    ) -> Outcome:
+        """A message of several sentences, read by its question.
+
+        "My cousin says he was locked up for being a Muslim activist – is that why he
+        counts as a political prisoner?": the context before the question dilutes it.
+        The last sentence alone may answer only with the entry the whole message
+        already ranks first, so context can lower confidence but never redirect it.
+        """
+        last = _last_sentence(text)
+        ranked = self._scores(query, slug, keep=1) if last else []
+        if not ranked:
+            return decided
+        tail = self._query(last or "")
+        if not tail.terms:
+            return decided
+        # "he" may be in the sentence before: "Bakhrom? Is he still in prison?"
+        tail.refers = tail.refers or query.refers
+        again = self._decide(tail, slug, locale)
+        if again.kind is OutcomeKind.answer and again.question == ranked[0].entry:
+            return again
+        return decided
 
     def _decide(self, query: _Query, slug: str, locale: str) -> Outcome:
         scores = self._scores(query, slug)
