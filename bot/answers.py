@@ -1135,13 +1135,11 @@ class QuestionIndex:
             or not (set(t.matches) <= asking or asking & {k for k, q in t.matches.items() if q == 1.0})
         ]
         if not own:
-            # Only question words and "I"/"you": "what can *I* do?" is the reader asking
-            # what the entries asked by a reader answer ("how can I help?"); "who are u"
-            # points at no one the case knows.
-            asked_by = any(
-                (slug, entry_id) in self._person_entries[person]
-                and any(set(term.matches) & stems for term in query.terms)
-                for person, stems in self._persons.items()
+            # Only question words and "I": "what can *I* do?" is the reader asking what the
+            # entries a reader asks answer ("how can I help?"); "who are you", "thank you"
+            # point at no one the case knows.
+            asked_by = (slug, entry_id) in self._person_entries["i"] and any(
+                set(term.matches) & self._persons["i"] for term in query.terms
             )
             return asked_by and self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
