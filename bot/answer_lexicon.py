@@ -20,6 +20,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "articles provisions provision",
         "facebook fb",
         "change changed cut reduced reduce shortened",
+        "views believe believes believed",
+        "recognised think thinks thought",
     ),
     "ru": (
         "изменил изменила изменили сократил сократили снизил снизили уменьшил уменьшили",
@@ -30,6 +32,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "фейсбуке фейсбук фб facebook",
         "писал написал написано",
         "грозит светит светило грозило",
+        "максимальный максимум макс",
+        "анализировал анализировали проверял проверяли изучал изучали",
     ),
     "uz": (
         "facebook feysbuk feysbuq fb",
@@ -39,6 +43,10 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "qoy chek",
         "bino ofis idora",
         "jamgarma fond",
+        "qamoq qamoqxona",
+        "qanday qalay",
+        "munosabat muomala",
+        "tahlil tekshir",
     ),
 }
 

@@ -308,8 +308,13 @@ _IDIOMS = tuple(
         # "Do you know when…": a question put through the bot, not to it.
         (r"\b(?:do|did) you (?:know|remember|have)\b", ""),
         (r"\bвы (?:не )?знаете\b|\bзнаете ли вы\b", ""),
-        # Uzbek "you" is often only a verb ending: qoʻshilasizmi, demoqchimisiz.
+        # Uzbek "you" and "I" are often only a verb ending: qoʻshilasizmi, demoqchimisiz;
+        # bera olaman, qoʻysam, boʻlamanmi.
         (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz)(?:mi)?)\b", r"\1 siz"),
+        (r"\b(\w{2,}(?:aman|ayman|yman|sam)(?:mi)?)\b", r"men \1"),
+        # A set phrase for prison: "is he still behind bars" asks where he is now.
+        (r"\bbehind bars\b", "in prison"),
+        (r"\bза решеткой\b", "в тюрьме"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
@@ -976,7 +981,7 @@ class QuestionIndex:
                 named += [s for s in sorted(slugs) if s not in named]
             else:
                 content.append(token)
-        query = _Query(locale=locale, named=named, refers=bool(named) or _refers(fold(text), locale))
+        query = _Query(locale=locale, named=named, refers=bool(named) or _refers(_idioms(fold(text)), locale))
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
             resolved = self._term(term)
