@@ -33,6 +33,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "писал написал написано",
         "грозит светит светило грозило",
         "максимальный максимум макс",
+        "обвиняют шьют шили пришили",
+        "сейчас порядке",
         "анализировал анализировали проверял проверяли изучал изучали",
     ),
     "uz": (
@@ -47,12 +49,15 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "qanday qalay",
         "munosabat muomala",
         "tahlil tekshir",
+        "qisqartir kamay kamaytir",
+        "ayt gapir",
     ),
 }
 
 # Words that say how a question is asked, not what about.
 FRAMING_WORDS: dict[str, str] = {
     "en": "kind sort seriously serious honestly anyway basically",
-    "ru": "насчет насчёт серьезно серьёзно конкретно вообще собственно",
+    "ru": """насчет насчёт серьезно серьёзно конкретно вообще собственно предвзятой предвзятая
+    предвзято предвзятую""",
     "uz": "jiddiymi jiddiy yana oʻzi umuman",
 }

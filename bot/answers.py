@@ -312,6 +312,9 @@ _IDIOMS = tuple(
         # bera olaman, qoʻysam, boʻlamanmi.
         (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz)(?:mi)?)\b", r"\1 siz"),
         (r"\b(\w{2,}(?:aman|ayman|yman|sam)(?:mi)?)\b", r"men \1"),
+        (r"\byrs\b", "years"),
+        (r"\bin the end\b", ""),
+        (r"\btug'ilgan kun\w*", "tug'ilgan"),
         # A set phrase for prison: "is he still behind bars" asks where he is now.
         (r"\bbehind bars\b", "in prison"),
         (r"\bза решеткой\b", "в тюрьме"),
@@ -538,6 +541,11 @@ def _idioms(text: str) -> str:
     return text
 
 
+# "What is X?", «что такое X», "X nima degani?": a question about a term, not a person.
+_DEFINITION = re.compile(
+    r"^\W*(?:what (?:is|are)|what does \w+(?: \w+)? mean|что такое|что значит|что означает)\b"
+    r"|\bnima(?: degani| degan soz)?\W*$"
+)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[-–—]\s+")
 
 
@@ -629,6 +637,8 @@ class _Query:
     terms: list[_Term] = field(default_factory=list)
     # It points at a person (he, «он», u, this man) or names a case: see _refers.
     refers: bool = True
+    # It asks what something is ("what is a political prisoner?", «что такое…», "… nima?").
+    defines: bool = False
 
 
 class RecentCases:
@@ -743,6 +753,7 @@ class QuestionIndex:
         # slug → term → the entries with a phrasing asking "which <term>?"
         self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
+        self._pointerless: dict[tuple[str, str], set[int]] = defaultdict(set)
         for case in catalog:
             for entry in case.facts.questions:
                 self._index_entry(case, entry.id, postings)
@@ -777,6 +788,12 @@ class QuestionIndex:
         # Phrasings that are only question and asking words («Как он там?», "Tell me
         # about him"): a question with words of its own says little of them.
         self._bare: set[tuple[str, str, int]] = set()
+        # slug → entry → (terms, whole weight) of each phrasing that points at no one
+        # ("What is Hizb ut-Tahrir?", "Which court?"), the only kind a question that
+        # points at no one is measured against.
+        self._standalone: dict[str, dict[str, list[tuple[tuple[str, ...], float]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         # "You" and "I" in each language, and the entries some phrasing of which uses
         # them: put to the bot ("do *you* agree…?"), or about the reader ("can *I* sign?").
         self._persons = {
@@ -796,6 +813,9 @@ class QuestionIndex:
             said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
             for entry_id, stored in entries.items():
                 self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
+                for number in sorted(self._pointerless.get((slug, entry_id), ())):
+                    terms = stored[number]
+                    self._standalone[slug][entry_id].append((terms, sum(said[t] for t in terms)))
                 for number, terms in enumerate(stored):
                     if set(terms) <= self._interrogatives | self._asking:
                         self._bare.add((slug, entry_id, number))
@@ -835,10 +855,14 @@ class QuestionIndex:
             for phrasing in text.phrasings:
                 phrasings += 1
                 # Read as a question is read (idioms, contractions), so both meet.
-                tokens = [t for t in words(_idioms(fold(phrasing))) if not self._is_name(t)]
+                read = _idioms(fold(phrasing))
+                everything = words(read)
+                tokens = [t for t in everything if not self._is_name(t)]
                 self._lexicon[locale].update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
+                    if len(tokens) == len(everything) and not _refers(read, locale):
+                        self._pointerless[case.slug, entry_id].add(len(stored))
                     stored.append(terms)
                 for term in self._stems(_focus_words(tokens), locale):
                     self._focus[case.slug][term].add(entry_id)
@@ -981,7 +1005,13 @@ class QuestionIndex:
                 named += [s for s in sorted(slugs) if s not in named]
             else:
                 content.append(token)
-        query = _Query(locale=locale, named=named, refers=bool(named) or _refers(_idioms(fold(text)), locale))
+        read = _idioms(fold(text))
+        query = _Query(
+            locale=locale,
+            named=named,
+            refers=bool(named) or _refers(read, locale),
+            defines=bool(_DEFINITION.search(read)),
+        )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
             resolved = self._term(term)
@@ -1197,8 +1227,31 @@ class QuestionIndex:
             for term in own
         ):
             return False
-        # With nothing pointing at him, most of the question must be explained.
-        return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
+        # With nothing pointing at him, most of the question must be explained…
+        if self._explains(query, slug, entry_id) < STANDALONE_FLOOR:
+            return False
+        # …and a definition ("what is a political prisoner?") must say much of a phrasing
+        # that asks for one too ("What is Hizb ut-Tahrir?"): "is *he* really a political
+        # prisoner?" is answered of him, not of the term.
+        return not query.defines or self._says_standalone(query, slug, entry_id) >= PHRASING_FLOOR
+
+    def _says_standalone(self, query: _Query, slug: str, entry_id: str) -> float:
+        matched: dict[str, float] = {}
+        for term in query.terms:
+            for known, quality in term.matches.items():
+                matched[known] = max(matched.get(known, 0.0), quality)
+        weights = self._weights.get(slug, {})
+        pronouns = set().union(*self._persons.values())
+        best = 0.0
+        for terms, whole in self._standalone.get(slug, {}).get(entry_id, ()):
+            if whole <= 0:
+                continue
+            said = sum(
+                weights.get(t, 0.0) * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) * matched.get(t, 0.0)
+                for t in terms
+            )
+            best = max(best, said / whole)
+        return best
 
     def _explains(self, query: _Query, slug: str, entry_id: str) -> float:
         """The share of the question's weight entry ``entry_id`` of ``slug`` covers."""
