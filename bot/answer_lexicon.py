@@ -19,6 +19,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "ask seek sought demanded wanted",
         "articles provisions provision",
         "facebook fb",
+        "violence kill killing murder",
+        "family wife children",
         "change changed cut reduced reduce shortened",
         "views believe believes believed",
         "recognised think thinks thought",
@@ -34,6 +36,9 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "грозит светит светило грозило",
         "максимальный максимум макс",
         "обвиняют шьют шили пришили",
+        "осудили наказали наказан",
+        "насилию убивать убийство убийству убийствам",
+        "семья жена женой жену",
         "сейчас порядке",
         "анализировал анализировали проверял проверяли изучал изучали",
     ),
@@ -51,6 +56,9 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "tahlil tekshir",
         "qisqartir kamay kamaytir",
         "ayt gapir",
+        "sudla jazola",
+        "zoravonlik oldirish oldir",
+        "oila xotin",
     ),
 }
 

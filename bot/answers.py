@@ -310,9 +310,15 @@ _IDIOMS = tuple(
         (r"\bвы (?:не )?знаете\b|\bзнаете ли вы\b", ""),
         # Uzbek "you" and "I" are often only a verb ending: qoʻshilasizmi, demoqchimisiz;
         # bera olaman, qoʻysam, boʻlamanmi.
-        (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz)(?:mi)?)\b", r"\1 siz"),
+        (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz|psiz)(?:mi)?|\w{3,}sizmi)\b", r"\1 siz"),
         (r"\b(\w{2,}(?:aman|ayman|yman|sam)(?:mi)?)\b", r"men \1"),
         (r"\byrs\b", "years"),
+        # Punished *for* something is why he was jailed, not how long.
+        (r"\bpunished for\b", "jailed for"),
+        # "How old is he now", «сколько сейчас лет»: his age, not his situation now.
+        (r"\b(how old (?:is|was) \w+) now\b", r"\1"),
+        (r"\bсколько сейчас лет\b", "сколько лет"),
+        (r"\b(hozir|endi) (necha yosh)", r"\2"),
         (r"\bin the end\b", ""),
         (r"\btug'ilgan kun\w*", "tug'ilgan"),
         # A set phrase for prison: "is he still behind bars" asks where he is now.
@@ -348,7 +354,8 @@ _IDIOMS = tuple(
         (r"\bсколько лет (?:ему|ей|\w+(?:ву|ому|ой))\b" + _NOT_A_TERM, "сколько лет возраст"),
         # "What is he in prison for", «за что он сидит»: why, not what.
         (
-            r"\bwhat (?:is|was) he (in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
+            r"\bwhat (?:exactly )?(?:is|was) he (?:being )?"
+            r"(in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
             r"why is he \1",
         ),
         (r"\bза что\b", "почему"),
