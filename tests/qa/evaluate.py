@@ -14,6 +14,11 @@ The sets, reported apart:
   to ``HELD_OUT``; it is reported like the others, and the test suite checks its
   form (size, no copied phrasing) but enforces the targets only on tuned sets.
 
+- **development** sets (``tests/qa/dev*/``, ``--dev``): written while tuning,
+  each before the changes its first score judged, then tuned on. While tuning run
+  ``python -m tests.qa.evaluate --tuned-only --dev``: ``--tuned-only`` leaves the
+  held-out sets out, so none of their misses is ever printed.
+
 Tuning rules and vocabulary are checked on both tuned sets with cross-validation
 (chosen on one, checked on the other, and the reverse), and on families of
 questions rather than single ones: a rule is kept only when it helps a family
