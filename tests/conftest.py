@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.local_session import LocalSession
+from bot.transport.local_session import LocalSession
 from tests.fake_telegram import FakeTelegram
 from tests.scaleout_fixtures import scale_out_settings
 from tests.tools import FakeClock, Harness

@@ -11,9 +11,9 @@ import pytest
 from aiogram.filters import Command
 
 from bot.app import App, create_app
-from bot.intake import Intake
-from bot.polling import Poller
 from bot.storage.db import CommitFailed
+from bot.transport.intake import Intake
+from bot.transport.polling import Poller
 from tests.conftest import make_settings, patient_user_clock
 from tests.fake_telegram import ApiCall, FakeTelegram
 

@@ -24,8 +24,8 @@ from aiogram.types import (
 )
 
 from bot.app import App
-from bot.local_session import LocalSession
 from bot.text import MESSAGE_LIMIT, telegram_html_error
+from bot.transport.local_session import LocalSession
 from tests.telegram_limits import method_problem
 
 _ids = itertools.count(1)

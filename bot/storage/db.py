@@ -19,7 +19,7 @@ replied yet.
 
 A :class:`UnitOfWork` makes the writes of one update a single span together
 with the mark that the update was handled (see
-``bot.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it become
+``bot.pipeline.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it become
 savepoints within its span, and it is committed before the update's first
 reply leaves (:meth:`Database.flush`, called by a Bot API session middleware)
 or when the update is done. So a reply never announces an effect that a crash

@@ -20,9 +20,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.keyboards import PetitionAction, PetitionCb
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import FollowRepository, UpdateRepository
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import ADMIN, Deployment, Telegram, buttons, callback, message, sent_to
 from tests.fake_telegram import ApiCall, FakeTelegram
 
@@ -147,7 +147,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     assert takeover < 10, f"no sender for {takeover:.1f} s"
     rates = [(len(w) - 1) / (w[-1] - w[0]) for w in (before, after)]
     # Never above BROADCAST_RATE (Telegram's limit is per bot); on a loaded machine a late
-    # wake-up can only lose time (bot/broadcast.py, Pacer), so a few percent below at worst.
+    # wake-up can only lose time (bot/domain/broadcast.py, Pacer), so a few percent below at worst.
     for rate in rates:
         assert 25 * 0.95 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
     print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "

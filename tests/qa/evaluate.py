@@ -42,9 +42,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.answers import OutcomeKind, QuestionIndex
 from bot.cases.catalog import load_catalog
 from bot.cases.models import LOCALES
+from bot.domain.answers import OutcomeKind, QuestionIndex
 
 HERE = Path(__file__).resolve().parent
 REAL_CASES = HERE.parent.parent / "data" / "cases"

@@ -1,6 +1,6 @@
 """Feeding one update to the Dispatcher, and whether it may now be acknowledged.
 
-Used by both transports (``bot.polling``, ``bot.web``). An update is
+Used by both transports (``bot.transport.polling``, ``bot.transport.web``). An update is
 acknowledged when the Dispatcher is done with it: handled, a duplicate, or a
 handler error already answered by the error handler — a write the database
 refused included, whose user was told that nothing was recorded. It is not

@@ -16,9 +16,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
 from bot.cases.search import PAGE_SIZE
-from bot.catalogue_callbacks import BrowseCb, BrowseOrder, CatalogueAction, CatalogueCb, FilterCb
-from bot.i18n import Translator
 from bot.locales import LANGUAGE_NAMES
+from bot.ui.catalogue_callbacks import BrowseCb, BrowseOrder, CatalogueAction, CatalogueCb, FilterCb
+from bot.ui.i18n import Translator
 
 
 class CaseView(StrEnum):

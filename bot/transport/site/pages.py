@@ -1,6 +1,6 @@
 """The site's HTML, rendered from the case data and the Fluent texts the chat uses.
 
-Pure functions of their arguments: the handlers in :mod:`bot.site.routes` fetch
+Pure functions of their arguments: the handlers in :mod:`bot.transport.site.routes` fetch
 counts and news, these turn them into pages. Templates are Jinja2 with
 autoescaping; the one door for markup is :class:`Texts`, which returns a Fluent
 text as markup after escaping every string variable it is given, the same rule
@@ -22,14 +22,14 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from bot import views
 from bot.cases.models import Case
-from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.keyboards import share_url, sign_link
-from bot.news import CurrentStatus
-from bot.petition import PetitionState, percent
-from bot.site.links import SiteLinks
+from bot.domain.news import CurrentStatus
+from bot.domain.petition import PetitionState, percent
 from bot.storage.repositories import StoredUpdate
+from bot.ui import views
+from bot.ui.i18n import LANGUAGE_NAMES, Translator
+from bot.ui.keyboards import share_url, sign_link
+from bot.ui.links import SiteLinks
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -130,7 +130,7 @@ class Chrome:
 
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("bot.site", "templates"),
+        loader=PackageLoader("bot.transport.site", "templates"),
         autoescape=select_autoescape(["html", "xml"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

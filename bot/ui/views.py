@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.cases.models import Argument, Case, Event, PointerKind, Sentence, Source, Stage
-from bot.i18n import Translator, months_between
-from bot.news import STATUS, CurrentStatus, update_text
-from bot.petition import percent, progress_bar
+from bot.domain.news import STATUS, CurrentStatus, update_text
+from bot.domain.petition import percent, progress_bar
 from bot.storage.repositories import StoredUpdate
 from bot.text import escape, split_message
+from bot.ui.i18n import Translator, months_between
 
 _NO_TERM_STATUS = {
     Stage.sentenced: "status-sentenced-no-term",

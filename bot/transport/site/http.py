@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import structlog
 from aiohttp import web
 
-from bot.flood import FloodGate
+from bot.pipeline.flood import FloodGate
 
 access_log = structlog.get_logger("casebot.access")
 

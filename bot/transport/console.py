@@ -21,7 +21,7 @@ from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardButton, Message, Update, User
 
 from bot.app import App
-from bot.local_session import LocalSession
+from bot.transport.local_session import LocalSession
 
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 _TAG = re.compile(r"</?[a-z][^>]*>")

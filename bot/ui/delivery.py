@@ -1,6 +1,6 @@
 """The Telegram side of the broadcast: render an outbox row in the follower's
 language, send it through the Bot API, and turn Telegram's refusals into the
-:mod:`bot.broadcast` outcomes. Also edits the admin's progress message.
+:mod:`bot.domain.broadcast` outcomes. Also edits the admin's progress message.
 """
 
 from __future__ import annotations
@@ -19,11 +19,19 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot import keyboards, views
-from bot.broadcast import Blocked, ChatMigrated, ChatNotFound, Progress, Rejected, RetryAfter, Transient
 from bot.cases.catalog import CatalogHolder
-from bot.i18n import L10n
+from bot.domain.broadcast import (
+    Blocked,
+    ChatMigrated,
+    ChatNotFound,
+    Progress,
+    Rejected,
+    RetryAfter,
+    Transient,
+)
 from bot.storage.repositories import Delivery, StoredUpdate, UpdateRepository
+from bot.ui import keyboards, views
+from bot.ui.i18n import L10n
 
 log = structlog.get_logger("casebot.delivery")
 

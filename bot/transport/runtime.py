@@ -15,9 +15,9 @@ import structlog
 from aiohttp import web
 
 from bot.app import App
-from bot.intake import Intake
-from bot.polling import Poller
-from bot.web import WebServer
+from bot.transport.intake import Intake
+from bot.transport.polling import Poller
+from bot.transport.web import WebServer
 
 log = structlog.get_logger("casebot")
 

@@ -2,7 +2,7 @@
 
 No aiogram here. The worker is handed a ``send`` callable that delivers one
 outbox row and raises one of the :class:`SendError` kinds below when Telegram
-refuses; ``bot/delivery.py`` is the adapter that speaks to the Bot API.
+refuses; ``bot/ui/delivery.py`` is the adapter that speaks to the Bot API.
 
 Rules it keeps (issue 4):
 

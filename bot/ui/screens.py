@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Argument, Case
 from bot.cases.search import PAGE_SIZE
-from bot.i18n import Translator
-from bot.news import CurrentStatus
+from bot.domain.news import CurrentStatus
+from bot.ui import keyboards, views
+from bot.ui.i18n import Translator
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ class Screens:
         signatures: int | None,
         current: CurrentStatus | None,
     ) -> str:
-        """:func:`bot.views.case_card`, in two parts: the count changes with every signature."""
+        """:func:`bot.ui.views.case_card`, in two parts: the count changes with every signature."""
         body = self._memo(
             ("card", id(case), t.locale, today, current),
             case,

@@ -24,7 +24,7 @@ from aiogram import Bot
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
-from bot.intake import Intake
+from bot.transport.intake import Intake
 
 log = structlog.get_logger("casebot.polling")
 

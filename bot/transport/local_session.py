@@ -20,9 +20,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Chat, InlineKeyboardMarkup, Message, ResponseParameters, User
 
-LOCAL_BOT_ID = 1000
-LOCAL_BOT_USERNAME = "casebot_local_bot"
-LOCAL_TOKEN = f"{LOCAL_BOT_ID}:local-console-token-not-secret"
+from bot.config import LOCAL_BOT_ID, LOCAL_BOT_USERNAME
 
 _SENDS_MESSAGE = ("SendMessage", "SendDocument", "SendPhoto", "CopyMessage")
 _EDITS_MESSAGE = ("EditMessageText", "EditMessageReplyMarkup", "EditMessageCaption")

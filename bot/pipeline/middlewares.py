@@ -28,12 +28,12 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update, User
 
 from bot.cases.catalog import CatalogHolder
-from bot.flood import FloodGate
-from bot.i18n import L10n, Translator, resolve_locale
-from bot.metrics import Metrics
+from bot.pipeline.flood import FloodGate
+from bot.pipeline.metrics import Metrics
 from bot.storage.db import Database
 from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 from bot.text import MESSAGE_LIMIT
+from bot.ui.i18n import L10n, Translator, resolve_locale
 
 log = structlog.get_logger("casebot.updates")
 
@@ -360,7 +360,7 @@ class FloodControlMiddleware(BaseMiddleware):
 
 
 async def _maybe_await(value: Any) -> Any:
-    # The in-process gate answers at once; the deployment-wide one (bot/scaleout.py) asks Redis.
+    # The in-process gate answers at once; the deployment-wide one (bot/pipeline/scaleout.py) asks Redis.
     return await value if inspect.isawaitable(value) else value
 
 

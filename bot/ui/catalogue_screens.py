@@ -2,7 +2,7 @@
 
 Texts are HTML built from Fluent messages (``locales/*/catalogue.ftl``) and
 escaped case data; keyboards stay within Telegram's limits (at most 8 cases a
-page plus a few controls; callback data in bot/catalogue_callbacks.py).
+page plus a few controls; callback data in bot/ui/catalogue_callbacks.py).
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, Stage
 from bot.cases.search import PAGE_SIZE, Facet, Filters, Page, page
-from bot.catalogue_callbacks import (
+from bot.domain.news import CurrentStatus
+from bot.text import escape
+from bot.ui import views
+from bot.ui.catalogue_callbacks import (
     AdminPickCb,
     CatalogueAction,
     CatalogueCb,
@@ -24,11 +26,9 @@ from bot.catalogue_callbacks import (
     FilterView,
     PickPurpose,
 )
-from bot.i18n import Translator
-from bot.keyboards import AdminAction, AdminCb, CaseCb, CaseView, Keyboard
-from bot.news import CurrentStatus
-from bot.screens import Screens
-from bot.text import escape
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import AdminAction, AdminCb, CaseCb, CaseView, Keyboard
+from bot.ui.screens import Screens
 
 
 def articles(case: Case, t: Translator) -> str:

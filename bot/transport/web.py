@@ -1,4 +1,4 @@
-"""The aiohttp server: the Telegram webhook, ``/healthz``, ``/metrics`` and the public site (bot/site/).
+"""The aiohttp server: the Telegram webhook, ``/healthz``, ``/metrics`` and the public site (``site/``).
 
 The webhook answers 200 only after the update's handlers are done and their
 effects committed (aiogram's own handler answers first and handles later).
@@ -22,12 +22,12 @@ from aiohttp import web
 from pydantic import ValidationError
 
 if TYPE_CHECKING:
-    from bot.site.routes import PublicSite
+    from bot.transport.site.routes import PublicSite
 
 from bot.app import App
-from bot.intake import Intake
-from bot.metrics import CONTENT_TYPE
+from bot.pipeline.metrics import CONTENT_TYPE
 from bot.storage.repositories import OperationsRepository
+from bot.transport.intake import Intake
 
 log = structlog.get_logger("casebot.web")
 
@@ -67,7 +67,7 @@ class WebServer:
             application.router.add_post(self._webhook_path, self.webhook)
         if self._site is None:
             # Built here, not at import: a polling bot without WEB_PORT never needs the templates.
-            from bot.site.routes import PublicSite
+            from bot.transport.site.routes import PublicSite
 
             self._site = PublicSite(self._app)
         self._site.install(application)

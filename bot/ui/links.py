@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.cases.models import Case
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.ui.i18n import Translator
 
 
 class SiteLinks:

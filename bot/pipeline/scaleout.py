@@ -32,7 +32,7 @@ import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
-from bot.middlewares import KEEP_PROCESSED, MarkPruner
+from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import ProcessedUpdateRepository
 
@@ -100,7 +100,7 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         return None
 
 
-# A token bucket in one Redis hash per user: the same arithmetic as bot.flood.FloodGate.
+# A token bucket in one Redis hash per user: the same arithmetic as bot.pipeline.flood.FloodGate.
 _BUCKET = """
 local burst = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])

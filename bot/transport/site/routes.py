@@ -3,7 +3,7 @@
 ``/`` (the cases, search, paging), ``/c/<slug>`` (a case), ``/c/<slug>/count.json``,
 ``/sitemap.xml``, ``/robots.txt``, ``/static/…``; the Mini App at ``/app`` and
 ``/app/<slug>`` with its ``/app/api/{state,sign,withdraw}``. The Mini App signs
-through the same :class:`~bot.petition.PetitionService` and flood gate as the
+through the same :class:`~bot.domain.petition.PetitionService` and flood gate as the
 chat, so a signature is one signature wherever it was made.
 """
 
@@ -23,14 +23,12 @@ from urllib.parse import urlencode, urlsplit
 import structlog
 from aiohttp import web
 
-from bot import views
 from bot.app import App
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
-from bot.i18n import RUSSIAN_READERS, Translator
-from bot.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
-from bot.site import pages
-from bot.site.http import (
+from bot.domain.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
+from bot.transport.site import pages
+from bot.transport.site.http import (
     PAGE_CSP,
     PAGE_MAX_AGE,
     Body,
@@ -40,9 +38,11 @@ from bot.site.http import (
     client_address,
     respond,
 )
-from bot.site.initdata import InitDataRejected, MiniAppUser, check_init_data
-from bot.site.links import SiteLinks
-from bot.site.search import MAX_QUERY, find_cases
+from bot.transport.site.initdata import InitDataRejected, MiniAppUser, check_init_data
+from bot.transport.site.search import MAX_QUERY, find_cases
+from bot.ui import views
+from bot.ui.i18n import RUSSIAN_READERS, Translator
+from bot.ui.links import SiteLinks
 
 log = structlog.get_logger("casebot.site")
 
@@ -112,7 +112,7 @@ class PublicSite:
     @staticmethod
     def _load_static() -> dict[str, Body]:
         found = {}
-        for entry in resources.files("bot.site").joinpath("static").iterdir():
+        for entry in resources.files("bot.transport.site").joinpath("static").iterdir():
             suffix = "." + entry.name.rsplit(".", 1)[-1]
             if suffix in _STATIC_TYPES:
                 found[entry.name] = Body.of(entry.read_text(encoding="utf-8"), _STATIC_TYPES[suffix])
