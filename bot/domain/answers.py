@@ -74,9 +74,9 @@ from enum import StrEnum
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.answer_lexicon import FRAMING_WORDS, THESAURUS_MORE
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
+from bot.domain.answer_lexicon import FRAMING_WORDS, THESAURUS_MORE
 from bot.locales import UZ_CYRL
 from bot.text import fold
 from bot.uzbek_cyrillic import CyrillicUzbekReader

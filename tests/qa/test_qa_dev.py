@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import QuestionIndex
 from bot.cases.catalog import load_catalog
 from bot.cases.models import LOCALES
+from bot.domain.answers import QuestionIndex
 from tests.qa.evaluate import DEV, REAL_CASES, evaluate, load_set
 
 

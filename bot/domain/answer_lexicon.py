@@ -1,4 +1,4 @@
-"""More of what people type for the case files' words, for :mod:`bot.answers`.
+"""More of what people type for the case files' words, for :mod:`bot.domain.answers`.
 
 Kept apart from the matcher so that vocabulary grows without touching its logic.
 Every line holds for any case, not just the first one: the words people use for
