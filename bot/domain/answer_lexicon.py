@@ -21,6 +21,7 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "facebook fb",
         "violence kill killing murder",
         "family wife children",
+        "faith religion religious",
         "change changed cut reduced reduce shortened",
         "views believe believes believed",
         "recognised think thinks thought",
@@ -39,6 +40,7 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "осудили наказали наказан",
         "насилию убивать убийство убийству убийствам",
         "семья жена женой жену",
+        "веру религии религия религиозные",
         "сейчас порядке",
         "анализировал анализировали проверял проверяли изучал изучали",
     ),
@@ -64,8 +66,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
 
 # Words that say how a question is asked, not what about.
 FRAMING_WORDS: dict[str, str] = {
-    "en": "kind sort seriously serious honestly anyway basically",
+    "en": "kind sort seriously serious honestly anyway basically actual nutshell",
     "ru": """насчет насчёт серьезно серьёзно конкретно вообще собственно предвзятой предвзятая
-    предвзято предвзятую""",
+    предвзято предвзятую вкратце""",
     "uz": "jiddiymi jiddiy yana oʻzi umuman",
 }

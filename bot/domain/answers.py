@@ -267,6 +267,7 @@ SPEAKER_WORDS = _wordset("i me my я мне меня мой моя мою men me
 for _language in INTERROGATIVES:
     INTERROGATIVES[_language] |= ADDRESSEE_WORDS | SPEAKER_WORDS
 INTERROGATIVE_WEIGHT = 0.5
+WHEN_WHERE = {"en": "when where", "ru": "когда где", "uz": "qachon qayerda qayer"}
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
     """which what whose какой какая какое какие каким какого какую каком какому qaysi qanday qanaqa"""
@@ -313,6 +314,9 @@ _IDIOMS = tuple(
         (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz|psiz)(?:mi)?|\w{3,}sizmi)\b", r"\1 siz"),
         (r"\b(\w{2,}(?:aman|ayman|yman|sam)(?:mi)?)\b", r"men \1"),
         (r"\byrs\b", "years"),
+        (r"\bв двух словах\b", ""),
+        # Convicted *of* something is the charge, whichever court did it.
+        (r"\bconvict(?:ed)? (him |khamroev )?of\b", r"\1accused of"),
         # Punished *for* something is why he was jailed, not how long.
         (r"\bpunished for\b", "jailed for"),
         # "How old is he now", «сколько сейчас лет»: his age, not his situation now.
@@ -760,6 +764,13 @@ class QuestionIndex:
         # slug → term → the entries with a phrasing asking "which <term>?"
         self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
+        # Every term an entry's phrasings use; and the question words asking for a date or a place.
+        self._entry_terms: dict[tuple[str, str], frozenset[str]] = {}
+        self._when_where = {
+            self._raw_stem(word, language)
+            for language, asking_for in WHEN_WHERE.items()
+            for word in asking_for.split()
+        }
         self._pointerless: dict[tuple[str, str], set[int]] = defaultdict(set)
         for case in catalog:
             for entry in case.facts.questions:
@@ -880,6 +891,7 @@ class QuestionIndex:
             self._lexicon[locale].update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
         self._phrasings[case.slug][entry_id] = stored
+        self._entry_terms[case.slug, entry_id] = frozenset(t for terms in stored for t in terms)
         key = (case.slug, entry_id)
         # A term in many of an entry's phrasings is what the entry is about; one in a
         # single phrasing still counts, a little less.
@@ -1234,6 +1246,13 @@ class QuestionIndex:
             for term in own
         ):
             return False
+        # "*When* was Hizb ut-Tahrir founded?", "*where* is the Meshchansky court?" ask for a
+        # date or a place: only an entry some phrasing of which asks that can give one.
+        asked_with = self._entry_terms.get((slug, entry_id), frozenset())
+        for term in query.terms:
+            kinds = set(term.matches) & self._when_where
+            if kinds and not kinds & asked_with:
+                return False
         # With nothing pointing at him, most of the question must be explained…
         if self._explains(query, slug, entry_id) < STANDALONE_FLOOR:
             return False
