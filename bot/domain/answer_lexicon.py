@@ -71,3 +71,15 @@ FRAMING_WORDS: dict[str, str] = {
     предвзято предвзятую вкратце""",
     "uz": "jiddiymi jiddiy yana oʻzi umuman",
 }
+
+# A country or a city at large, in the folded text (apostrophes as '): a question
+# that points at no one and is scoped so ("what is the maximum sentence in Russia",
+# «какие условия в российских тюрьмах», "Rossiyada …") is about that place, not the case.
+GENERAL_SCOPE = (
+    r"\b(?:in|across|of) (?:russia|moscow|uzbekistan|tashkent|central asia)\b"
+    r"|\brussian (?:prisons?|courts?|law|laws|jails?|colonies)\b"
+    r"|\bв (?:россии|рф|москве|узбекистане|ташкенте|средней азии)\b"
+    r"|\b(?:российск|русск|узбекск)\w* (?:тюрьм|колони|суд|закон)\w*"
+    r"|\b(?:rossiya|moskva|o'?zbekiston|toshkent)(?:da|dagi)\b"
+    r"|\b(?:rossiya|o'?zbekiston) (?:qamoq|turma|koloniya|sud|qonun)\w*"
+)

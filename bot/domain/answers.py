@@ -76,7 +76,7 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
-from bot.domain.answer_lexicon import FRAMING_WORDS, THESAURUS_MORE
+from bot.domain.answer_lexicon import FRAMING_WORDS, GENERAL_SCOPE, THESAURUS_MORE
 from bot.locales import UZ_CYRL
 from bot.text import fold
 from bot.uzbek_cyrillic import CyrillicUzbekReader
@@ -552,6 +552,7 @@ def _idioms(text: str) -> str:
     return text
 
 
+_GENERAL_SCOPE = re.compile(GENERAL_SCOPE)
 # "What is X?", «что такое X», "X nima degani?": a question about a term, not a person.
 _DEFINITION = re.compile(
     r"^\W*(?:what (?:is|are)|what does \w+(?: \w+)? mean|что такое|что значит|что означает)\b"
@@ -650,6 +651,8 @@ class _Query:
     refers: bool = True
     # It asks what something is ("what is a political prisoner?", «что такое…», "… nima?").
     defines: bool = False
+    # It is about a country or city at large ("in Russia", «в российских тюрьмах», "Moskvada").
+    general: bool = False
 
 
 class RecentCases:
@@ -1030,6 +1033,7 @@ class QuestionIndex:
             named=named,
             refers=bool(named) or _refers(read, locale),
             defines=bool(_DEFINITION.search(read)),
+            general=bool(_GENERAL_SCOPE.search(read)),
         )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
@@ -1246,6 +1250,10 @@ class QuestionIndex:
             for term in own
         ):
             return False
+        # "Which court hears appeals *in Moscow*", «какие условия *в российских* тюрьмах»:
+        # with no one pointed at, a country or a city at large is what is asked about.
+        if query.general:
+            return False
         # "*When* was Hizb ut-Tahrir founded?", "*where* is the Meshchansky court?" ask for a
         # date or a place: only an entry some phrasing of which asks that can give one.
         asked_with = self._entry_terms.get((slug, entry_id), frozenset())
@@ -1257,8 +1265,8 @@ class QuestionIndex:
         if self._explains(query, slug, entry_id) < STANDALONE_FLOOR:
             return False
         # …and a definition ("what is a political prisoner?") must say much of a phrasing
-        # that asks for one too ("What is Hizb ut-Tahrir?"): "is *he* really a political
-        # prisoner?" is answered of him, not of the term.
+        # that points at no one either ("What is Hizb ut-Tahrir?", "Which articles?"):
+        # "is *he* really a political prisoner?" is answered of him, not of the term.
         return not query.defines or self._says_standalone(query, slug, entry_id) >= PHRASING_FLOOR
 
     def _says_standalone(self, query: _Query, slug: str, entry_id: str) -> float:
