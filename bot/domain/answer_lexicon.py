@@ -83,3 +83,12 @@ GENERAL_SCOPE = (
     r"|\b(?:rossiya|moskva|o'?zbekiston|toshkent)(?:da|dagi)\b"
     r"|\b(?:rossiya|o'?zbekiston) (?:qamoq|turma|koloniya|sud|qonun)\w*"
 )
+
+# The present of what people do in general, in the folded text: "how do experts
+# analyse", "what does a defender do", «как эксперты анализируют», "… nima ish qiladi".
+GENERIC_PRESENT = (
+    r"\b(?:how|what|where|why) do (?!i\b|you\b|u\b|we\b)\w+"
+    r"|\bdoes an? \w+"
+    r"|\b(?:как|чем|что|кто|где)(?: \w+)? \w{3,}(?:ают|яют|уют|ется|ются|ится|ятся)\b"
+    r"|\b(?:qil|ber|kor|tahlil qil|shugullan|ishl)(?:adi|aydi|ishadi)\b"
+)

@@ -76,7 +76,7 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
-from bot.domain.answer_lexicon import FRAMING_WORDS, GENERAL_SCOPE, THESAURUS_MORE
+from bot.domain.answer_lexicon import FRAMING_WORDS, GENERAL_SCOPE, GENERIC_PRESENT, THESAURUS_MORE
 from bot.locales import UZ_CYRL
 from bot.text import fold
 from bot.uzbek_cyrillic import CyrillicUzbekReader
@@ -553,6 +553,17 @@ def _idioms(text: str) -> str:
 
 
 _GENERAL_SCOPE = re.compile(GENERAL_SCOPE)
+# "How do experts analyse texts", «чем занимается правозащитник», "… nima ish qiladi":
+# what such people do in general, unless it names someone or something of a case.
+_GENERIC_PRESENT = re.compile(GENERIC_PRESENT)
+_CAPITALISED = re.compile(r"(?<=[\w,;:»\"'’)] )[«\"]?([A-ZА-ЯЁЎҚҒҲ][\w'ʻʼ’-]+)")
+
+
+def _proper_names(text: str) -> set[str]:
+    """Words a text writes with a capital inside a sentence, folded, as five-letter stems."""
+    return {token[:5] for match in _CAPITALISED.finditer(text) for token in words(match.group(1))}
+
+
 # "What is X?", «что такое X», "X nima degani?": a question about a term, not a person.
 _DEFINITION = re.compile(
     r"^\W*(?:what (?:is|are)|what does \w+(?: \w+)? mean|что такое|что значит|что означает)\b"
@@ -775,6 +786,9 @@ class QuestionIndex:
             for word in asking_for.split()
         }
         self._pointerless: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # Words the case texts write with a capital inside a sentence (Yordam, Memorial,
+        # Meshchansky), cut to five letters so that their endings meet.
+        self._proper: set[str] = set()
         for case in catalog:
             for entry in case.facts.questions:
                 self._index_entry(case, entry.id, postings)
@@ -890,6 +904,9 @@ class QuestionIndex:
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
+            self._proper.update(_proper_names(answer))
+            for phrasing in text.phrasings:
+                self._proper.update(_proper_names(phrasing))
             answer_tokens = [t for t in words(answer) if not self._is_name(t)]
             self._lexicon[locale].update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
@@ -1033,7 +1050,8 @@ class QuestionIndex:
             named=named,
             refers=bool(named) or _refers(read, locale),
             defines=bool(_DEFINITION.search(read)),
-            general=bool(_GENERAL_SCOPE.search(read)),
+            general=bool(_GENERAL_SCOPE.search(read))
+            or (bool(_GENERIC_PRESENT.search(read)) and not any(t[:5] in self._proper for t in words(read))),
         )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
