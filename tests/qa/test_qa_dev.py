@@ -1,8 +1,9 @@
 """The development sets (tests/qa/dev*/): real entries, and no answer from a wrong one.
 
-They were tuned on, so their hit rate is no measure of unseen wording (README:
-"Fourth round"); what must hold on them is what must hold everywhere: a question
-answered outright is answered from the entry it asks about.
+Their hit rates are reported by ``python -m tests.qa.evaluate --tuned-only --dev``
+(README: "Fourth round"); the last set was scored once and left as it was, so no
+floor is set on hits. What must hold on them is what must hold everywhere: a
+question answered outright is answered from the entry it asks about.
 """
 
 from __future__ import annotations
@@ -31,4 +32,3 @@ def test_a_development_set_names_real_entries_and_gets_no_wrong_answer(
     assert {q["id"] for q in data["questions"]} <= {q.id for q in case.facts.questions}  # type: ignore[union-attr]
     report = evaluate(index, locale, which)
     assert report.wrong == []
-    assert report.hit_rate >= 0.8
