@@ -22,7 +22,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "violence kill killing murder",
         "family wife children",
         "faith religion religious",
-        "change changed cut reduced reduce shortened",
+        "change changed cut reduced reduce shortened less shorter",
+        "biography bio",
         "views believe believes believed",
         "recognised think thinks thought",
     ),
@@ -35,6 +36,11 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "фейсбуке фейсбук фб facebook",
         "писал написал написано",
         "грозит светит светило грозило",
+        "сократили меньше",
+        "статьи закону закон закона",
+        "посадили закрыли",
+        "взгляды политику политика",
+        "силовики полиция полицейские милиция",
         "максимальный максимум макс",
         "обвиняют шьют шили пришили",
         "осудили наказали наказан",
@@ -56,7 +62,9 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
         "qanday qalay",
         "munosabat muomala",
         "tahlil tekshir",
-        "qisqartir kamay kamaytir",
+        "qisqartir kamay kamaytir kamroq",
+        "modda qonun",
+        "xavfsizlik politsiya militsiya",
         "ayt gapir",
         "sudla jazola",
         "zoravonlik oldirish oldir",
@@ -66,10 +74,10 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
 
 # Words that say how a question is asked, not what about.
 FRAMING_WORDS: dict[str, str] = {
-    "en": "kind sort seriously serious honestly anyway basically actual nutshell",
+    "en": "kind sort seriously serious honestly anyway basically actual nutshell exact precise precisely",
     "ru": """насчет насчёт серьезно серьёзно конкретно вообще собственно предвзятой предвзятая
-    предвзято предвзятую вкратце""",
-    "uz": "jiddiymi jiddiy yana oʻzi umuman",
+    предвзято предвзятую вкратце точно точные точная краткую краткая краткий так""",
+    "uz": "jiddiymi jiddiy yana oʻzi umuman aniq aynan oxir-oqibat oxiri",
 }
 
 # A country or a city at large, in the folded text (apostrophes as '): a question

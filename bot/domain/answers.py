@@ -311,8 +311,10 @@ _IDIOMS = tuple(
         (r"\bвы (?:не )?знаете\b|\bзнаете ли вы\b", ""),
         # Uzbek "you" and "I" are often only a verb ending: qoʻshilasizmi, demoqchimisiz;
         # bera olaman, qoʻysam, boʻlamanmi.
-        (r"\b(\w{3,}(?:asiz|aysiz|misiz|ysiz|psiz)(?:mi)?|\w{3,}sizmi)\b", r"\1 siz"),
-        (r"\b(\w{2,}(?:aman|ayman|yman|sam)(?:mi)?)\b", r"men \1"),
+        # "yordam ber-" is to help; «Yordam» alone may be the foundation of that name.
+        (r"\byordam (ber|ko'rsat|korsat)", r"komak \1"),
+        (r"(?<![\w'])([\w']{3,}(?:asiz|aysiz|misiz|ysiz|psiz)(?:mi)?|[\w']{3,}sizmi)\b", r"\1 siz"),
+        (r"(?<![\w'])([\w']{2,}(?:aman|ayman|yman|chiman)(?:mi)?)\b", r"men \1"),
         (r"\byrs\b", "years"),
         (r"\bв двух словах\b", ""),
         # Convicted *of* something is the charge, whichever court did it.
