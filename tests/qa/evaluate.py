@@ -61,6 +61,7 @@ DEV: dict[str, Path] = {
     "dev3": HERE / "dev3",
     "dev4": HERE / "dev4",
     "dev5": HERE / "dev5",
+    "dev6": HERE / "dev6",
 }
 # Another locale as the user's, to check that the question's language wins.
 OTHER_LOCALE = {"en": "ru", "ru": "uz", "uz": "en", "uz-Cyrl": "ru"}
