@@ -267,7 +267,7 @@ SPEAKER_WORDS = _wordset("i me my я мне меня мой моя мою men me
 for _language in INTERROGATIVES:
     INTERROGATIVES[_language] |= ADDRESSEE_WORDS | SPEAKER_WORDS
 INTERROGATIVE_WEIGHT = 0.5
-WHEN_WHERE = {"en": "when where", "ru": "когда где", "uz": "qachon qayerda qayer"}
+WHEN_WHERE = {"en": "when where who", "ru": "когда где кто", "uz": "qachon qayerda qayer kim"}
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
     """which what whose какой какая какое какие каким какого какую каком какому qaysi qanday qanaqa"""
