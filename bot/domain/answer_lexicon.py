@@ -74,7 +74,8 @@ THESAURUS_MORE: dict[str, tuple[str, ...]] = {
 
 # Words that say how a question is asked, not what about.
 FRAMING_WORDS: dict[str, str] = {
-    "en": "kind sort seriously serious honestly anyway basically actual nutshell exact precise precisely",
+    "en": """kind sort seriously serious honestly anyway basically actual nutshell exact precise
+    precisely like""",
     "ru": """насчет насчёт серьезно серьёзно конкретно вообще собственно предвзятой предвзятая
     предвзято предвзятую вкратце точно точные точная краткую краткая краткий так""",
     "uz": "jiddiymi jiddiy yana oʻzi umuman aniq aynan oxir-oqibat oxiri",

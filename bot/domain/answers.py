@@ -175,7 +175,7 @@ _LANGUAGE_HINTS: dict[str, frozenset[str]] = {
     "uz": _wordset(
         """nima nega nimaga qachon qaysi kim qanday qanaqa qancha necha qayerda qayer u uni
         unga uning va bu shu bilan ham uchun haqida bor yoq emas edi ekan salom rahmat
-        assalomu alaykum hozir oldin keyin ozi kerak mumkin boladi bolgan"""
+        assalomu alaykum hozir oldin keyin ozi kerak mumkin boladi bolgan qalay"""
     ),
 }
 # Words that frame a request rather than say what it is about ("I'm a journalist
@@ -276,7 +276,8 @@ FOCUS_WEIGHT = 1.8
 # Words that point at a third person, so a question with one is about someone
 # (a relative asks about "my uncle").
 _REFERENCES = _wordset(
-    """he him his himself this that guy man он его ему им ним нем него нему этот эта это тот
+    """he him his himself she her herself она ее ей ней нее
+    this that guy man он его ему им ним нем него нему этот эта это тот
     этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi
     dad father uncle brother son husband cousin relative дядя дяди дядю отец отца папа
     брат брата сын сына муж мужа родственник родственника amaki amakim dadam otam akam
