@@ -25,13 +25,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bench.config import FULL, OUT, QUICK
+from bench.loop import BenchCore
+from bench.path_runs import PathRuns
 from bench.paths import SLUG, UserPath, callback, echo_callback_path, echo_path, message
-from bench.setup_data import seed_database
-
-if TYPE_CHECKING:
-    from bench.__main__ import Bench
+from bench.processes import Processes, bot_env, rss_mb, start_server
+from bench.setup_data import generate_catalogue, seed_database
 
 TOKEN = "6100004:bench-catalogue-token"
 ECHO_TOKEN = "6100002:bench-echo-token"  # the full run's echo bot; started here when absent
@@ -84,10 +85,8 @@ def _handlers_seen(log: Path, first: int, last: int) -> dict[str, int]:
     return seen
 
 
-def measure(bench: Bench, cases_dir: Path, out: Path) -> dict[str, Any]:
+def measure(bench: BenchCore, cases_dir: Path, out: Path) -> dict[str, Any]:
     """The paths above and the peak RSS; ``bench`` is the orchestrator's (its server and processes)."""
-    from bench.__main__ import bot_env, rss_mb
-
     procs, server, config = bench.procs, bench.server, bench.config
     database = out / "catalogue.sqlite3"
     seed_database(database, SLUG, SIGNATURES, 0)
@@ -110,17 +109,21 @@ def measure(bench: Bench, cases_dir: Path, out: Path) -> dict[str, Any]:
     pool = list(range(1_000, 2_000))
     seq_users = [pool[i % len(pool)] for i in range(config.seq_n + config.warmup // 2)]
     flight_users = [pool[i % len(pool)] for i in range(config.flight_n + config.warmup)]
+    runner = PathRuns(config, procs, server, bench.tokens)  # --only catalogue's core runs no paths
+    runner.seq = bench.seq + 10_000_000  # message ids unique over the run
     try:
         runs: dict[str, Any] = {
-            "echo": bench.path_runs(echo_path(), "echo", seq_users, flight_users),
-            "echo_callback": bench.path_runs(echo_callback_path(), "echo", seq_users, flight_users),
+            "echo": runner.path_runs(echo_path(), "echo", seq_users, flight_users),
+            "echo_callback": runner.path_runs(echo_callback_path(), "echo", seq_users, flight_users),
         }
         for path in catalogue_paths():
-            runs[path.name] = bench.path_runs(path, "catalogue", seq_users, flight_users)
+            runs[path.name] = runner.path_runs(path, "catalogue", seq_users, flight_users)
         result["peak_rss_mb"] = rss_mb(bot.pid)
         result["echo_peak_rss_mb"] = rss_mb(procs.named["echo"].pid)
         result["rss_mb"] = rss_mb(bot.pid, "VmRSS")
     finally:
+        bench.seq = runner.seq
+        bench.checks += runner.checks
         result["exit_code"] = procs.stop("catalogue")
         if started_echo:
             procs.stop("echo")
@@ -157,18 +160,14 @@ def measure(bench: Bench, cases_dir: Path, out: Path) -> dict[str, Any]:
 
 def main() -> int:
     """``python -m bench.catalogue_paths [--quick]``: these paths alone (the catalogue as last generated)."""
-    from bench import __main__ as orchestrator
-    from bench.setup_data import generate_catalogue
-
-    config = orchestrator.QUICK if "--quick" in sys.argv[1:] else orchestrator.FULL
-    out = orchestrator.OUT
-    out.mkdir(parents=True, exist_ok=True)
-    if not (out / "cases1000").is_dir():
-        generate_catalogue(out / "cases1000")
-    procs = orchestrator.Processes()
+    config = QUICK if "--quick" in sys.argv[1:] else FULL
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not (OUT / "cases1000").is_dir():
+        generate_catalogue(OUT / "cases1000")
+    procs = Processes()
     try:
-        bench = orchestrator.Bench(config, procs, orchestrator.start_server(procs), {})
-        result = measure(bench, out / "cases1000", out)
+        bench = BenchCore(config, procs, start_server(procs), {})
+        result = measure(bench, OUT / "cases1000", OUT)
     finally:
         procs.stop_all()
     result.pop("raw")
