@@ -26,6 +26,7 @@ import aiohttp
 import asyncpg
 
 from bot.keyboards import PetitionAction, PetitionCb
+from bot.storage.repositories import COUNT_PER_PETITION
 from tests.e2e.deployment import SECRET, Deployment, callback
 from tests.fake_telegram import FakeTelegram
 from tests.scaleout_fixtures import fresh_database
@@ -35,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SIGN = PetitionCb(action=PetitionAction.anonymous, slug="alpha").pack()
 IN_FLIGHT = 100
+COUNT_ALPHA = f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -118,18 +120,20 @@ async def run(workers: int, engine: str, signers: int, pg: PostgresServer, redis
             "fake Bot API + load": self_cpu,
         }
         before = {name: read() for name, read in parts.items()}
+        sampling = asyncio.create_task(_sample_waits(pg_url)) if engine == "postgresql" else None
         seconds = await _load([dep.worker_url(i) for i in range(workers)],
                               range(100_000, 100_000 + signers))
+        waits = await _stop_sampling(sampling)
         used = {name: round((read() - before[name]) / seconds, 2) for name, read in parts.items()}
         if engine == "postgresql":
             conn = await asyncpg.connect(pg_url)
-            count = await conn.fetchval("SELECT signature_count FROM petitions WHERE slug = 'alpha'")
+            count = await conn.fetchval(COUNT_ALPHA)
             await conn.close()
         else:
             import sqlite3
 
             lite = sqlite3.connect(folder / "bot.sqlite3")
-            count = lite.execute("SELECT signature_count FROM petitions WHERE slug = 'alpha'").fetchone()[0]
+            count = lite.execute(COUNT_ALPHA).fetchone()[0]
             lite.close()
         # Taps answered "something went wrong, try again" (e.g. no pooled connection within
         # 30 s): acknowledged, not signed. Counted, never hidden.
@@ -142,10 +146,42 @@ async def run(workers: int, engine: str, signers: int, pg: PostgresServer, redis
             "per_second": round((signers - failed) / seconds, 1),
             "failed": failed,
             "cores": used,
+            **({"waits": waits} if waits else {}),
         }
     finally:
         await dep.stop()
         await telegram.stop()
+
+
+async def _sample_waits(pg_url: str) -> dict[str, float]:
+    """What casebot's PostgreSQL sessions are doing, sampled every 20 ms: the share of
+    samples per state (``active: Lock/transactionid`` = waiting for another
+    transaction's row lock; ``active: IO/WALSync`` = waiting for the commit's fsync;
+    ``idle``-ish states = pooled and unused)."""
+    conn = await asyncpg.connect(pg_url)
+    seen: dict[str, int] = {}
+    try:
+        while True:
+            rows = await conn.fetch(
+                "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                "WHERE application_name = 'casebot' AND pid <> pg_backend_pid()"
+            )
+            for state, kind, event in rows:
+                key = f"{state}: {kind}/{event}" if kind else f"{state}: running"
+                seen[key] = seen.get(key, 0) + 1
+            await asyncio.sleep(0.02)
+    except asyncio.CancelledError:
+        total = sum(seen.values()) or 1
+        return {k: round(v / total, 3) for k, v in sorted(seen.items(), key=lambda kv: -kv[1])}
+    finally:
+        await conn.close()
+
+
+async def _stop_sampling(task: asyncio.Task[dict[str, float]] | None) -> dict[str, float]:
+    if task is None:
+        return {}
+    task.cancel()
+    return await task
 
 
 def _sqlite_env(dep: Deployment):  # type: ignore[no-untyped-def]
@@ -176,7 +212,10 @@ async def _healthy(dep: Deployment, index: int) -> None:
             await asyncio.sleep(0.1)
 
 
-async def main(signers: int, write: bool) -> None:
+RUNS = (("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 3))
+
+
+async def main(signers: int, write: bool, runs: tuple[tuple[str, int], ...] = RUNS) -> None:
     import tempfile
 
     pg = PostgresServer(durable=os.environ.get("BENCH_PG_FSYNC", "1") == "1").start()
@@ -184,7 +223,7 @@ async def main(signers: int, write: bool) -> None:
     base = Path(tempfile.mkdtemp(prefix="casebot-bench-scaleout-"))
     results = []
     try:
-        for engine, workers in (("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 3)):
+        for engine, workers in runs:
             result = await run(workers, engine, signers, pg, redis, base)
             print(json.dumps(result), flush=True)
             results.append(result)
@@ -192,6 +231,8 @@ async def main(signers: int, write: bool) -> None:
         pg.stop()
         redis.stop()
     by = {(r["engine"], r["workers"]): r["per_second"] for r in results}
+    if set(by) != set(RUNS):
+        return
     summary = {
         "two_over_one": round(by[("postgresql", 2)] / by[("postgresql", 1)], 2),
         "three_over_one": round(by[("postgresql", 3)] / by[("postgresql", 1)], 2),
@@ -210,5 +251,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--signers", type=int, default=2000)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--runs", help="e.g. sqlite:1,postgresql:2 (a partial set writes nothing)")
     args = parser.parse_args()
-    asyncio.run(main(args.signers, not args.no_write))
+    chosen = RUNS
+    if args.runs:
+        chosen = tuple((e, int(n)) for e, n in (r.split(":") for r in args.runs.split(",")))
+    asyncio.run(main(args.signers, not args.no_write and chosen == RUNS, chosen))

@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
 from bot.storage.pg import PgDatabase, pg_migrations
+from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness
 from tests.handlers.test_resilience import _sign_update
 from tests.scaleout_fixtures import fresh_database, scale_out_settings
@@ -82,7 +83,7 @@ async def test_the_same_update_on_two_workers_at_once_has_one_effect_and_one_rep
     await asyncio.gather(w1.app.dp.feed_update(w1.app.bot, update), w2.app.dp.feed_update(w2.app.bot, update))
     assert len(thanks(w1)) + len(thanks(w2)) == 1
     assert await count(w1, "SELECT COUNT(*) FROM signatures") == 1
-    assert await count(w2, "SELECT signature_count FROM petitions WHERE slug = 'alpha'") == 1
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
     # And again later, on either: nothing.
     assert await w2.feed(update) == [] and await w1.feed(update) == []
 
@@ -106,7 +107,7 @@ async def test_signers_spread_over_workers_with_duplicates_are_counted_exactly(
     before_messages = sum(isinstance(c, SendMessage) for w in workers for c in w.session.calls)
     await asyncio.gather(*feeds)
     assert await count(w1, "SELECT COUNT(*) FROM signatures") == 120
-    assert await count(w2, "SELECT signature_count FROM petitions WHERE slug = 'alpha'") == 120
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 120
     assert len(thanks(w1)) + len(thanks(w2)) == 120
     # One reply per update: 120 thanks, 40 "you have signed already"; none for the copies.
     sent = sum(isinstance(c, SendMessage) for w in workers for c in w.session.calls) - before_messages

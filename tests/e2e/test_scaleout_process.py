@@ -22,7 +22,7 @@ import pytest
 
 from bot.keyboards import PetitionAction, PetitionCb
 from bot.storage.pg import PgDatabase
-from bot.storage.repositories import FollowRepository, UpdateRepository
+from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository, UpdateRepository
 from tests.e2e.deployment import ADMIN, Deployment, Telegram, buttons, callback, message, sent_to
 from tests.fake_telegram import ApiCall, FakeTelegram
 
@@ -37,7 +37,7 @@ async def _signatures(pg_url: str) -> tuple[int, int]:
     conn = await asyncpg.connect(pg_url)
     try:
         rows = await conn.fetchval("SELECT COUNT(*) FROM signatures WHERE petition = 'alpha'")
-        kept = await conn.fetchval("SELECT signature_count FROM petitions WHERE slug = 'alpha'")
+        kept = await conn.fetchval(f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'")
         return int(rows), int(kept or 0)
     finally:
         await conn.close()
