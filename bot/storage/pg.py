@@ -200,6 +200,7 @@ class PgUnitOfWork:
         self.finalized = False
         self.closed = False
         self.writes_after_flush = 0
+        self.memo: dict[tuple[str, str], object] = {}  # rows read in this transaction, see unit_memo
 
     @property
     def open(self) -> bool:
@@ -248,6 +249,7 @@ class PgUnitOfWork:
             self._depth -= 1
 
     async def _release(self) -> None:
+        self.memo.clear()
         raw, self._raw, self._transaction, self.connection = self._raw, None, None, None
         if raw is not None:
             await self._db.pool.release(raw)
@@ -302,6 +304,18 @@ class PgUnitOfWork:
                 await self._rollback()
 
 
+async def _keep_session(raw: asyncpg.Connection) -> None:
+    """A pooled connection back in the pool: nothing to undo on the server.
+
+    asyncpg's default reset is a round trip per release (unlock advisory locks,
+    close cursors, UNLISTEN, RESET ALL) — three per signing update. No pooled
+    connection keeps session state (the advisory locks of the sender and the
+    poller live on connections of their own; the migration lock is released
+    explicitly), and asyncpg still rolls back a transaction left open.
+    """
+    return None
+
+
 async def _init_connection(raw: asyncpg.Connection) -> None:
     # ISO text both ways, as the repositories read and write timestamps with SQLite.
     await raw.set_type_codec("timestamptz", encoder=str, decoder=str, schema="pg_catalog", format="text")
@@ -334,6 +348,7 @@ class PgDatabase:
             min_size=1,
             max_size=pool_max,
             init=_init_connection,
+            reset=_keep_session,
             server_settings={"TimeZone": "UTC", "application_name": "casebot"},
         )
         db = cls(pool, url)
@@ -422,6 +437,14 @@ class PgDatabase:
             unit.on_commit(hook)
         else:
             hook()
+
+    def unit_memo(self) -> dict[tuple[str, str], object] | None:
+        """Rows a repository may keep for the rest of the update's open transaction (its
+        own reads, repeated), or None outside one. Emptied with the transaction."""
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.connection is not None:
+            return unit.memo
+        return None
 
     def note_reply(self, note: str) -> None:
         unit = self._unit.get()

@@ -960,26 +960,49 @@ class FsmRepository:
     def on_rollback(self, hook: Callable[[], None]) -> None:
         self._db.on_rollback(hook)
 
+    def _forget_read(self, key: str | None = None) -> None:
+        memo = self._db.unit_memo()
+        if memo is not None:
+            for k in [k for k in memo if k[0] == "fsm" and (key is None or k[1] == key)]:
+                del memo[k]
+
     async def put(self, key: str, state: str | None, data: str) -> None:
-        async with self._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data, "
-                "updated_at = excluded.updated_at",
-                (key, state, data, _now()),
-            )
-            self._db.note_reply(ReplyNote.step.of())
+        try:
+            async with self._db.write() as conn:
+                await conn.execute(
+                    "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data, "
+                    "updated_at = excluded.updated_at",
+                    (key, state, data, _now()),
+                )
+                self._db.note_reply(ReplyNote.step.of())
+        finally:
+            self._forget_read(key)
 
     async def delete(self, key: str) -> None:
-        async with self._db.write() as conn:
-            await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+        try:
+            async with self._db.write() as conn:
+                await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+        finally:
+            self._forget_read(key)
 
     async def get(self, key: str) -> tuple[str | None, str] | None:
-        """One dialogue as committed (or as the update's own transaction left it)."""
+        """One dialogue as committed (or as the update's own transaction left it).
+
+        With several workers every read goes to PostgreSQL; aiogram asks for
+        the same row several times per update (state, data, filters), so inside
+        an update's transaction the row is read once and kept for the rest of it
+        (dropped by this update's own writes)."""
+        memo = self._db.unit_memo()
+        if memo is not None and ("fsm", key) in memo:
+            return memo["fsm", key]  # type: ignore[no-any-return]
         rows = await self._db.reads.execute_fetchall(
             "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
         )
-        return (rows[0][0], str(rows[0][1])) if rows else None
+        found = (rows[0][0], str(rows[0][1])) if rows else None
+        if memo is not None:
+            memo["fsm", key] = found
+        return found
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
@@ -989,11 +1012,14 @@ class FsmRepository:
 
     async def purge(self, untouched_since: dt.datetime) -> list[str]:
         """Delete dialogues idle since before ``untouched_since``; the keys deleted."""
-        async with self._db.write() as conn:
-            rows = await conn.execute_fetchall(
-                "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
-                (untouched_since.isoformat(timespec="seconds"),),
-            )
+        try:
+            async with self._db.write() as conn:
+                rows = await conn.execute_fetchall(
+                    "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
+                    (untouched_since.isoformat(timespec="seconds"),),
+                )
+        finally:
+            self._forget_read()
         return [str(r[0]) for r in rows]
 
 
