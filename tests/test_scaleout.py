@@ -296,6 +296,34 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
     assert events == ["a:start", "a:stop", "b:start", "b:stop"]
 
 
+async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:
+    """FOR UPDATE SKIP LOCKED: a claim never waits behind an unfollow (or another sender)."""
+    from bot.storage.repositories import FollowRepository, OutboxRepository, UpdateRepository
+
+    db = await PgDatabase.open(pg_url)
+    other = await asyncpg.connect(pg_url)
+    try:
+        await FollowRepository(db).follow(9001, "alpha", "en")
+        await UpdateRepository(db).publish(
+            slug="alpha", kind="news", texts={"en": "News"}, fallback="en", stage=None, stage_date=None,
+            announced=True, author_id=ADMIN, author_locale="en", draft_key="skip-1", at=dt.datetime.now(dt.UTC),
+        )
+        outbox = OutboxRepository(db)
+        (row,) = await outbox.ready(time.time() + 60, 10)
+        holding = other.transaction()
+        await holding.start()
+        await other.execute("SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE", row.id)
+        started = time.monotonic()
+        assert await asyncio.wait_for(outbox.claim(row.id), 5) is False
+        assert time.monotonic() - started < 1, "the claim waited for the other transaction"
+        await holding.rollback()
+        assert await outbox.claim(row.id) is True
+        assert await outbox.claim(row.id) is False  # claimed once
+    finally:
+        await other.close()
+        await db.close()
+
+
 async def test_a_second_poller_is_refused(pg_url: str) -> None:
     holder = await claim_polling(pg_url)
     try:

@@ -850,11 +850,18 @@ class OutboxRepository:
         return float(row[0]) if row and row[0] is not None else None
 
     async def claim(self, delivery_id: int) -> bool:
+        """The row is this sender's to send (``sending``), or False: no longer pending, or
+        (PostgreSQL) held by another transaction — an unfollow or /forget under way, or
+        another sender — and skipped rather than waited for: read again on a later step."""
+        held = (
+            " AND id = (SELECT id FROM deliveries WHERE id = ? FOR UPDATE SKIP LOCKED)"
+            if self._db.dialect == "postgresql" else ""
+        )
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                (delivery_id,),
+                f"WHERE id = ? AND status = 'pending'{held}",
+                (delivery_id, delivery_id) if held else (delivery_id,),
             )
             return cur.rowcount == 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import shutil
 import time
 from collections import Counter
@@ -148,10 +149,16 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     rates = [(len(w) - 1) / (w[-1] - w[0]) for w in (before, after)]
     # Never above BROADCAST_RATE (Telegram's limit is per bot); on a loaded machine a late
     # wake-up can only lose time (bot/broadcast.py, Pacer), so a few percent below at worst.
+    gaps = [[b - a for a, b in itertools.pairwise(w)] for w in (before, after)]
+    print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "
+          f"{takeover:.1f} s later, {duplicates} duplicate(s), rates {rates[0]:.3f} and {rates[1]:.3f}/s for 25; "
+          f"longest gaps {max(gaps[0]) * 1000:.0f} and {max(gaps[1]) * 1000:.0f} ms; "
+          f"gaps over 60 ms {sum(g > 0.06 for g in gaps[0])} and {sum(g > 0.06 for g in gaps[1])}; "
+          f"time lost in them {sum(g - 0.04 for g in gaps[0] if g > 0.06):.3f} and "
+          f"{sum(g - 0.04 for g in gaps[1] if g > 0.06):.3f} s; windows {before[-1] - before[0]:.2f} "
+          f"and {after[-1] - after[0]:.2f} s")
     for rate in rates:
         assert 25 * 0.95 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
-    print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "
-          f"{takeover:.1f} s later, {duplicates} duplicate(s), rates {rates[0]:.2f} and {rates[1]:.2f}/s for 25")
 
 
 async def _reload_and_language_on_worker_1_reach_worker_3_within_a_second(
