@@ -114,7 +114,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     thanked = Counter(int(c.params["chat_id"]) for c in telegram.calls if _is_thanks(c))
     assert thanked_at_kill <= set(thanked) and max(thanked.values()) == 1
 
-    followers = list(range(400_001, 400_301))
+    followers = list(range(400_001, 400_401))
     db = await PgDatabase.open(pg_url)
     try:
         follows = FollowRepository(db)
@@ -131,7 +131,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     def is_news(call: ApiCall) -> bool:
         return call.method == "sendMessage" and "Scale-out news" in str(call.params.get("text", ""))
 
-    await telegram.wait_count(is_news, 80, timeout=60)
+    await telegram.wait_count(is_news, 180, timeout=60)
     await deployment.kill(leader)
     killed_at = time.monotonic()
     deadline = time.monotonic() + 120
@@ -147,8 +147,11 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     takeover = after[0] - killed_at
     assert takeover < 10, f"no sender for {takeover:.1f} s"
     rates = [(len(w) - 1) / (w[-1] - w[0]) for w in (before, after)]
-    # Never above BROADCAST_RATE (Telegram's limit is per bot); on a loaded machine a late
-    # wake-up can only lose time (bot/broadcast.py, Pacer), so a few percent below at worst.
+    # Within 1 % of BROADCAST_RATE, never above it (Telegram's limit is per bot). Measured:
+    # the sends arrive 40 ms apart, the longest gaps 50-60 ms at a load average of 5 on two
+    # cores, so no time is lost (the Pacer absorbs a wake-up up to one interval late, and
+    # loses only what is later: bot/broadcast.py). Windows of 7 s and more, so the arrival
+    # jitter of the first and the last send (a few ms) is well under 1 %.
     gaps = [[b - a for a, b in itertools.pairwise(w)] for w in (before, after)]
     print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "
           f"{takeover:.1f} s later, {duplicates} duplicate(s), rates {rates[0]:.3f} and {rates[1]:.3f}/s for 25; "
@@ -158,7 +161,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
           f"{sum(g - 0.04 for g in gaps[1] if g > 0.06):.3f} s; windows {before[-1] - before[0]:.2f} "
           f"and {after[-1] - after[0]:.2f} s")
     for rate in rates:
-        assert 25 * 0.95 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
+        assert 25 * 0.99 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
 
 
 async def _reload_and_language_on_worker_1_reach_worker_3_within_a_second(
