@@ -176,7 +176,7 @@ async def _sample_waits(pg_url: str) -> dict[str, float]:
         while True:
             rows = await conn.fetch(
                 "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
-                "WHERE application_name = 'casebot' AND pid <> pg_backend_pid()"
+                "WHERE application_name LIKE 'casebot/%' AND pid <> pg_backend_pid()"
             )
             for state, kind, event in rows:
                 key = f"{state}: {kind}/{event}" if kind else f"{state}: running"

@@ -88,6 +88,32 @@ async def test_the_same_update_on_two_workers_at_once_has_one_effect_and_one_rep
     assert await w2.feed(update) == [] and await w1.feed(update) == []
 
 
+async def test_a_copy_whose_worker_is_gone_is_answered_again_and_only_then(
+    workers: tuple[Harness, Harness],
+) -> None:
+    """Lost-reply replay with several workers: only when the worker that handled it is gone."""
+    w1, w2 = workers
+    user = w1.user(4)
+    await user.send("/sign alpha")
+    update = _sign_update(user, 900_101)
+    await w1.app.dp.feed_update(w1.app.bot, update)
+    assert len(thanks(w1)) == 1
+    # Its worker is alive: a copy on the other worker, or on it, is not answered again.
+    assert await w2.feed(update) == [] and await w1.feed(update) == []
+    # The worker died between its COMMIT and its reply: the mark names a worker with no
+    # session left. The copy gets what a second tap would say; nothing is signed again.
+    conn = await asyncpg.connect(w1.app.db.url)
+    try:
+        await conn.execute("UPDATE processed_updates SET worker = 'gone' WHERE update_id = 900101")
+    finally:
+        await conn.close()
+    replies = await w2.feed(update)
+    assert any("You signed this demand on" in str(getattr(r, "text", "")) for r in replies), replies
+    assert await count(w2, "SELECT COUNT(*) FROM signatures") == 1
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
+    assert len(thanks(w1)) + len(thanks(w2)) == 1
+
+
 async def test_signers_spread_over_workers_with_duplicates_are_counted_exactly(
     workers: tuple[Harness, Harness],
 ) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import re
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -327,8 +328,11 @@ class PgDatabase:
     dialect = "postgresql"
     shared = True  # other workers write too: nothing may be mirrored in memory
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, worker: str = "") -> None:
         self.pool = pool
+        # This process among the workers: its sessions are named casebot/<worker>, so any
+        # worker can tell from pg_stat_activity whether this one is still there.
+        self.worker = worker
         self.url = url
         self.path = None
         self.conn = _PooledReader(self)
@@ -343,15 +347,18 @@ class PgDatabase:
 
     @classmethod
     async def open(cls, url: str, *, pool_max: int = POOL_MAX, migrate: bool = True) -> PgDatabase:
+        worker = secrets.token_hex(6)
         pool = await asyncpg.create_pool(
             url,
             min_size=1,
             max_size=pool_max,
+            # Never down to no session while the process lives: see worker_alive.
+            max_inactive_connection_lifetime=0,
             init=_init_connection,
             reset=_keep_session,
-            server_settings={"TimeZone": "UTC", "application_name": "casebot"},
+            server_settings={"TimeZone": "UTC", "application_name": f"casebot/{worker}"},
         )
-        db = cls(pool, url)
+        db = cls(pool, url, worker)
         if migrate:
             try:
                 await db.migrate()
@@ -497,6 +504,15 @@ class PgDatabase:
         unit = self._unit.get()
         if unit is not None and not unit.closed:
             await unit.flush()
+
+    async def worker_alive(self, worker: str) -> bool:
+        """Whether the worker has a session open: a killed process's sessions end with its
+        sockets (a machine that vanished keeps them until TCP gives up on it)."""
+        async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT) as raw:
+            return bool(await raw.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1)",
+                f"casebot/{worker}",
+            ))
 
     async def ping(self) -> bool:
         async with self.pool.acquire(timeout=5) as raw:

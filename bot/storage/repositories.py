@@ -1077,7 +1077,7 @@ class ProcessedUpdateRepository:
 
     @staticmethod
     async def claim(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime,
-                    since: dt.datetime) -> bool:
+                    since: dt.datetime, worker: str | None = None) -> bool:
         """Mark the update as the first statement of its transaction; False: already handled.
 
         With several workers this is what makes an update applied once: a second
@@ -1086,12 +1086,21 @@ class ProcessedUpdateRepository:
         than ``since`` is an update id Telegram reused, and is taken over.
         """
         rows = await conn.execute_fetchall(
-            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, worker) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "worker = excluded.worker, reply = NULL "
             "WHERE processed_updates.processed_at < ? RETURNING 1",
-            (bot_id, update_id, at.isoformat(), since.isoformat()),
+            (bot_id, update_id, at.isoformat(), worker, since.isoformat()),
         )
         return bool(rows)
+
+    async def handled_by(self, bot_id: int, update_id: int) -> tuple[str | None, str | None]:
+        """(what its reply said, the worker that handled it) for a handled update."""
+        rows = await self._db.reads.execute_fetchall(
+            "SELECT reply, worker FROM processed_updates WHERE bot_id = ? AND update_id = ?",
+            (bot_id, update_id),
+        )
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
 
     async def reply_of(self, bot_id: int, update_id: int) -> str | None:
         """What a handled update's reply said (see migration 0005), if it is worth saying again."""

@@ -147,21 +147,22 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     takeover = after[0] - killed_at
     assert takeover < 10, f"no sender for {takeover:.1f} s"
     rates = [(len(w) - 1) / (w[-1] - w[0]) for w in (before, after)]
-    # Within 1 % of BROADCAST_RATE, never above it (Telegram's limit is per bot). Measured:
-    # the sends arrive 40 ms apart, the longest gaps 50-60 ms at a load average of 5 on two
-    # cores, so no time is lost (the Pacer absorbs a wake-up up to one interval late, and
-    # loses only what is later: bot/broadcast.py). Windows of 7 s and more, so the arrival
-    # jitter of the first and the last send (a few ms) is well under 1 %.
     gaps = [[b - a for a, b in itertools.pairwise(w)] for w in (before, after)]
+    starved = [sum(g > 0.08 for g in w) for w in gaps]
     print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "
-          f"{takeover:.1f} s later, {duplicates} duplicate(s), rates {rates[0]:.3f} and {rates[1]:.3f}/s for 25; "
-          f"longest gaps {max(gaps[0]) * 1000:.0f} and {max(gaps[1]) * 1000:.0f} ms; "
-          f"gaps over 60 ms {sum(g > 0.06 for g in gaps[0])} and {sum(g > 0.06 for g in gaps[1])}; "
-          f"time lost in them {sum(g - 0.04 for g in gaps[0] if g > 0.06):.3f} and "
-          f"{sum(g - 0.04 for g in gaps[1] if g > 0.06):.3f} s; windows {before[-1] - before[0]:.2f} "
-          f"and {after[-1] - after[0]:.2f} s")
-    for rate in rates:
-        assert 25 * 0.99 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
+          f"{takeover:.1f} s later, {duplicates} duplicate(s); rates {rates[0]:.3f} and {rates[1]:.3f}/s for 25 "
+          f"over {before[-1] - before[0]:.2f} and {after[-1] - after[0]:.2f} s; longest gaps "
+          f"{max(gaps[0]) * 1000:.0f} and {max(gaps[1]) * 1000:.0f} ms; gaps over two intervals "
+          f"{starved[0]} and {starved[1]}")
+    # Within 1 % of BROADCAST_RATE, never above it. Measured: at a load average of 5 on two
+    # cores the longest gap is 50-60 ms and both rates are 25.00 ± 0.02/s. At 10, a sender
+    # starved of CPU wakes up to 106 ms late (18 gaps over 60 ms in 180 sends) and loses
+    # ~2 % of its time: a wake-up more than an interval late is not made up, since making
+    # it up would put more than BROADCAST_RATE sends in some second (bot/broadcast.py,
+    # Pacer). A window with such a starved wake-up (a gap over two intervals) is held to 5 %.
+    for rate, late in zip(rates, starved, strict=True):
+        floor = 0.95 if late else 0.99
+        assert 25 * floor <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
 
 
 async def _reload_and_language_on_worker_1_reach_worker_3_within_a_second(
