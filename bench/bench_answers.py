@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answers import QuestionIndex  # noqa: E402
 from bot.cases.catalog import Catalog, load_catalog  # noqa: E402
 from bot.cases.models import LOCALES, Case, Localized  # noqa: E402
+from bot.domain.answers import QuestionIndex  # noqa: E402
 
 CASES = 50
 ROUNDS = 20

@@ -8,7 +8,7 @@ module is the one place that goes past it: it reads the settings from the
 environment exactly as ``python -m bot`` does, replaces the rate in code
 (``model_copy`` does not validate) and hands them to the same ``_run_bot``
 that ``python -m bot run`` calls. Everything else — ``create_app``'s wiring,
-the Bot API adapter (``bot/delivery.py``), aiogram's HTTP session, polling,
+the Bot API adapter (``bot/ui/delivery.py``), aiogram's HTTP session, polling,
 the admin's /post flow, the worker's start and graceful stop — is
 production's own code.
 """

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.broadcast import BroadcastWorker
+from bot.domain.broadcast import BroadcastWorker
 from bot.storage.db import Database
 from bot.storage.repositories import Delivery, OutboxRepository, UpdateRepository
 

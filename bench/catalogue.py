@@ -29,12 +29,12 @@ from typing import Any
 from aiogram.types import Chat, Message, Update, User
 
 from bench.setup_data import in_process_settings
-from bot.answers import QuestionIndex
 from bot.app import create_app
 from bot.cases.catalog import load_catalog
-from bot.catalogue_callbacks import BrowseCb, BrowseOrder
-from bot.local_session import LocalSession
+from bot.domain.answers import QuestionIndex
 from bot.logs import configure_logging
+from bot.transport.local_session import LocalSession
+from bot.ui.catalogue_callbacks import BrowseCb, BrowseOrder
 
 ADMIN = 777_000_009
 KHAMROEV_SPELLINGS = ["Хамроев", "Khamroev", "Hamroyev", "Xamroyev", "хамраев", "Khamrov", "Бахром"]
@@ -255,7 +255,7 @@ async def _in_flight(app: Any, quick: bool) -> dict[str, Any]:
     from aiogram import Bot, Dispatcher
     from aiogram.types import CallbackQuery
 
-    from bot.local_session import LOCAL_TOKEN
+    from bot.config import LOCAL_TOKEN
 
     async def echo(message: Message) -> None:
         await message.answer(message.text or "?")

@@ -26,8 +26,9 @@ from aiogram.types import CallbackQuery, Message, Update
 from bench.paths import UserPath, echo_callback_path, echo_path, user_paths
 from bench.setup_data import in_process_settings
 from bot.app import App, create_app
-from bot.local_session import LOCAL_TOKEN, LocalSession
+from bot.config import LOCAL_TOKEN
 from bot.logs import configure_logging
+from bot.transport.local_session import LocalSession
 
 
 async def _echo(message: Message) -> None:

@@ -94,7 +94,7 @@ def is_callback(path: UserPath) -> bool:
 
 
 def user_paths() -> list[UserPath]:
-    # Callback data as bot/keyboards.py packs it: CaseCb "c:<view>:<slug>",
+    # Callback data as bot/ui/keyboards.py packs it: CaseCb "c:<view>:<slug>",
     # ArgumentCb "a:<slug>:<arg>", PetitionCb "p:<action>:<slug>:<via>".
     return [
         UserPath("start", "/start", lambda u, s: message(u, s, "/start"), 1, "start.start"),

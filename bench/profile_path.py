@@ -19,8 +19,8 @@ from aiogram.types import Update
 from bench.paths import user_paths
 from bench.setup_data import in_process_settings
 from bot.app import create_app
-from bot.local_session import LocalSession
 from bot.logs import configure_logging
+from bot.transport.local_session import LocalSession
 
 
 async def profile(name: str, n: int, top: int) -> str:

@@ -438,7 +438,7 @@ def broadcast_lines(summary: dict[str, Any]) -> list[str]:
             "`python -m bench.broadcast_bot 1000`: the settings read from the environment as "
             "`python -m bot` reads them, the rate replaced in code (`model_copy`), then the very "
             "`_run_bot` that `python -m bot run` calls — `create_app`'s wiring, the real worker, the "
-            "real Bot API adapter (`bot/delivery.py`) and aiogram's HTTP session, polling, the same "
+            "real Bot API adapter (`bot/ui/delivery.py`) and aiogram's HTTP session, polling, the same "
             f"/post flow. Delivered to {scaled['delivered_chats']:,} in {_f(scaled['seconds'], 1)} s "
             f"(**{_f(scaled['achieved_rate'])}/s**: the worker's own ceiling on this machine when below "
             f"the {scaled['rate']:,.0f}/s asked, so the blocks below time its real cost per send, not "

@@ -31,8 +31,8 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from bot.keyboards import PetitionAction, PetitionCb
 from bot.storage.repositories import COUNT_PER_PETITION
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import SECRET, Deployment, callback
 from tests.fake_telegram import FakeTelegram
 from tests.scaleout_fixtures import fresh_database

@@ -24,11 +24,11 @@ from pydantic import ValidationError
 
 from bot.cases.catalog import CaseFileError, load_catalog
 from bot.config import Settings, describe_settings_error, load_settings
-from bot.i18n import L10n
+from bot.domain.petition import SignatureKeyError
 from bot.logs import configure_logging
-from bot.petition import SignatureKeyError
-from bot.scaleout import PollingRefused
+from bot.pipeline.scaleout import PollingRefused
 from bot.storage.db import DatabaseUnusable
+from bot.ui.i18n import L10n
 
 if TYPE_CHECKING:
     from bot.storage.repositories import StoredSignature
@@ -47,7 +47,7 @@ def _fail(message: str) -> int:
 async def _run_bot(settings: Settings) -> None:
     poller_claim = None
     if settings.database_url is not None and not settings.webhook_url:
-        from bot.scaleout import claim_polling
+        from bot.pipeline.scaleout import claim_polling
 
         # Two pollers of one bot take each other's updates (Telegram answers 409): refuse.
         poller_claim = await claim_polling(settings.database_url.get_secret_value())
@@ -60,7 +60,7 @@ async def _run_bot(settings: Settings) -> None:
 
 async def _serve_app(settings: Settings) -> None:
     from bot.app import create_app, publish_profile
-    from bot.runtime import serve
+    from bot.transport.runtime import serve
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -101,8 +101,8 @@ async def _run_console(settings: Settings, lang: str, user_id: int, first_name: 
     from aiogram.types import User
 
     from bot.app import create_app
-    from bot.console import ConsoleChat
-    from bot.local_session import LocalSession
+    from bot.transport.console import ConsoleChat
+    from bot.transport.local_session import LocalSession
 
     if admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
@@ -114,7 +114,7 @@ async def _run_console(settings: Settings, lang: str, user_id: int, first_name: 
     runner = None
     try:
         if settings.web_port is not None:
-            from bot.runtime import serve_pages
+            from bot.transport.runtime import serve_pages
 
             runner = await serve_pages(app)
             print(f"casebot: web pages at {app.dp['site_links'].base}/", file=sys.stderr)
@@ -238,7 +238,7 @@ async def _stored_signatures(settings: Settings, slug: str) -> list[StoredSignat
 
 
 def _export(settings: Settings, slug: str, fmt: str, output: str | None) -> int:
-    from bot.petition import export_csv, export_json
+    from bot.domain.petition import export_csv, export_json
 
     case = load_catalog(settings.cases_dir).get(slug)
     if case is None or case.facts.petition is None:

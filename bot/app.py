@@ -25,21 +25,20 @@ from aiogram.enums import ParseMode
 from aiogram.types import MenuButtonWebApp, WebAppInfo
 from redis.asyncio import Redis
 
-from bot.answers import QuestionIndexes, RecentCases
-from bot.broadcast import BroadcastWorker, Clock
 from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
-from bot.catalogue_memory import FoundResults, Trails
-from bot.config import Settings
-from bot.delivery import TelegramDelivery
-from bot.flood import FloodGate
+from bot.config import LOCAL_TOKEN, Settings
+from bot.domain.answers import QuestionIndexes, RecentCases
+from bot.domain.broadcast import BroadcastWorker, Clock
+from bot.domain.news import NewsService
+from bot.domain.petition import PetitionService, load_signature_key
+from bot.domain.stats import StatsService
 from bot.handlers import routers
 from bot.handlers.common import command_menu
 from bot.handlers.replay import Replayer
-from bot.i18n import L10n
-from bot.local_session import LOCAL_TOKEN
 from bot.locales import DERIVED
-from bot.metrics import Metrics
-from bot.middlewares import (
+from bot.pipeline.flood import FloodGate
+from bot.pipeline.metrics import Metrics
+from bot.pipeline.middlewares import (
     CatalogMiddleware,
     CommitBeforeReplyMiddleware,
     FloodControlMiddleware,
@@ -50,9 +49,7 @@ from bot.middlewares import (
     QuietRepliesMiddleware,
     UpdateLogMiddleware,
 )
-from bot.news import NewsService
-from bot.petition import PetitionService, load_signature_key
-from bot.scaleout import (
+from bot.pipeline.scaleout import (
     BROADCAST_LOCK,
     Leadership,
     RedisFloodGate,
@@ -60,9 +57,6 @@ from bot.scaleout import (
     SharedIdempotencyMiddleware,
     SharedRecentCasesMiddleware,
 )
-from bot.screens import Screens
-from bot.site.links import SiteLinks
-from bot.stats import StatsService
 from bot.storage.db import DatabaseUnusable, storage_failure
 from bot.storage.engine import AnyDatabase, open_database
 from bot.storage.fsm import SqliteStorage
@@ -77,6 +71,15 @@ from bot.storage.repositories import (
     UpdateRepository,
     UserSettingsRepository,
 )
+from bot.ui.catalogue_memory import FoundResults, Trails
+from bot.ui.delivery import TelegramDelivery
+from bot.ui.i18n import L10n
+from bot.ui.links import SiteLinks
+from bot.ui.screens import Screens
+
+# A Bot API call that takes longer has failed (aiogram waits 60 s): it fails well inside
+# an update's time limit, so the error handler can still answer the reader.
+BOT_API_TIMEOUT = 20.0
 
 
 def utc_now() -> dt.datetime:
@@ -111,11 +114,9 @@ class App:
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
-        session = (
-            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-            if settings.telegram_api_url
-            else AiohttpSession()
-        )
+        session = AiohttpSession(timeout=BOT_API_TIMEOUT)
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     token = settings.bot_token.get_secret_value() if settings.bot_token else LOCAL_TOKEN
     return Bot(
         token=token,

@@ -225,3 +225,10 @@ def describe_settings_error(error: ValidationError) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+# The bot identity used when no BOT_TOKEN is set (console chat, local session, tests):
+# create_app needs a syntactically valid token, and it must never reach Telegram.
+LOCAL_BOT_ID = 1000
+LOCAL_BOT_USERNAME = "casebot_local_bot"
+LOCAL_TOKEN = f"{LOCAL_BOT_ID}:local-console-token-not-secret"

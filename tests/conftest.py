@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.local_session import LocalSession
+from bot.transport.local_session import LocalSession
 from tests.fake_telegram import FakeTelegram
 from tests.scaleout_fixtures import scale_out_settings
 from tests.tools import FakeClock, Harness
@@ -95,6 +95,27 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     yield fake
     fake.release_all()  # let any reply a test held back go, so the server can stop
     await fake.stop()
+
+
+# Tests that run another program (`make test-fast` leaves them out): the bot as a process
+# against the fake Bot API, the command line, pip and Docker, Chromium. Tests that take a
+# PostgreSQL or Redis server (pg_url, redis_url) start one too and are marked alike.
+SUBPROCESS_TESTS = (
+    "tests/e2e/",
+    "tests/browser/",
+    "tests/test_cli.py",
+    "tests/test_docker_install.py",
+    "tests/test_scaleout_cli.py",
+    "tests/faults/test_startup.py",
+)
+SERVER_FIXTURES = {"pg_url", "redis_url"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.fspath)).relative_to(ROOT).as_posix()
+        if where.startswith(SUBPROCESS_TESTS) or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.subprocess)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

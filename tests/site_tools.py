@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.intake import Intake
-from bot.site.routes import PublicSite
-from bot.web import WebServer
+from bot.transport.intake import Intake
+from bot.transport.site.routes import PublicSite
+from bot.transport.web import WebServer
 from tests.tools import Harness
 
 STUB_PATH = "/test-stub/telegram-web-app.js"

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.answers import (
+from bot.cases.catalog import Catalog, load_catalog
+from bot.domain.answers import (
     MAX_CHARS,
     OutcomeKind,
     QuestionIndex,
@@ -16,7 +17,6 @@ from bot.answers import (
     uzbek_stem,
     words,
 )
-from bot.cases.catalog import Catalog, load_catalog
 from tests.conftest import FIXTURE_CASES, REAL_CASES
 
 

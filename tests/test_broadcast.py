@@ -16,13 +16,14 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 
-from bot.broadcast import BroadcastWorker
 from bot.cases.catalog import CatalogHolder, load_catalog
-from bot.delivery import TelegramDelivery
-from bot.i18n import L10n
-from bot.local_session import LOCAL_TOKEN, LocalSession
+from bot.config import LOCAL_TOKEN
+from bot.domain.broadcast import BroadcastWorker
 from bot.storage.db import Database
 from bot.storage.repositories import Delivery, FollowRepository, OutboxRepository, UpdateRepository
+from bot.transport.local_session import LocalSession
+from bot.ui.delivery import TelegramDelivery
+from bot.ui.i18n import L10n
 from tests.conftest import FIXTURE_CASES, LOCALES
 from tests.scaleout_fixtures import open_engine
 from tests.tools import FakeClock

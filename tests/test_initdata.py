@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.site.initdata import InitDataRejected, check_init_data
+from bot.transport.site.initdata import InitDataRejected, check_init_data
 from tests.site_tools import OTHER_TOKEN, sign_init_data
 
 TOKEN = "123456:TEST-token-for-initdata-vectors"

@@ -1,11 +1,11 @@
-"""bot.keyboards.Keyboard lays buttons out exactly as aiogram's builder would."""
+"""bot.ui.keyboards.Keyboard lays buttons out exactly as aiogram's builder would."""
 
 from __future__ import annotations
 
 import pytest
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards import CaseCb, CaseView, Keyboard
+from bot.ui.keyboards import CaseCb, CaseView, Keyboard
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from fluent.syntax import parse
 from fluent.syntax.ast import Junk, Message, Term, VariableReference
 from fluent.syntax.visitor import Visitor
 
-from bot.i18n import L10n, months_between, resolve_locale
-from bot.views import duration
+from bot.ui.i18n import L10n, months_between, resolve_locale
+from bot.ui.views import duration
 from tests.conftest import LOCALES
 
 LOCALE_CODES = ("en", "ru", "uz")

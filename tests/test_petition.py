@@ -17,7 +17,7 @@ import pytest
 
 from bot.cases.catalog import load_catalog
 from bot.cases.models import Case
-from bot.petition import (
+from bot.domain.petition import (
     NameRejected,
     Outcome,
     PetitionService,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import OutcomeKind, QuestionIndex
 from bot.cases.catalog import load_catalog
+from bot.domain.answers import OutcomeKind, QuestionIndex
 from tests.conftest import REAL_CASES
 
 

@@ -20,7 +20,7 @@ from aiogram.methods import SendMessage
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
+from bot.pipeline.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
 from bot.storage.pg import PgDatabase, pg_migrations
 from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness

@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.news import Draft
+from bot.domain.news import Draft
 from bot.storage.transfer import TABLES, TransferError, copy_sqlite_to_postgres
 from tests.conftest import make_settings, open_harness
 from tests.e2e.process import ROOT, bot_env

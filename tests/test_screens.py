@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import keyboards, views
 from bot.cases.catalog import load_catalog
 from bot.cases.models import Stage
-from bot.i18n import L10n
-from bot.news import CurrentStatus
-from bot.screens import Screens
+from bot.domain.news import CurrentStatus
+from bot.ui import keyboards, views
+from bot.ui.i18n import L10n
+from bot.ui.screens import Screens
 from tests.conftest import FIXTURE_CASES, LOCALES
 
 TODAY = dt.date(2026, 11, 29)

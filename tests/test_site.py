@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from structlog.testing import capture_logs
 
 from bot.config import Settings
-from bot.intake import Intake
-from bot.site.routes import PublicSite
 from bot.storage.repositories import SignatureRepository
-from bot.web import WebServer
+from bot.transport.intake import Intake
+from bot.transport.site.routes import PublicSite
+from bot.transport.web import WebServer
 from tests.conftest import FIXTURE_CASES, NOW, REAL_CASES, make_settings, open_harness
 from tests.site_tools import OTHER_TOKEN, fictional_cases, sign_init_data
 from tests.tools import Harness

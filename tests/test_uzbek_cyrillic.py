@@ -11,10 +11,10 @@ from fluent.syntax import FluentParser, FluentSerializer
 from fluent.syntax.ast import Message, Pattern, Placeable, SelectExpression, Term, TextElement
 from fluent.syntax.visitor import Visitor
 
-from bot.answers import OutcomeKind, QuestionIndex
 from bot.cases.catalog import CaseFileError, load_case, load_catalog
-from bot.i18n import L10n
+from bot.domain.answers import OutcomeKind, QuestionIndex
 from bot.locales import LANGUAGE_NAMES, LOCALES, language_of
+from bot.ui.i18n import L10n
 from bot.uzbek_cyrillic import (
     _PROTECTED,
     EXCEPTIONS_FILE,
@@ -400,7 +400,7 @@ def test_a_cyrillic_question_gets_the_answer_of_its_latin_form(index: QuestionIn
     """Every question of the Latin evaluation set, written in Cyrillic, is decided alike."""
     import tomllib
 
-    from bot.answers import words
+    from bot.domain.answers import words
 
     data = tomllib.loads((Path(__file__).parent / "qa" / "uz.toml").read_text("utf-8"))
     transliterate = shared_transliterator()
@@ -446,7 +446,7 @@ def test_the_cyrillic_evaluation_set_is_written_by_hand() -> None:
     """No question of tests/qa/uz-Cyrl.toml is a transliterated question of uz.toml."""
     import tomllib
 
-    from bot.answers import words
+    from bot.domain.answers import words
 
     qa = Path(__file__).parent / "qa"
     latin = tomllib.loads((qa / "uz.toml").read_text("utf-8"))
@@ -463,7 +463,7 @@ def test_the_cyrillic_evaluation_set_is_written_by_hand() -> None:
 def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> None:
     import datetime as dt
 
-    from bot.news import update_text
+    from bot.domain.news import update_text
     from bot.storage.repositories import StoredUpdate
 
     folder = tmp_path / "alpha"

@@ -10,9 +10,9 @@ import pytest
 from aiogram.methods import SendMessage
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.intake import Intake
-from bot.keyboards import PetitionAction, PetitionCb
-from bot.web import MAX_BODY, SECRET_HEADER, WebServer
+from bot.transport.intake import Intake
+from bot.transport.web import MAX_BODY, SECRET_HEADER, WebServer
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.tools import Harness
 
 SECRET = "s3cret_Token-1"

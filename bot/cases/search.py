@@ -427,7 +427,7 @@ class CatalogueIndex:
         """The cases every active filter admits, in the reader's alphabet.
 
         ``stages``: the stage each case's card shows where an admin's /status set a newer
-        one than its file (bot/news.py, ``catalogue_overrides``).
+        one than its file (bot/domain/news.py, ``catalogue_overrides``).
         """
         stages = stages or {}
         return [slug for slug in self.browse(locale) if self._matches(slug, filters, stages)]

@@ -20,21 +20,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject, User
 
-from bot import catalogue_ui, keyboards, views
-from bot.answers import QuestionIndexes
-from bot.broadcast import BroadcastWorker
 from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.cases.models import LOCALES, Case, Stage
 from bot.cases.search import PAGE_SIZE
-from bot.catalogue_callbacks import AdminPickCb, PickPurpose
-from bot.catalogue_memory import FoundResults
-from bot.charts import signatures_chart
 from bot.config import Settings
-from bot.handlers.replies import show
-from bot.i18n import L10n, Translator
-from bot.keyboards import AdminAction, AdminCb
-from bot.locales import DERIVED, UZ_CYRL, written_source
-from bot.news import (
+from bot.domain.answers import QuestionIndexes
+from bot.domain.broadcast import BroadcastWorker
+from bot.domain.news import (
     COMPOSE_ORDER,
     NEWS,
     PREVIEW_ORDER,
@@ -46,11 +38,19 @@ from bot.news import (
     parse_stage_date,
     text_problem,
 )
-from bot.petition import PetitionService, export_csv, export_json
-from bot.scaleout import ReloadBus
-from bot.stats import CHART_DAYS, StatsService
+from bot.domain.petition import PetitionService, export_csv, export_json
+from bot.domain.stats import CHART_DAYS, StatsService
+from bot.handlers.replies import show
+from bot.locales import DERIVED, UZ_CYRL, written_source
+from bot.pipeline.scaleout import ReloadBus
 from bot.storage.repositories import SignatureRepository, StoredUpdate, UpdateRepository
 from bot.text import escape, split_message
+from bot.ui import catalogue_screens, keyboards, views
+from bot.ui.catalogue_callbacks import AdminPickCb, PickPurpose
+from bot.ui.catalogue_memory import FoundResults
+from bot.ui.charts import signatures_chart
+from bot.ui.i18n import L10n, Translator
+from bot.ui.keyboards import AdminAction, AdminCb
 
 log = structlog.get_logger("casebot.admin")
 
@@ -109,7 +109,7 @@ async def export(
         # A name many share, or none: the cases with a petition, to choose from.
         with_petition = [s for s in (matches or catalog.index.browse(t.locale)) if _has_petition(catalog, s)]
         key = found.keep(tuple(with_petition))
-        text, markup = catalogue_ui.admin_pick(
+        text, markup = catalogue_screens.admin_pick(
             catalog, t, with_petition, 0, PickPurpose.export, key, lead=t("admin-export-usage")
         )
         await message.answer(text, reply_markup=markup)
@@ -196,7 +196,7 @@ async def _pick_list(
     """The cases matching what the admin typed, else every case; paged, a name narrows it."""
     slugs = matches or catalog.index.browse(t.locale)
     key = found.keep(tuple(slugs)) if matches else ""
-    text, markup = catalogue_ui.admin_pick(catalog, t, slugs, 0, purpose, key, lead=lead)
+    text, markup = catalogue_screens.admin_pick(catalog, t, slugs, 0, purpose, key, lead=lead)
     await message.answer(text, reply_markup=markup)
 
 
@@ -246,7 +246,8 @@ async def pick_button(
     if slugs is None:
         await query.answer(t("catalogue-search-expired"), show_alert=True)
         return
-    await show(query, *catalogue_ui.admin_pick(catalog, t, slugs, callback_data.p, purpose, callback_data.id))
+    picker = catalogue_screens.admin_pick(catalog, t, slugs, callback_data.p, purpose, callback_data.id)
+    await show(query, *picker)
 
 
 async def post_command(

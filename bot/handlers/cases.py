@@ -8,17 +8,17 @@ from collections.abc import Callable
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import keyboards, views
-from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
+from bot.domain.answers import RecentCases
+from bot.domain.news import NewsService
 from bot.handlers.replies import case_or_alert, send_chunks, show
-from bot.i18n import Translator
-from bot.keyboards import CaseCb, CaseView
-from bot.news import NewsService
-from bot.screens import Screens
-from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
+from bot.ui import keyboards, views
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import CaseCb, CaseView
+from bot.ui.links import SiteLinks
+from bot.ui.screens import Screens
 
 
 async def card_view(

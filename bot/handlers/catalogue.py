@@ -1,7 +1,7 @@
 """The catalogue: the entry points, paged browsing, search results and filters.
 
 Every page is the same message edited (``show``); *Back* on a card returns to
-the last page the reader saw (:class:`~bot.catalogue_memory.Trails`). Finding
+the last page the reader saw (:class:`~bot.ui.catalogue_memory.Trails`). Finding
 cases is bot/cases/search.py's job; this module only turns taps into pages.
 """
 
@@ -15,11 +15,15 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
-from bot import catalogue_ui
-from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.search import Facet, page, reads_as_full_name
-from bot.catalogue_callbacks import (
+from bot.domain.answers import RecentCases
+from bot.domain.news import CurrentStatus, NewsService
+from bot.handlers.cases import card_view
+from bot.handlers.replies import show
+from bot.storage.repositories import FollowRepository
+from bot.ui import catalogue_screens
+from bot.ui.catalogue_callbacks import (
     BrowseCb,
     BrowseOrder,
     CatalogueAction,
@@ -28,14 +32,10 @@ from bot.catalogue_callbacks import (
     FilterView,
     FoundCb,
 )
-from bot.catalogue_memory import FoundResults, Trails
-from bot.handlers.cases import card_view
-from bot.handlers.replies import show
-from bot.i18n import Translator
-from bot.keyboards import MenuCb, MenuTarget
-from bot.news import CurrentStatus, NewsService
-from bot.screens import Screens
-from bot.storage.repositories import FollowRepository
+from bot.ui.catalogue_memory import FoundResults, Trails
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import MenuCb, MenuTarget
+from bot.ui.screens import Screens
 
 
 async def _statuses(
@@ -64,7 +64,7 @@ async def _listing(
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> None:
     shown = page(slugs, number)
-    text, markup = catalogue_ui.listing(
+    text, markup = catalogue_screens.listing(
         title, shown, catalog, t, await _statuses(catalog, shown.items, news), turn, extra, screens
     )
     trails.remember(query.from_user.id, turn(shown.number).pack())
@@ -87,7 +87,7 @@ async def home(
 
 
 async def search_prompt(query: CallbackQuery, t: Translator) -> None:
-    await show(query, *catalogue_ui.search_prompt(t))
+    await show(query, *catalogue_screens.search_prompt(t))
 
 
 async def back(
@@ -187,7 +187,7 @@ async def filters(
     trails: Trails,
     screens: Screens,
 ) -> None:
-    chosen = catalogue_ui.filters_of(callback_data)
+    chosen = catalogue_screens.filters_of(callback_data)
     view = callback_data.v
     stages, _ = await news.catalogue_overrides(catalog)  # the stage as each card shows it
     if view is FilterView.results:
@@ -195,27 +195,27 @@ async def filters(
         title = t(
             "catalogue-filtered-title",
             count=len(slugs),
-            filters=catalogue_ui.active_filters(catalog, chosen, t) or t("catalogue-filter-none"),
+            filters=catalogue_screens.active_filters(catalog, chosen, t) or t("catalogue-filter-none"),
         )
         await _listing(
             query,
             title,
             slugs,
             callback_data.p,
-            lambda number: catalogue_ui.filter_data(chosen, FilterView.results, number),
+            lambda number: catalogue_screens.filter_data(chosen, FilterView.results, number),
             catalog,
             t,
             news,
             trails,
             screens,
-            extra=[(t("btn-catalogue-filters"), catalogue_ui.filter_data(chosen))],
+            extra=[(t("btn-catalogue-filters"), catalogue_screens.filter_data(chosen))],
         )
         return
-    if view in catalogue_ui.VIEW_FACET:
-        facet: Facet = catalogue_ui.VIEW_FACET[view]
-        await show(query, *catalogue_ui.facet_choice(catalog, chosen, facet, callback_data.p, t, stages))
+    if view in catalogue_screens.VIEW_FACET:
+        facet: Facet = catalogue_screens.VIEW_FACET[view]
+        await show(query, *catalogue_screens.facet_choice(catalog, chosen, facet, callback_data.p, t, stages))
         return
-    await show(query, *catalogue_ui.filter_summary(catalog, chosen, t, stages))
+    await show(query, *catalogue_screens.filter_summary(catalog, chosen, t, stages))
 
 
 # --- a name typed ---------------------------------------------------------------------
@@ -254,7 +254,7 @@ async def reply_to_name(
     key = found.keep(result.slugs)
     shown = page(result.slugs, 0)
     turn = lambda number: FoundCb(id=key, p=number)  # noqa: E731 - the page's own address
-    listing, markup = catalogue_ui.listing(
+    listing, markup = catalogue_screens.listing(
         t("catalogue-found-title", count=len(result.slugs)),
         shown,
         catalog,
@@ -283,7 +283,7 @@ async def reply_several_named(
     key = found.keep(slugs)
     shown = page(slugs, 0)
     turn = lambda number: FoundCb(id=key, p=number)  # noqa: E731 - the page's own address
-    listing, markup = catalogue_ui.listing(
+    listing, markup = catalogue_screens.listing(
         t("catalogue-several-named"),
         shown,
         catalog,
@@ -303,7 +303,7 @@ async def reply_not_found(message: Message, text: str, t: Translator, catalog: C
     nearest = catalog.index.nearest(text, t.locale)
     if not nearest and not reads_as_full_name(text):
         return False
-    reply, markup = catalogue_ui.not_found(catalog, nearest, t)
+    reply, markup = catalogue_screens.not_found(catalog, nearest, t)
     await message.answer(reply, reply_markup=markup)
     return True
 

@@ -6,15 +6,15 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.config import Settings
 from bot.handlers.replies import show
-from bot.i18n import L10n, Translator
-from bot.keyboards import LanguageCb, MenuCb, MenuTarget
 from bot.locales import DERIVED
 from bot.storage.repositories import FollowRepository, UserSettingsRepository
 from bot.text import escape
+from bot.ui import keyboards, views
+from bot.ui.i18n import L10n, Translator
+from bot.ui.keyboards import LanguageCb, MenuCb, MenuTarget
 
 
 def _help(t: Translator) -> str:

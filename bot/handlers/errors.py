@@ -29,11 +29,11 @@ from aiogram.exceptions import (
 from aiogram.types import ErrorEvent, User
 
 from bot.config import Settings
-from bot.i18n import L10n, Translator, resolve_locale
-from bot.metrics import Metrics
-from bot.middlewares import UpdateTrace, update_kind
+from bot.pipeline.metrics import Metrics
+from bot.pipeline.middlewares import UpdateTrace, update_kind
 from bot.storage.db import storage_failure
 from bot.storage.repositories import FollowRepository
+from bot.ui.i18n import L10n, Translator, resolve_locale
 
 log = structlog.get_logger("casebot.errors")
 

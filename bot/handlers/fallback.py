@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards
 from bot.cases.catalog import Catalog
-from bot.i18n import Translator
+from bot.ui import keyboards
+from bot.ui.i18n import Translator
 
 
 async def unknown_input(message: Message, t: Translator, catalog: Catalog) -> None:

@@ -9,15 +9,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
+from bot.domain.news import NewsService
 from bot.handlers.replies import case_or_alert, show
-from bot.i18n import Translator
-from bot.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
-from bot.news import NewsService
-from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
 from bot.text import escape
+from bot.ui import keyboards, views
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
+from bot.ui.screens import Screens
 
 # Page numbers travel in callback data anyone can forge; no real case has this many updates.
 MAX_PAGE = 10_000

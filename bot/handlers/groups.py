@@ -20,8 +20,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.cases.catalog import Catalog
 from bot.handlers.petition import command_case
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY
-from bot.i18n import Translator
-from bot.keyboards import ForgetCb, PetitionCb, sign_link
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import ForgetCb, PetitionCb, sign_link
 
 SIGN_PAYLOAD = "sign_"
 

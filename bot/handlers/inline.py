@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
-from bot.i18n import Translator
-from bot.news import NewsService
-from bot.petition import PetitionService
+from bot.domain.news import NewsService
+from bot.domain.petition import PetitionService
+from bot.ui import keyboards, views
+from bot.ui.i18n import Translator
 
 MAX_QUERY = 64
 # Telegram takes at most 50 results an answer; the rest come with next_offset.

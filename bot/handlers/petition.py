@@ -14,16 +14,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
-from bot import keyboards, views
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
+from bot.domain.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, case_or_alert, show
-from bot.i18n import Translator
-from bot.keyboards import PetitionAction, PetitionCb
-from bot.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
-from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
 from bot.text import escape
+from bot.ui import keyboards, views
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import PetitionAction, PetitionCb
+from bot.ui.links import SiteLinks
 
 SOURCE_LINK = "link"
 

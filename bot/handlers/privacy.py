@@ -7,14 +7,14 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 
-from bot import keyboards
-from bot.answers import RecentCases
+from bot.domain.answers import RecentCases
+from bot.domain.petition import PetitionService
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, show
-from bot.i18n import L10n, Translator
-from bot.keyboards import ForgetCb
 from bot.locales import DERIVED
-from bot.petition import PetitionService
 from bot.storage.repositories import FollowRepository, UserSettingsRepository
+from bot.ui import keyboards
+from bot.ui.i18n import L10n, Translator
+from bot.ui.keyboards import ForgetCb
 
 
 async def forget(message: Message, t: Translator, state: FSMContext) -> None:

@@ -1,6 +1,6 @@
 """Free-text questions: any text that is not a command and not part of a dialogue.
 
-The handler hands the text to :class:`bot.answers.QuestionIndex` and renders the
+The handler hands the text to :class:`bot.domain.answers.QuestionIndex` and renders the
 outcome; nothing here reads the text further. It is never logged and never shown
 back: every reply quotes the case files only.
 """
@@ -15,21 +15,21 @@ from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import keyboards, views
-from bot.answers import Outcome, OutcomeKind, QuestionIndexes, RecentCases
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
 from bot.cases.search import looks_like_name
-from bot.catalogue_memory import FoundResults, Trails
+from bot.domain.answers import Outcome, OutcomeKind, QuestionIndexes, RecentCases
+from bot.domain.news import NewsService
+from bot.domain.petition import PetitionService, PetitionState
 from bot.handlers.cases import card_view
 from bot.handlers.catalogue import reply_not_found, reply_several_named, reply_to_name
 from bot.handlers.replies import case_or_alert, send_chunks, show
-from bot.i18n import L10n, Translator
-from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
-from bot.news import NewsService
-from bot.petition import PetitionService, PetitionState
-from bot.screens import Screens
 from bot.storage.repositories import FollowRepository
+from bot.ui import keyboards, views
+from bot.ui.catalogue_memory import FoundResults, Trails
+from bot.ui.i18n import L10n, Translator
+from bot.ui.keyboards import MoreCb, QuestionCb, QuestionsCb
+from bot.ui.screens import Screens
 
 
 async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | None:

@@ -32,17 +32,17 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot import keyboards
 from bot.cases.catalog import CatalogHolder
+from bot.domain.petition import PetitionService
 from bot.handlers.common import language_set_view
 from bot.handlers.follow import following_view
 from bot.handlers.petition import SignFlow, city_prompt, name_prompt
 from bot.handlers.replies import show
-from bot.i18n import L10n, Translator, resolve_locale
-from bot.keyboards import FollowCb, FollowOrigin
-from bot.petition import PetitionService
-from bot.screens import Screens
 from bot.storage.repositories import FollowRepository, ReplyNote, UserSettingsRepository
+from bot.ui import keyboards
+from bot.ui.i18n import L10n, Translator, resolve_locale
+from bot.ui.keyboards import FollowCb, FollowOrigin
+from bot.ui.screens import Screens
 
 
 class _Copy:

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
-from bot.i18n import Translator
+from bot.ui.i18n import Translator
 
 # The user's own chat with the bot. A button on an inline message (no ``message``)
 # may sit in anyone's chat, so it does not count as private.

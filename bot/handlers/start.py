@@ -11,17 +11,17 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import keyboards
-from bot.answers import RecentCases
 from bot.cases.catalog import Catalog
+from bot.domain.answers import RecentCases
+from bot.domain.news import NewsService
+from bot.domain.petition import PetitionService
 from bot.handlers.cases import card_view
 from bot.handlers.petition import open_petition
-from bot.i18n import Translator
-from bot.news import NewsService
-from bot.petition import PetitionService
-from bot.screens import Screens
-from bot.site.links import SiteLinks
 from bot.storage.repositories import FollowRepository
+from bot.ui import keyboards
+from bot.ui.i18n import Translator
+from bot.ui.links import SiteLinks
+from bot.ui.screens import Screens
 
 # What Telegram itself allows in a start payload.
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")

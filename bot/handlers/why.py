@@ -7,9 +7,9 @@ from aiogram.types import CallbackQuery
 
 from bot.cases.catalog import Catalog
 from bot.handlers.replies import case_or_alert, send_chunks, show
-from bot.i18n import Translator
-from bot.keyboards import ArgumentCb, CaseCb, CaseView
-from bot.screens import Screens
+from bot.ui.i18n import Translator
+from bot.ui.keyboards import ArgumentCb, CaseCb, CaseView
+from bot.ui.screens import Screens
 
 
 async def why(

@@ -1,8 +1,7 @@
 """The SQLite connections: PRAGMAs, numbered migrations, write transactions, reads.
 
-Like datasette, casebot keeps a single writer connection and serialises writes
-through it: SQLite allows one writer anyway, and a single connection in WAL
-mode never sees "database is locked" from its own process. Reads go to a
+One writer connection serialises every write: SQLite allows one writer anyway,
+and a single connection in WAL mode never sees "database is locked" from its own process. Reads go to a
 second, read-only connection (see :class:`Database`): in WAL mode each
 statement there sees one committed snapshot, however long its rows take to
 fetch, and never what another update has written but not yet committed.
@@ -19,7 +18,7 @@ replied yet.
 
 A :class:`UnitOfWork` makes the writes of one update a single span together
 with the mark that the update was handled (see
-``bot.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it become
+``bot.pipeline.middlewares.IdempotencyMiddleware``): ``write()`` blocks inside it become
 savepoints within its span, and it is committed before the update's first
 reply leaves (:meth:`Database.flush`, called by a Bot API session middleware)
 or when the update is done. So a reply never announces an effect that a crash

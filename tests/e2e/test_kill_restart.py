@@ -25,7 +25,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.keyboards import PetitionAction, PetitionCb
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.process import ROOT, SIGNATURE_KEY, bot_env, free_port, start_bot, stop_bot
 from tests.fake_telegram import ApiCall, FakeTelegram
 

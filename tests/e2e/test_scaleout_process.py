@@ -21,9 +21,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.keyboards import PetitionAction, PetitionCb
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository, UpdateRepository
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import ADMIN, Deployment, Telegram, buttons, callback, message, sent_to
 from tests.fake_telegram import ApiCall, FakeTelegram
 
@@ -158,7 +158,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     # cores the longest gap is 50-60 ms and both rates are 25.00 ± 0.02/s. At 10, a sender
     # starved of CPU wakes up to 106 ms late (18 gaps over 60 ms in 180 sends) and loses
     # ~2 % of its time: a wake-up more than an interval late is not made up, since making
-    # it up would put more than BROADCAST_RATE sends in some second (bot/broadcast.py,
+    # it up would put more than BROADCAST_RATE sends in some second (bot/domain/broadcast.py,
     # Pacer). A window with such a starved wake-up (a gap over two intervals) is held to 5 %.
     for rate, late in zip(rates, starved, strict=True):
         floor = 0.95 if late else 0.99

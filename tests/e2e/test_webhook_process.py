@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.keyboards import PetitionAction, PetitionCb
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.process import TOKEN, bot_env, free_port, start_bot, stop_bot
 from tests.fake_telegram import ApiCall, FakeTelegram
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.intake import Intake
-from bot.web import WebServer
+from bot.transport.intake import Intake
+from bot.transport.web import WebServer
 from tests.conftest import make_settings, open_harness
 from tests.tools import ChatUser, Harness
 

@@ -14,8 +14,8 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update
 
-from bot.keyboards import ForgetCb, PetitionAction, PetitionCb
-from bot.local_session import LOCAL_BOT_USERNAME
+from bot.config import LOCAL_BOT_USERNAME
+from bot.ui.keyboards import ForgetCb, PetitionAction, PetitionCb
 from tests.tools import ChatUser, Harness
 
 GROUP = Chat(id=-100_555, type="supergroup", title="Friends")

@@ -21,9 +21,9 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.intake import Intake
-from bot.keyboards import LanguageCb, PetitionAction, PetitionCb
-from bot.web import SECRET_HEADER, WebServer
+from bot.transport.intake import Intake
+from bot.transport.web import SECRET_HEADER, WebServer
+from bot.ui.keyboards import LanguageCb, PetitionAction, PetitionCb
 from tests.conftest import make_settings, open_harness
 from tests.faults.test_lost_reply import SIGNATURES, UPDATE_ID, USER, Crash, _count, _tap, _texts_to_user
 from tests.tools import Harness

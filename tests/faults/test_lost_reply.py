@@ -23,12 +23,11 @@ from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.config import Settings
-from bot.intake import Intake
-from bot.keyboards import FollowAction, FollowCb, FollowOrigin, ForgetCb, PetitionAction, PetitionCb
-from bot.local_session import LOCAL_BOT_ID
-from bot.polling import Poller
-from bot.web import SECRET_HEADER, WebServer
+from bot.config import LOCAL_BOT_ID, Settings
+from bot.transport.intake import Intake
+from bot.transport.polling import Poller
+from bot.transport.web import SECRET_HEADER, WebServer
+from bot.ui.keyboards import FollowAction, FollowCb, FollowOrigin, ForgetCb, PetitionAction, PetitionCb
 from tests.conftest import NOW, make_settings, open_harness, patient_user_clock
 from tests.fake_telegram import FakeTelegram
 from tests.tools import Harness

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.petition import NameRejected, clean_name
+from bot.domain.petition import NameRejected, clean_name
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from aiogram.methods import (
 )
 
 from bot.config import Settings
-from bot.keyboards import AdminAction, AdminCb
 from bot.text import telegram_html_error
+from bot.ui.keyboards import AdminAction, AdminCb
 from tests.conftest import FIXTURE_CASES, make_settings, on_chosen_engine, open_harness
 from tests.tools import ChatUser, Harness
 

@@ -1,4 +1,4 @@
-"""The case card is served from memory (bot/screens.py, cached stages): whatever
+"""The case card is served from memory (bot/ui/screens.py, cached stages): whatever
 changes what it shows must show on the next view."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from bot import app as app_module
 from bot.cases.catalog import Catalog, load_catalog
 from bot.cases.models import Case
 from bot.cases.search import Filters
-from bot.catalogue_callbacks import BrowseCb, BrowseOrder
+from bot.ui.catalogue_callbacks import BrowseCb, BrowseOrder
 from tests.catalogue_gen import generate
 from tests.conftest import REAL_CASES, make_settings, open_harness
 from tests.tools import ChatUser, Harness

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.keyboards import NewsCb
-from bot.news import Draft
+from bot.domain.news import Draft
+from bot.ui.keyboards import NewsCb
 from tests.conftest import NOW
 from tests.tools import Harness
 

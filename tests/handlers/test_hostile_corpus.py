@@ -1,7 +1,7 @@
 """A hostile corpus through the real Dispatcher: zero unhandled exceptions, nothing stored that should not be.
 
-Forged and stale callback data for every CallbackData kind in bot/keyboards.py
-and bot/catalogue_callbacks.py
+Forged and stale callback data for every CallbackData kind in bot/ui/keyboards.py
+and bot/ui/catalogue_callbacks.py
 (on a normal message, an inaccessible one, and an inline one), garbage deep
 links, 10,000-character text, HTML / SQL / CSV-formula / zero-width /
 right-to-left strings as names, cities, questions, command arguments and
@@ -23,9 +23,9 @@ from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageT
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineQuery, Update
 from pydantic import BaseModel
 
-from bot import catalogue_callbacks, keyboards
-from bot.petition import clean_name
+from bot.domain.petition import clean_name
 from bot.text import MESSAGE_LIMIT, telegram_html_error
+from bot.ui import catalogue_callbacks, keyboards
 from tests.tools import ChatUser, Harness
 
 HOSTILE = [

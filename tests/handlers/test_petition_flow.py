@@ -9,7 +9,7 @@ import pytest
 from aiogram.methods import AnswerInlineQuery, SendDocument, SendMessage
 from aiogram.types import InlineQuery, Update
 
-from bot.keyboards import ForgetCb, PetitionAction, PetitionCb
+from bot.ui.keyboards import ForgetCb, PetitionAction, PetitionCb
 from tests.conftest import make_settings, open_harness
 from tests.tools import Harness
 

@@ -9,7 +9,7 @@ import pytest
 import structlog
 from aiogram.types import Chat, Message, PhotoSize, Update
 
-from bot.keyboards import MoreCb, QuestionCb, QuestionsCb
+from bot.ui.keyboards import MoreCb, QuestionCb, QuestionsCb
 from tests.tools import Harness, Shown
 
 SIGN_LINK = "https://t.me/casebot_local_bot?start=sign_khamroev"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from aiogram.methods import SendMessage
 
-from bot.keyboards import ArgumentCb, CaseCb, CaseView, LanguageCb
+from bot.ui.keyboards import ArgumentCb, CaseCb, CaseView, LanguageCb
 from tests.conftest import make_settings, open_harness
 from tests.tools import Harness
 

@@ -20,8 +20,8 @@ from aiogram.types import (
     User,
 )
 
-from bot.keyboards import PetitionAction, PetitionCb
-from bot.petition import PetitionService
+from bot.domain.petition import PetitionService
+from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.conftest import NOW, make_settings, open_harness
 from tests.tools import ChatUser, Harness
 
@@ -315,7 +315,7 @@ async def test_oversized_input_is_answered_and_nothing_is_stored(harness: Harnes
 async def test_a_short_flood_wait_on_a_reply_is_waited_out_once(harness: Harness) -> None:
     from aiogram.exceptions import TelegramRetryAfter
 
-    from bot.middlewares import QuietRepliesMiddleware
+    from bot.pipeline.middlewares import QuietRepliesMiddleware
 
     waited: list[float] = []
 

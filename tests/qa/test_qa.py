@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import OutcomeKind, QuestionIndex, words
 from bot.cases.catalog import load_catalog
 from bot.cases.models import LOCALES
+from bot.domain.answers import OutcomeKind, QuestionIndex, words
 from tests.qa.evaluate import REAL_CASES, SETS, TARGET, TUNED, LanguageReport, evaluate, load_set
 
 # Least sizes per language (questions, off-topic messages): the second set is the

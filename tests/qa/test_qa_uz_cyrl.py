@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import QuestionIndex, words
 from bot.cases.catalog import load_catalog
+from bot.domain.answers import QuestionIndex, words
 from bot.locales import LOCALES
 from tests.qa.evaluate import CYRILLIC, REAL_CASES, LanguageReport, evaluate, load_set
 

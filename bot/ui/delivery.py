@@ -1,0 +1,116 @@
+"""The Telegram side of the broadcast: render an outbox row in the follower's
+language, send it through the Bot API, and turn Telegram's refusals into the
+:mod:`bot.domain.broadcast` outcomes. Also edits the admin's progress message.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
+from bot.cases.catalog import CatalogHolder
+from bot.domain.broadcast import (
+    Blocked,
+    ChatMigrated,
+    ChatNotFound,
+    Progress,
+    Rejected,
+    RetryAfter,
+    Transient,
+)
+from bot.storage.repositories import Delivery, StoredUpdate, UpdateRepository
+from bot.ui import keyboards, views
+from bot.ui.i18n import L10n
+
+log = structlog.get_logger("casebot.delivery")
+
+_CACHED_UPDATES = 32
+
+
+def translate_error(exc: Exception) -> Exception:
+    """The broadcast outcome for an error the Bot API call raised."""
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(exc.retry_after)
+    if isinstance(exc, TelegramMigrateToChat):
+        return ChatMigrated(exc.migrate_to_chat_id)
+    if isinstance(exc, TelegramForbiddenError):
+        return Blocked(exc.message)
+    if isinstance(exc, TelegramBadRequest):
+        if "chat not found" in exc.message.lower():
+            return ChatNotFound(exc.message)
+        return Rejected(exc.message)
+    if isinstance(exc, TelegramServerError | TelegramNetworkError | TimeoutError):
+        return Transient(type(exc).__name__)
+    if isinstance(exc, TelegramAPIError):
+        return Transient(f"{type(exc).__name__}: {exc.message}")
+    return exc
+
+
+class TelegramDelivery:
+    def __init__(self, bot: Bot, l10n: L10n, catalogs: CatalogHolder, updates: UpdateRepository) -> None:
+        self._bot = bot
+        self._l10n = l10n
+        self._catalogs = catalogs
+        self._updates = updates
+        self._cache: OrderedDict[int, StoredUpdate] = OrderedDict()
+
+    async def _update(self, update_id: int) -> StoredUpdate | None:
+        cached = self._cache.get(update_id)
+        if cached is None:
+            cached = await self._updates.get(update_id)
+            if cached is None:
+                return None
+            self._cache[update_id] = cached
+            if len(self._cache) > _CACHED_UPDATES:
+                self._cache.popitem(last=False)
+        return cached
+
+    async def send(self, row: Delivery) -> None:
+        update = await self._update(row.update_id)
+        if update is None:
+            raise Rejected("the update no longer exists")
+        t = self._l10n.translator(row.locale)
+        case = self._catalogs.current.get(update.slug)
+        text = views.news_message(case, update.slug, update, t)
+        try:
+            await self._bot.send_message(
+                row.chat_id, text, reply_markup=keyboards.delivered_update(update.slug, t)
+            )
+        except (TelegramAPIError, TimeoutError) as exc:
+            raise translate_error(exc) from exc
+
+    async def report(self, progress: Progress) -> None:
+        update = await self._update(progress.update_id)
+        if update is None or update.progress_chat_id is None or update.progress_message_id is None:
+            return
+        t = self._l10n.translator(update.author_locale)
+        counts = progress.counts
+        if progress.final:
+            text = t("admin-progress-done", sent=counts.sent, total=counts.total, failed=counts.failed)
+            if counts.failed:
+                blocked = progress.failures.get("blocked", 0)
+                not_found = progress.failures.get("chat not found", 0)
+                other = counts.failed - blocked - not_found
+                text += "\n" + t("admin-progress-failures", blocked=blocked, notfound=not_found, other=other)
+        else:
+            text = t("admin-progress", sent=counts.sent, total=counts.total, failed=counts.failed)
+        try:
+            await self._bot.edit_message_text(
+                text=text, chat_id=update.progress_chat_id, message_id=update.progress_message_id
+            )
+        except TelegramRetryAfter as exc:
+            raise RetryAfter(exc.retry_after) from exc
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                log.warning("delivery.progress_not_edited", update=update.id, error=exc.message)
