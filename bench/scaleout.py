@@ -8,7 +8,13 @@ workers'). PostgreSQL runs with fsync on, as SQLite runs with synchronous=FULL.
 CPU seconds per component come from /proc: the workers, PostgreSQL (postmaster
 and every backend), Redis, and this process (fake Bot API + load).
 
-    python -m bench.scaleout [--signers 2000] [--no-write]
+    python -m bench.scaleout [--signers 1000] [--repeat 3] [--runs sqlite:1,postgresql:2] [--no-write]
+
+On a machine shared with other work the signatures per second follow the
+share of the cores the runs get; the CPU milliseconds per signature of each
+component change much less, and say what a machine with more cores would do.
+PostgreSQL runs also sample pg_stat_activity every 20 ms (``waits``: where
+casebot's sessions wait), in this process.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 
+from bot.storage.repositories import COUNT_PER_PETITION
 from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import SECRET, Deployment, callback
 from tests.fake_telegram import FakeTelegram
@@ -35,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SIGN = PetitionCb(action=PetitionAction.anonymous, slug="alpha").pack()
 IN_FLIGHT = 100
+COUNT_ALPHA = f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -118,18 +126,20 @@ async def run(workers: int, engine: str, signers: int, pg: PostgresServer, redis
             "fake Bot API + load": self_cpu,
         }
         before = {name: read() for name, read in parts.items()}
+        sampling = asyncio.create_task(_sample_waits(pg_url)) if engine == "postgresql" else None
         seconds = await _load([dep.worker_url(i) for i in range(workers)],
                               range(100_000, 100_000 + signers))
+        waits = await _stop_sampling(sampling)
         used = {name: round((read() - before[name]) / seconds, 2) for name, read in parts.items()}
         if engine == "postgresql":
             conn = await asyncpg.connect(pg_url)
-            count = await conn.fetchval("SELECT signature_count FROM petitions WHERE slug = 'alpha'")
+            count = await conn.fetchval(COUNT_ALPHA)
             await conn.close()
         else:
             import sqlite3
 
             lite = sqlite3.connect(folder / "bot.sqlite3")
-            count = lite.execute("SELECT signature_count FROM petitions WHERE slug = 'alpha'").fetchone()[0]
+            count = lite.execute(COUNT_ALPHA).fetchone()[0]
             lite.close()
         # Taps answered "something went wrong, try again" (e.g. no pooled connection within
         # 30 s): acknowledged, not signed. Counted, never hidden.
@@ -142,10 +152,48 @@ async def run(workers: int, engine: str, signers: int, pg: PostgresServer, redis
             "per_second": round((signers - failed) / seconds, 1),
             "failed": failed,
             "cores": used,
+            # CPU time per signature, per component: what the machine's load does not change
+            # much, so what a machine with more cores would need per signature.
+            "cpu_ms_per_signature": {
+                name: round(1000 * cores * seconds / max(signers - failed, 1), 2)
+                for name, cores in used.items()
+            },
+            **({"waits": waits} if waits else {}),
         }
     finally:
         await dep.stop()
         await telegram.stop()
+
+
+async def _sample_waits(pg_url: str) -> dict[str, float]:
+    """What casebot's PostgreSQL sessions are doing, sampled every 20 ms: the share of
+    samples per state (``active: Lock/transactionid`` = waiting for another
+    transaction's row lock; ``active: IO/WALSync`` = waiting for the commit's fsync;
+    ``idle``-ish states = pooled and unused)."""
+    conn = await asyncpg.connect(pg_url)
+    seen: dict[str, int] = {}
+    try:
+        while True:
+            rows = await conn.fetch(
+                "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                "WHERE application_name LIKE 'casebot/%' AND pid <> pg_backend_pid()"
+            )
+            for state, kind, event in rows:
+                key = f"{state}: {kind}/{event}" if kind else f"{state}: running"
+                seen[key] = seen.get(key, 0) + 1
+            await asyncio.sleep(0.02)
+    except asyncio.CancelledError:
+        total = sum(seen.values()) or 1
+        return {k: round(v / total, 3) for k, v in sorted(seen.items(), key=lambda kv: -kv[1])}
+    finally:
+        await conn.close()
+
+
+async def _stop_sampling(task: asyncio.Task[dict[str, float]] | None) -> dict[str, float]:
+    if task is None:
+        return {}
+    task.cancel()
+    return await task
 
 
 def _sqlite_env(dep: Deployment):  # type: ignore[no-untyped-def]
@@ -176,39 +224,82 @@ async def _healthy(dep: Deployment, index: int) -> None:
             await asyncio.sleep(0.1)
 
 
-async def main(signers: int, write: bool) -> None:
+RUNS = (("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 3))
+
+
+async def main(signers: int, write: bool, runs: tuple[tuple[str, int], ...] = RUNS, repeat: int = 1) -> None:
+    """Every run ``repeat`` times, round-robin (so a change in the machine's load reaches
+    every run alike); the ratios of each round, and their medians."""
+    import statistics
     import tempfile
 
+    load_before = os.getloadavg()[0]
     pg = PostgresServer(durable=os.environ.get("BENCH_PG_FSYNC", "1") == "1").start()
     redis = RedisServer().start()
     base = Path(tempfile.mkdtemp(prefix="casebot-bench-scaleout-"))
-    results = []
+    results, rounds = [], []
     try:
-        for engine, workers in (("sqlite", 1), ("postgresql", 1), ("postgresql", 2), ("postgresql", 3)):
-            result = await run(workers, engine, signers, pg, redis, base)
-            print(json.dumps(result), flush=True)
-            results.append(result)
+        for round_number in range(repeat):
+            by: dict[tuple[str, int], float] = {}
+            for engine, workers in runs:
+                result = await run(workers, engine, signers, pg, redis, base / f"round-{round_number}")
+                result["round"] = round_number
+                print(json.dumps(result), flush=True)
+                results.append(result)
+                by[engine, workers] = result["per_second"]
+            if set(by) == set(RUNS):
+                ratios = {
+                    "two_over_one": round(by[("postgresql", 2)] / by[("postgresql", 1)], 2),
+                    "three_over_one": round(by[("postgresql", 3)] / by[("postgresql", 1)], 2),
+                    "pg_over_sqlite": round(by[("postgresql", 1)] / by[("sqlite", 1)], 2),
+                    "load": round(os.getloadavg()[0], 2),
+                }
+                print(json.dumps(ratios), flush=True)
+                rounds.append(ratios)
     finally:
         pg.stop()
         redis.stop()
-    by = {(r["engine"], r["workers"]): r["per_second"] for r in results}
-    summary = {
-        "two_over_one": round(by[("postgresql", 2)] / by[("postgresql", 1)], 2),
-        "three_over_one": round(by[("postgresql", 3)] / by[("postgresql", 1)], 2),
-        "pg_over_sqlite": round(by[("postgresql", 1)] / by[("sqlite", 1)], 2),
-        "cpus": os.cpu_count(),
-        "load_before": os.getloadavg()[0],
+    if not rounds:
+        return
+
+    def median(values: list[float]) -> float:
+        return round(statistics.median(values), 2)
+
+    summary: dict[str, Any] = {
+        name: median([r[name] for r in rounds])
+        for name in ("two_over_one", "three_over_one", "pg_over_sqlite")
     }
+    summary["per_second"] = {
+        f"{engine} x{workers}": median([r["per_second"] for r in results
+                                        if (r["engine"], r["workers"]) == (engine, workers)])
+        for engine, workers in RUNS
+    }
+    summary["cpu_ms_per_signature"] = {
+        f"{engine} x{workers}": {
+            part: median([r["cpu_ms_per_signature"][part] for r in results
+                          if (r["engine"], r["workers"]) == (engine, workers)])
+            for part in results[0]["cpu_ms_per_signature"]
+        }
+        for engine, workers in RUNS
+    }
+    summary.update(rounds=len(rounds), cpus=os.cpu_count(), load_before=load_before,
+                   load_after=os.getloadavg()[0])
     print(json.dumps(summary))
     if write:
         (HERE / "scaleout_results.json").write_text(
-            json.dumps({"runs": results, "summary": summary}, indent=2) + "\n", encoding="utf-8"
+            json.dumps({"runs": results, "rounds": rounds, "summary": summary}, indent=2) + "\n",
+            encoding="utf-8",
         )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--signers", type=int, default=2000)
+    parser.add_argument("--signers", type=int, default=1000)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--runs", help="e.g. sqlite:1,postgresql:2 (a partial set writes nothing)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; the ratios are their medians")
     args = parser.parse_args()
-    asyncio.run(main(args.signers, not args.no_write))
+    chosen = RUNS
+    if args.runs:
+        chosen = tuple((e, int(n)) for e, n in (r.split(":") for r in args.runs.split(",")))
+    asyncio.run(main(args.signers, not args.no_write and chosen == RUNS, chosen, args.repeat))

@@ -193,8 +193,8 @@ def create_dispatcher(
     )
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
-        # No replay: a copy on another worker cannot know the first worker's reply did not leave.
-        idempotency = SharedIdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock)
+        # Replayed only when the worker that handled it is gone (see _say_again).
+        idempotency = SharedIdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     else:
         idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency

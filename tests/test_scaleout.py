@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.pipeline.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
 from bot.storage.pg import PgDatabase, pg_migrations
+from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness
 from tests.handlers.test_resilience import _sign_update
 from tests.scaleout_fixtures import fresh_database, scale_out_settings
@@ -82,9 +83,35 @@ async def test_the_same_update_on_two_workers_at_once_has_one_effect_and_one_rep
     await asyncio.gather(w1.app.dp.feed_update(w1.app.bot, update), w2.app.dp.feed_update(w2.app.bot, update))
     assert len(thanks(w1)) + len(thanks(w2)) == 1
     assert await count(w1, "SELECT COUNT(*) FROM signatures") == 1
-    assert await count(w2, "SELECT signature_count FROM petitions WHERE slug = 'alpha'") == 1
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
     # And again later, on either: nothing.
     assert await w2.feed(update) == [] and await w1.feed(update) == []
+
+
+async def test_a_copy_whose_worker_is_gone_is_answered_again_and_only_then(
+    workers: tuple[Harness, Harness],
+) -> None:
+    """Lost-reply replay with several workers: only when the worker that handled it is gone."""
+    w1, w2 = workers
+    user = w1.user(4)
+    await user.send("/sign alpha")
+    update = _sign_update(user, 900_101)
+    await w1.app.dp.feed_update(w1.app.bot, update)
+    assert len(thanks(w1)) == 1
+    # Its worker is alive: a copy on the other worker, or on it, is not answered again.
+    assert await w2.feed(update) == [] and await w1.feed(update) == []
+    # The worker died between its COMMIT and its reply: the mark names a worker with no
+    # session left. The copy gets what a second tap would say; nothing is signed again.
+    conn = await asyncpg.connect(w1.app.db.url)
+    try:
+        await conn.execute("UPDATE processed_updates SET worker = 'gone' WHERE update_id = 900101")
+    finally:
+        await conn.close()
+    replies = await w2.feed(update)
+    assert any("You signed this demand on" in str(getattr(r, "text", "")) for r in replies), replies
+    assert await count(w2, "SELECT COUNT(*) FROM signatures") == 1
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
+    assert len(thanks(w1)) + len(thanks(w2)) == 1
 
 
 async def test_signers_spread_over_workers_with_duplicates_are_counted_exactly(
@@ -106,7 +133,7 @@ async def test_signers_spread_over_workers_with_duplicates_are_counted_exactly(
     before_messages = sum(isinstance(c, SendMessage) for w in workers for c in w.session.calls)
     await asyncio.gather(*feeds)
     assert await count(w1, "SELECT COUNT(*) FROM signatures") == 120
-    assert await count(w2, "SELECT signature_count FROM petitions WHERE slug = 'alpha'") == 120
+    assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 120
     assert len(thanks(w1)) + len(thanks(w2)) == 120
     # One reply per update: 120 thanks, 40 "you have signed already"; none for the copies.
     sent = sum(isinstance(c, SendMessage) for w in workers for c in w.session.calls) - before_messages
@@ -293,6 +320,34 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
     await within_a_second(lambda: leading(second))
     await second.end()
     assert events == ["a:start", "a:stop", "b:start", "b:stop"]
+
+
+async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:
+    """FOR UPDATE SKIP LOCKED: a claim never waits behind an unfollow (or another sender)."""
+    from bot.storage.repositories import FollowRepository, OutboxRepository, UpdateRepository
+
+    db = await PgDatabase.open(pg_url)
+    other = await asyncpg.connect(pg_url)
+    try:
+        await FollowRepository(db).follow(9001, "alpha", "en")
+        await UpdateRepository(db).publish(
+            slug="alpha", kind="news", texts={"en": "News"}, fallback="en", stage=None, stage_date=None,
+            announced=True, author_id=ADMIN, author_locale="en", draft_key="skip-1", at=dt.datetime.now(dt.UTC),
+        )
+        outbox = OutboxRepository(db)
+        (row,) = await outbox.ready(time.time() + 60, 10)
+        holding = other.transaction()
+        await holding.start()
+        await other.execute("SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE", row.id)
+        started = time.monotonic()
+        assert await asyncio.wait_for(outbox.claim(row.id), 5) is False
+        assert time.monotonic() - started < 1, "the claim waited for the other transaction"
+        await holding.rollback()
+        assert await outbox.claim(row.id) is True
+        assert await outbox.claim(row.id) is False  # claimed once
+    finally:
+        await other.close()
+        await db.close()
 
 
 async def test_a_second_poller_is_refused(pg_url: str) -> None:

@@ -32,7 +32,7 @@ import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
-from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner
+from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner, Replay
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import ProcessedUpdateRepository
 
@@ -61,12 +61,14 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         processed: ProcessedUpdateRepository,
         clock: Callable[[], dt.datetime],
         keep: dt.timedelta = KEEP_PROCESSED,
+        replay: Replay | None = None,
     ) -> None:
         self._db = db
         self._processed = processed
         self._clock = clock
         self._keep = keep
         self._prune = MarkPruner(processed, keep)
+        self._replay = replay
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -85,12 +87,36 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
 
         async with self._db.unit_of_work(keep_reply) as unit:
             conn = await unit.begin()
-            if not await self._processed.claim(conn, bot.id, event.update_id, now, now - self._keep):
-                trace = data.get("trace")
-                if trace is not None:
-                    trace.outcome = "duplicate"
-                return None
-            return await handler(event, data)
+            claimed = await self._processed.claim(
+                conn, bot.id, event.update_id, now, now - self._keep, self._db.worker
+            )
+            if claimed:
+                return await handler(event, data)
+            trace = data.get("trace")
+            if trace is not None:
+                trace.outcome = "duplicate"
+        await self._say_again(event, bot)
+        return None
+
+    async def _say_again(self, update: Update, bot: Bot) -> None:
+        """A copy of an update another worker handled, whose reply may have been lost.
+
+        Said again only when that worker is gone (no session of it left): it may
+        have died between its COMMIT and its reply. A worker still there has
+        sent its reply or is about to (a copy waits only for the first one's
+        COMMIT, not for its reply), and this worker's own updates are answered
+        by this worker. So a copy is never a second reply while the first worker
+        lives; a worker on a machine that vanished counts as there until
+        PostgreSQL drops its sessions, and its lost reply is not said again.
+        """
+        if self._replay is None:
+            return
+        note, worker = await self._processed.handled_by(bot.id, update.update_id)
+        if note is None or worker is None or worker == self._db.worker:
+            return
+        if await self._db.worker_alive(worker):
+            return
+        await self._replay(note, update, bot)
 
 
     async def flush_marks(self) -> None:

@@ -472,6 +472,10 @@ class Database:
         else:
             hook()
 
+    def unit_memo(self) -> dict[tuple[str, str], object] | None:
+        """None: one process mirrors what PostgreSQL's workers keep per transaction (pg.py)."""
+        return None
+
     def note_reply(self, note: str) -> None:
         """Keep ``note`` with the current update's processed mark (a re-delivered copy says it again)."""
         unit = self._unit.get()

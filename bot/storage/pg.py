@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import re
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -200,6 +201,7 @@ class PgUnitOfWork:
         self.finalized = False
         self.closed = False
         self.writes_after_flush = 0
+        self.memo: dict[tuple[str, str], object] = {}  # rows read in this transaction, see unit_memo
 
     @property
     def open(self) -> bool:
@@ -248,6 +250,7 @@ class PgUnitOfWork:
             self._depth -= 1
 
     async def _release(self) -> None:
+        self.memo.clear()
         raw, self._raw, self._transaction, self.connection = self._raw, None, None, None
         if raw is not None:
             await self._db.pool.release(raw)
@@ -302,6 +305,18 @@ class PgUnitOfWork:
                 await self._rollback()
 
 
+async def _keep_session(raw: asyncpg.Connection) -> None:
+    """A pooled connection back in the pool: nothing to undo on the server.
+
+    asyncpg's default reset is a round trip per release (unlock advisory locks,
+    close cursors, UNLISTEN, RESET ALL) — three per signing update. No pooled
+    connection keeps session state (the advisory locks of the sender and the
+    poller live on connections of their own; the migration lock is released
+    explicitly), and asyncpg still rolls back a transaction left open.
+    """
+    return None
+
+
 async def _init_connection(raw: asyncpg.Connection) -> None:
     # ISO text both ways, as the repositories read and write timestamps with SQLite.
     await raw.set_type_codec("timestamptz", encoder=str, decoder=str, schema="pg_catalog", format="text")
@@ -313,8 +328,11 @@ class PgDatabase:
     dialect = "postgresql"
     shared = True  # other workers write too: nothing may be mirrored in memory
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, worker: str = "") -> None:
         self.pool = pool
+        # This process among the workers: its sessions are named casebot/<worker>, so any
+        # worker can tell from pg_stat_activity whether this one is still there.
+        self.worker = worker
         self.url = url
         self.path = None
         self.conn = _PooledReader(self)
@@ -329,14 +347,18 @@ class PgDatabase:
 
     @classmethod
     async def open(cls, url: str, *, pool_max: int = POOL_MAX, migrate: bool = True) -> PgDatabase:
+        worker = secrets.token_hex(6)
         pool = await asyncpg.create_pool(
             url,
             min_size=1,
             max_size=pool_max,
+            # Never down to no session while the process lives: see worker_alive.
+            max_inactive_connection_lifetime=0,
             init=_init_connection,
-            server_settings={"TimeZone": "UTC", "application_name": "casebot"},
+            reset=_keep_session,
+            server_settings={"TimeZone": "UTC", "application_name": f"casebot/{worker}"},
         )
-        db = cls(pool, url)
+        db = cls(pool, url, worker)
         if migrate:
             try:
                 await db.migrate()
@@ -423,6 +445,14 @@ class PgDatabase:
         else:
             hook()
 
+    def unit_memo(self) -> dict[tuple[str, str], object] | None:
+        """Rows a repository may keep for the rest of the update's open transaction (its
+        own reads, repeated), or None outside one. Emptied with the transaction."""
+        unit = self._unit.get()
+        if unit is not None and unit.joinable() and unit.connection is not None:
+            return unit.memo
+        return None
+
     def note_reply(self, note: str) -> None:
         unit = self._unit.get()
         if unit is not None and unit.joinable() and not unit.finalized:
@@ -474,6 +504,15 @@ class PgDatabase:
         unit = self._unit.get()
         if unit is not None and not unit.closed:
             await unit.flush()
+
+    async def worker_alive(self, worker: str) -> bool:
+        """Whether the worker has a session open: a killed process's sessions end with its
+        sockets (a machine that vanished keeps them until TCP gives up on it)."""
+        async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT) as raw:
+            return bool(await raw.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1)",
+                f"casebot/{worker}",
+            ))
 
     async def ping(self) -> bool:
         async with self.pool.acquire(timeout=5) as raw:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,21 +125,58 @@ def _signature(row: aiosqlite.Row) -> StoredSignature:
     )
 
 
-# One statement, so the counter row's lock is taken last and held for no other round trip:
-# the signature, the counter moved by it, and the threshold it reached, if any.
+# A petition's count: the counter in `petitions` plus its slots (migration 0007). The
+# embedded mode moves only the former; PostgreSQL, with several workers, only the latter.
+_COUNT_OF = (
+    "(COALESCE((SELECT signature_count FROM petitions WHERE slug = ?), 0) "
+    "+ COALESCE((SELECT SUM(signatures) FROM petition_count_slots WHERE petition = ?), 0))"
+)
+COUNT_PER_PETITION = (
+    "p.signature_count + COALESCE((SELECT SUM(c.signatures) FROM petition_count_slots c "
+    "WHERE c.petition = p.slug), 0)"
+)
+# Slots per petition on PostgreSQL: more than the signing transactions open at once, so a
+# signer nearly always finds one free. A read sums them (one index range).
+COUNTER_SLOTS = 64
+# Moves one slot of a petition by a number of signatures: the first slot no other
+# transaction holds (starting at a random one), or, when all are held, a random one,
+# waited for. An upsert, so a slot missing for any reason is made. Parameters: petition,
+# petition, random start, random fallback, delta. `{source}`: the rows that make it move.
+_MOVE_SLOT = (
+    "INSERT INTO petition_count_slots (petition, slot, signatures) "
+    "SELECT ?, COALESCE((SELECT slot FROM petition_count_slots WHERE petition = ? "
+    f"ORDER BY (slot + ?) % {COUNTER_SLOTS} LIMIT 1 FOR UPDATE SKIP LOCKED), ?), ? "
+    "FROM {source} "
+    "ON CONFLICT (petition, slot) "
+    "DO UPDATE SET signatures = petition_count_slots.signatures + EXCLUDED.signatures"
+)
+# Signing on PostgreSQL in one statement: the signature, the slot it moves, the count
+# (this transaction's view: committed signatures and its own) and every threshold at or
+# below it not yet recorded. Concurrent signers see counts taken at the same moment, so a
+# threshold is recorded by the first signer who sees the count at or past it.
 _ADD_SHARED = (
     "WITH added AS (INSERT INTO signatures "
     "(petition, signer, display_name, city, locale, signed_at, source) "
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
-    "counted AS (UPDATE petitions SET signature_count = signature_count + 1 "
-    "WHERE slug = ? AND EXISTS (SELECT 1 FROM added) RETURNING slug, signature_count), "
+    f"counted AS ({_MOVE_SLOT.format(source='added')} RETURNING 1), "
+    f"total AS (SELECT {_COUNT_OF} + (SELECT COUNT(*) FROM counted) AS n), "
     "reached AS (INSERT INTO petition_milestones (petition, threshold, reached_at) "
-    "SELECT c.slug, c.signature_count, ? FROM counted c "
-    "WHERE c.signature_count = ANY (?::int[]) ON CONFLICT DO NOTHING RETURNING threshold) "
-    "SELECT COALESCE((SELECT signature_count FROM counted), "
-    "(SELECT signature_count FROM petitions WHERE slug = ?)), "
-    "(SELECT COUNT(*) FROM added), (SELECT threshold FROM reached)"
+    "SELECT ?, t, ? FROM unnest(?::int[]) AS t, total "
+    "WHERE t <= total.n AND EXISTS (SELECT 1 FROM counted) ON CONFLICT DO NOTHING RETURNING threshold) "
+    "SELECT (SELECT n FROM total), (SELECT COUNT(*) FROM added), "
+    "ARRAY(SELECT threshold FROM reached ORDER BY threshold)"
 )
+_MOVE_SLOT_ONCE = _MOVE_SLOT.format(source="(SELECT 1) AS once")
+_MAKE_SLOTS = (
+    "INSERT INTO petition_count_slots (petition, slot) "
+    f"SELECT ?, s FROM generate_series(0, {COUNTER_SLOTS - 1}) AS s ON CONFLICT DO NOTHING"
+)
+
+
+def _slot_params(petition: str, delta: int) -> tuple[str, str, int, int, int]:
+    # Not a secret, only a spread: where a slot search starts, and the slot waited for.
+    start, fallback = random.randrange(COUNTER_SLOTS), random.randrange(COUNTER_SLOTS)
+    return (petition, petition, start, fallback, delta)
 
 
 class SignatureRepository:
@@ -216,29 +254,42 @@ class SignatureRepository:
         source: str | None,
         thresholds: tuple[int, ...],
     ) -> AddResult:
-        """PostgreSQL, several workers: the counter row is every signer's hot spot.
+        """PostgreSQL, several workers: one statement, the counter spread over slots.
 
-        Its row lock is held from the UPDATE to the COMMIT, so every signer of a
-        petition queues behind the one holding it. Hence one statement (insert,
-        count and milestone together), taking the lock last. The transaction is
-        still committed with the update's first reply, so a handler that fails
-        after signing rolls the signature back, as in the embedded mode.
+        A row lock is held from the UPDATE to the COMMIT (which waits for the
+        disk), so one counter row per petition made every signer queue behind
+        the one holding it. Each signer moves a slot no other one holds (see
+        ``_MOVE_SLOT``); the count is their sum. The transaction is still
+        committed with the update's first reply, so a handler that fails after
+        signing rolls the signature back, as in the embedded mode.
         """
         if petition not in self._known_petitions:
-            # The counter row, before any signature refers to it; known once committed
-            # (never deleted), so later signers skip this statement and its conflict wait.
+            # The counter row and its slots, before any signature refers to them; known once
+            # committed (never deleted), so later signers skip this and its conflict waits. In
+            # the update's own transaction: a second connection per update could empty the pool.
             async with self._db.write() as conn:
                 await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+                await conn.execute(_MAKE_SLOTS, (petition,))
             self._db.on_commit(lambda: self._known_petitions.add(petition))
         at = signed_at.isoformat()
         params = (
-            petition, signer, display_name, city, locale, at, source, petition, at, list(thresholds), petition
+            petition, signer, display_name, city, locale, at, source,
+            *_slot_params(petition, 1), petition, petition, petition, at, list(thresholds),
         )
         rows = await self._db.statement(_ADD_SHARED, params)
         if rows[0][1]:
             self._db.note_reply(ReplyNote.signed.of(petition))
         count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
-        return AddResult(added=added, count=count, milestones=(int(reached),) if reached else ())
+        return AddResult(added=added, count=count, milestones=tuple(int(t) for t in reached))
+
+    async def _move(self, conn: aiosqlite.Connection, petition: str, delta: int) -> None:
+        """The counter moved by ``delta`` signatures: the one row (embedded) or a slot (PostgreSQL)."""
+        if self._db.shared:
+            await conn.execute(_MOVE_SLOT_ONCE, _slot_params(petition, delta))
+        else:
+            await conn.execute(
+                "UPDATE petitions SET signature_count = signature_count + ? WHERE slug = ?", (delta, petition)
+            )
 
     async def remove(self, petition: str, signer: bytes) -> bool:
         async with self._db.write() as conn:
@@ -247,10 +298,7 @@ class SignatureRepository:
             )
             removed = cur.rowcount == 1
             if removed:
-                await conn.execute(
-                    "UPDATE petitions SET signature_count = signature_count - 1 WHERE slug = ?",
-                    (petition,),
-                )
+                await self._move(conn, petition, -1)
                 self._db.note_reply(ReplyNote.withdrew.of(petition))
         return removed
 
@@ -265,10 +313,7 @@ class SignatureRepository:
             await conn.execute("DELETE FROM signatures WHERE signer = ?", (signer,))
             self._db.note_reply(ReplyNote.forgot.of())
             for petition, removed in per_petition:
-                await conn.execute(
-                    "UPDATE petitions SET signature_count = signature_count - ? WHERE slug = ?",
-                    (removed, petition),
-                )
+                await self._move(conn, petition, -removed)
         return sum(n for _, n in per_petition)
 
     async def signed_any(self, signer: bytes) -> bool:
@@ -285,7 +330,7 @@ class SignatureRepository:
 
     @staticmethod
     async def _count(conn: aiosqlite.Connection, petition: str) -> int:
-        async with conn.execute("SELECT signature_count FROM petitions WHERE slug = ?", (petition,)) as cur:
+        async with conn.execute(f"SELECT {_COUNT_OF}", (petition, petition)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -328,6 +373,14 @@ class SignatureRepository:
     async def reconcile(self, petition: str) -> tuple[int, int]:
         """(kept counter, rows counted now); the counter is reset to the rows if they differ."""
         async with self._db.write() as conn:
+            if self._db.shared:
+                # Every slot held by this transaction first: a signer still counting waits, and
+                # is counted after this (its signature is not among the rows counted below).
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+                await conn.execute(_MAKE_SLOTS, (petition,))
+                await conn.execute(
+                    "SELECT slot FROM petition_count_slots WHERE petition = ? FOR UPDATE", (petition,)
+                )
             kept = await self._count(conn, petition)
             async with conn.execute("SELECT COUNT(*) FROM signatures WHERE petition = ?", (petition,)) as cur:
                 row = await cur.fetchone()
@@ -335,6 +388,9 @@ class SignatureRepository:
             if kept != actual:
                 await conn.execute(
                     "UPDATE petitions SET signature_count = ? WHERE slug = ?", (actual, petition)
+                )
+                await conn.execute(
+                    "UPDATE petition_count_slots SET signatures = 0 WHERE petition = ?", (petition,)
                 )
         return kept, actual
 
@@ -405,9 +461,8 @@ class FollowRepository:
         """What a case card shows that changes per reader and per signature, in one round trip:
         whether the chat follows the case, and the petition's signature count."""
         async with self._db.reads.execute(
-            "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
-            "(SELECT signature_count FROM petitions WHERE slug = ?)",
-            (chat_id, slug, slug),
+            f"SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), {_COUNT_OF}",
+            (chat_id, slug, slug, slug),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
@@ -795,11 +850,18 @@ class OutboxRepository:
         return float(row[0]) if row and row[0] is not None else None
 
     async def claim(self, delivery_id: int) -> bool:
+        """The row is this sender's to send (``sending``), or False: no longer pending, or
+        (PostgreSQL) held by another transaction — an unfollow or /forget under way, or
+        another sender — and skipped rather than waited for: read again on a later step."""
+        held = (
+            " AND id = (SELECT id FROM deliveries WHERE id = ? FOR UPDATE SKIP LOCKED)"
+            if self._db.dialect == "postgresql" else ""
+        )
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                (delivery_id,),
+                f"WHERE id = ? AND status = 'pending'{held}",
+                (delivery_id, delivery_id) if held else (delivery_id,),
             )
             return cur.rowcount == 1
 
@@ -905,26 +967,49 @@ class FsmRepository:
     def on_rollback(self, hook: Callable[[], None]) -> None:
         self._db.on_rollback(hook)
 
+    def _forget_read(self, key: str | None = None) -> None:
+        memo = self._db.unit_memo()
+        if memo is not None:
+            for k in [k for k in memo if k[0] == "fsm" and (key is None or k[1] == key)]:
+                del memo[k]
+
     async def put(self, key: str, state: str | None, data: str) -> None:
-        async with self._db.write() as conn:
-            await conn.execute(
-                "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data, "
-                "updated_at = excluded.updated_at",
-                (key, state, data, _now()),
-            )
-            self._db.note_reply(ReplyNote.step.of())
+        try:
+            async with self._db.write() as conn:
+                await conn.execute(
+                    "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data, "
+                    "updated_at = excluded.updated_at",
+                    (key, state, data, _now()),
+                )
+                self._db.note_reply(ReplyNote.step.of())
+        finally:
+            self._forget_read(key)
 
     async def delete(self, key: str) -> None:
-        async with self._db.write() as conn:
-            await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+        try:
+            async with self._db.write() as conn:
+                await conn.execute("DELETE FROM fsm_states WHERE storage_key = ?", (key,))
+        finally:
+            self._forget_read(key)
 
     async def get(self, key: str) -> tuple[str | None, str] | None:
-        """One dialogue as committed (or as the update's own transaction left it)."""
+        """One dialogue as committed (or as the update's own transaction left it).
+
+        With several workers every read goes to PostgreSQL; aiogram asks for
+        the same row several times per update (state, data, filters), so inside
+        an update's transaction the row is read once and kept for the rest of it
+        (dropped by this update's own writes)."""
+        memo = self._db.unit_memo()
+        if memo is not None and ("fsm", key) in memo:
+            return memo["fsm", key]  # type: ignore[no-any-return]
         rows = await self._db.reads.execute_fetchall(
             "SELECT state, data FROM fsm_states WHERE storage_key = ?", (key,)
         )
-        return (rows[0][0], str(rows[0][1])) if rows else None
+        found = (rows[0][0], str(rows[0][1])) if rows else None
+        if memo is not None:
+            memo["fsm", key] = found
+        return found
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
@@ -934,11 +1019,14 @@ class FsmRepository:
 
     async def purge(self, untouched_since: dt.datetime) -> list[str]:
         """Delete dialogues idle since before ``untouched_since``; the keys deleted."""
-        async with self._db.write() as conn:
-            rows = await conn.execute_fetchall(
-                "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
-                (untouched_since.isoformat(timespec="seconds"),),
-            )
+        try:
+            async with self._db.write() as conn:
+                rows = await conn.execute_fetchall(
+                    "DELETE FROM fsm_states WHERE updated_at < ? RETURNING storage_key",
+                    (untouched_since.isoformat(timespec="seconds"),),
+                )
+        finally:
+            self._forget_read()
         return [str(r[0]) for r in rows]
 
 
@@ -989,7 +1077,7 @@ class ProcessedUpdateRepository:
 
     @staticmethod
     async def claim(conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime,
-                    since: dt.datetime) -> bool:
+                    since: dt.datetime, worker: str | None = None) -> bool:
         """Mark the update as the first statement of its transaction; False: already handled.
 
         With several workers this is what makes an update applied once: a second
@@ -998,12 +1086,21 @@ class ProcessedUpdateRepository:
         than ``since`` is an update id Telegram reused, and is taken over.
         """
         rows = await conn.execute_fetchall(
-            "INSERT INTO processed_updates (bot_id, update_id, processed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, worker) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "worker = excluded.worker, reply = NULL "
             "WHERE processed_updates.processed_at < ? RETURNING 1",
-            (bot_id, update_id, at.isoformat(), since.isoformat()),
+            (bot_id, update_id, at.isoformat(), worker, since.isoformat()),
         )
         return bool(rows)
+
+    async def handled_by(self, bot_id: int, update_id: int) -> tuple[str | None, str | None]:
+        """(what its reply said, the worker that handled it) for a handled update."""
+        rows = await self._db.reads.execute_fetchall(
+            "SELECT reply, worker FROM processed_updates WHERE bot_id = ? AND update_id = ?",
+            (bot_id, update_id),
+        )
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
 
     async def reply_of(self, bot_id: int, update_id: int) -> str | None:
         """What a handled update's reply said (see migration 0005), if it is worth saying again."""
@@ -1032,7 +1129,7 @@ class OperationsRepository:
         self._db = db
 
     async def signatures_per_petition(self) -> dict[str, int]:
-        async with self._db.reads.execute("SELECT slug, signature_count FROM petitions") as cur:
+        async with self._db.reads.execute(f"SELECT p.slug, {COUNT_PER_PETITION} FROM petitions p") as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
     async def followers_per_case(self) -> dict[str, int]:
@@ -1042,7 +1139,7 @@ class OperationsRepository:
     async def counters_match_rows(self) -> bool:
         """Whether every petition's kept counter equals its signature rows."""
         async with self._db.reads.execute(
-            "SELECT COUNT(*) FROM petitions p WHERE p.signature_count != "
+            f"SELECT COUNT(*) FROM petitions p WHERE {COUNT_PER_PETITION} != "
             "(SELECT COUNT(*) FROM signatures s WHERE s.petition = p.slug)"
         ) as cur:
             row = await cur.fetchone()

@@ -15,11 +15,13 @@ import asyncpg
 
 from bot.storage.db import Database
 from bot.storage.pg import PgDatabase, _init_connection
+from bot.storage.repositories import COUNT_PER_PETITION
 
 # Parents before children (foreign keys).
 TABLES = (
     "user_settings",
     "petitions",
+    "petition_count_slots",
     "signatures",
     "petition_milestones",
     "follows",
@@ -71,7 +73,7 @@ async def copy_sqlite_to_postgres(sqlite_path: Path, url: str) -> dict[str, int]
                         f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
                     )
             kept = await conn.fetchval(
-                "SELECT COUNT(*) FROM petitions p WHERE p.signature_count <> "
+                f"SELECT COUNT(*) FROM petitions p WHERE {COUNT_PER_PETITION} <> "
                 "(SELECT COUNT(*) FROM signatures s WHERE s.petition = p.slug)"
             )
             if kept:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import shutil
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ import asyncpg
 import pytest
 
 from bot.storage.pg import PgDatabase
-from bot.storage.repositories import FollowRepository, UpdateRepository
+from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository, UpdateRepository
 from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import ADMIN, Deployment, Telegram, buttons, callback, message, sent_to
 from tests.fake_telegram import ApiCall, FakeTelegram
@@ -37,7 +38,7 @@ async def _signatures(pg_url: str) -> tuple[int, int]:
     conn = await asyncpg.connect(pg_url)
     try:
         rows = await conn.fetchval("SELECT COUNT(*) FROM signatures WHERE petition = 'alpha'")
-        kept = await conn.fetchval("SELECT signature_count FROM petitions WHERE slug = 'alpha'")
+        kept = await conn.fetchval(f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'")
         return int(rows), int(kept or 0)
     finally:
         await conn.close()
@@ -113,7 +114,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     thanked = Counter(int(c.params["chat_id"]) for c in telegram.calls if _is_thanks(c))
     assert thanked_at_kill <= set(thanked) and max(thanked.values()) == 1
 
-    followers = list(range(400_001, 400_301))
+    followers = list(range(400_001, 400_401))
     db = await PgDatabase.open(pg_url)
     try:
         follows = FollowRepository(db)
@@ -130,7 +131,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     def is_news(call: ApiCall) -> bool:
         return call.method == "sendMessage" and "Scale-out news" in str(call.params.get("text", ""))
 
-    await telegram.wait_count(is_news, 80, timeout=60)
+    await telegram.wait_count(is_news, 180, timeout=60)
     await deployment.kill(leader)
     killed_at = time.monotonic()
     deadline = time.monotonic() + 120
@@ -146,12 +147,22 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
     takeover = after[0] - killed_at
     assert takeover < 10, f"no sender for {takeover:.1f} s"
     rates = [(len(w) - 1) / (w[-1] - w[0]) for w in (before, after)]
-    # Never above BROADCAST_RATE (Telegram's limit is per bot); on a loaded machine a late
-    # wake-up can only lose time (bot/domain/broadcast.py, Pacer), so a few percent below at worst.
-    for rate in rates:
-        assert 25 * 0.95 <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
+    gaps = [[b - a for a, b in itertools.pairwise(w)] for w in (before, after)]
+    starved = [sum(g > 0.08 for g in w) for w in gaps]
     print(f"\nkills: worker {victim} mid-burst, then sender {leader} after {len(before)} sends; next send "
-          f"{takeover:.1f} s later, {duplicates} duplicate(s), rates {rates[0]:.2f} and {rates[1]:.2f}/s for 25")
+          f"{takeover:.1f} s later, {duplicates} duplicate(s); rates {rates[0]:.3f} and {rates[1]:.3f}/s for 25 "
+          f"over {before[-1] - before[0]:.2f} and {after[-1] - after[0]:.2f} s; longest gaps "
+          f"{max(gaps[0]) * 1000:.0f} and {max(gaps[1]) * 1000:.0f} ms; gaps over two intervals "
+          f"{starved[0]} and {starved[1]}")
+    # Within 1 % of BROADCAST_RATE, never above it. Measured: at a load average of 5 on two
+    # cores the longest gap is 50-60 ms and both rates are 25.00 ± 0.02/s. At 10, a sender
+    # starved of CPU wakes up to 106 ms late (18 gaps over 60 ms in 180 sends) and loses
+    # ~2 % of its time: a wake-up more than an interval late is not made up, since making
+    # it up would put more than BROADCAST_RATE sends in some second (bot/domain/broadcast.py,
+    # Pacer). A window with such a starved wake-up (a gap over two intervals) is held to 5 %.
+    for rate, late in zip(rates, starved, strict=True):
+        floor = 0.95 if late else 0.99
+        assert 25 * floor <= rate <= 25 * 1.01, f"{rate:.2f}/s while a sender was alive, not 25"
 
 
 async def _reload_and_language_on_worker_1_reach_worker_3_within_a_second(
