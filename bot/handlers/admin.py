@@ -427,8 +427,7 @@ async def typed_text(
     if not message.text:
         await message.answer(t("admin-compose-not-text"), reply_markup=keyboards.admin_text_step(t))
         return
-    # The admin's own HTML, exactly as typed; checked before it can go anywhere.
-    text = message.text.strip()
+    text = admin_html(message).strip()
     if len(text) > TEXT_LIMIT:
         await message.answer(
             t("admin-compose-too-long", length=len(text), limit=TEXT_LIMIT),
@@ -450,6 +449,34 @@ async def typed_text(
         clock(),
         editing=bool(data.get("editing")),
     )
+
+
+# What Telegram's own editor adds (bold, a link on words, a quote …); links, mentions and
+# hashtags Telegram finds by itself in plain text are not formatting and change nothing.
+FORMATTING = frozenset(
+    {
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "blockquote",
+        "expandable_blockquote",
+    }
+)
+
+
+def admin_html(message: Message) -> str:
+    """The admin's text as HTML: formatting made in Telegram's editor is kept as its HTML;
+    without any, the text is the HTML the admin typed. Either way it is checked at preview."""
+    if any(entity.type in FORMATTING for entity in message.entities or ()):
+        return message.html_text
+    return message.text or ""
 
 
 async def typed_date(
