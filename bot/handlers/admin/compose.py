@@ -1,30 +1,27 @@
-"""Admin commands and dialogues. One filter on the router guards every handler in it:
-for anyone else these commands do not exist, and the update falls through to the
-ordinary "unknown command" answer; a forged admin button gets "not available".
+"""What the /post and /status dialogues share: the draft, a text per language, the
+fallback for languages left out, the preview, publishing (``post`` and ``status``
+hold what is their own).
 
-/post and /status are FSM dialogues kept in the persistent storage, so an admin's
-half-written post survives a restart. The dialogue's data is a :class:`Draft`.
+The dialogue lives in the persistent FSM storage, so an admin's half-written post
+survives a restart; its data is a :class:`Draft`. Each step is one handler, chosen
+by aiogram from the button's :class:`AdminCb` action and the dialogue's state.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
-from functools import partial
+from typing import Any
 
 import structlog
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, Filter, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Message, User
 
-from bot.cases.catalog import CaseFileError, Catalog, CatalogHolder, cache_beside, load_catalog
+from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
-from bot.cases.search import PAGE_SIZE
-from bot.config import Settings
-from bot.domain.answers import QuestionIndexes
 from bot.domain.broadcast import BroadcastWorker
 from bot.domain.news import (
     COMPOSE_ORDER,
@@ -35,31 +32,19 @@ from bot.domain.news import (
     Draft,
     NewsService,
     message_problem,
-    parse_stage_date,
     text_problem,
 )
-from bot.domain.petition import PetitionService, export_csv, export_json
-from bot.domain.stats import CHART_DAYS, StatsService
-from bot.handlers.replies import show
-from bot.locales import DERIVED, UZ_CYRL, written_source
-from bot.pipeline.scaleout import ReloadBus
-from bot.storage.repositories import SignatureRepository, StoredUpdate, UpdateRepository
-from bot.text import escape, split_message
-from bot.ui import catalogue_screens, keyboards, views
-from bot.ui.catalogue_callbacks import AdminPickCb, PickPurpose
+from bot.handlers.admin.pickers import find_case, pick_list
+from bot.locales import DERIVED, written_source
+from bot.storage.repositories import StoredUpdate, UpdateRepository
+from bot.text import escape
+from bot.ui import keyboards, views
+from bot.ui.catalogue_callbacks import PickPurpose
 from bot.ui.catalogue_memory import FoundResults
-from bot.ui.charts import signatures_chart
 from bot.ui.i18n import L10n, Translator
 from bot.ui.keyboards import AdminAction, AdminCb
 
 log = structlog.get_logger("casebot.admin")
-
-
-class IsAdmin(Filter):
-    async def __call__(
-        self, event: TelegramObject, settings: Settings, event_from_user: User | None = None
-    ) -> bool:
-        return event_from_user is not None and event_from_user.id in settings.admin_ids
 
 
 class ComposeFlow(StatesGroup):
@@ -72,93 +57,62 @@ class ComposeFlow(StatesGroup):
     edit = State()  # choosing the language to rewrite
 
 
-# --- exports (petition) ------------------------------------------------------------
-
-
-def _has_petition(catalog: Catalog, slug: str) -> bool:
-    case = catalog.get(slug)
-    return case is not None and case.facts.petition is not None
-
-
-def _find_case(catalog: Catalog, typed: str, locale: str) -> tuple[Case | None, tuple[str, ...]]:
-    """The case an admin named (its slug, or a name in any spelling), else the cases that match."""
-    typed = typed.strip()
-    if not typed:
-        return None, ()
-    case = catalog.named(typed)
-    if case is not None:
-        return case, (case.slug,)
-    found = catalog.index.search(typed, locale).slugs
-    if len(found) == 1:
-        return catalog.get(found[0]), found
-    return None, found
-
-
-async def export(
-    message: Message,
-    command: CommandObject,
-    t: Translator,
-    catalog: Catalog,
-    signatures: SignatureRepository,
-    found: FoundResults,
-) -> None:
-    words = (command.args or "").split()
-    fmt = words.pop().lower() if words and words[-1].lower() in ("csv", "json") else "csv"
-    case, matches = _find_case(catalog, " ".join(words), t.locale)
-    if case is None or case.facts.petition is None:
-        # A name many share, or none: the cases with a petition, to choose from.
-        with_petition = [s for s in (matches or catalog.index.browse(t.locale)) if _has_petition(catalog, s)]
-        key = found.keep(tuple(with_petition))
-        text, markup = catalogue_screens.admin_pick(
-            catalog, t, with_petition, 0, PickPurpose.export, key, lead=t("admin-export-usage")
-        )
-        await message.answer(text, reply_markup=markup)
-        return
-    await _send_export(message, case, fmt, t, signatures)
-
-
-async def _send_export(
-    message: Message, case: Case, fmt: str, t: Translator, signatures: SignatureRepository
-) -> None:
-    rows = await signatures.all_of(case.slug)
-    content = export_csv(rows) if fmt == "csv" else export_json(case, rows)
-    await message.answer_document(
-        BufferedInputFile(content, filename=f"{case.slug}-signatures.{fmt}"),
-        caption=t("admin-export-done", count=t("signatures", count=len(rows))),
-    )
-
-
-async def close_petition(
-    message: Message,
-    command: CommandObject,
-    t: Translator,
-    catalog: Catalog,
-    petitions: PetitionService,
-) -> None:
-    case = catalog.named(command.args)
-    if case is None or case.facts.petition is None:
-        await message.answer(t("admin-close-usage"))
-        return
-    await petitions.close(case)
-    count = await petitions.count(case)
-    await message.answer(t("admin-closed", name=case.name(t.locale), count=t("signatures", count=count)))
-
-
-# --- the /post and /status dialogues -----------------------------------------------
-
-
-async def _draft(state: FSMContext) -> Draft | None:
+async def load_draft(state: FSMContext) -> Draft | None:
     data = await state.get_data()
     return Draft.from_dict(data["draft"]) if isinstance(data.get("draft"), dict) else None
 
 
-async def _save(state: FSMContext, draft: Draft, **extra: object) -> None:
+async def save(state: FSMContext, draft: Draft, **extra: object) -> None:
     await state.update_data(draft=draft.to_dict(), **extra)
 
 
-async def _begin(
+async def end_if_draft_lost(state: FSMContext, catalog: Catalog) -> bool:
+    """A dialogue whose draft or case is gone cannot go on: it ends. True when it did."""
+    current = await state.get_state()
+    if (
+        current is None
+        or not current.startswith(ComposeFlow.__full_group_name__)
+        or current == ComposeFlow.case.state
+    ):
+        return False
+    draft = await load_draft(state)
+    if draft is not None and catalog.get(draft.slug) is not None:
+        return False
+    await state.clear()
+    return True
+
+
+class OnMessage(Filter):
+    """The button is on a message the bot can answer under: injected as ``message``."""
+
+    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
+        return {"message": query.message} if isinstance(query.message, Message) else False
+
+
+class DraftOnHand(Filter):
+    """The dialogue's draft and its case, injected as ``draft`` and ``case``; a dialogue
+    whose draft or case is gone ends here (the button then counts as stale)."""
+
+    async def __call__(self, event: object, state: FSMContext, catalog: Catalog) -> bool | dict[str, Any]:
+        draft = await load_draft(state)
+        case = catalog.get(draft.slug) if draft else None
+        if draft is None or case is None:
+            await state.clear()
+            return False
+        return {"draft": draft, "case": case}
+
+
+def step(action: AdminAction, state: State) -> tuple[Filter, ...]:
+    """The filters of one button step of the dialogue, in the order they are cheapest."""
+    return (AdminCb.filter(F.action == action), StateFilter(state), OnMessage(), DraftOnHand())
+
+
+# --- beginning: the case ---------------------------------------------------------------
+
+
+async def begin(
     message: Message,
-    command: CommandObject,
+    typed: str,
     state: FSMContext,
     t: Translator,
     catalog: Catalog,
@@ -166,12 +120,12 @@ async def _begin(
     found: FoundResults,
 ) -> None:
     await state.clear()
-    case, matches = _find_case(catalog, command.args or "", t.locale)
+    case, matches = find_case(catalog, typed, t.locale)
     if case is None:
         await state.set_state(ComposeFlow.case)
         await state.update_data(kind=kind)
         usage = t("admin-post-usage" if kind == NEWS else "admin-status-usage")
-        await _pick_list(
+        await pick_list(
             message,
             catalog,
             t,
@@ -181,110 +135,62 @@ async def _begin(
             lead=usage + "\n\n" + t("admin-choose-case"),
         )
         return
-    await _start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
+    await start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
 
 
-async def _pick_list(
-    message: Message,
-    catalog: Catalog,
-    t: Translator,
-    matches: tuple[str, ...],
-    purpose: PickPurpose,
-    found: FoundResults,
-    lead: str = "",
-) -> None:
-    """The cases matching what the admin typed, else every case; paged, a name narrows it."""
-    slugs = matches or catalog.index.browse(t.locale)
-    key = found.keep(tuple(slugs)) if matches else ""
-    text, markup = catalogue_screens.admin_pick(catalog, t, slugs, 0, purpose, key, lead=lead)
-    await message.answer(text, reply_markup=markup)
+async def _kind(state: FSMContext) -> str:
+    data = await state.get_data()
+    return STATUS if data.get("kind") == STATUS else NEWS
 
 
 async def picking_text(
     message: Message, state: FSMContext, t: Translator, catalog: Catalog, found: FoundResults
 ) -> None:
     """A name typed while choosing the case for /post or /status."""
-    data = await state.get_data()
-    kind = STATUS if data.get("kind") == STATUS else NEWS
-    case, matches = _find_case(catalog, message.text or "", t.locale)
+    kind = await _kind(state)
+    case, matches = find_case(catalog, message.text or "", t.locale)
     if case is not None:
-        await _start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
+        await start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
         return
     purpose = PickPurpose.post if kind == NEWS else PickPurpose.status
-    await _pick_list(
+    await pick_list(
         message, catalog, t, matches, purpose, found, lead="" if matches else t("admin-pick-none")
     )
 
 
-async def pick_button(
+async def picked(
     query: CallbackQuery,
-    callback_data: AdminPickCb,
-    t: Translator,
-    catalog: Catalog,
-    found: FoundResults,
-    signatures: SignatureRepository,
-    stats: StatsService,
-) -> None:
-    """A page of an admin's list of cases, or the case chosen for /stats or /export."""
-    purpose = callback_data.purpose
-    message = query.message if isinstance(query.message, Message) else None
-    if callback_data.slug:
-        case = catalog.get(callback_data.slug)
-        if case is None or message is None or purpose not in (PickPurpose.stats, PickPurpose.export):
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        if purpose is PickPurpose.export:
-            if case.facts.petition is None:
-                await message.answer(t("admin-export-usage"))
-                return
-            await _send_export(message, case, "csv", t, signatures)
-        else:
-            await _send_stats(message, [case], case, t, stats)
-        return
-    slugs = found.get(callback_data.id) if callback_data.id else catalog.index.browse(t.locale)
-    if slugs is None:
-        await query.answer(t("catalogue-search-expired"), show_alert=True)
-        return
-    picker = catalogue_screens.admin_pick(catalog, t, slugs, callback_data.p, purpose, callback_data.id)
-    await show(query, *picker)
-
-
-async def post_command(
+    callback_data: AdminCb,
     message: Message,
-    command: CommandObject,
     state: FSMContext,
     t: Translator,
     catalog: Catalog,
-    found: FoundResults,
 ) -> None:
-    await _begin(message, command, state, t, catalog, NEWS, found)
+    """The case chosen from the list."""
+    case = catalog.get(callback_data.value)
+    if case is None:
+        await query.answer(t("case-unavailable"), show_alert=True)
+        return
+    await query.answer()
+    await start_draft(message, Draft(slug=case.slug, kind=await _kind(state)), case, state, t)
 
 
-async def status_command(
-    message: Message,
-    command: CommandObject,
-    state: FSMContext,
-    t: Translator,
-    catalog: Catalog,
-    found: FoundResults,
-) -> None:
-    await _begin(message, command, state, t, catalog, STATUS, found)
-
-
-async def _start_draft(target: Message, draft: Draft, case: Case, state: FSMContext, t: Translator) -> None:
+async def start_draft(target: Message, draft: Draft, case: Case, state: FSMContext, t: Translator) -> None:
     if draft.kind == STATUS:
         await state.set_state(ComposeFlow.stage)
-        await _save(state, draft)
+        await save(state, draft)
         await target.answer(
             t("admin-compose-ask-stage", name=escape(case.name(t.locale))),
             reply_markup=keyboards.admin_stages([s.value for s in Stage], t),
         )
         return
-    await _ask_text(target, draft, case, state, t, COMPOSE_ORDER[0])
+    await ask_text(target, draft, case, state, t, COMPOSE_ORDER[0])
 
 
-async def _ask_text(
+# --- the texts, the fallback, the preview ----------------------------------------------
+
+
+async def ask_text(
     target: Message,
     draft: Draft,
     case: Case,
@@ -295,7 +201,7 @@ async def _ask_text(
     editing: bool = False,
 ) -> None:
     await state.set_state(ComposeFlow.text)
-    await _save(state, draft, lang=locale, editing=editing)
+    await save(state, draft, lang=locale, editing=editing)
     prompt = "admin-compose-ask-text" if draft.kind == NEWS else "admin-compose-ask-note"
     await target.answer(
         t(prompt, lang=locale, name=escape(case.name(t.locale))), reply_markup=keyboards.admin_text_step(t)
@@ -317,16 +223,16 @@ async def _after_text(
 ) -> None:
     following = None if editing else draft.next_language
     if following is not None:
-        await _ask_text(target, draft, case, state, t, following)
+        await ask_text(target, draft, case, state, t, following)
         return
     if draft.kind == NEWS and not draft.texts:
         draft.asked.clear()
         await target.answer(t("admin-compose-need-text"))
-        await _ask_text(target, draft, case, state, t, COMPOSE_ORDER[0])
+        await ask_text(target, draft, case, state, t, COMPOSE_ORDER[0])
         return
     if not draft.settle_fallback(t.locale):
         await state.set_state(ComposeFlow.fallback)
-        await _save(state, draft)
+        await save(state, draft)
         await target.answer(
             t("admin-compose-ask-fallback"), reply_markup=keyboards.admin_fallback(draft.fallback_choices, t)
         )
@@ -366,7 +272,7 @@ async def _preview(
     now: dt.datetime,
 ) -> None:
     await state.set_state(ComposeFlow.preview)
-    await _save(state, draft)
+    await save(state, draft)
     update = _as_update(draft, author, t.locale, now)
     problems: list[str] = []
     for locale in PREVIEW_ORDER:
@@ -407,6 +313,34 @@ async def _preview(
     )
 
 
+# What Telegram's own editor adds (bold, a link on words, a quote …); links, mentions and
+# hashtags Telegram finds by itself in plain text are not formatting and change nothing.
+FORMATTING = frozenset(
+    {
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "blockquote",
+        "expandable_blockquote",
+    }
+)
+
+
+def admin_html(message: Message) -> str:
+    """The admin's text as HTML: formatting made in Telegram's editor is kept as its HTML;
+    without any, the text is the HTML the admin typed. Either way it is checked at preview."""
+    if any(entity.type in FORMATTING for entity in message.entities or ()):
+        return message.html_text
+    return message.text or ""
+
+
 async def typed_text(
     message: Message,
     state: FSMContext,
@@ -416,7 +350,7 @@ async def typed_text(
     news: NewsService,
     clock: Callable[[], dt.datetime],
 ) -> None:
-    draft = await _draft(state)
+    draft = await load_draft(state)
     data = await state.get_data()
     case = catalog.get(draft.slug) if draft else None
     locale = data.get("lang")
@@ -451,158 +385,7 @@ async def typed_text(
     )
 
 
-# What Telegram's own editor adds (bold, a link on words, a quote …); links, mentions and
-# hashtags Telegram finds by itself in plain text are not formatting and change nothing.
-FORMATTING = frozenset(
-    {
-        "bold",
-        "italic",
-        "underline",
-        "strikethrough",
-        "spoiler",
-        "code",
-        "pre",
-        "text_link",
-        "text_mention",
-        "custom_emoji",
-        "blockquote",
-        "expandable_blockquote",
-    }
-)
-
-
-def admin_html(message: Message) -> str:
-    """The admin's text as HTML: formatting made in Telegram's editor is kept as its HTML;
-    without any, the text is the HTML the admin typed. Either way it is checked at preview."""
-    if any(entity.type in FORMATTING for entity in message.entities or ()):
-        return message.html_text
-    return message.text or ""
-
-
-async def typed_date(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    catalog: Catalog,
-    clock: Callable[[], dt.datetime],
-) -> None:
-    draft = await _draft(state)
-    case = catalog.get(draft.slug) if draft else None
-    if draft is None or case is None:
-        await state.clear()
-        await message.answer(t("admin-cancelled"))
-        return
-    date = parse_stage_date(message.text or "", clock().date())
-    if date is None:
-        await message.answer(t("admin-compose-bad-date"), reply_markup=keyboards.admin_date(t))
-        return
-    draft.stage_date = date.isoformat()
-    await _ask_text(message, draft, case, state, t, COMPOSE_ORDER[0])
-
-
-async def cancel_command(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await message.answer(t("admin-cancelled"))
-
-
-async def admin_button(
-    query: CallbackQuery,
-    callback_data: AdminCb,
-    state: FSMContext,
-    t: Translator,
-    l10n: L10n,
-    catalog: Catalog,
-    news: NewsService,
-    updates: UpdateRepository,
-    clock: Callable[[], dt.datetime],
-    broadcast: BroadcastWorker | None = None,
-) -> None:
-    action = callback_data.action
-    message = query.message if isinstance(query.message, Message) else None
-    current = await state.get_state()
-    if action is AdminAction.cancel:
-        await state.clear()
-        await query.answer()
-        if message:
-            await message.answer(t("admin-cancelled"))
-        return
-    if message is None or current is None or not current.startswith(ComposeFlow.__full_group_name__):
-        await query.answer(t("button-stale"), show_alert=True)
-        return
-    if action is AdminAction.pick and current == ComposeFlow.case.state:
-        case = catalog.get(callback_data.value)
-        data = await state.get_data()
-        if case is None:
-            await query.answer(t("case-unavailable"), show_alert=True)
-            return
-        await query.answer()
-        kind = STATUS if data.get("kind") == STATUS else NEWS
-        await _start_draft(message, Draft(slug=case.slug, kind=kind), case, state, t)
-        return
-    draft = await _draft(state)
-    case = catalog.get(draft.slug) if draft else None
-    if draft is None or case is None:
-        await state.clear()
-        await query.answer(t("button-stale"), show_alert=True)
-        return
-    author = query.from_user
-    now = clock()
-    if action is AdminAction.stage and current == ComposeFlow.stage.state:
-        if callback_data.value not in {s.value for s in Stage}:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        draft.stage = callback_data.value
-        await state.set_state(ComposeFlow.date)
-        await _save(state, draft)
-        await message.answer(
-            t("admin-compose-ask-date", stage=t("stage-name", stage=draft.stage)),
-            reply_markup=keyboards.admin_date(t),
-        )
-    elif action is AdminAction.today and current == ComposeFlow.date.state:
-        await query.answer()
-        draft.stage_date = now.date().isoformat()
-        await _ask_text(message, draft, case, state, t, COMPOSE_ORDER[0])
-    elif action is AdminAction.skip and current == ComposeFlow.text.state:
-        data = await state.get_data()
-        locale = data.get("lang")
-        if locale not in LOCALES:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        draft.answer(str(locale), None)
-        await _after_text(
-            message, draft, case, state, t, l10n, news, author, now, editing=bool(data.get("editing"))
-        )
-    elif action is AdminAction.fallback and current == ComposeFlow.fallback.state:
-        if callback_data.value not in draft.fallback_choices:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        draft.fallback = callback_data.value
-        await _preview(message, draft, case, state, t, l10n, news, author, now)
-    elif action is AdminAction.edit and current == ComposeFlow.preview.state:
-        await query.answer()
-        await state.set_state(ComposeFlow.edit)
-        await message.answer(
-            t("admin-edit-choose"), reply_markup=keyboards.admin_edit_languages(COMPOSE_ORDER, t)
-        )
-    elif action is AdminAction.edit_lang and current == ComposeFlow.edit.state:
-        if callback_data.value not in LOCALES:
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        await _ask_text(message, draft, case, state, t, callback_data.value, editing=True)
-    elif action in (AdminAction.publish, AdminAction.quiet) and current == ComposeFlow.preview.state:
-        if callback_data.key != draft.key or (action is AdminAction.quiet and draft.kind != STATUS):
-            await query.answer(t("button-stale"), show_alert=True)
-            return
-        await _publish(query, message, draft, case, state, t, l10n, news, updates, now, broadcast, action)
-    else:
-        await query.answer(t("button-stale"), show_alert=True)
-
-
-async def _publish(
+async def skipped(
     query: CallbackQuery,
     message: Message,
     draft: Draft,
@@ -611,17 +394,102 @@ async def _publish(
     t: Translator,
     l10n: L10n,
     news: NewsService,
-    updates: UpdateRepository,
-    now: dt.datetime,
-    broadcast: BroadcastWorker | None,
-    action: AdminAction,
+    clock: Callable[[], dt.datetime],
 ) -> None:
-    update = _as_update(draft, query.from_user, t.locale, now)
+    """No text in the language asked for."""
+    data = await state.get_data()
+    locale = data.get("lang")
+    if locale not in LOCALES:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await query.answer()
+    draft.answer(str(locale), None)
+    await _after_text(
+        message,
+        draft,
+        case,
+        state,
+        t,
+        l10n,
+        news,
+        query.from_user,
+        clock(),
+        editing=bool(data.get("editing")),
+    )
+
+
+async def fallback_chosen(
+    query: CallbackQuery,
+    callback_data: AdminCb,
+    message: Message,
+    draft: Draft,
+    case: Case,
+    state: FSMContext,
+    t: Translator,
+    l10n: L10n,
+    news: NewsService,
+    clock: Callable[[], dt.datetime],
+) -> None:
+    """The language whose text readers of the skipped languages get."""
+    if callback_data.value not in draft.fallback_choices:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await query.answer()
+    draft.fallback = callback_data.value
+    await _preview(message, draft, case, state, t, l10n, news, query.from_user, clock())
+
+
+async def edit(query: CallbackQuery, message: Message, state: FSMContext, t: Translator) -> None:
+    await query.answer()
+    await state.set_state(ComposeFlow.edit)
+    await message.answer(
+        t("admin-edit-choose"), reply_markup=keyboards.admin_edit_languages(COMPOSE_ORDER, t)
+    )
+
+
+async def edit_language(
+    query: CallbackQuery,
+    callback_data: AdminCb,
+    message: Message,
+    draft: Draft,
+    case: Case,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    if callback_data.value not in LOCALES:
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    await query.answer()
+    await ask_text(message, draft, case, state, t, callback_data.value, editing=True)
+
+
+# --- publishing ----------------------------------------------------------------------
+
+
+async def publish(
+    query: CallbackQuery,
+    callback_data: AdminCb,
+    message: Message,
+    draft: Draft,
+    case: Case,
+    state: FSMContext,
+    t: Translator,
+    l10n: L10n,
+    news: NewsService,
+    updates: UpdateRepository,
+    clock: Callable[[], dt.datetime],
+    broadcast: BroadcastWorker | None = None,
+) -> None:
+    """Publish (and announce) the draft previewed; /status's "save without announcing" too."""
+    announce = callback_data.action is AdminAction.publish
+    if callback_data.key != draft.key or (not announce and draft.kind != STATUS):
+        await query.answer(t("button-stale"), show_alert=True)
+        return
+    update = _as_update(draft, query.from_user, t.locale, clock())
     for locale in PREVIEW_ORDER:
         if message_problem(views.news_message(case, case.slug, update, l10n.translator(locale))):
             await query.answer(t("button-stale"), show_alert=True)
             return
-    announce = action is AdminAction.publish
     published = await news.publish(
         draft, author_id=query.from_user.id, author_locale=t.locale, announce=announce
     )
@@ -642,159 +510,35 @@ async def _publish(
             broadcast.wake()
 
 
-# --- /reload and /stats --------------------------------------------------------------
+# --- leaving -------------------------------------------------------------------------
 
 
-async def reload_catalog(
-    message: Message,
-    t: Translator,
-    settings: Settings,
-    catalogs: CatalogHolder,
-    question_indexes: QuestionIndexes,
-    reload_bus: ReloadBus | None = None,
-) -> None:
-    try:
-        # Only the folders whose files changed are parsed again.
-        fresh = await asyncio.to_thread(
-            partial(load_catalog, cache=cache_beside(settings.database_path)),
-            settings.cases_dir,
-            catalogs.current,
-        )
-    except CaseFileError as exc:
-        report = t("admin-reload-failed") + "\n\n" + "\n".join(escape(p) for p in exc.problems)
-        for chunk in split_message(report):
-            await message.answer(chunk)
-        log.warning("admin.reload_failed", problems=len(exc.problems))
-        return
-    await question_indexes.prepare(fresh)
-    previous = catalogs.swap(fresh)
-    added = sorted(set(fresh.slugs) - set(previous.slugs))
-    removed = sorted(set(previous.slugs) - set(fresh.slugs))
-    lines = [t("admin-reloaded", count=len(fresh))]
-    if added:
-        lines.append(t("admin-reload-added", slugs=escape(_some(added))))
-    if removed:
-        lines.append(t("admin-reload-removed", slugs=escape(_some(removed))))
-    log.info("admin.reloaded", cases=len(fresh))
-    if reload_bus is not None:  # every other worker loads the same files
-        await reload_bus.announce()
-    for chunk in split_message("\n".join(lines)):
-        await message.answer(chunk)
+async def cancel_command(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await message.answer(t("admin-cancelled"))
 
 
-def _some(slugs: list[str], shown: int = 30) -> str:
-    """A list of slugs an admin can read: with a thousand new cases, the first few and a count."""
-    more = len(slugs) - shown
-    return ", ".join(slugs[:shown]) + (f", … (+{more})" if more > 0 else "")
-
-
-async def stats_command(
-    message: Message,
-    command: CommandObject,
-    t: Translator,
-    catalog: Catalog,
-    stats: StatsService,
-    found: FoundResults,
-) -> None:
-    named = (command.args or "").strip()
-    chosen, matches = _find_case(catalog, named, t.locale)
-    if named and chosen is None:
-        lead = t("admin-stats-usage") + ("" if matches else "\n\n" + t("admin-pick-none"))
-        await _pick_list(message, catalog, t, matches, PickPurpose.stats, found, lead=lead)
-        return
-    if chosen is None and len(catalog) > PAGE_SIZE:
-        # A thousand cases are not one report: the totals, and a case to choose.
-        await _send_stats(message, [], None, t, stats)
-        await _pick_list(message, catalog, t, (), PickPurpose.stats, found)
-        return
-    await _send_stats(message, [chosen] if chosen else list(catalog), chosen, t, stats)
-
-
-async def _send_stats(
-    message: Message, cases: list[Case], chosen: Case | None, t: Translator, stats: StatsService
-) -> None:
-    blocks = []
-    for case in cases:
-        numbers = await stats.case(case)
-        common = {
-            "name": escape(case.name(t.locale)),
-            "followers": numbers.followers,
-            "inactive": numbers.inactive,
-            "pending": numbers.deliveries.open,
-            "sent": numbers.deliveries.sent,
-            "failed": numbers.deliveries.failed,
-        }
-        if not numbers.has_petition:
-            blocks.append(t("admin-stats-no-petition", **common))
-            continue
-        milestones = ", ".join(str(m) for m in numbers.milestones) or t("admin-stats-no-milestones")
-        blocks.append(
-            t(
-                "admin-stats-case",
-                total=numbers.signatures,
-                day=numbers.last_day,
-                milestones=milestones,
-                **{loc: numbers.per_locale.get(loc, 0) for loc in LOCALES},
-                **common,
-            )
-        )
-        blocks[-1] += "\n" + t(
-            "admin-stats-uz-cyrl",
-            signatures=numbers.per_locale.get(UZ_CYRL, 0),
-            followers=numbers.followers_per_locale.get(UZ_CYRL, 0),
-        )
-    if chosen is None:
-        total = await stats.total()
-        blocks.append(
-            t(
-                "admin-stats-total",
-                followers=total.followers,
-                inactive=total.inactive,
-                pending=total.deliveries.open,
-                sent=total.deliveries.sent,
-                failed=total.deliveries.failed,
-            )
-            + "\n"
-            + t("admin-stats-uz-cyrl-readers", readers=total.readers_per_locale.get(UZ_CYRL, 0))
-        )
-    for chunk in split_message("\n\n".join(blocks)):
-        await message.answer(chunk)
-    if not cases:
-        return
-    series = await stats.per_day(cases, CHART_DAYS)
-    # matplotlib blocks for tens of milliseconds: never on the event loop.
-    png = await asyncio.to_thread(signatures_chart, series, t("admin-stats-chart-title", days=CHART_DAYS))
-    await message.answer_photo(
-        BufferedInputFile(png, filename=f"signatures-{chosen.slug if chosen else 'all'}.png"),
-        caption=t("admin-stats-chart-caption", days=CHART_DAYS),
-    )
-
-
-async def not_available(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("admin-not-available"), show_alert=True)
+async def cancel_button(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("admin-cancelled"))
 
 
 def create_router() -> Router:
-    gated = Router(name="admin")
-    gated.message.filter(IsAdmin())
-    gated.callback_query.filter(IsAdmin())
-    gated.message.register(export, Command("export"))
-    gated.message.register(close_petition, Command("closepetition"))
-    gated.message.register(post_command, Command("post"))
-    gated.message.register(status_command, Command("status"))
-    gated.message.register(reload_catalog, Command("reload"))
-    gated.message.register(stats_command, Command("stats"))
-    gated.message.register(cancel_command, Command("cancel"), StateFilter(ComposeFlow))
+    router = Router(name="admin-compose")
+    router.message.register(cancel_command, Command("cancel"), StateFilter(ComposeFlow))
     not_a_command = ~F.text.startswith("/")
-    gated.message.register(typed_date, StateFilter(ComposeFlow.date), F.text, not_a_command)
-    gated.message.register(typed_text, StateFilter(ComposeFlow.text), not_a_command)
-    gated.message.register(picking_text, StateFilter(ComposeFlow.case), F.text, not_a_command)
-    gated.callback_query.register(pick_button, AdminPickCb.filter())
-    gated.callback_query.register(admin_button, AdminCb.filter())
-    # Outside the gate: anyone else's admin button (forged or left over) gets a polite no.
-    denied = Router(name="admin-denied")
-    denied.callback_query.register(not_available, AdminCb.filter())
-    denied.callback_query.register(not_available, AdminPickCb.filter())
-    outer = Router(name="admin-outer")
-    outer.include_routers(gated, denied)
-    return outer
+    router.message.register(typed_text, StateFilter(ComposeFlow.text), not_a_command)
+    router.message.register(picking_text, StateFilter(ComposeFlow.case), F.text, not_a_command)
+    buttons = router.callback_query
+    buttons.register(cancel_button, AdminCb.filter(F.action == AdminAction.cancel))
+    buttons.register(
+        picked, AdminCb.filter(F.action == AdminAction.pick), StateFilter(ComposeFlow.case), OnMessage()
+    )
+    buttons.register(skipped, *step(AdminAction.skip, ComposeFlow.text))
+    buttons.register(fallback_chosen, *step(AdminAction.fallback, ComposeFlow.fallback))
+    buttons.register(edit, *step(AdminAction.edit, ComposeFlow.preview))
+    buttons.register(edit_language, *step(AdminAction.edit_lang, ComposeFlow.edit))
+    buttons.register(publish, *step(AdminAction.publish, ComposeFlow.preview))
+    return router
