@@ -75,7 +75,7 @@ from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.delivery import TelegramDelivery
 from bot.ui.i18n import L10n
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 def utc_now() -> dt.datetime:
@@ -177,7 +177,7 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
-    dp["screens"] = Screens()  # keyed by everything shown, so right with several workers too
+    dp["screens"] = RenderedScreenCache()  # keyed by everything shown, so right with several workers too
     # The catalogue's search results and each reader's last page, for Back (in memory).
     dp["found"] = FoundResults()
     dp["trails"] = Trails()

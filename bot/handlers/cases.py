@@ -18,7 +18,7 @@ from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import CaseCb, CaseView
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def card_view(
@@ -29,7 +29,7 @@ async def card_view(
     today: dt.date,
     follows: FollowRepository,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     site_links: SiteLinks | None = None,
     *,
     private_chat: bool = True,
@@ -56,7 +56,7 @@ async def card(
     clock: Callable[[], dt.datetime],
     follows: FollowRepository,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     recent_cases: RecentCases,
     site_links: SiteLinks | None = None,
 ) -> None:

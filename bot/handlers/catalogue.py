@@ -35,7 +35,7 @@ from bot.ui.catalogue_callbacks import (
 from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import MenuCb, MenuTarget
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def _statuses(
@@ -60,7 +60,7 @@ async def _listing(
     t: Translator,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> None:
     shown = page(slugs, number)
@@ -74,13 +74,15 @@ async def _listing(
 # --- the entry points --------------------------------------------------------------
 
 
-async def cases_command(message: Message, t: Translator, catalog: Catalog, screens: Screens) -> None:
+async def cases_command(
+    message: Message, t: Translator, catalog: Catalog, screens: RenderedScreenCache
+) -> None:
     text, markup = screens.catalogue_home(catalog, t)
     await message.answer(text, reply_markup=markup)
 
 
 async def home(
-    query: CallbackQuery, t: Translator, catalog: Catalog, screens: Screens, trails: Trails
+    query: CallbackQuery, t: Translator, catalog: Catalog, screens: RenderedScreenCache, trails: Trails
 ) -> None:
     trails.remember(query.from_user.id, None)
     await show(query, *screens.catalogue_home(catalog, t))
@@ -94,7 +96,7 @@ async def back(
     query: CallbackQuery,
     t: Translator,
     catalog: Catalog,
-    screens: Screens,
+    screens: RenderedScreenCache,
     news: NewsService,
     trails: Trails,
     found: FoundResults,
@@ -125,7 +127,7 @@ async def browse(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     index = catalog.index
     order = callback_data.order
@@ -155,7 +157,7 @@ async def found_page(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
     found: FoundResults,
 ) -> None:
     slugs = found.get(callback_data.id)
@@ -185,7 +187,7 @@ async def filters(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     chosen = catalogue_screens.filters_of(callback_data)
     view = callback_data.v
@@ -230,7 +232,7 @@ async def reply_to_name(
     clock: Callable[[], dt.datetime],
     follows: FollowRepository,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     recent_cases: RecentCases,
     trails: Trails,
     found: FoundResults,
@@ -277,7 +279,7 @@ async def reply_several_named(
     news: NewsService,
     trails: Trails,
     found: FoundResults,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     """A question naming a name many people share: a page of them to choose from."""
     key = found.keep(slugs)

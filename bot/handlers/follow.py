@@ -17,7 +17,7 @@ from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 # Page numbers travel in callback data anyone can forge; no real case has this many updates.
 MAX_PAGE = 10_000
@@ -54,7 +54,7 @@ async def follow_button(
     t: Translator,
     catalog: Catalog,
     follows: FollowRepository,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     user_id = query.from_user.id
     slug = callback_data.slug

@@ -29,7 +29,7 @@ from bot.ui import keyboards, views
 from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.i18n import L10n, Translator
 from bot.ui.keyboards import MoreCb, QuestionCb, QuestionsCb
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | None:
@@ -41,7 +41,12 @@ async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | N
 
 
 async def _answer_parts(
-    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService, screens: Screens
+    bot: Bot,
+    case: Case,
+    question_id: str,
+    t: Translator,
+    petitions: PetitionService,
+    screens: RenderedScreenCache,
 ) -> tuple[list[str], InlineKeyboardMarkup]:
     return screens.question_answer(case, question_id, t, await _sign_url(bot, case, petitions))
 
@@ -59,7 +64,7 @@ async def ask(
     question_indexes: QuestionIndexes,
     recent_cases: RecentCases,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     clock: Callable[[], dt.datetime],
     follows: FollowRepository,
     news: NewsService,
@@ -111,7 +116,7 @@ async def _reply(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     if outcome.kind is OutcomeKind.which_case:
         await message.answer(
@@ -166,7 +171,7 @@ async def question_button(
     catalog: Catalog,
     recent_cases: RecentCases,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
     if checked is None:
@@ -213,7 +218,7 @@ async def more(
     petitions: PetitionService,
     follows: FollowRepository,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     """*More on this*: the screen the question points to, in the answer's language."""
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)

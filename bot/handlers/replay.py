@@ -42,7 +42,7 @@ from bot.storage.repositories import FollowRepository, ReplyNote, UserSettingsRe
 from bot.ui import keyboards
 from bot.ui.i18n import L10n, Translator, resolve_locale
 from bot.ui.keyboards import FollowCb, FollowOrigin
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 class _Copy:
@@ -78,7 +78,7 @@ class Replayer:
         catalogs: CatalogHolder,
         petitions: PetitionService,
         follows: FollowRepository,
-        screens: Screens,
+        screens: RenderedScreenCache,
         dialogues: BaseStorage,
         default_locale: str,
     ) -> None:

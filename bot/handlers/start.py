@@ -21,7 +21,7 @@ from bot.storage.repositories import FollowRepository
 from bot.ui import keyboards
 from bot.ui.i18n import Translator
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 # What Telegram itself allows in a start payload.
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -40,7 +40,7 @@ async def start(
     recent_cases: RecentCases,
     follows: FollowRepository,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     site_links: SiteLinks | None = None,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue

@@ -9,8 +9,9 @@ restart (a stale page asks to search again), so no trail of reading is stored.
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -18,20 +19,13 @@ V = TypeVar("V")
 
 class _Bounded(Generic[K, V]):
     def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: LRUCache[K, V] = LRUCache(capacity)
 
     def _put(self, key: K, value: V) -> None:
         self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
 
     def _get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        return self._items.get(key)
 
     def __len__(self) -> int:
         return len(self._items)

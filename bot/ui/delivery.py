@@ -5,8 +5,6 @@ language, send it through the Bot API, and turn Telegram's refusals into the
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -18,6 +16,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from cachetools import LRUCache
 
 from bot.cases.catalog import CatalogHolder
 from bot.domain.broadcast import (
@@ -63,7 +62,8 @@ class TelegramDelivery:
         self._l10n = l10n
         self._catalogs = catalogs
         self._updates = updates
-        self._cache: OrderedDict[int, StoredUpdate] = OrderedDict()
+        # The few news items being delivered, read once each rather than once per follower.
+        self._cache: LRUCache[int, StoredUpdate] = LRUCache(_CACHED_UPDATES)
 
     async def _update(self, update_id: int) -> StoredUpdate | None:
         cached = self._cache.get(update_id)
@@ -72,8 +72,6 @@ class TelegramDelivery:
             if cached is None:
                 return None
             self._cache[update_id] = cached
-            if len(self._cache) > _CACHED_UPDATES:
-                self._cache.popitem(last=False)
         return cached
 
     async def send(self, row: Delivery) -> None:
