@@ -19,9 +19,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from bot.cases.models import LOCALES, CaseTexts
 from bot.locales import DERIVED
@@ -32,8 +33,7 @@ RECENT = 96  # (case, locale) texts kept in memory: the cards being read right n
 class TextStore:
     def __init__(self, folder: Path, capacity: int = RECENT) -> None:
         self._folder = folder
-        self._capacity = capacity
-        self._recent: OrderedDict[tuple[str, str], CaseTexts] = OrderedDict()
+        self._recent: LRUCache[tuple[str, str], CaseTexts] = LRUCache(capacity)
         self._lock = threading.Lock()
 
     @staticmethod
@@ -66,13 +66,10 @@ class TextStore:
         with self._lock:
             held = self._recent.get(entry)
             if held is not None:
-                self._recent.move_to_end(entry)
                 return held
         text = CaseTexts.model_validate_json(self._path(key, locale).read_bytes())
         with self._lock:
             self._recent[entry] = text
-            if len(self._recent) > self._capacity:
-                self._recent.popitem(last=False)
         return text
 
     def prune(self, keep: Iterable[str]) -> None:
