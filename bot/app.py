@@ -29,8 +29,10 @@ from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.config import LOCAL_TOKEN, Settings
 from bot.domain.answers import QuestionIndexes, RecentCases
 from bot.domain.broadcast import BroadcastWorker, Clock
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.domain.petition import PetitionService, load_signature_key
+from bot.domain.privacy import PrivacyService
 from bot.domain.stats import StatsService
 from bot.handlers import routers
 from bot.handlers.common import command_menu
@@ -68,6 +70,7 @@ from bot.storage.repositories import (
     OutboxRepository,
     ProcessedUpdateRepository,
     SignatureRepository,
+    Transaction,
     UpdateRepository,
     UserSettingsRepository,
 )
@@ -147,6 +150,7 @@ def create_dispatcher(
     )
     catalogs = CatalogHolder(catalog)
     follows = FollowRepository(db)
+    following = FollowService(follows, OutboxRepository(db), Transaction(db))
     updates = UpdateRepository(db)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
     # go through Database.write() and so join the update's unit of work. Read from
@@ -161,8 +165,9 @@ def create_dispatcher(
     dp["l10n"] = l10n
     dp["users"] = users
     dp["signatures"] = signatures
-    dp["follows"] = follows
+    dp["follows"] = following
     dp["petitions"] = PetitionService(signatures, key, clock)
+    dp["privacy"] = PrivacyService(dp["petitions"], following, users)
     dp["clock"] = clock
     dp["updates"] = updates
     dp["news"] = NewsService(updates, follows, clock)
@@ -187,7 +192,7 @@ def create_dispatcher(
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     replay = Replayer(
-        l10n, users, catalogs, dp["petitions"], follows, dp["screens"], dialogues, settings.default_locale
+        l10n, users, catalogs, dp["petitions"], following, dp["screens"], dialogues, settings.default_locale
     )
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
@@ -283,6 +288,7 @@ async def _assemble(
         dp["updates"],
         delivery.send,
         delivery.report,
+        follows=dp["follows"],
         rate=settings.broadcast_rate,
         clock=broadcast_clock,
         chats=broadcast_chats,

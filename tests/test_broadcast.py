@@ -19,8 +19,10 @@ from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from bot.cases.catalog import CatalogHolder, load_catalog
 from bot.config import LOCAL_TOKEN
 from bot.domain.broadcast import BroadcastWorker
+from bot.domain.follow import FollowService
+from bot.domain.records import Delivery
 from bot.storage.db import Database
-from bot.storage.repositories import Delivery, FollowRepository, OutboxRepository, UpdateRepository
+from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction, UpdateRepository
 from bot.transport.local_session import LocalSession
 from bot.ui.delivery import TelegramDelivery
 from bot.ui.i18n import L10n
@@ -52,7 +54,13 @@ class Rig:
     def worker(self, **options: Any) -> BroadcastWorker:
         options.setdefault("max_in_flight", 1)
         return BroadcastWorker(
-            self.outbox, self.updates, self.send, self.delivery.report, clock=self.clock, **options
+            self.outbox,
+            self.updates,
+            self.send,
+            self.delivery.report,
+            follows=FollowService(self.follows, self.outbox, Transaction(self.db)),
+            clock=self.clock,
+            **options,
         )
 
     def delivered(self) -> Counter[int]:
@@ -286,7 +294,12 @@ async def test_crash_mid_broadcast_then_resume_sends_each_once_except_in_flight(
             await never.wait()
 
     worker = BroadcastWorker(
-        first.outbox, first.updates, send_then_hang, clock=clock, max_in_flight=in_flight
+        first.outbox,
+        first.updates,
+        send_then_hang,
+        follows=FollowService(first.follows, first.outbox, Transaction(first.db)),
+        clock=clock,
+        max_in_flight=in_flight,
     )
     task = asyncio.create_task(worker.run_until_idle())
     await asyncio.wait_for(stuck.wait(), timeout=10)

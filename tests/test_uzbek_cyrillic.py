@@ -464,7 +464,7 @@ def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> No
     import datetime as dt
 
     from bot.domain.news import update_text
-    from bot.storage.repositories import StoredUpdate
+    from bot.domain.records import StoredUpdate
 
     folder = tmp_path / "alpha"
     folder.mkdir()

@@ -36,7 +36,9 @@ from typing import Protocol
 
 import structlog
 
-from bot.storage.repositories import Delivery, DeliveryCounts, OutboxRepository, UpdateRepository
+from bot.domain.follow import FollowService
+from bot.domain.records import Delivery, DeliveryCounts
+from bot.storage.repositories import OutboxRepository, UpdateRepository
 
 log = structlog.get_logger("casebot.broadcast")
 
@@ -149,6 +151,7 @@ class BroadcastWorker:
         send: Send,
         report: Report | None = None,
         *,
+        follows: FollowService,
         rate: float = 25.0,
         clock: Clock | None = None,
         per_chat_interval: float = 1.0,
@@ -164,6 +167,7 @@ class BroadcastWorker:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self._outbox = outbox
+        self._follows = follows  # a refusal (blocked, moved) changes the chat's follows too
         self._updates = updates
         self._send = send
         self._report = report
@@ -322,7 +326,7 @@ class BroadcastWorker:
             await self._outbox.retry_later(row.id, 0.0, "retry after", count=False)
         except Blocked:
             outcome = "blocked"
-            await self._outbox.blocked(row.id, row.chat_id, self._utc())
+            await self._follows.blocked(row.id, row.chat_id, self._utc())
         except ChatNotFound:
             outcome = "chat_not_found"
             await self._outbox.failed(row.id, "chat not found", self._utc())
@@ -334,7 +338,7 @@ class BroadcastWorker:
             if row.migrated:
                 await self._outbox.failed(row.id, "migrated twice", self._utc())
             else:
-                await self._outbox.migrate(row.id, row.chat_id, exc.new_chat_id)
+                await self._follows.migrated(row.id, row.chat_id, exc.new_chat_id)
         except Exception as exc:  # Transient, or anything unforeseen: retry, within limits
             outcome = "transient"
             reason = str(exc)[:120] if isinstance(exc, Transient) else type(exc).__name__

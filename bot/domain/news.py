@@ -17,8 +17,9 @@ from typing import Any
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
+from bot.domain.records import PublishedUpdate, StoredUpdate
 from bot.locales import DERIVED, written_source
-from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
+from bot.storage.repositories import FollowRepository, UpdateRepository
 from bot.text import MESSAGE_LIMIT, telegram_html_error
 from bot.uzbek_cyrillic import Transliterator, shared_transliterator
 

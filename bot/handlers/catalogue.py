@@ -18,10 +18,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.cases.catalog import Catalog
 from bot.cases.search import Facet, page, reads_as_full_name
 from bot.domain.answers import RecentCases
+from bot.domain.follow import FollowService
 from bot.domain.news import CurrentStatus, NewsService
+from bot.domain.petition import PetitionService
 from bot.handlers.cases import card_view
 from bot.handlers.replies import show
-from bot.storage.repositories import FollowRepository
 from bot.ui import catalogue_screens
 from bot.ui.catalogue_callbacks import (
     BrowseCb,
@@ -230,7 +231,8 @@ async def reply_to_name(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
-    follows: FollowRepository,
+    follows: FollowService,
+    petitions: PetitionService,
     news: NewsService,
     screens: RenderedScreenCache,
     recent_cases: RecentCases,
@@ -250,7 +252,9 @@ async def reply_to_name(
             return False
         recent_cases.remember(user_id, case.slug)
         trails.remember(user_id, None)  # Back from this card: the start
-        card, markup = await card_view(case, user_id, bot, t, clock().date(), follows, news, screens)
+        card, markup = await card_view(
+            case, user_id, bot, t, clock().date(), follows, petitions, news, screens
+        )
         await message.answer(card, reply_markup=markup)
         return True
     key = found.keep(result.slugs)

@@ -10,9 +10,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.cases.catalog import Catalog
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.handlers.replies import case_or_alert, show
-from bot.storage.repositories import FollowRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
@@ -31,14 +31,14 @@ def _following_text(names: list[str], t: Translator) -> str:
 
 
 async def following_view(
-    user_id: int, t: Translator, catalog: Catalog, follows: FollowRepository
+    user_id: int, t: Translator, catalog: Catalog, follows: FollowService
 ) -> tuple[str, keyboards.InlineKeyboardMarkup | None]:
     cases = [c for slug in await follows.followed_by(user_id) if (c := catalog.get(slug)) is not None]
     text = _following_text([c.name(t.locale) for c in cases], t)
     return text, keyboards.following_list(cases, t) if cases else None
 
 
-async def following(message: Message, t: Translator, catalog: Catalog, follows: FollowRepository) -> None:
+async def following(message: Message, t: Translator, catalog: Catalog, follows: FollowService) -> None:
     if message.from_user is None:
         return
     # Someone who writes to the bot has not blocked it (any more): deliveries resume.
@@ -53,7 +53,7 @@ async def follow_button(
     bot: Bot,
     t: Translator,
     catalog: Catalog,
-    follows: FollowRepository,
+    follows: FollowService,
     screens: RenderedScreenCache,
 ) -> None:
     user_id = query.from_user.id
@@ -90,7 +90,7 @@ async def news_page(
     t: Translator,
     catalog: Catalog,
     news: NewsService,
-    follows: FollowRepository,
+    follows: FollowService,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:

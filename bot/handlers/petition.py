@@ -19,9 +19,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Telegram
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
+from bot.domain.follow import FollowService
 from bot.domain.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, case_or_alert, show
-from bot.storage.repositories import FollowRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
@@ -110,7 +110,7 @@ async def _sign(
     case: Case,
     t: Translator,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
     *,
@@ -224,7 +224,7 @@ async def sign_anonymously(
     case: Case,
     t: Translator,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:
@@ -255,7 +255,7 @@ async def skip_city(
     case: Case,
     t: Translator,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:
@@ -296,7 +296,7 @@ async def keep_signature(query: CallbackQuery, case: Case, t: Translator) -> Non
     await show(query, t("petition-withdraw-kept"), keyboards.back_to_case(case, t))
 
 
-async def follow_button(query: CallbackQuery, case: Case, t: Translator, follows: FollowRepository) -> None:
+async def follow_button(query: CallbackQuery, case: Case, t: Translator, follows: FollowService) -> None:
     await follows.follow(query.from_user.id, case.slug, t.locale)
     await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)
 
@@ -352,7 +352,7 @@ async def typed_city(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:

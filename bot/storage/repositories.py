@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
 import aiosqlite
 
+from bot.domain.records import Delivery, DeliveryCounts, PublishedUpdate, StoredSignature, StoredUpdate
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
@@ -40,6 +42,31 @@ class ReplyNote(StrEnum):
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Transaction:
+    """Writes to the tables of several repositories, committed as one.
+
+    Inside an update's unit of work they are part of it already (one COMMIT per
+    update, with its processed mark); elsewhere (the broadcast worker) they get a
+    unit of their own.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        unit = self._db._unit.get()
+        if unit is not None and unit.joinable():
+            yield
+            return
+        async with self._db.unit_of_work(_no_mark):
+            yield
+
+
+async def _no_mark(conn: object) -> None:
+    """A unit of work not tied to an update has no processed mark to write."""
 
 
 class UserSettingsRepository:
@@ -94,16 +121,6 @@ class UserSettingsRepository:
             deleted = cur.rowcount > 0
         self._locales.drop(user_id)
         return deleted
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSignature:
-    petition: str
-    display_name: str | None
-    city: str | None
-    locale: str
-    signed_at: dt.datetime
-    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,18 +418,6 @@ class FollowRepository:
             self._db.note_reply(ReplyNote.followed.of(slug))
             return cur.rowcount == 1
 
-    async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
-        """What a case card shows that changes per reader and per signature, in one round trip:
-        whether the chat follows the case, and the petition's signature count."""
-        async with self._db.reads.execute(
-            "SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), "
-            "(SELECT signature_count FROM petitions WHERE slug = ?)",
-            (chat_id, slug, slug),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return bool(row[0]), int(row[1] or 0)
-
     async def is_following(self, chat_id: int, slug: str) -> bool:
         async with self._db.reads.execute(
             "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
@@ -426,23 +431,16 @@ class FollowRepository:
             return [str(r[0]) for r in await cur.fetchall()]
 
     async def unfollow(self, chat_id: int, slug: str) -> bool:
-        """Stop following; news of that case not yet sent to the chat is dropped too."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
             self._db.note_reply(ReplyNote.unfollowed.of(slug))
-            await conn.execute(
-                "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
-                "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
-                (chat_id, slug),
-            )
             return cur.rowcount == 1
 
     async def forget(self, chat_id: int) -> int:
-        """Every follow of the chat and every outbox row naming it."""
+        """Every follow of the chat."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             self._db.note_reply(ReplyNote.forgot.of())
-            await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
 
     async def set_locale(self, chat_id: int, locale: str) -> None:
@@ -450,7 +448,7 @@ class FollowRepository:
         async with self._db.write() as conn:
             await conn.execute("UPDATE follows SET locale = ? WHERE chat_id = ?", (locale, chat_id))
 
-    async def mark_unreachable(self, chat_id: int) -> int:
+    async def mark_unreachable(self, chat_id: int, at: dt.datetime | None = None) -> int:
         """The chat blocked the bot: its follows receive no news until it comes back.
 
         The consent itself is kept; /forget is what erases it.
@@ -458,9 +456,21 @@ class FollowRepository:
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
-                (_now(), chat_id),
+                (at.isoformat() if at else _now(), chat_id),
             )
             return cur.rowcount
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its follows go to the new chat id, unless it has its own."""
+        async with self._db.write() as conn:
+            # "Unless the new chat has its own row already", written so both engines run it
+            # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
+            await conn.execute(
+                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
+                (new_chat_id, old_chat_id, new_chat_id),
+            )
+            await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
 
     async def reactivate(self, chat_id: int) -> int:
         """The chat is reachable again (it unblocked the bot, or wrote to it)."""
@@ -488,31 +498,6 @@ class FollowRepository:
             (slug,),
         ) as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
-
-
-@dataclass(frozen=True, slots=True)
-class StoredUpdate:
-    id: int
-    slug: str
-    kind: str  # "news" or "status"
-    texts: dict[str, str]  # only the languages the admin wrote
-    fallback: str
-    stage: str | None
-    stage_date: dt.date | None
-    announced: bool
-    author_id: int
-    author_locale: str
-    created_at: dt.datetime
-    progress_chat_id: int | None
-    progress_message_id: int | None
-    completed_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedUpdate:
-    update_id: int
-    recipients: int  # outbox rows enqueued for it
-    created: bool  # False: this draft had been published already (a second tap)
 
 
 _TEXT_COLUMNS = {"en": "text_en", "ru": "text_ru", "uz": "text_uz"}
@@ -715,32 +700,6 @@ class UpdateRepository:
             )
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    update_id: int
-    chat_id: int
-    locale: str
-    attempts: int  # including the one being made, once claimed
-    migrated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryCounts:
-    pending: int = 0
-    sending: int = 0
-    sent: int = 0
-    failed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.pending + self.sending + self.sent + self.failed
-
-    @property
-    def open(self) -> int:
-        return self.pending + self.sending
-
-
 def _delivery(row: aiosqlite.Row) -> Delivery:
     return Delivery(
         id=int(row["id"]),
@@ -825,20 +784,26 @@ class OutboxRepository:
                 (not_before, reason, 0 if count else 1, delivery_id),
             )
 
-    async def blocked(self, delivery_id: int, chat_id: int, at: dt.datetime) -> None:
-        """The chat refused us (403): this row fails and the chat's follows go inactive."""
+    async def blocked(self, delivery_id: int, at: dt.datetime) -> None:
+        """The chat refused us (403): this row fails, and is not retried."""
+        await self._settle(delivery_id, "failed", "blocked", at)
+
+    async def drop_pending(self, chat_id: int, slug: str) -> None:
+        """News of a case not yet sent to a chat that stopped following it."""
         async with self._db.write() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'failed', reason = 'blocked', settled_at = ? WHERE id = ?",
-                (at.isoformat(), delivery_id),
-            )
-            await conn.execute(
-                "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
-                (at.isoformat(), chat_id),
+                "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
+                "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
+                (chat_id, slug),
             )
 
+    async def forget(self, chat_id: int) -> None:
+        """Every row naming the chat (/forget)."""
+        async with self._db.write() as conn:
+            await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+
     async def migrate(self, delivery_id: int, old_chat_id: int, new_chat_id: int) -> bool:
-        """The group became a supergroup: move the row and the chat's follows to the new id.
+        """The group became a supergroup: move the row, and the chat's other pending rows, to the new id.
 
         False when the new chat already has its own row for this update (it
         will get the update through that one).
@@ -846,12 +811,6 @@ class OutboxRepository:
         async with self._db.write() as conn:
             # "Unless the new chat has its own row already", written so both engines run it
             # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
-            await conn.execute(
-                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
-                (new_chat_id, old_chat_id, new_chat_id),
-            )
-            await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
             cur = await conn.execute(
                 "UPDATE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
                 "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "

@@ -28,7 +28,8 @@ from bot.domain.broadcast import (
     RetryAfter,
     Transient,
 )
-from bot.storage.repositories import Delivery, StoredUpdate, UpdateRepository
+from bot.domain.records import Delivery, StoredUpdate
+from bot.storage.repositories import UpdateRepository
 from bot.ui import keyboards, views
 from bot.ui.i18n import L10n
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.cases.models import Argument, Case, Event, PointerKind, Sentence, Source, Stage
 from bot.domain.news import STATUS, CurrentStatus, update_text
 from bot.domain.petition import percent, progress_bar
-from bot.storage.repositories import StoredUpdate
+from bot.domain.records import StoredUpdate
 from bot.text import escape, split_message
 from bot.ui.i18n import Translator, months_between
 

@@ -34,9 +34,10 @@ from bot.domain.news import (
     message_problem,
     text_problem,
 )
+from bot.domain.records import StoredUpdate
 from bot.handlers.admin.pickers import find_case, pick_list
 from bot.locales import DERIVED, written_source
-from bot.storage.repositories import StoredUpdate, UpdateRepository
+from bot.storage.repositories import UpdateRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.catalogue_callbacks import PickPurpose

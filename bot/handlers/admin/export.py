@@ -8,9 +8,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
-from bot.domain.petition import export_csv, export_json
+from bot.domain.petition import PetitionService, export_csv, export_json
 from bot.handlers.admin.pickers import find_case, has_petition
-from bot.storage.repositories import SignatureRepository
 from bot.ui import catalogue_screens
 from bot.ui.catalogue_callbacks import AdminPickCb, PickPurpose
 from bot.ui.catalogue_memory import FoundResults
@@ -22,7 +21,7 @@ async def export(
     command: CommandObject,
     t: Translator,
     catalog: Catalog,
-    signatures: SignatureRepository,
+    petitions: PetitionService,
     found: FoundResults,
 ) -> None:
     words = (command.args or "").split()
@@ -37,7 +36,7 @@ async def export(
         )
         await message.answer(text, reply_markup=markup)
         return
-    await send_export(message, case, fmt, t, signatures)
+    await send_export(message, case, fmt, t, petitions)
 
 
 async def chosen(
@@ -45,7 +44,7 @@ async def chosen(
     callback_data: AdminPickCb,
     t: Translator,
     catalog: Catalog,
-    signatures: SignatureRepository,
+    petitions: PetitionService,
 ) -> None:
     """The case chosen from the list /export showed."""
     case = catalog.get(callback_data.slug)
@@ -56,13 +55,13 @@ async def chosen(
     if case.facts.petition is None:
         await query.message.answer(t("admin-export-usage"))
         return
-    await send_export(query.message, case, "csv", t, signatures)
+    await send_export(query.message, case, "csv", t, petitions)
 
 
 async def send_export(
-    message: Message, case: Case, fmt: str, t: Translator, signatures: SignatureRepository
+    message: Message, case: Case, fmt: str, t: Translator, petitions: PetitionService
 ) -> None:
-    rows = await signatures.all_of(case.slug)
+    rows = await petitions.signatures(case)
     content = export_csv(rows) if fmt == "csv" else export_json(case, rows)
     await message.answer_document(
         BufferedInputFile(content, filename=f"{case.slug}-signatures.{fmt}"),

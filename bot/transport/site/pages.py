@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from bot.cases.models import Case
 from bot.domain.news import CurrentStatus
 from bot.domain.petition import PetitionState, percent
-from bot.storage.repositories import StoredUpdate
+from bot.domain.records import StoredUpdate
 from bot.ui import views
 from bot.ui.i18n import LANGUAGE_NAMES, Translator
 from bot.ui.keyboards import share_url, sign_link
