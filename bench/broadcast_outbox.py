@@ -21,7 +21,7 @@ from bot.domain.broadcast import BroadcastWorker
 from bot.domain.follow import FollowService
 from bot.domain.records import Delivery
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 
 
 async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
@@ -31,7 +31,7 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
             "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, 'case', 'en', '2026-01-01')",
             [(chat,) for chat in range(1, followers + 1)],
         )
-    updates = UpdateRepository(db)
+    updates = NewsRepository(db)
     started = time.perf_counter()
     await updates.publish(
         slug="case",

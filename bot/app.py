@@ -66,12 +66,12 @@ from bot.storage.pg import PgDatabase
 from bot.storage.repositories import (
     FollowRepository,
     FsmRepository,
+    NewsRepository,
     OperationsRepository,
     OutboxRepository,
     ProcessedUpdateRepository,
     SignatureRepository,
     Transaction,
-    UpdateRepository,
     UserSettingsRepository,
 )
 from bot.ui.catalogue_memory import FoundResults, Trails
@@ -151,7 +151,7 @@ def create_dispatcher(
     catalogs = CatalogHolder(catalog)
     follows = FollowRepository(db)
     following = FollowService(follows, OutboxRepository(db), Transaction(db))
-    updates = UpdateRepository(db)
+    news_items = NewsRepository(db)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
     # go through Database.write() and so join the update's unit of work. Read from
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
@@ -169,8 +169,8 @@ def create_dispatcher(
     dp["petitions"] = PetitionService(signatures, key, clock)
     dp["privacy"] = PrivacyService(dp["petitions"], following, users)
     dp["clock"] = clock
-    dp["updates"] = updates
-    dp["news"] = NewsService(updates, follows, clock)
+    dp["news_items"] = news_items
+    dp["news"] = NewsService(news_items, follows, clock)
     dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock, users)
     # One question index per catalogue in force (stemming every phrasing is the
     # costly part): built off the event loop once the bot is up, and again by
@@ -282,10 +282,10 @@ async def _assemble(
         settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic, redis=redis
     )
     catalogs: CatalogHolder = dp["catalogs"]
-    delivery = TelegramDelivery(bot, l10n, catalogs, dp["updates"])
+    delivery = TelegramDelivery(bot, l10n, catalogs, dp["news_items"])
     broadcast = BroadcastWorker(
         OutboxRepository(db),
-        dp["updates"],
+        dp["news_items"],
         delivery.send,
         delivery.report,
         follows=dp["follows"],

@@ -190,7 +190,7 @@ async def test_changes_on_one_worker_reach_every_cache_of_the_other_within_a_sec
 
     # A stage change published on worker 1 is the stage worker 2's card shows.
     before = (await reader.send("/start alpha"))[0].text
-    await w1.app.dp["updates"].publish(
+    await w1.app.dp["news_items"].publish(
         slug="alpha", kind="status", texts={}, fallback="en", stage="appeal",
         stage_date=dt.date(2026, 11, 28), announced=False, author_id=ADMIN, author_locale="en",
         draft_key="stage-1", at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC),

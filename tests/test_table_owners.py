@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.domain.follow import FollowService
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 
 REPOSITORIES = Path(__file__).resolve().parents[1] / "bot" / "storage" / "repositories.py"
 WRITE = re.compile(r"\b(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM)\s+(\w+)")
@@ -39,7 +39,7 @@ async def _rig(tmp_path: Path) -> tuple[Database, FollowService, int]:
     follows = FollowService(FollowRepository(db), OutboxRepository(db), Transaction(db))
     for chat in (1, 2):
         await follows.follow(chat, "alpha", "en")
-    published = await UpdateRepository(db).publish(
+    published = await NewsRepository(db).publish(
         slug="alpha",
         kind="news",
         texts={"en": "News."},
@@ -52,7 +52,7 @@ async def _rig(tmp_path: Path) -> tuple[Database, FollowService, int]:
         draft_key="k",
         at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
     )
-    return db, follows, published.update_id
+    return db, follows, published.news_id
 
 
 async def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:

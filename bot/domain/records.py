@@ -20,7 +20,7 @@ class StoredSignature:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredUpdate:
+class NewsItem:
     id: int
     slug: str
     kind: str  # "news" or "status"
@@ -38,8 +38,8 @@ class StoredUpdate:
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedUpdate:
-    update_id: int
+class PublishedNews:
+    news_id: int
     recipients: int  # outbox rows enqueued for it
     created: bool  # False: this draft had been published already (a second tap)
 
@@ -47,7 +47,7 @@ class PublishedUpdate:
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
-    update_id: int
+    news_id: int  # the deliveries.update_id column
     chat_id: int
     locale: str
     attempts: int  # including the one being made, once claimed

@@ -19,7 +19,7 @@ from bot.ui.i18n import Translator
 from bot.ui.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
 from bot.ui.screens import RenderedScreenCache
 
-# Page numbers travel in callback data anyone can forge; no real case has this many updates.
+# Page numbers travel in callback data anyone can forge; no real case has this many news items.
 MAX_PAGE = 10_000
 
 
@@ -102,12 +102,12 @@ async def news_page(
         await show(query, text, keyboards.empty_news(case, t, following=following_now))
         return
     position = callback_data.page
-    update = await news.news_item(case.slug, position) if 0 <= position <= MAX_PAGE else None
-    if update is None:
+    item = await news.news_item(case.slug, position) if 0 <= position <= MAX_PAGE else None
+    if item is None:
         await query.answer(t("button-stale"), show_alert=True)
         return
     await show(
-        query, views.news_page(case, update, t, position, total), keyboards.news_nav(case, t, position, total)
+        query, views.news_page(case, item, t, position, total), keyboards.news_nav(case, t, position, total)
     )
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain.records import Delivery, DeliveryCounts, PublishedUpdate, StoredSignature, StoredUpdate
+from bot.domain.records import Delivery, DeliveryCounts, NewsItem, PublishedNews, StoredSignature
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
@@ -503,8 +503,8 @@ class FollowRepository:
 _TEXT_COLUMNS = {"en": "text_en", "ru": "text_ru", "uz": "text_uz"}
 
 
-def _update(row: aiosqlite.Row) -> StoredUpdate:
-    return StoredUpdate(
+def _news_item(row: aiosqlite.Row) -> NewsItem:
+    return NewsItem(
         id=int(row["id"]),
         slug=row["slug"],
         kind=row["kind"],
@@ -526,8 +526,8 @@ def _update(row: aiosqlite.Row) -> StoredUpdate:
 _LISTED = "(kind = 'news' OR announced = 1)"
 
 
-class UpdateRepository:
-    """Published case updates (news and stage changes).
+class NewsRepository:
+    """Published news items: news, and stage changes (the ``case_updates`` table).
 
     Every card shows its case's latest stage change, which only :meth:`publish`
     (in this process) can change: it is cached per case, dropped by a publish
@@ -558,7 +558,7 @@ class UpdateRepository:
         return latest
 
     async def latest_per_case(self) -> dict[str, tuple[str | None, dt.date | None, dt.datetime]]:
-        """Every case with updates: its latest stage change (stage, date) and its latest update's time.
+        """Every case with news: its latest stage change (stage, date) and its latest news item's time.
 
         For the catalogue's filters and *Recently updated*: one statement for all cases.
         """
@@ -594,7 +594,7 @@ class UpdateRepository:
         author_locale: str,
         draft_key: str,
         at: dt.datetime,
-    ) -> PublishedUpdate:
+    ) -> PublishedNews:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
         try:
             async with self._db.write() as conn:
@@ -627,22 +627,22 @@ class UpdateRepository:
                     ) as found:
                         row = await found.fetchone()
                     assert row is not None
-                    return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-                update_id = int(next(iter(inserted))[0])
+                    return PublishedNews(int(row[0]), int(row[1]), created=False)
+                news_id = int(next(iter(inserted))[0])
                 recipients = 0
                 if announced:
                     cur = await conn.execute(
                         "INSERT INTO deliveries (update_id, chat_id, locale) "
                         "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
                         "ORDER BY followed_at, chat_id",
-                        (update_id, slug),
+                        (news_id, slug),
                     )
                     recipients = cur.rowcount
                 if not recipients:
                     await conn.execute(
-                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
+                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), news_id)
                     )
-            return PublishedUpdate(update_id, recipients, created=True)
+            return PublishedNews(news_id, recipients, created=True)
         finally:
             # Also when it failed; and again when the update's transaction is
             # committed (others read the stage before it until then) or rolled back.
@@ -650,17 +650,17 @@ class UpdateRepository:
             self._db.on_commit(self._forget_stages)
             self._db.on_rollback(self._forget_stages)
 
-    async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
+    async def set_progress_message(self, news_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE case_updates SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
-                (chat_id, message_id, update_id),
+                (chat_id, message_id, news_id),
             )
 
-    async def get(self, update_id: int) -> StoredUpdate | None:
-        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
+    async def get(self, news_id: int) -> NewsItem | None:
+        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (news_id,)) as cur:
             row = await cur.fetchone()
-        return _update(row) if row else None
+        return _news_item(row) if row else None
 
     async def count_listed(self, slug: str) -> int:
         async with self._db.reads.execute(
@@ -669,21 +669,21 @@ class UpdateRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def listed(self, slug: str, offset: int, limit: int) -> list[StoredUpdate]:
+    async def listed(self, slug: str, offset: int, limit: int) -> list[NewsItem]:
         """Newest first."""
         async with self._db.reads.execute(
             f"SELECT * FROM case_updates WHERE slug = ? AND {_LISTED} ORDER BY id DESC LIMIT ? OFFSET ?",
             (slug, limit, offset),
         ) as cur:
-            return [_update(r) for r in await cur.fetchall()]
+            return [_news_item(r) for r in await cur.fetchall()]
 
-    async def statuses(self, slug: str) -> list[StoredUpdate]:
+    async def statuses(self, slug: str) -> list[NewsItem]:
         """Stage changes, oldest first (by the date they took effect)."""
         async with self._db.reads.execute(
             "SELECT * FROM case_updates WHERE slug = ? AND kind = 'status' ORDER BY stage_date, id",
             (slug,),
         ) as cur:
-            return [_update(r) for r in await cur.fetchall()]
+            return [_news_item(r) for r in await cur.fetchall()]
 
     async def open_ids(self) -> list[int]:
         """Updates whose broadcast has not been reported complete."""
@@ -692,18 +692,18 @@ class UpdateRepository:
         ) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
 
-    async def complete(self, update_id: int, at: dt.datetime) -> None:
+    async def complete(self, news_id: int, at: dt.datetime) -> None:
         async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE case_updates SET completed_at = COALESCE(completed_at, ?) WHERE id = ?",
-                (at.isoformat(), update_id),
+                (at.isoformat(), news_id),
             )
 
 
 def _delivery(row: aiosqlite.Row) -> Delivery:
     return Delivery(
         id=int(row["id"]),
-        update_id=int(row["update_id"]),
+        news_id=int(row["update_id"]),
         chat_id=int(row["chat_id"]),
         locale=row["locale"],
         attempts=int(row["attempts"]),
@@ -831,17 +831,17 @@ class OutboxRepository:
             )
             return moved
 
-    async def counts(self, update_id: int) -> DeliveryCounts:
+    async def counts(self, news_id: int) -> DeliveryCounts:
         async with self._db.reads.execute(
-            "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (update_id,)
+            "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (news_id,)
         ) as cur:
             return _counts(list(await cur.fetchall()))
 
-    async def failure_reasons(self, update_id: int) -> dict[str, int]:
+    async def failure_reasons(self, news_id: int) -> dict[str, int]:
         async with self._db.reads.execute(
             "SELECT reason, COUNT(*) FROM deliveries WHERE update_id = ? AND status = 'failed' "
             "GROUP BY reason",
-            (update_id,),
+            (news_id,),
         ) as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 

@@ -34,10 +34,10 @@ from bot.domain.news import (
     message_problem,
     text_problem,
 )
-from bot.domain.records import StoredUpdate
+from bot.domain.records import NewsItem
 from bot.handlers.admin.pickers import find_case, pick_list
 from bot.locales import DERIVED, written_source
-from bot.storage.repositories import UpdateRepository
+from bot.storage.repositories import NewsRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.catalogue_callbacks import PickPurpose
@@ -241,9 +241,9 @@ async def _after_text(
     await _preview(target, draft, case, state, t, l10n, news, author, now)
 
 
-def _as_update(draft: Draft, author: User, author_locale: str, now: dt.datetime) -> StoredUpdate:
+def _as_news_item(draft: Draft, author: User, author_locale: str, now: dt.datetime) -> NewsItem:
     """The draft as it will be stored, so the preview renders through the same code as delivery."""
-    return StoredUpdate(
+    return NewsItem(
         id=0,
         slug=draft.slug,
         kind=draft.kind,
@@ -274,11 +274,11 @@ async def _preview(
 ) -> None:
     await state.set_state(ComposeFlow.preview)
     await save(state, draft)
-    update = _as_update(draft, author, t.locale, now)
+    item = _as_news_item(draft, author, t.locale, now)
     problems: list[str] = []
     for locale in PREVIEW_ORDER:
         reader = l10n.translator(locale)
-        rendered = views.news_message(case, case.slug, update, reader)
+        rendered = views.news_message(case, case.slug, item, reader)
         source = draft.source_for(locale)
         if locale in DERIVED:
             # Ўзбекча: the Uzbek text (or the fallback) as its readers get it.
@@ -292,7 +292,7 @@ async def _preview(
             lang = written_source(locale)
             problems.append(t("admin-preview-problem", lang=lang, problem=escape(problem)))
             continue
-        await target.answer(rendered, reply_markup=keyboards.delivered_update(case.slug, reader))
+        await target.answer(rendered, reply_markup=keyboards.delivered_news(case.slug, reader))
     if problems:
         await target.answer(
             t("admin-preview-refused", problems="\n".join(problems)),
@@ -477,7 +477,7 @@ async def publish(
     t: Translator,
     l10n: L10n,
     news: NewsService,
-    updates: UpdateRepository,
+    news_items: NewsRepository,
     clock: Callable[[], dt.datetime],
     broadcast: BroadcastWorker | None = None,
 ) -> None:
@@ -486,9 +486,9 @@ async def publish(
     if callback_data.key != draft.key or (not announce and draft.kind != STATUS):
         await query.answer(t("button-stale"), show_alert=True)
         return
-    update = _as_update(draft, query.from_user, t.locale, clock())
+    item = _as_news_item(draft, query.from_user, t.locale, clock())
     for locale in PREVIEW_ORDER:
-        if message_problem(views.news_message(case, case.slug, update, l10n.translator(locale))):
+        if message_problem(views.news_message(case, case.slug, item, l10n.translator(locale))):
             await query.answer(t("button-stale"), show_alert=True)
             return
     published = await news.publish(
@@ -498,7 +498,7 @@ async def publish(
     await query.answer()
     if not published.created:
         return  # a second tap on the same preview: already published
-    log.info("admin.published", update=published.update_id, kind=draft.kind, recipients=published.recipients)
+    log.info("admin.published", news=published.news_id, kind=draft.kind, recipients=published.recipients)
     if draft.kind == STATUS and not announce:
         assert draft.stage is not None and draft.date is not None
         status_line = views.stage_status(case, t, Stage(draft.stage), draft.date)
@@ -506,7 +506,7 @@ async def publish(
         return
     progress = await message.answer(t("admin-published", followers=published.recipients))
     if published.recipients:
-        await updates.set_progress_message(published.update_id, progress.chat.id, progress.message_id)
+        await news_items.set_progress_message(published.news_id, progress.chat.id, progress.message_id)
         if broadcast is not None:
             broadcast.wake()
 
