@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
 from bot.domain.petition import PetitionService, export_csv, export_json
-from bot.handlers.admin.pickers import find_case, has_petition
+from bot.handlers.admin.pickers import ChosenCase, find_case, has_petition
 from bot.ui import catalogue_screens
-from bot.ui.catalogue_callbacks import AdminPickCb, PickPurpose
+from bot.ui.catalogue_callbacks import PickPurpose
 from bot.ui.catalogue_memory import FoundResults
 from bot.ui.i18n import Translator
 
@@ -40,22 +40,14 @@ async def export(
 
 
 async def chosen(
-    query: CallbackQuery,
-    callback_data: AdminPickCb,
-    t: Translator,
-    catalog: Catalog,
-    petitions: PetitionService,
+    query: CallbackQuery, case: Case, message: Message, t: Translator, petitions: PetitionService
 ) -> None:
     """The case chosen from the list /export showed."""
-    case = catalog.get(callback_data.slug)
-    if case is None or not isinstance(query.message, Message):
-        await query.answer(t("button-stale"), show_alert=True)
-        return
     await query.answer()
     if case.facts.petition is None:
-        await query.message.answer(t("admin-export-usage"))
+        await message.answer(t("admin-export-usage"))
         return
-    await send_export(query.message, case, "csv", t, petitions)
+    await send_export(message, case, "csv", t, petitions)
 
 
 async def send_export(
@@ -72,7 +64,5 @@ async def send_export(
 def create_router() -> Router:
     router = Router(name="admin-export")
     router.message.register(export, Command("export"))
-    router.callback_query.register(
-        chosen, AdminPickCb.filter((F.purpose == PickPurpose.export) & (F.slug != ""))
-    )
+    router.callback_query.register(chosen, ChosenCase(PickPurpose.export))
     return router

@@ -3,7 +3,10 @@ paged list to choose from (a search's results are kept in :class:`FoundResults`)
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.cases.catalog import Catalog
@@ -62,6 +65,21 @@ async def page(
         catalog, t, slugs, callback_data.p, callback_data.purpose, callback_data.id
     )
     await show(query, *picker)
+
+
+class ChosenCase(Filter):
+    """A case chosen from a list made for ``purpose``, still in the catalogue, on a message the
+    bot can answer under: injected as ``case`` and ``message`` (else the button is stale)."""
+
+    def __init__(self, purpose: PickPurpose) -> None:
+        self._button = AdminPickCb.filter((F.purpose == purpose) & (F.slug != ""))
+
+    async def __call__(self, query: CallbackQuery, catalog: Catalog) -> bool | dict[str, Any]:
+        chosen = await self._button(query)
+        if not chosen or not isinstance(query.message, Message):
+            return False
+        case = catalog.get(chosen["callback_data"].slug)
+        return {"case": case, "message": query.message} if case is not None else False
 
 
 def create_router() -> Router:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
@@ -12,10 +12,10 @@ from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case
 from bot.cases.search import PAGE_SIZE
 from bot.domain.stats import CHART_DAYS, StatsService
-from bot.handlers.admin.pickers import find_case, pick_list
+from bot.handlers.admin.pickers import ChosenCase, find_case, pick_list
 from bot.locales import UZ_CYRL
 from bot.text import escape, split_message
-from bot.ui.catalogue_callbacks import AdminPickCb, PickPurpose
+from bot.ui.catalogue_callbacks import PickPurpose
 from bot.ui.catalogue_memory import FoundResults
 from bot.ui.charts import signatures_chart
 from bot.ui.i18n import Translator
@@ -104,21 +104,15 @@ async def send_stats(
 
 
 async def chosen(
-    query: CallbackQuery, callback_data: AdminPickCb, t: Translator, catalog: Catalog, stats: StatsService
+    query: CallbackQuery, case: Case, message: Message, t: Translator, stats: StatsService
 ) -> None:
     """The case chosen from the list /stats showed."""
-    case = catalog.get(callback_data.slug)
-    if case is None or not isinstance(query.message, Message):
-        await query.answer(t("button-stale"), show_alert=True)
-        return
     await query.answer()
-    await send_stats(query.message, [case], case, t, stats)
+    await send_stats(message, [case], case, t, stats)
 
 
 def create_router() -> Router:
     router = Router(name="admin-stats")
     router.message.register(stats_command, Command("stats"))
-    router.callback_query.register(
-        chosen, AdminPickCb.filter((F.purpose == PickPurpose.stats) & (F.slug != ""))
-    )
+    router.callback_query.register(chosen, ChosenCase(PickPurpose.stats))
     return router
