@@ -203,6 +203,10 @@ class NewsService:
             at=self._now(),
         )
 
+    async def show_progress_in(self, news_id: int, chat_id: int, message_id: int) -> None:
+        """The admin's message that the delivery's progress is written into."""
+        await self._news_items.set_progress_message(news_id, chat_id, message_id)
+
     async def followers(self, slug: str) -> int:
         return sum((await self._follows.per_locale(slug)).values())
 

@@ -37,7 +37,6 @@ from bot.domain.news import (
 from bot.domain.records import NewsItem
 from bot.handlers.admin.pickers import find_case, pick_list
 from bot.locales import DERIVED, written_source
-from bot.storage.repositories import NewsRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.catalogue_callbacks import PickPurpose
@@ -477,7 +476,6 @@ async def publish(
     t: Translator,
     l10n: L10n,
     news: NewsService,
-    news_items: NewsRepository,
     clock: Callable[[], dt.datetime],
     broadcast: BroadcastWorker | None = None,
 ) -> None:
@@ -506,7 +504,7 @@ async def publish(
         return
     progress = await message.answer(t("admin-published", followers=published.recipients))
     if published.recipients:
-        await news_items.set_progress_message(published.news_id, progress.chat.id, progress.message_id)
+        await news.show_progress_in(published.news_id, progress.chat.id, progress.message_id)
         if broadcast is not None:
             broadcast.wake()
 
