@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test eval-qa check clean bench bench-quick bench-answers bench-outbox bench-catalogue bench-data-access
+.PHONY: run console test test-fast eval-qa check clean bench bench-quick bench-answers bench-outbox bench-catalogue bench-data-access
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 	# The Dispatcher tests again, on PostgreSQL and Redis (the scale-out mode).
 	$(PY) -m pytest -q tests/handlers --engine postgresql -m "not sqlite_only"
+
+# The inner loop: everything in-process (marker "subprocess" in tests/conftest.py says what is left out).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not subprocess"
 
 # How well free-text questions are matched: per-language accuracy and every miss.
 eval-qa: $(STAMP)

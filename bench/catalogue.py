@@ -255,7 +255,7 @@ async def _in_flight(app: Any, quick: bool) -> dict[str, Any]:
     from aiogram import Bot, Dispatcher
     from aiogram.types import CallbackQuery
 
-    from bot.transport.local_session import LOCAL_TOKEN
+    from bot.config import LOCAL_TOKEN
 
     async def echo(message: Message) -> None:
         await message.answer(message.text or "?")

@@ -80,6 +80,10 @@ from bot.ui.i18n import L10n
 from bot.ui.links import SiteLinks
 from bot.ui.screens import RenderedScreenCache
 
+# A Bot API call that takes longer has failed (aiogram waits 60 s): it fails well inside
+# an update's time limit, so the error handler can still answer the reader.
+BOT_API_TIMEOUT = 20.0
+
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -113,11 +117,9 @@ class App:
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
-        session = (
-            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-            if settings.telegram_api_url
-            else AiohttpSession()
-        )
+        session = AiohttpSession(timeout=BOT_API_TIMEOUT)
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     token = settings.bot_token.get_secret_value() if settings.bot_token else LOCAL_TOKEN
     return Bot(
         token=token,

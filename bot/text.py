@@ -76,6 +76,7 @@ def _fit(paragraph: str, limit: int) -> list[str]:
     return [paragraph[i : i + limit] for i in range(0, len(paragraph), limit)]
 
 
+# Telegram's HTML parse mode (core.telegram.org/bots/api#html-style): these tags and no others.
 _ALLOWED_TAGS = frozenset(
     {
         "b",
@@ -94,19 +95,47 @@ _ALLOWED_TAGS = frozenset(
         "pre",
         "blockquote",
         "tg-emoji",
+        "tg-time",
     }
 )
+# A value in double or single quotes, or bare; a name alone is a flag (<blockquote expandable>).
+_ATTRIBUTE = r"""\s+[a-zA-Z][a-zA-Z0-9_-]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?"""
 _HTML_TOKEN = re.compile(
-    r"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z-]*)(?P<attrs>(?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>"
+    rf"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z-]*)(?P<attrs>(?:{_ATTRIBUTE})*)\s*>"
     r"|&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});"
 )
+_ATTRIBUTE_PARTS = re.compile(
+    r"""(?P<name>[a-zA-Z][a-zA-Z0-9_-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'<>=`]+)))?"""
+)
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in _ATTRIBUTE_PARTS.finditer(raw):
+        value = part.group("dq") if part.group("dq") is not None else part.group("sq")
+        found[part.group("name").lower()] = value if value is not None else part.group("bare") or ""
+    return found
+
+
+def _opening_problem(tag: str, attributes: dict[str, str]) -> str | None:
+    """What Telegram refuses in an allowed opening tag's attributes."""
+    if tag == "span" and attributes.get("class") != "tg-spoiler":
+        return '<span> without class="tg-spoiler"'
+    if tag == "tg-emoji" and not attributes.get("emoji-id", "").isdigit():
+        return "<tg-emoji> without a numeric emoji-id"
+    if tag == "tg-time" and not attributes.get("unix", "").isdigit():
+        return "<tg-time> without a numeric unix time"
+    return None
 
 
 def telegram_html_error(text: str) -> str | None:
     """Why Telegram would refuse ``text`` in HTML parse mode, or ``None`` if it is fine.
 
-    Telegram accepts a small set of tags, four named entities, and no bare
-    ``<``, ``>`` or ``&``; tags must nest properly.
+    Telegram accepts a small set of tags, attribute values in double or single
+    quotes (or none, as in ``<blockquote expandable>``), four named entities and
+    every numeric one, and no bare ``<``, ``>`` or ``&``; tags must nest properly.
+    Entities nested where Telegram does not allow them (a link inside code) are
+    not refused: Telegram drops the inner one and sends the message.
     """
     stack: list[str] = []
     position = 0
@@ -125,6 +154,9 @@ def telegram_html_error(text: str) -> str | None:
             if not stack or stack.pop() != tag:
                 return f"</{tag}> does not close an open <{tag}>"
         else:
+            problem = _opening_problem(tag, _attributes(match.group("attrs")))
+            if problem:
+                return problem
             stack.append(tag)
     stray = next((c for c in text[position:] if c in "<>&"), None)
     if stray:

@@ -97,6 +97,27 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     await fake.stop()
 
 
+# Tests that run another program (`make test-fast` leaves them out): the bot as a process
+# against the fake Bot API, the command line, pip and Docker, Chromium. Tests that take a
+# PostgreSQL or Redis server (pg_url, redis_url) start one too and are marked alike.
+SUBPROCESS_TESTS = (
+    "tests/e2e/",
+    "tests/browser/",
+    "tests/test_cli.py",
+    "tests/test_docker_install.py",
+    "tests/test_scaleout_cli.py",
+    "tests/faults/test_startup.py",
+)
+SERVER_FIXTURES = {"pg_url", "redis_url"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.fspath)).relative_to(ROOT).as_posix()
+        if where.startswith(SUBPROCESS_TESTS) or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.subprocess)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--engine", default="sqlite", choices=["sqlite", "postgresql"],
                      help="run the Dispatcher tests on this engine (scale-out: PostgreSQL and Redis)")

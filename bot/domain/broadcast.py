@@ -4,7 +4,7 @@ No aiogram here. The worker is handed a ``send`` callable that delivers one
 outbox row and raises one of the :class:`SendError` kinds below when Telegram
 refuses; ``bot/ui/delivery.py`` is the adapter that speaks to the Bot API.
 
-Rules it keeps (issue 4):
+Rules it keeps:
 
 - at most ``rate`` sends per second overall, and one per second per chat;
 - a 429 pauses **all** sends for ``retry_after``, and the row is retried

@@ -43,7 +43,7 @@ class Metrics:
             "casebot_signatures", "Signatures under each case's demand.", ("case",), registry=r
         )
         self.followers = Gauge("casebot_followers", "Chats following each case.", ("case",), registry=r)
-        # Set by the broadcast outbox worker (issue 4); zero until it runs.
+        # Set by the broadcast outbox worker; zero until it runs.
         self.delivery_queue_depth = Gauge(
             "casebot_delivery_queue_depth", "News deliveries waiting in the outbox.", registry=r
         )

@@ -1,8 +1,7 @@
 """The SQLite connections: PRAGMAs, numbered migrations, write transactions, reads.
 
-Like datasette, casebot keeps a single writer connection and serialises writes
-through it: SQLite allows one writer anyway, and a single connection in WAL
-mode never sees "database is locked" from its own process. Reads go to a
+One writer connection serialises every write: SQLite allows one writer anyway,
+and a single connection in WAL mode never sees "database is locked" from its own process. Reads go to a
 second, read-only connection (see :class:`Database`): in WAL mode each
 statement there sees one committed snapshot, however long its rows take to
 fetch, and never what another update has written but not yet committed.

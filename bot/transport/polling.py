@@ -1,14 +1,25 @@
 """Long polling that confirms an update only after its effects are committed.
 
 aiogram's own polling moves the offset past an update as soon as it hands the
-update to a handler task, so a crash loses whatever was in flight. Here a batch
-from ``getUpdates`` is handled concurrently, and the next ``getUpdates`` — the
-call that confirms, through its ``offset`` — goes out only when the whole batch
-is done, with the offset past the longest run of acknowledged updates. A crash
-mid-batch means the batch comes again; the processed-updates marks make the
-finished part of it a no-op.
+update to a handler task, so a crash loses whatever was in flight. Here every
+fetched update is handled in a task of its own, and ``getUpdates`` — whose
+``offset`` confirms everything below it — never goes past an update that has
+not finished: the offset is the oldest update still running (or to be taken
+again), else one past the newest finished. A crash means those come again; the
+processed-updates marks make any finished part of them a no-op.
 
-On stop: no new ``getUpdates``; the batch in hand gets ``shutdown_timeout`` to
+Fetching does not wait for slow updates. While one runs, the next
+``getUpdates`` (from that oldest unfinished update, so Telegram returns it
+again) brings what arrived since; updates already running or finished are
+skipped. Telegram answers such a fetch at once, so while anything runs the
+poller asks again when a handler finishes or ``busy_interval`` has passed.
+
+Each update has ``update_timeout`` (:meth:`Intake.handle_within`): past it, it is
+stopped, its unit of work rolls back unless already committed, the reader is
+told, and it is acknowledged. One stuck chat thus delays nobody else, and
+itself for a bounded time.
+
+On stop: no new ``getUpdates``; what is running gets ``shutdown_timeout`` to
 finish; what is still running then is cancelled (its transaction rolls back)
 and, not being confirmed, is delivered again after the restart.
 """
@@ -33,6 +44,10 @@ T = TypeVar("T")
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 BATCH_LIMIT = 100
 MAX_BACKOFF = 60.0
+# As the webhook's HANDLE_TIMEOUT: well past any handler that works, short of a reader giving up.
+UPDATE_TIMEOUT = 45.0
+# How often to look for new updates while some are running (Telegram answers those fetches at once).
+BUSY_INTERVAL = 0.1
 
 
 class _Stopped(Exception):
@@ -50,6 +65,8 @@ class Poller:
         poll_timeout: int = POLL_TIMEOUT,
         limit: int = BATCH_LIMIT,
         retry_delay: float = 1.0,
+        update_timeout: float = UPDATE_TIMEOUT,
+        busy_interval: float = BUSY_INTERVAL,
     ) -> None:
         self._bot = bot
         self._intake = intake
@@ -58,72 +75,107 @@ class Poller:
         self._poll_timeout = poll_timeout
         self._limit = limit
         self._retry_delay = retry_delay
-        self.offset: int | None = None
+        self._update_timeout = update_timeout
+        self._busy_interval = busy_interval
+        self.offset: int | None = None  # the last offset confirmed (sent, or to be sent)
+        self._running: dict[int, asyncio.Task[bool]] = {}
+        self._finished: set[int] = set()  # acknowledged, above an unfinished one: skipped when fetched again
+        self._retry: set[int] = set()  # not acknowledged: taken again when fetched again
+        self._newest = 0  # the highest update id ever taken
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.0
-        while not stop.is_set():
-            if delay and await _wait(stop, delay):
-                break
-            try:
-                updates = await _unless_stopped(self._fetch(self.offset), stop)
-            except _Stopped:
-                break
-            except Exception as exc:  # network, 5xx, 409 conflict: back off and try again
-                delay = min(MAX_BACKOFF, max(self._retry_delay, delay * 2))
-                log.warning("polling.fetch_failed", error=type(exc).__name__, retry_in=delay)
-                continue
-            delay = 0.0
-            if not updates:
-                continue
-            handled, complete = await self._handle_batch(updates, stop)
-            if handled is not None:
-                self.offset = handled + 1
-            log.debug("polling.batch", updates=len(updates), offset=self.offset, complete=complete)
-            if not complete and not stop.is_set():
-                delay = self._retry_delay  # something is not acknowledged: it comes back with the next fetch
+        try:
+            while not stop.is_set():
+                if delay and await _wait(stop, delay):
+                    break
+                try:
+                    # While updates run, Telegram returns them again at once: no long poll.
+                    timeout = 0 if self._running else self._poll_timeout
+                    updates = await _unless_stopped(self._fetch(self._confirmable(), timeout), stop)
+                except _Stopped:
+                    break
+                except Exception as exc:  # network, 5xx, 409 conflict: back off and try again
+                    delay = min(MAX_BACKOFF, max(self._retry_delay, delay * 2))
+                    log.warning("polling.fetch_failed", error=type(exc).__name__, retry_in=delay)
+                    continue
+                delay = 0.0
+                fresh = [u for u in updates if u.update_id not in self._running.keys() | self._finished]
+                for update in fresh:
+                    self._start(update)
+                log.debug("polling.fetched", updates=len(updates), fresh=len(fresh), offset=self.offset)
+                if fresh:
+                    continue  # more may be waiting behind them
+                if self._running:
+                    await self._until_one_finishes(stop)
+                elif self._retry:
+                    delay = self._retry_delay  # something failed: it comes back with the next fetch
+        finally:
+            await self._drain()
         await self._confirm()
 
-    async def _fetch(self, offset: int | None) -> list[Update]:
-        method = GetUpdates(
-            offset=offset, limit=self._limit, timeout=self._poll_timeout, allowed_updates=self._allowed
-        )
-        return await self._bot(method, request_timeout=self._poll_timeout + 15)
+    def _start(self, update: Update) -> None:
+        update_id = update.update_id
+        self._retry.discard(update_id)
+        self._newest = max(self._newest, update_id)
+        task = asyncio.create_task(self._intake.handle_within(update, self._update_timeout))
+        self._running[update_id] = task
+        task.add_done_callback(lambda done: self._settle(update_id, done))
 
-    async def _handle_batch(self, updates: list[Update], stop: asyncio.Event) -> tuple[int | None, bool]:
-        """The highest update id up to which everything is acknowledged, and whether all is."""
-        tasks = {u.update_id: asyncio.create_task(self._intake.handle(u)) for u in updates}
-        everything = asyncio.ensure_future(asyncio.wait(tasks.values()))
+    def _settle(self, update_id: int, task: asyncio.Task[bool]) -> None:
+        self._running.pop(update_id, None)
+        acknowledged = not task.cancelled() and task.exception() is None and task.result()
+        (self._finished if acknowledged else self._retry).add(update_id)
+
+    def _confirmable(self) -> int | None:
+        """The offset that confirms every finished update and no unfinished one."""
+        unfinished = self._running.keys() | self._retry
+        if unfinished:
+            offset = min(unfinished)
+        elif self._newest:
+            offset = self._newest + 1
+        else:
+            return self.offset
+        self._finished = {u for u in self._finished if u >= offset}
+        if self.offset is None or offset > self.offset:
+            self.offset = offset
+        return self.offset
+
+    async def _until_one_finishes(self, stop: asyncio.Event) -> None:
         stopper = asyncio.ensure_future(stop.wait())
         try:
-            await asyncio.wait({everything, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            if not everything.done():
-                running = [t for t in tasks.values() if not t.done()]
-                log.info("polling.draining", in_flight=len(running), timeout=self._shutdown_timeout)
-                _, late = await asyncio.wait(running, timeout=self._shutdown_timeout)
-                for task in late:
-                    task.cancel()
-                if late:
-                    await asyncio.wait(late)
-                    log.warning("polling.abandoned_at_shutdown", updates=len(late))
+            await asyncio.wait(
+                {stopper, *self._running.values()},
+                timeout=self._busy_interval,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
         finally:
             stopper.cancel()
-            everything.cancel()
-        acknowledged: int | None = None
-        for update_id in sorted(tasks):
-            task = tasks[update_id]
-            if task.cancelled() or task.exception() is not None or not task.result():
-                return acknowledged, False
-            acknowledged = update_id
-        return acknowledged, True
+
+    async def _fetch(self, offset: int | None, timeout: int) -> list[Update]:
+        method = GetUpdates(offset=offset, limit=self._limit, timeout=timeout, allowed_updates=self._allowed)
+        return await self._bot(method, request_timeout=timeout + 15)
+
+    async def _drain(self) -> None:
+        running = list(self._running.values())
+        if not running:
+            return
+        log.info("polling.draining", in_flight=len(running), timeout=self._shutdown_timeout)
+        _, late = await asyncio.wait(running, timeout=self._shutdown_timeout)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
+            log.warning("polling.abandoned_at_shutdown", updates=len(late))
 
     async def _confirm(self) -> None:
-        """Tell Telegram where we stopped, so a restart does not fetch the last batch again."""
-        if self.offset is None:
+        """Tell Telegram where we stopped, so a restart does not fetch the finished updates again."""
+        offset = self._confirmable()
+        if offset is None:
             return
         try:
-            await asyncio.wait_for(self._bot(GetUpdates(offset=self.offset, limit=1, timeout=0)), 5)
-        except Exception as exc:  # the marks make a re-delivered batch harmless anyway
+            await asyncio.wait_for(self._bot(GetUpdates(offset=offset, limit=1, timeout=0)), 5)
+        except Exception as exc:  # the marks make a re-delivered update harmless anyway
             log.info("polling.final_confirm_failed", error=type(exc).__name__)
 
 

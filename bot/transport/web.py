@@ -107,8 +107,8 @@ class WebServer:
             database = await asyncio.wait_for(db.healthy(), HEALTH_DB_TIMEOUT)
         except Exception:
             database = False
-        catalog = self._app.dp.get("catalog")
-        cases = len(catalog) if catalog is not None else 0
+        # The catalogue in force: dp["catalog"] is only the one loaded at start-up.
+        cases = len(self._app.catalogs.current)
         healthy = database and cases > 0
         report: dict[str, object] = {"status": "ok" if healthy else "unavailable", "database": database}
         if db.failing is not None:

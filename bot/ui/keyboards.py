@@ -174,8 +174,6 @@ class NewsCb(CallbackData, prefix="n"):
 def case_card(
     case: Case, t: Translator, bot_username: str, *, following: bool = False
 ) -> InlineKeyboardMarkup:
-    # The busiest keyboard of all, so its rows are written out: aiogram's builder
-    # re-exports (deep-copies) the whole markup on every button() call.
     slug = case.slug
     sex = case.facts.sex.value
 

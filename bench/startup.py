@@ -1,0 +1,118 @@
+"""Start-up and memory: process start to first getUpdates with 50 and 1,000 cases; the catalogue at 1,000."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.config import NOISE_LIMIT, OUT, ROOT, Config
+from bench.loop import BenchCore
+from bench.paths import SLUG
+from bench.processes import Processes, bot_env, cpu_delta, cpu_seconds, rss_mb, start_server
+from bench.setup_data import generate_cases, generate_catalogue
+
+
+class Startup(BenchCore):
+    def startup(self, rep: int, cases_dir: Path, big_dir: Path | None = None) -> dict[str, Any]:
+        """Process start → first getUpdates: the echo bot, casebot with 50 cases, and casebot
+        with 1,000 (``big_dir``) twice: cold (no parsed-cases cache yet) and warm (a restart)."""
+        results: dict[str, Any] = {}
+        kinds = ["echo", "casebot"] + (["casebot_1000_cold", "casebot_1000"] if big_dir else [])
+        for number, kind in enumerate(kinds):
+            token = f"{7_000_000 + rep * 10 + number}:bench-startup-token"
+            if kind == "echo":
+                argv = [sys.executable, "-m", "bench.echo_bot", self.server.url, token]
+                env = dict(os.environ)
+            else:
+                big = kind.startswith("casebot_1000")
+                database = OUT / f"startup-{rep}{'-1000' if big else ''}.sqlite3"
+                if kind != "casebot_1000":  # the warm start reuses the cold one's files
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{database}{suffix}").unlink(missing_ok=True)
+                    shutil.rmtree(f"{database}.cases-cache", ignore_errors=True)
+                argv = [sys.executable, "-m", "bot", "run"]
+                env = bot_env(self.server.url, token, database, big_dir if big and big_dir else cases_dir)
+            name = f"startup-{kind}"
+            before = self.procs.cpu()
+            t0 = time.monotonic()
+            process = self.procs.start(name, argv, env)
+            polled = self.server.wait_first_poll(token, process)
+            seconds = polled - t0
+            cpu_self = cpu_seconds(process.pid)
+            after = self.procs.cpu()
+            peak = rss_mb(process.pid)
+            self.procs.stop(name)
+            wall = time.monotonic() - t0
+            results[kind] = {
+                "seconds": round(seconds, 3),
+                "cpu_s": round(cpu_self, 3),
+                "peak_rss_mb": round(peak, 1),
+                "cpu": cpu_delta(before, after, wall),
+            }
+        results["noisy"] = any(
+            r["cpu"]["other"] > NOISE_LIMIT for r in results.values() if isinstance(r, dict)
+        )
+        return results
+
+    def catalogue(self) -> dict[str, Any]:
+        """Name search, question routing, pages and /reload at 1,000 cases (bench/catalogue.py)."""
+        argv = [sys.executable, "-m", "bench.catalogue", str(OUT / "cases1000")]
+        if self.config.reps == 1 and not self.config.measure_startup:
+            argv.append("--quick")
+        before, t0 = self.procs.cpu(), time.monotonic()
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=ROOT)
+        if done.returncode != 0:
+            self.checks.append(f"bench.catalogue exited with {done.returncode}: {done.stderr[-500:]}")
+            return {}
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        result["cpu"] = cpu_delta(before, self.procs.cpu(), time.monotonic() - t0)
+        return result
+
+
+def catalogue_only(config: Config) -> int:
+    """``--only catalogue``: start-up with 50 and with 1,000 cases beside E, and the in-process
+    catalogue figures (bench/catalogue.py), without the paths, the burst and the broadcast."""
+    started = time.monotonic()
+    cases_dir = generate_cases(ROOT / "data" / "cases" / SLUG, OUT / "cases50", config.startup_cases)
+    generate_catalogue(OUT / "cases1000")
+    procs = Processes()
+    try:
+        server = start_server(procs)
+        bench = Startup(config, procs, server, {})
+        records = []
+        for rep in range(1, config.reps + 1):
+            record: dict[str, Any] = {"rep": rep, "startup": bench.startup(rep, cases_dir, OUT / "cases1000")}
+            if rep == config.reps:
+                record["catalogue"] = bench.catalogue()
+            records.append(record)
+    finally:
+        procs.stop_all()
+    started_runs = [r["startup"] for r in records]
+    startup: dict[str, Any] = {
+        kind: {"seconds": statistics.median(s[kind]["seconds"] for s in started_runs)}
+        for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
+    }
+    for kind in ("casebot", "casebot_1000_cold", "casebot_1000"):
+        startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
+    startup["casebot_1000_peak_rss_mb"] = statistics.median(
+        s["casebot_1000"]["peak_rss_mb"] for s in started_runs
+    )
+    startup["echo_peak_rss_mb"] = statistics.median(s["echo"]["peak_rss_mb"] for s in started_runs)
+    catalogue = records[-1].get("catalogue", {})
+    lines = report.catalogue_lines(catalogue, startup)
+    lines += ["| target | measured | met? |", "|---|--:|---|"]
+    lines += [report.target_row(t) for t in report.catalogue_targets(catalogue, startup)]
+    lines += [*[f"CHECK: {c}" for c in bench.checks], f"({time.monotonic() - started:.0f} s)"]
+    print("\n".join(lines))
+    (OUT / "catalogue.json").write_text(
+        json.dumps({"startup": startup, "catalogue": catalogue, "raw": records}, indent=1) + "\n"
+    )
+    return 1 if bench.checks else 0
