@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 
 from bot.domain.broadcast import BroadcastWorker
+from bot.domain.follow import FollowService
+from bot.domain.records import Delivery
 from bot.storage.db import Database
-from bot.storage.repositories import Delivery, OutboxRepository, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 
 
 async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
@@ -29,7 +31,7 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
             "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, 'case', 'en', '2026-01-01')",
             [(chat,) for chat in range(1, followers + 1)],
         )
-    updates = UpdateRepository(db)
+    updates = NewsRepository(db)
     started = time.perf_counter()
     await updates.publish(
         slug="case",
@@ -52,7 +54,9 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
     async def send(row: Delivery) -> None:
         return None
 
-    worker = BroadcastWorker(OutboxRepository(db), updates, send, rate=1e9, per_chat_interval=0)
+    outbox = OutboxRepository(db)
+    follows = FollowService(FollowRepository(db), outbox, Transaction(db))
+    worker = BroadcastWorker(outbox, updates, send, follows=follows, rate=1e9, per_chat_interval=0)
     started = time.perf_counter()
     await worker.run_until_idle()
     elapsed = time.perf_counter() - started

@@ -31,7 +31,7 @@ from bot.storage.db import DatabaseUnusable
 from bot.ui.i18n import L10n
 
 if TYPE_CHECKING:
-    from bot.storage.repositories import StoredSignature
+    from bot.domain.records import StoredSignature
 
 # aiogram is imported inside the commands that need it: building its types takes
 # seconds, and `check` or a settings error should answer at once.

@@ -28,8 +28,10 @@ from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.config import LOCAL_TOKEN, Settings
 from bot.domain.answers import QuestionIndexes, RecentCases
 from bot.domain.broadcast import BroadcastWorker, Clock
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.domain.petition import PetitionService, load_signature_key
+from bot.domain.privacy import PrivacyService
 from bot.domain.stats import StatsService
 from bot.handlers import routers
 from bot.handlers.common import command_menu
@@ -64,18 +66,19 @@ from bot.storage.pg import PgDatabase
 from bot.storage.repositories import (
     FollowRepository,
     FsmRepository,
+    NewsRepository,
     OperationsRepository,
     OutboxRepository,
     ProcessedUpdateRepository,
     SignatureRepository,
-    UpdateRepository,
+    Transaction,
     UserSettingsRepository,
 )
 from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.delivery import TelegramDelivery
 from bot.ui.i18n import L10n
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 # A Bot API call that takes longer has failed (aiogram waits 60 s): it fails well inside
 # an update's time limit, so the error handler can still answer the reader.
@@ -149,7 +152,8 @@ def create_dispatcher(
     )
     catalogs = CatalogHolder(catalog)
     follows = FollowRepository(db)
-    updates = UpdateRepository(db)
+    following = FollowService(follows, OutboxRepository(db), Transaction(db))
+    news_items = NewsRepository(db)
     # Dialogue state in SQLite, so an admin's /post survives a restart; its writes
     # go through Database.write() and so join the update's unit of work. Read from
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
@@ -163,11 +167,12 @@ def create_dispatcher(
     dp["l10n"] = l10n
     dp["users"] = users
     dp["signatures"] = signatures
-    dp["follows"] = follows
+    dp["follows"] = following
     dp["petitions"] = PetitionService(signatures, key, clock)
+    dp["privacy"] = PrivacyService(dp["petitions"], following, users)
     dp["clock"] = clock
-    dp["updates"] = updates
-    dp["news"] = NewsService(updates, follows, clock)
+    dp["news_items"] = news_items
+    dp["news"] = NewsService(news_items, follows, clock)
     dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock, users)
     # One question index per catalogue in force (stemming every phrasing is the
     # costly part): built off the event loop once the bot is up, and again by
@@ -179,7 +184,7 @@ def create_dispatcher(
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
     # costs a "which case?" question, and no trail of reading is stored.
     dp["recent_cases"] = RecentCases()
-    dp["screens"] = Screens()  # keyed by everything shown, so right with several workers too
+    dp["screens"] = RenderedScreenCache()  # keyed by everything shown, so right with several workers too
     # The catalogue's search results and each reader's last page, for Back (in memory).
     dp["found"] = FoundResults()
     dp["trails"] = Trails()
@@ -189,7 +194,7 @@ def create_dispatcher(
     dp["operations"] = OperationsRepository(db)
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     replay = Replayer(
-        l10n, users, catalogs, dp["petitions"], follows, dp["screens"], dialogues, settings.default_locale
+        l10n, users, catalogs, dp["petitions"], following, dp["screens"], dialogues, settings.default_locale
     )
     idempotency: IdempotencyMiddleware | SharedIdempotencyMiddleware
     if isinstance(db, PgDatabase):
@@ -283,12 +288,13 @@ async def _assemble(
         settings, db, catalog, l10n, clock, metrics=metrics, monotonic=monotonic, redis=redis
     )
     catalogs: CatalogHolder = dp["catalogs"]
-    delivery = TelegramDelivery(bot, l10n, catalogs, dp["updates"])
+    delivery = TelegramDelivery(bot, l10n, catalogs, dp["news_items"])
     broadcast = BroadcastWorker(
         OutboxRepository(db),
-        dp["updates"],
+        dp["news_items"],
         delivery.send,
         delivery.report,
+        follows=dp["follows"],
         rate=settings.broadcast_rate,
         clock=broadcast_clock,
         chats=broadcast_chats,

@@ -19,8 +19,10 @@ from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from bot.cases.catalog import CatalogHolder, load_catalog
 from bot.config import LOCAL_TOKEN
 from bot.domain.broadcast import BroadcastWorker
+from bot.domain.follow import FollowService
+from bot.domain.records import Delivery
 from bot.storage.db import Database
-from bot.storage.repositories import Delivery, FollowRepository, OutboxRepository, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 from bot.transport.local_session import LocalSession
 from bot.ui.delivery import TelegramDelivery
 from bot.ui.i18n import L10n
@@ -38,7 +40,7 @@ class Rig:
     bot: Bot
     clock: FakeClock
     delivery: TelegramDelivery
-    updates: UpdateRepository
+    news_items: NewsRepository
     outbox: OutboxRepository
     follows: FollowRepository
     attempts: list[tuple[float, int]] = field(default_factory=list)  # (time, chat) of every send tried
@@ -52,7 +54,13 @@ class Rig:
     def worker(self, **options: Any) -> BroadcastWorker:
         options.setdefault("max_in_flight", 1)
         return BroadcastWorker(
-            self.outbox, self.updates, self.send, self.delivery.report, clock=self.clock, **options
+            self.outbox,
+            self.news_items,
+            self.send,
+            self.delivery.report,
+            follows=FollowService(self.follows, self.outbox, Transaction(self.db)),
+            clock=self.clock,
+            **options,
         )
 
     def delivered(self) -> Counter[int]:
@@ -69,7 +77,7 @@ async def open_rig(
     db = db or await Database.open(path)
     session = session or LocalSession()
     bot = Bot(LOCAL_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    updates = UpdateRepository(db)
+    updates = NewsRepository(db)
     catalogs = CatalogHolder(load_catalog(FIXTURE_CASES))
     delivery = TelegramDelivery(bot, L10n.load(LOCALES, strict=True), catalogs, updates)
     rig = Rig(
@@ -90,7 +98,7 @@ async def follow_and_publish(rig: Rig, chats: list[int], *, key: str = "k1", slu
     locales = ("ru", "uz", "en")
     for index, chat in enumerate(chats):
         await rig.follows.follow(chat, slug, locales[index % 3])
-    published = await rig.updates.publish(
+    published = await rig.news_items.publish(
         slug=slug,
         kind="news",
         texts={"ru": "Апелляция назначена на <b>5 марта</b>.", "en": "The appeal is set for <b>5 March</b>."},
@@ -103,8 +111,8 @@ async def follow_and_publish(rig: Rig, chats: list[int], *, key: str = "k1", slu
         draft_key=key,
         at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
     )
-    await rig.updates.set_progress_message(published.update_id, ADMIN_CHAT, 1)
-    return published.update_id
+    await rig.news_items.set_progress_message(published.news_id, ADMIN_CHAT, 1)
+    return published.news_id
 
 
 @pytest.fixture
@@ -286,7 +294,12 @@ async def test_crash_mid_broadcast_then_resume_sends_each_once_except_in_flight(
             await never.wait()
 
     worker = BroadcastWorker(
-        first.outbox, first.updates, send_then_hang, clock=clock, max_in_flight=in_flight
+        first.outbox,
+        first.news_items,
+        send_then_hang,
+        follows=FollowService(first.follows, first.outbox, Transaction(first.db)),
+        clock=clock,
+        max_in_flight=in_flight,
     )
     task = asyncio.create_task(worker.run_until_idle())
     await asyncio.wait_for(stuck.wait(), timeout=10)

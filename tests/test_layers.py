@@ -24,6 +24,7 @@ FLOORS: dict[str, int] = {
     "bot.storage": 1,
     "bot.cases": 1,
     "bot.domain": 2,
+    "bot.domain.records": 0,  # plain data every floor reads and storage builds
     "bot.ui": 3,
     "bot.pipeline": 4,
     "bot.handlers": 5,

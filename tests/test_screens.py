@@ -9,7 +9,7 @@ from bot.cases.models import Stage
 from bot.domain.news import CurrentStatus
 from bot.ui import keyboards, views
 from bot.ui.i18n import L10n
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 from tests.conftest import FIXTURE_CASES, LOCALES
 
 TODAY = dt.date(2026, 11, 29)
@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 29)
 def test_served_from_memory_as_rendered_afresh() -> None:
     catalog = load_catalog(FIXTURE_CASES)
     l10n = L10n.load(LOCALES, strict=True)
-    screens = Screens()
+    screens = RenderedScreenCache()
     appeal = CurrentStatus(Stage.appeal, dt.date(2026, 11, 20))
     for _ in range(2):  # the second round comes from memory
         for case in catalog:
@@ -51,7 +51,7 @@ def test_bounded() -> None:
     catalog = load_catalog(FIXTURE_CASES)
     t = L10n.load(LOCALES).translator("en")
     case = next(iter(catalog))
-    screens = Screens(size=8)
+    screens = RenderedScreenCache(size=8)
     for days in range(50):
         screens.case_card(case, t, TODAY + dt.timedelta(days=days), None, None)
     assert screens.misses == 50 and len(screens._entries) == 8

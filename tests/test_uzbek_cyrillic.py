@@ -463,8 +463,8 @@ def test_the_cyrillic_evaluation_set_is_written_by_hand() -> None:
 def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> None:
     import datetime as dt
 
-    from bot.domain.news import update_text
-    from bot.storage.repositories import StoredUpdate
+    from bot.domain.news import news_text
+    from bot.domain.records import NewsItem
 
     folder = tmp_path / "alpha"
     folder.mkdir()
@@ -473,7 +473,7 @@ def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> No
     (folder / EXCEPTIONS_FILE).write_text('[words]\n"Alfa" = "Альфа"\n', "utf-8")
     case = load_case(folder)
     assert case.name("uz-Cyrl") == "Анна Альфа"
-    update = StoredUpdate(
+    update = NewsItem(
         id=1,
         slug="alpha",
         kind="news",
@@ -489,7 +489,7 @@ def test_a_cases_own_exceptions_spell_its_news_as_its_card(tmp_path: Path) -> No
         progress_message_id=None,
         completed_at=None,
     )
-    assert update_text(update, "uz-Cyrl", case.transliterator()) == "<b>Альфа</b> ҳақида: /sign alpha"
-    assert update_text(update, "uz-Cyrl") == "<b>Алфа</b> ҳақида: /sign alpha"  # the shared rules alone
-    assert update_text(update, "uz") == "<b>Alfa</b> haqida: /sign alpha"
-    assert update_text(update, "en") == "Об Альфе"  # the fallback, as written
+    assert news_text(update, "uz-Cyrl", case.transliterator()) == "<b>Альфа</b> ҳақида: /sign alpha"
+    assert news_text(update, "uz-Cyrl") == "<b>Алфа</b> ҳақида: /sign alpha"  # the shared rules alone
+    assert news_text(update, "uz") == "<b>Alfa</b> haqida: /sign alpha"
+    assert news_text(update, "en") == "Об Альфе"  # the fallback, as written

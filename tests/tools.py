@@ -19,6 +19,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    MessageEntity,
     Update,
     User,
 )
@@ -129,13 +130,15 @@ class ChatUser:
         self.seen += shown
         return shown
 
-    async def send(self, text: str) -> list[Shown]:
+    async def send(self, text: str, entities: list[MessageEntity] | None = None) -> list[Shown]:
+        """``entities``: formatting as Telegram's own editor sends it, beside the plain text."""
         message = Message(
             message_id=next(_ids),
             date=dt.datetime.now(dt.UTC),
             chat=Chat(id=self.user.id, type="private"),
             from_user=self.user,
             text=text,
+            entities=entities,
         )
         return self._record(await self.harness.feed(Update(update_id=next(_ids), message=message)))
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from bot.cases.models import LOCALES, CaseTexts
 from bot.locales import DERIVED
@@ -41,8 +42,7 @@ RECENT = 32
 class TextStore:
     def __init__(self, path: Path, capacity: int = RECENT) -> None:
         self._path = path
-        self._capacity = capacity
-        self._recent: OrderedDict[tuple[str, str], CaseTexts] = OrderedDict()
+        self._recent: LRUCache[tuple[str, str], CaseTexts] = LRUCache(capacity)
         # The event loop, a /reload's worker thread and the question index's builder
         # may read at once: one connection, used under the lock.
         self._lock = threading.Lock()
@@ -118,7 +118,6 @@ class TextStore:
         with self._lock:
             held = self._recent.get(entry)
             if held is not None:
-                self._recent.move_to_end(entry)
                 return held
         if locale in DERIVED:
             if make is None:
@@ -136,8 +135,6 @@ class TextStore:
             text = CaseTexts.model_validate_json(row[0])
         with self._lock:
             self._recent[entry] = text
-            if len(self._recent) > self._capacity:
-                self._recent.popitem(last=False)
         return text
 
     def prune(self, keep: Iterable[str]) -> None:

@@ -67,12 +67,13 @@ import asyncio
 import contextlib
 import math
 import re
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import snowballstemmer
+from cachetools import LRUCache
 from rapidfuzz import fuzz, process
 
 from bot.cases.catalog import Catalog
@@ -680,14 +681,10 @@ class RecentCases:
     """
 
     def __init__(self, capacity: int = 50_000) -> None:
-        self._capacity = capacity
-        self._slugs: OrderedDict[int, str] = OrderedDict()
+        self._slugs: LRUCache[int, str] = LRUCache(capacity)
 
     def remember(self, user_id: int, slug: str) -> None:
         self._slugs[user_id] = slug
-        self._slugs.move_to_end(user_id)
-        while len(self._slugs) > self._capacity:
-            self._slugs.popitem(last=False)
 
     def get(self, user_id: int) -> str | None:
         return self._slugs.get(user_id)

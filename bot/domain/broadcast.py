@@ -1,4 +1,4 @@
-"""The broadcast worker: delivers published updates from the outbox to followers.
+"""The broadcast worker: delivers published news from the outbox to followers.
 
 No aiogram here. The worker is handed a ``send`` callable that delivers one
 outbox row and raises one of the :class:`SendError` kinds below when Telegram
@@ -36,7 +36,9 @@ from typing import Protocol
 
 import structlog
 
-from bot.storage.repositories import Delivery, DeliveryCounts, OutboxRepository, UpdateRepository
+from bot.domain.follow import FollowService
+from bot.domain.records import Delivery, DeliveryCounts
+from bot.storage.repositories import NewsRepository, OutboxRepository
 
 log = structlog.get_logger("casebot.broadcast")
 
@@ -92,7 +94,7 @@ class SystemClock:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    update_id: int
+    news_id: int
     counts: DeliveryCounts
     final: bool
     failures: dict[str, int] = field(default_factory=dict)  # reason -> rows, in the final report
@@ -145,10 +147,11 @@ class BroadcastWorker:
     def __init__(
         self,
         outbox: OutboxRepository,
-        updates: UpdateRepository,
+        news_items: NewsRepository,
         send: Send,
         report: Report | None = None,
         *,
+        follows: FollowService,
         rate: float = 25.0,
         clock: Clock | None = None,
         per_chat_interval: float = 1.0,
@@ -164,7 +167,8 @@ class BroadcastWorker:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self._outbox = outbox
-        self._updates = updates
+        self._follows = follows  # a refusal (blocked, moved) changes the chat's follows too
+        self._news_items = news_items
         self._send = send
         self._report = report
         self._clock: Clock = clock or SystemClock()
@@ -265,8 +269,8 @@ class BroadcastWorker:
 
     async def _load_open(self) -> None:
         now = self._clock.now()
-        for update_id in await self._updates.open_ids():
-            self._open.setdefault(update_id, now)
+        for news_id in await self._news_items.open_ids():
+            self._open.setdefault(news_id, now)
 
     # --- one step --------------------------------------------------------------
 
@@ -322,7 +326,7 @@ class BroadcastWorker:
             await self._outbox.retry_later(row.id, 0.0, "retry after", count=False)
         except Blocked:
             outcome = "blocked"
-            await self._outbox.blocked(row.id, row.chat_id, self._utc())
+            await self._follows.blocked(row.id, row.chat_id, self._utc())
         except ChatNotFound:
             outcome = "chat_not_found"
             await self._outbox.failed(row.id, "chat not found", self._utc())
@@ -334,7 +338,7 @@ class BroadcastWorker:
             if row.migrated:
                 await self._outbox.failed(row.id, "migrated twice", self._utc())
             else:
-                await self._outbox.migrate(row.id, row.chat_id, exc.new_chat_id)
+                await self._follows.migrated(row.id, row.chat_id, exc.new_chat_id)
         except Exception as exc:  # Transient, or anything unforeseen: retry, within limits
             outcome = "transient"
             reason = str(exc)[:120] if isinstance(exc, Transient) else type(exc).__name__
@@ -349,15 +353,15 @@ class BroadcastWorker:
             self.sent_count += 1
             await self._outbox.sent(row.id, self._utc())
         if outcome != "sent":
-            log.info("broadcast.not_sent", delivery=row.id, update=row.update_id, outcome=outcome)
+            log.info("broadcast.not_sent", delivery=row.id, news=row.news_id, outcome=outcome)
 
     # --- progress --------------------------------------------------------------
 
     async def _report_due(self, now: float, *, finished_only: bool = False) -> None:
-        for update_id, last in list(self._open.items()):
+        for news_id, last in list(self._open.items()):
             if not finished_only and now - last < self._progress_interval:
                 continue
-            counts = await self._outbox.counts(update_id)
+            counts = await self._outbox.counts(news_id)
             final = counts.open == 0
             if finished_only and not final:
                 continue
@@ -365,20 +369,20 @@ class BroadcastWorker:
                 # The admin's chat too gets at most one message a second.
                 await self._clock.wait(asyncio.Event(), self._pacer.per_chat_interval - (now - last))
                 now = self._clock.now()
-            self._open[update_id] = now
-            failures = await self._outbox.failure_reasons(update_id) if final else {}
+            self._open[news_id] = now
+            failures = await self._outbox.failure_reasons(news_id) if final else {}
             if self._report is not None:
                 try:
-                    await self._report(Progress(update_id, counts, final, failures))
+                    await self._report(Progress(news_id, counts, final, failures))
                 except RetryAfter as exc:
                     self._pacer.pause(self._clock.now() + exc.seconds)
                     continue  # report again after the pause
                 except Exception:
-                    log.exception("broadcast.report_failed", update=update_id)
+                    log.exception("broadcast.report_failed", news=news_id)
             if final:
-                await self._updates.complete(update_id, self._utc())
-                del self._open[update_id]
-                log.info("broadcast.done", update=update_id, sent=counts.sent, failed=counts.failed)
+                await self._news_items.complete(news_id, self._utc())
+                del self._open[news_id]
+                log.info("broadcast.done", news=news_id, sent=counts.sent, failed=counts.failed)
 
     def _utc(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock.now(), dt.UTC)

@@ -17,8 +17,9 @@ from typing import Any
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
+from bot.domain.records import NewsItem, PublishedNews
 from bot.locales import DERIVED, written_source
-from bot.storage.repositories import FollowRepository, PublishedUpdate, StoredUpdate, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository
 from bot.text import MESSAGE_LIMIT, telegram_html_error
 from bot.uzbek_cyrillic import Transliterator, shared_transliterator
 
@@ -143,7 +144,7 @@ def parse_stage_date(text: str, today: dt.date) -> dt.date | None:
     return value
 
 
-def update_text(update: StoredUpdate, locale: str, transliterate: Transliterator | None = None) -> str | None:
+def news_text(item: NewsItem, locale: str, transliterate: Transliterator | None = None) -> str | None:
     """The text a reader of ``locale`` sees: their language's, else the fallback's.
 
     Admins write Uzbek once, in Latin: a reader of Ўзбекча gets it transliterated
@@ -151,12 +152,12 @@ def update_text(update: StoredUpdate, locale: str, transliterate: Transliterator
     entities, links and the case's slug untouched.
     """
     source = written_source(locale)
-    text = update.texts.get(source)
+    text = item.texts.get(source)
     if not text:
-        source = update.fallback
-        text = update.texts.get(source)
+        source = item.fallback
+        text = item.texts.get(source)
     if text and locale in DERIVED and DERIVED[locale] == source:
-        return (transliterate or shared_transliterator())(text, keep={update.slug})
+        return (transliterate or shared_transliterator())(text, keep={item.slug})
     return text
 
 
@@ -171,23 +172,23 @@ class CurrentStatus:
 class NewsService:
     def __init__(
         self,
-        updates: UpdateRepository,
+        news_items: NewsRepository,
         follows: FollowRepository,
         now: Callable[[], dt.datetime],
     ) -> None:
-        self._updates = updates
+        self._news_items = news_items
         self._follows = follows
         self._now = now
 
     async def publish(
         self, draft: Draft, *, author_id: int, author_locale: str, announce: bool = True
-    ) -> PublishedUpdate:
+    ) -> PublishedNews:
         if draft.kind == NEWS and not draft.texts:
             raise ValueError("news needs a text in at least one language")
         for text in draft.texts.values():
             if problem := text_problem(text):
                 raise ValueError(problem)
-        return await self._updates.publish(
+        return await self._news_items.publish(
             slug=draft.slug,
             kind=draft.kind,
             texts=draft.texts,
@@ -196,34 +197,38 @@ class NewsService:
             stage_date=draft.date,
             announced=announce,
             author_id=author_id,
-            # Stored updates name written locales only: an admin reading uz-Cyrl is uz there.
+            # Stored news items name written locales only: an admin reading uz-Cyrl is uz there.
             author_locale=written_source(author_locale),
             draft_key=draft.key,
             at=self._now(),
         )
 
+    async def show_progress_in(self, news_id: int, chat_id: int, message_id: int) -> None:
+        """The admin's message that the delivery's progress is written into."""
+        await self._news_items.set_progress_message(news_id, chat_id, message_id)
+
     async def followers(self, slug: str) -> int:
         return sum((await self._follows.per_locale(slug)).values())
 
     async def news_count(self, slug: str) -> int:
-        return await self._updates.count_listed(slug)
+        return await self._news_items.count_listed(slug)
 
-    async def news_item(self, slug: str, position: int) -> StoredUpdate | None:
+    async def news_item(self, slug: str, position: int) -> NewsItem | None:
         """The ``position``-th listed update, 0 = the newest."""
         if position < 0:
             return None
-        found = await self._updates.listed(slug, position, 1)
+        found = await self._news_items.listed(slug, position, 1)
         return found[0] if found else None
 
-    async def statuses(self, slug: str) -> list[StoredUpdate]:
-        return await self._updates.statuses(slug)
+    async def statuses(self, slug: str) -> list[NewsItem]:
+        return await self._news_items.statuses(slug)
 
     async def catalogue_overrides(self, catalog: Catalog) -> tuple[dict[str, str], dict[str, dt.date]]:
         """What admins changed since the files: each case's stage as its card shows it (where
-        /status set a newer one) and the day of its latest published update."""
+        /status set a newer one) and the day of its latest published news item."""
         stages: dict[str, str] = {}
         updated: dict[str, dt.date] = {}
-        for slug, (stage, date, created) in (await self._updates.latest_per_case()).items():
+        for slug, (stage, date, created) in (await self._news_items.latest_per_case()).items():
             case = catalog.get(slug)
             if case is None:
                 continue
@@ -234,7 +239,7 @@ class NewsService:
 
     async def current_status(self, case: Case) -> CurrentStatus | None:
         """The admin-set stage when it is at least as recent as the case file's latest one."""
-        latest = await self._updates.latest_stage(case.slug)
+        latest = await self._news_items.latest_stage(case.slug)
         if latest is None:
             return None
         stage, date = latest

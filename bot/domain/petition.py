@@ -24,7 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot.cases.models import Case
-from bot.storage.repositories import SignatureRepository, StoredSignature
+from bot.domain.records import StoredSignature
+from bot.storage.repositories import SignatureRepository
 from bot.text import APOSTROPHES
 
 KEY_FILE_NAME = "signature.key"
@@ -237,6 +238,10 @@ class PetitionService:
 
     async def close(self, case: Case) -> None:
         await self._signatures.close(case.slug, self._now())
+
+    async def signatures(self, case: Case) -> list[StoredSignature]:
+        """Every signature of the case, oldest first, for an admin's export."""
+        return await self._signatures.all_of(case.slug)
 
     async def forget(self, user_id: int) -> int:
         return await self._signatures.remove_all_of(self.signer(user_id))

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.cases.models import Case
+from bot.domain.records import DeliveryCounts
 from bot.storage.repositories import (
-    DeliveryCounts,
     FollowRepository,
     OutboxRepository,
     SignatureRepository,

@@ -11,14 +11,15 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
 from bot.domain.answers import RecentCases
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
+from bot.domain.petition import PetitionService
 from bot.handlers.replies import case_or_alert, send_chunks, show
-from bot.storage.repositories import FollowRepository
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import CaseCb, CaseView
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def card_view(
@@ -27,9 +28,10 @@ async def card_view(
     bot: Bot,
     t: Translator,
     today: dt.date,
-    follows: FollowRepository,
+    follows: FollowService,
+    petitions: PetitionService,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     site_links: SiteLinks | None = None,
     *,
     private_chat: bool = True,
@@ -37,8 +39,8 @@ async def card_view(
     """The card's text and buttons for this reader (status as set by /status, follow state, count)."""
     me = await bot.me()
     current = await news.current_status(case)
-    following, count = await follows.card_figures(user_id, case.slug)
-    signatures = count if case.facts.petition else None
+    following = await follows.is_following(user_id, case.slug)
+    signatures = await petitions.count(case) if case.facts.petition else None
     markup = screens.case_card_keyboard(case, t, me.username or "", following=following)
     if site_links is not None:
         markup = site_links.with_mini_app(
@@ -54,9 +56,10 @@ async def card(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
-    follows: FollowRepository,
+    follows: FollowService,
+    petitions: PetitionService,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     recent_cases: RecentCases,
     site_links: SiteLinks | None = None,
 ) -> None:
@@ -72,6 +75,7 @@ async def card(
         t,
         clock().date(),
         follows,
+        petitions,
         news,
         screens,
         site_links,

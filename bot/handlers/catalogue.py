@@ -19,10 +19,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.cases.catalog import Catalog
 from bot.cases.search import Facet, page, reads_as_full_name
 from bot.domain.answers import RecentCases
+from bot.domain.follow import FollowService
 from bot.domain.news import CurrentStatus, NewsService
+from bot.domain.petition import PetitionService
 from bot.handlers.cases import card_view
 from bot.handlers.replies import show
-from bot.storage.repositories import FollowRepository
 from bot.ui import catalogue_screens
 from bot.ui.catalogue_callbacks import (
     BrowseCb,
@@ -36,7 +37,7 @@ from bot.ui.catalogue_callbacks import (
 from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import MenuCb, MenuTarget
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def _statuses(
@@ -63,11 +64,11 @@ async def _page(
     catalog: Catalog,
     t: Translator,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> tuple[str, str, InlineKeyboardMarkup]:
     """Page ``number`` of ``slugs``: its own callback data (for *Back*), text and keyboard,
-    rendered once for all who read the same page in the same language (Screens)."""
+    rendered once for all who read the same page in the same language (RenderedScreenCache)."""
     title_id, title_args = title
     shown = page(slugs, number)
     statuses = await _statuses(catalog, shown.items, news)
@@ -102,7 +103,7 @@ async def _listing(
     t: Translator,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
     extra: list[tuple[str, CallbackData]] | None = None,
 ) -> None:
     here, text, markup = await _page(title, slugs, number, turn, catalog, t, news, screens, extra)
@@ -113,13 +114,15 @@ async def _listing(
 # --- the entry points --------------------------------------------------------------
 
 
-async def cases_command(message: Message, t: Translator, catalog: Catalog, screens: Screens) -> None:
+async def cases_command(
+    message: Message, t: Translator, catalog: Catalog, screens: RenderedScreenCache
+) -> None:
     text, markup = screens.catalogue_home(catalog, t)
     await message.answer(text, reply_markup=markup)
 
 
 async def home(
-    query: CallbackQuery, t: Translator, catalog: Catalog, screens: Screens, trails: Trails
+    query: CallbackQuery, t: Translator, catalog: Catalog, screens: RenderedScreenCache, trails: Trails
 ) -> None:
     trails.remember(query.from_user.id, None)
     await show(query, *screens.catalogue_home(catalog, t))
@@ -133,7 +136,7 @@ async def back(
     query: CallbackQuery,
     t: Translator,
     catalog: Catalog,
-    screens: Screens,
+    screens: RenderedScreenCache,
     news: NewsService,
     trails: Trails,
     found: FoundResults,
@@ -164,7 +167,7 @@ async def browse(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     index = catalog.index
     order = callback_data.order
@@ -194,7 +197,7 @@ async def found_page(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
     found: FoundResults,
 ) -> None:
     slugs = found.get(callback_data.id)
@@ -224,7 +227,7 @@ async def filters(
     catalog: Catalog,
     news: NewsService,
     trails: Trails,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     chosen = catalogue_screens.filters_of(callback_data)
     view = callback_data.v
@@ -264,9 +267,10 @@ async def reply_to_name(
     t: Translator,
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
-    follows: FollowRepository,
+    follows: FollowService,
+    petitions: PetitionService,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     recent_cases: RecentCases,
     trails: Trails,
     found: FoundResults,
@@ -284,7 +288,9 @@ async def reply_to_name(
             return False
         recent_cases.remember(user_id, case.slug)
         trails.remember(user_id, None)  # Back from this card: the start
-        card, markup = await card_view(case, user_id, bot, t, clock().date(), follows, news, screens)
+        card, markup = await card_view(
+            case, user_id, bot, t, clock().date(), follows, petitions, news, screens
+        )
         await message.answer(card, reply_markup=markup)
         return True
     key = found.keep(result.slugs)
@@ -312,7 +318,7 @@ async def reply_several_named(
     news: NewsService,
     trails: Trails,
     found: FoundResults,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     """A question naming a name many people share: a page of them to choose from."""
     key = found.keep(slugs)

@@ -8,9 +8,10 @@ from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Inline
 
 from bot.cases.catalog import Catalog
 from bot.config import Settings
+from bot.domain.follow import FollowService
 from bot.handlers.replies import show
 from bot.locales import DERIVED
-from bot.storage.repositories import FollowRepository, UserSettingsRepository
+from bot.storage.repositories import UserSettingsRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import L10n, Translator
@@ -71,7 +72,7 @@ async def choose_language(
     l10n: L10n,
     users: UserSettingsRepository,
     catalog: Catalog,
-    follows: FollowRepository,
+    follows: FollowService,
 ) -> None:
     if callback_data.code not in l10n.locales:
         await query.answer(t("button-stale"), show_alert=True)

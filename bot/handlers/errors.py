@@ -29,10 +29,10 @@ from aiogram.exceptions import (
 from aiogram.types import ErrorEvent, User
 
 from bot.config import Settings
+from bot.domain.follow import FollowService
 from bot.pipeline.metrics import Metrics
 from bot.pipeline.middlewares import UpdateTrace, update_kind
 from bot.storage.db import storage_failure
-from bot.storage.repositories import FollowRepository
 from bot.ui.i18n import L10n, Translator, resolve_locale
 
 log = structlog.get_logger("casebot.errors")
@@ -56,7 +56,7 @@ async def on_error(
     bot: Bot,
     l10n: L10n,
     settings: Settings,
-    follows: FollowRepository,
+    follows: FollowService,
     metrics: Metrics | None = None,
     t: Translator | None = None,
     event_from_user: User | None = None,

@@ -10,16 +10,16 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.cases.catalog import Catalog
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.handlers.replies import case_or_alert, show
-from bot.storage.repositories import FollowRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import FollowAction, FollowCb, FollowOrigin, NewsCb
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
-# Page numbers travel in callback data anyone can forge; no real case has this many updates.
+# Page numbers travel in callback data anyone can forge; no real case has this many news items.
 MAX_PAGE = 10_000
 
 
@@ -31,14 +31,14 @@ def _following_text(names: list[str], t: Translator) -> str:
 
 
 async def following_view(
-    user_id: int, t: Translator, catalog: Catalog, follows: FollowRepository
+    user_id: int, t: Translator, catalog: Catalog, follows: FollowService
 ) -> tuple[str, keyboards.InlineKeyboardMarkup | None]:
     cases = [c for slug in await follows.followed_by(user_id) if (c := catalog.get(slug)) is not None]
     text = _following_text([c.name(t.locale) for c in cases], t)
     return text, keyboards.following_list(cases, t) if cases else None
 
 
-async def following(message: Message, t: Translator, catalog: Catalog, follows: FollowRepository) -> None:
+async def following(message: Message, t: Translator, catalog: Catalog, follows: FollowService) -> None:
     if message.from_user is None:
         return
     # Someone who writes to the bot has not blocked it (any more): deliveries resume.
@@ -53,8 +53,8 @@ async def follow_button(
     bot: Bot,
     t: Translator,
     catalog: Catalog,
-    follows: FollowRepository,
-    screens: Screens,
+    follows: FollowService,
+    screens: RenderedScreenCache,
 ) -> None:
     user_id = query.from_user.id
     slug = callback_data.slug
@@ -90,7 +90,7 @@ async def news_page(
     t: Translator,
     catalog: Catalog,
     news: NewsService,
-    follows: FollowRepository,
+    follows: FollowService,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
@@ -102,12 +102,12 @@ async def news_page(
         await show(query, text, keyboards.empty_news(case, t, following=following_now))
         return
     position = callback_data.page
-    update = await news.news_item(case.slug, position) if 0 <= position <= MAX_PAGE else None
-    if update is None:
+    item = await news.news_item(case.slug, position) if 0 <= position <= MAX_PAGE else None
+    if item is None:
         await query.answer(t("button-stale"), show_alert=True)
         return
     await show(
-        query, views.news_page(case, update, t, position, total), keyboards.news_nav(case, t, position, total)
+        query, views.news_page(case, item, t, position, total), keyboards.news_nav(case, t, position, total)
     )
 
 

@@ -10,10 +10,10 @@ from aiogram import Router
 from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated
 
-from bot.storage.repositories import FollowRepository
+from bot.domain.follow import FollowService
 
 
-async def membership_changed(update: ChatMemberUpdated, follows: FollowRepository) -> None:
+async def membership_changed(update: ChatMemberUpdated, follows: FollowService) -> None:
     if update.chat.type != "private":
         return
     status = update.new_chat_member.status

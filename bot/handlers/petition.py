@@ -8,17 +8,20 @@ days. The signatures table gets nothing until the signature itself.
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject, User
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Case
+from bot.domain.follow import FollowService
 from bot.domain.petition import NameRejected, Outcome, PetitionService, PetitionState, clean_name
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, case_or_alert, show
-from bot.storage.repositories import FollowRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
@@ -107,7 +110,7 @@ async def _sign(
     case: Case,
     t: Translator,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
     *,
@@ -168,72 +171,75 @@ async def sign_command(
     await open_petition(message, message.from_user.id, case, t, petitions, site_links=site_links)
 
 
-async def _petition_case(query: CallbackQuery, slug: str, t: Translator, catalog: Catalog) -> Case | None:
-    """The case a petition button names, if it still exists and still has a petition."""
-    case = await case_or_alert(query, catalog, slug, t)
-    if case is not None and case.facts.petition is None:
-        await query.answer(t("petition-none"), show_alert=True)
-        return None
-    return case
+class PetitionCaseMiddleware(BaseMiddleware):
+    """Every petition button names its case: the handler gets it as ``case`` and its
+    petition as ``petition``, or is not called and the reader told the case or its
+    petition is gone."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        button = data.get("callback_data")
+        if not isinstance(event, CallbackQuery) or not isinstance(button, PetitionCb):
+            return await handler(event, data)
+        t: Translator = data["t"]
+        case = await case_or_alert(event, data["catalog"], button.slug, t)
+        if case is None:
+            return None
+        if case.facts.petition is None:
+            await event.answer(t("petition-none"), show_alert=True)
+            return None
+        data["case"] = case
+        data["petition"] = case.facts.petition
+        return await handler(event, data)
 
 
 async def open_button(
     query: CallbackQuery,
     callback_data: PetitionCb,
+    case: Case,
     t: Translator,
-    catalog: Catalog,
     petitions: PetitionService,
     site_links: SiteLinks | None = None,
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is not None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await open_petition(
-                query.message,
-                query.from_user.id,
-                case,
-                t,
-                petitions,
-                via=callback_data.via,
-                site_links=site_links,
-            )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await open_petition(
+            query.message,
+            query.from_user.id,
+            case,
+            t,
+            petitions,
+            via=callback_data.via,
+            site_links=site_links,
+        )
 
 
 async def sign_anonymously(
     query: CallbackQuery,
     callback_data: PetitionCb,
+    case: Case,
     t: Translator,
-    catalog: Catalog,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is not None:
-        await _sign(
-            query, case, t, petitions, follows, bot, state, name=None, city=None, via=callback_data.via
-        )
+    await _sign(query, case, t, petitions, follows, bot, state, name=None, city=None, via=callback_data.via)
 
 
 async def sign_with_name(
-    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
+    query: CallbackQuery, callback_data: PetitionCb, case: Case, t: Translator, state: FSMContext
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is None:
-        return
     await state.set_state(SignFlow.name)
     await state.update_data(slug=case.slug, via=callback_data.via)
     await show(query, *name_prompt(query.from_user, case, t))
 
 
-async def use_telegram_name(
-    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
-) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is None:
-        return
+async def use_telegram_name(query: CallbackQuery, case: Case, t: Translator, state: FSMContext) -> None:
     proposed = telegram_name(query.from_user)
     data = await state.get_data()
     if proposed is None or data.get("slug") != case.slug:
@@ -246,17 +252,13 @@ async def use_telegram_name(
 
 async def skip_city(
     query: CallbackQuery,
-    callback_data: PetitionCb,
+    case: Case,
     t: Translator,
-    catalog: Catalog,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is None:
-        return
     data = await state.get_data()
     if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
         await query.answer(t("button-stale"), show_alert=True)
@@ -266,25 +268,14 @@ async def skip_city(
     )
 
 
-async def cancel(
-    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog, state: FSMContext
-) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is not None:
-        await state.clear()
-        await show(query, t("petition-cancelled"), keyboards.back_to_case(case, t))
+async def cancel(query: CallbackQuery, case: Case, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    await show(query, t("petition-cancelled"), keyboards.back_to_case(case, t))
 
 
 async def withdraw_button(
-    query: CallbackQuery,
-    callback_data: PetitionCb,
-    t: Translator,
-    catalog: Catalog,
-    petitions: PetitionService,
+    query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is None:
-        return
     if await petitions.signature(case, query.from_user.id) is None:
         await show(query, t("petition-not-signed"), keyboards.back_to_case(case, t))
     else:
@@ -293,40 +284,21 @@ async def withdraw_button(
 
 
 async def withdraw_confirmed(
-    query: CallbackQuery,
-    callback_data: PetitionCb,
-    t: Translator,
-    catalog: Catalog,
-    petitions: PetitionService,
+    query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService
 ) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is None:
-        return
     removed = await petitions.withdraw(case, query.from_user.id)
     count = t("signatures", count=await petitions.count(case))
     text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
     await show(query, text, keyboards.back_to_case(case, t))
 
 
-async def keep_signature(
-    query: CallbackQuery, callback_data: PetitionCb, t: Translator, catalog: Catalog
-) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is not None:
-        await show(query, t("petition-withdraw-kept"), keyboards.back_to_case(case, t))
+async def keep_signature(query: CallbackQuery, case: Case, t: Translator) -> None:
+    await show(query, t("petition-withdraw-kept"), keyboards.back_to_case(case, t))
 
 
-async def follow_button(
-    query: CallbackQuery,
-    callback_data: PetitionCb,
-    t: Translator,
-    catalog: Catalog,
-    follows: FollowRepository,
-) -> None:
-    case = await _petition_case(query, callback_data.slug, t, catalog)
-    if case is not None:
-        await follows.follow(query.from_user.id, case.slug, t.locale)
-        await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)
+async def follow_button(query: CallbackQuery, case: Case, t: Translator, follows: FollowService) -> None:
+    await follows.follow(query.from_user.id, case.slug, t.locale)
+    await query.answer(t("follow-done", name=case.name(t.locale)), show_alert=True)
 
 
 async def unsign_command(
@@ -380,7 +352,7 @@ async def typed_city(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     bot: Bot,
     state: FSMContext,
 ) -> None:
@@ -415,6 +387,7 @@ def create_router() -> Router:
     # Nothing about a signature is ever written into a group (bot/handlers/groups.py).
     router.message.filter(IN_PRIVATE_MESSAGE)
     router.callback_query.filter(IN_PRIVATE_QUERY)
+    router.callback_query.middleware(PetitionCaseMiddleware())
     router.message.register(sign_command, Command("sign"))
     router.message.register(unsign_command, Command("unsign"))
     for action, handler in (

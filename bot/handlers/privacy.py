@@ -8,10 +8,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 
 from bot.domain.answers import RecentCases
-from bot.domain.petition import PetitionService
+from bot.domain.privacy import PrivacyService
 from bot.handlers.replies import IN_PRIVATE_MESSAGE, IN_PRIVATE_QUERY, show
 from bot.locales import DERIVED
-from bot.storage.repositories import FollowRepository, UserSettingsRepository
 from bot.ui import keyboards
 from bot.ui.i18n import L10n, Translator
 from bot.ui.keyboards import ForgetCb
@@ -28,9 +27,7 @@ async def forget_answer(
     t: Translator,
     l10n: L10n,
     state: FSMContext,
-    users: UserSettingsRepository,
-    petitions: PetitionService,
-    follows: FollowRepository,
+    privacy: PrivacyService,
     recent_cases: RecentCases,
 ) -> None:
     if not callback_data.confirm:
@@ -38,10 +35,8 @@ async def forget_answer(
         return
     user_id = query.from_user.id
     await state.clear()
-    signatures = await petitions.forget(user_id)
-    followed = await follows.forget(user_id)
-    had_language = await users.forget(user_id)
-    recent_cases.forget(user_id)  # the case last opened, in memory or (several workers) in Redis
+    # The case last opened is forgotten too, in memory or (several workers) in Redis.
+    erased = await privacy.forget(user_id, recent_cases)
     if t.locale in DERIVED and query.bot is not None and query.message is not None:
         # The chat's own Ўзбекча command menu was part of that choice.
         await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.message.chat.id))
@@ -51,9 +46,9 @@ async def forget_answer(
         query,
         t(
             "forget-done",
-            signatures=signatures,
-            follows=followed,
-            language="yes" if had_language else "no",
+            signatures=erased.signatures,
+            follows=erased.follows,
+            language="yes" if erased.language else "no",
         ),
     )
 

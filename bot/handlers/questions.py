@@ -19,17 +19,17 @@ from bot.cases.catalog import Catalog
 from bot.cases.models import Case, PointerKind
 from bot.cases.search import looks_like_name
 from bot.domain.answers import Outcome, OutcomeKind, QuestionIndexes, RecentCases
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.domain.petition import PetitionService, PetitionState
 from bot.handlers.cases import card_view
 from bot.handlers.catalogue import reply_not_found, reply_several_named, reply_to_name
 from bot.handlers.replies import case_or_alert, send_chunks, show
-from bot.storage.repositories import FollowRepository
 from bot.ui import keyboards, views
 from bot.ui.catalogue_memory import FoundResults, Trails
 from bot.ui.i18n import L10n, Translator
 from bot.ui.keyboards import MoreCb, QuestionCb, QuestionsCb
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | None:
@@ -41,7 +41,12 @@ async def _sign_url(bot: Bot, case: Case, petitions: PetitionService) -> str | N
 
 
 async def _answer_parts(
-    bot: Bot, case: Case, question_id: str, t: Translator, petitions: PetitionService, screens: Screens
+    bot: Bot,
+    case: Case,
+    question_id: str,
+    t: Translator,
+    petitions: PetitionService,
+    screens: RenderedScreenCache,
 ) -> tuple[list[str], InlineKeyboardMarkup]:
     return screens.question_answer(case, question_id, t, await _sign_url(bot, case, petitions))
 
@@ -59,9 +64,9 @@ async def ask(
     question_indexes: QuestionIndexes,
     recent_cases: RecentCases,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     clock: Callable[[], dt.datetime],
-    follows: FollowRepository,
+    follows: FollowService,
     news: NewsService,
     trails: Trails,
     found: FoundResults,
@@ -74,7 +79,7 @@ async def ask(
     # naming a person goes to that case; one naming none, to the card last opened.
     name_like = looks_like_name(text)
     if name_like and await reply_to_name(
-        message, text, bot, t, catalog, clock, follows, news, screens, recent_cases, trails, found
+        message, text, bot, t, catalog, clock, follows, petitions, news, screens, recent_cases, trails, found
     ):
         return
     last = recent_cases.get(user_id)
@@ -111,7 +116,7 @@ async def _reply(
     t: Translator,
     catalog: Catalog,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     if outcome.kind is OutcomeKind.which_case:
         await message.answer(
@@ -166,7 +171,7 @@ async def question_button(
     catalog: Catalog,
     recent_cases: RecentCases,
     petitions: PetitionService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
     if checked is None:
@@ -211,9 +216,9 @@ async def more(
     catalog: Catalog,
     clock: Callable[[], dt.datetime],
     petitions: PetitionService,
-    follows: FollowRepository,
+    follows: FollowService,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
 ) -> None:
     """*More on this*: the screen the question points to, in the answer's language."""
     checked = await _checked(query, callback_data.slug, callback_data.lang, t, l10n, catalog)
@@ -232,7 +237,7 @@ async def more(
         await send_chunks(query, views.timeline(case, lt), keyboards.back_to_case(case, lt))
     elif kind is PointerKind.charges:
         text, markup = await card_view(
-            case, query.from_user.id, bot, lt, clock().date(), follows, news, screens
+            case, query.from_user.id, bot, lt, clock().date(), follows, petitions, news, screens
         )
         await send_chunks(query, [text], markup)
     elif kind in (PointerKind.disclaimer, PointerKind.why):

@@ -33,16 +33,17 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.cases.catalog import CatalogHolder
+from bot.domain.follow import FollowService
 from bot.domain.petition import PetitionService
 from bot.handlers.common import language_set_view
 from bot.handlers.follow import following_view
 from bot.handlers.petition import SignFlow, city_prompt, name_prompt
 from bot.handlers.replies import show
-from bot.storage.repositories import FollowRepository, ReplyNote, UserSettingsRepository
+from bot.storage.repositories import ReplyNote, UserSettingsRepository
 from bot.ui import keyboards
 from bot.ui.i18n import L10n, Translator, resolve_locale
 from bot.ui.keyboards import FollowCb, FollowOrigin
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 class _Copy:
@@ -77,8 +78,8 @@ class Replayer:
         users: UserSettingsRepository,
         catalogs: CatalogHolder,
         petitions: PetitionService,
-        follows: FollowRepository,
-        screens: Screens,
+        follows: FollowService,
+        screens: RenderedScreenCache,
         dialogues: BaseStorage,
         default_locale: str,
     ) -> None:

@@ -13,15 +13,15 @@ from aiogram.types import Message
 
 from bot.cases.catalog import Catalog
 from bot.domain.answers import RecentCases
+from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
 from bot.domain.petition import PetitionService
 from bot.handlers.cases import card_view
 from bot.handlers.petition import open_petition
-from bot.storage.repositories import FollowRepository
 from bot.ui import keyboards
 from bot.ui.i18n import Translator
 from bot.ui.links import SiteLinks
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 # What Telegram itself allows in a start payload.
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -38,9 +38,9 @@ async def start(
     petitions: PetitionService,
     state: FSMContext,
     recent_cases: RecentCases,
-    follows: FollowRepository,
+    follows: FollowService,
     news: NewsService,
-    screens: Screens,
+    screens: RenderedScreenCache,
     site_links: SiteLinks | None = None,
 ) -> None:
     await state.clear()  # /start always leaves a half-finished dialogue
@@ -69,6 +69,7 @@ async def start(
         t,
         clock().date(),
         follows,
+        petitions,
         news,
         screens,
         site_links,

@@ -9,11 +9,11 @@ from bot.cases.catalog import Catalog
 from bot.handlers.replies import case_or_alert, send_chunks, show
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import ArgumentCb, CaseCb, CaseView
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 async def why(
-    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog, screens: Screens
+    query: CallbackQuery, callback_data: CaseCb, t: Translator, catalog: Catalog, screens: RenderedScreenCache
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:
@@ -25,7 +25,11 @@ async def why(
 
 
 async def argument(
-    query: CallbackQuery, callback_data: ArgumentCb, t: Translator, catalog: Catalog, screens: Screens
+    query: CallbackQuery,
+    callback_data: ArgumentCb,
+    t: Translator,
+    catalog: Catalog,
+    screens: RenderedScreenCache,
 ) -> None:
     case = await case_or_alert(query, catalog, callback_data.slug, t)
     if case is None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
 import aiosqlite
 
+from bot.domain.records import Delivery, DeliveryCounts, NewsItem, PublishedNews, StoredSignature
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
@@ -41,6 +43,31 @@ class ReplyNote(StrEnum):
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Transaction:
+    """Writes to the tables of several repositories, committed as one.
+
+    Inside an update's unit of work they are part of it already (one COMMIT per
+    update, with its processed mark); elsewhere (the broadcast worker) they get a
+    unit of their own.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        unit = self._db._unit.get()
+        if unit is not None and unit.joinable():
+            yield
+            return
+        async with self._db.unit_of_work(_no_mark):
+            yield
+
+
+async def _no_mark(conn: object) -> None:
+    """A unit of work not tied to an update has no processed mark to write."""
 
 
 class UserSettingsRepository:
@@ -95,16 +122,6 @@ class UserSettingsRepository:
             deleted = cur.rowcount > 0
         self._locales.drop(user_id)
         return deleted
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSignature:
-    petition: str
-    display_name: str | None
-    city: str | None
-    locale: str
-    signed_at: dt.datetime
-    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,17 +474,6 @@ class FollowRepository:
             self._db.note_reply(ReplyNote.followed.of(slug))
             return cur.rowcount == 1
 
-    async def card_figures(self, chat_id: int, slug: str) -> tuple[bool, int]:
-        """What a case card shows that changes per reader and per signature, in one round trip:
-        whether the chat follows the case, and the petition's signature count."""
-        async with self._db.reads.execute(
-            f"SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?), {_COUNT_OF}",
-            (chat_id, slug, slug, slug),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return bool(row[0]), int(row[1] or 0)
-
     async def is_following(self, chat_id: int, slug: str) -> bool:
         async with self._db.reads.execute(
             "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
@@ -481,23 +487,16 @@ class FollowRepository:
             return [str(r[0]) for r in await cur.fetchall()]
 
     async def unfollow(self, chat_id: int, slug: str) -> bool:
-        """Stop following; news of that case not yet sent to the chat is dropped too."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
             self._db.note_reply(ReplyNote.unfollowed.of(slug))
-            await conn.execute(
-                "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
-                "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
-                (chat_id, slug),
-            )
             return cur.rowcount == 1
 
     async def forget(self, chat_id: int) -> int:
-        """Every follow of the chat and every outbox row naming it."""
+        """Every follow of the chat."""
         async with self._db.write() as conn:
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             self._db.note_reply(ReplyNote.forgot.of())
-            await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
 
     async def set_locale(self, chat_id: int, locale: str) -> None:
@@ -505,7 +504,7 @@ class FollowRepository:
         async with self._db.write() as conn:
             await conn.execute("UPDATE follows SET locale = ? WHERE chat_id = ?", (locale, chat_id))
 
-    async def mark_unreachable(self, chat_id: int) -> int:
+    async def mark_unreachable(self, chat_id: int, at: dt.datetime | None = None) -> int:
         """The chat blocked the bot: its follows receive no news until it comes back.
 
         The consent itself is kept; /forget is what erases it.
@@ -513,9 +512,21 @@ class FollowRepository:
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
-                (_now(), chat_id),
+                (at.isoformat() if at else _now(), chat_id),
             )
             return cur.rowcount
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its follows go to the new chat id, unless it has its own."""
+        async with self._db.write() as conn:
+            # "Unless the new chat has its own row already", written so both engines run it
+            # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
+            await conn.execute(
+                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
+                (new_chat_id, old_chat_id, new_chat_id),
+            )
+            await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
 
     async def reactivate(self, chat_id: int) -> int:
         """The chat is reachable again (it unblocked the bot, or wrote to it)."""
@@ -545,36 +556,11 @@ class FollowRepository:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 
 
-@dataclass(frozen=True, slots=True)
-class StoredUpdate:
-    id: int
-    slug: str
-    kind: str  # "news" or "status"
-    texts: dict[str, str]  # only the languages the admin wrote
-    fallback: str
-    stage: str | None
-    stage_date: dt.date | None
-    announced: bool
-    author_id: int
-    author_locale: str
-    created_at: dt.datetime
-    progress_chat_id: int | None
-    progress_message_id: int | None
-    completed_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedUpdate:
-    update_id: int
-    recipients: int  # outbox rows enqueued for it
-    created: bool  # False: this draft had been published already (a second tap)
-
-
 _TEXT_COLUMNS = {"en": "text_en", "ru": "text_ru", "uz": "text_uz"}
 
 
-def _update(row: aiosqlite.Row) -> StoredUpdate:
-    return StoredUpdate(
+def _news_item(row: aiosqlite.Row) -> NewsItem:
+    return NewsItem(
         id=int(row["id"]),
         slug=row["slug"],
         kind=row["kind"],
@@ -596,8 +582,8 @@ def _update(row: aiosqlite.Row) -> StoredUpdate:
 _LISTED = "(kind = 'news' OR announced = 1)"
 
 
-class UpdateRepository:
-    """Published case updates (news and stage changes).
+class NewsRepository:
+    """Published news items: news, and stage changes (the ``case_updates`` table).
 
     Every card shows its case's latest stage change, which only :meth:`publish`
     (in this process) can change: it is cached per case, dropped by a publish
@@ -628,7 +614,7 @@ class UpdateRepository:
         return latest
 
     async def latest_per_case(self) -> dict[str, tuple[str | None, dt.date | None, dt.datetime]]:
-        """Every case with updates: its latest stage change (stage, date) and its latest update's time.
+        """Every case with news: its latest stage change (stage, date) and its latest news item's time.
 
         For the catalogue's filters and *Recently updated*: one statement for all cases.
         """
@@ -664,7 +650,7 @@ class UpdateRepository:
         author_locale: str,
         draft_key: str,
         at: dt.datetime,
-    ) -> PublishedUpdate:
+    ) -> PublishedNews:
         """Store the update and, if announced, one pending delivery per active follower — atomically."""
         try:
             async with self._db.write() as conn:
@@ -697,22 +683,22 @@ class UpdateRepository:
                     ) as found:
                         row = await found.fetchone()
                     assert row is not None
-                    return PublishedUpdate(int(row[0]), int(row[1]), created=False)
-                update_id = int(next(iter(inserted))[0])
+                    return PublishedNews(int(row[0]), int(row[1]), created=False)
+                news_id = int(next(iter(inserted))[0])
                 recipients = 0
                 if announced:
                     cur = await conn.execute(
                         "INSERT INTO deliveries (update_id, chat_id, locale) "
                         "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
                         "ORDER BY followed_at, chat_id",
-                        (update_id, slug),
+                        (news_id, slug),
                     )
                     recipients = cur.rowcount
                 if not recipients:
                     await conn.execute(
-                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), update_id)
+                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), news_id)
                     )
-            return PublishedUpdate(update_id, recipients, created=True)
+            return PublishedNews(news_id, recipients, created=True)
         finally:
             # Also when it failed; and again when the update's transaction is
             # committed (others read the stage before it until then) or rolled back.
@@ -720,17 +706,17 @@ class UpdateRepository:
             self._db.on_commit(self._forget_stages)
             self._db.on_rollback(self._forget_stages)
 
-    async def set_progress_message(self, update_id: int, chat_id: int, message_id: int) -> None:
+    async def set_progress_message(self, news_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE case_updates SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
-                (chat_id, message_id, update_id),
+                (chat_id, message_id, news_id),
             )
 
-    async def get(self, update_id: int) -> StoredUpdate | None:
-        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (update_id,)) as cur:
+    async def get(self, news_id: int) -> NewsItem | None:
+        async with self._db.reads.execute("SELECT * FROM case_updates WHERE id = ?", (news_id,)) as cur:
             row = await cur.fetchone()
-        return _update(row) if row else None
+        return _news_item(row) if row else None
 
     async def count_listed(self, slug: str) -> int:
         async with self._db.reads.execute(
@@ -739,21 +725,21 @@ class UpdateRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def listed(self, slug: str, offset: int, limit: int) -> list[StoredUpdate]:
+    async def listed(self, slug: str, offset: int, limit: int) -> list[NewsItem]:
         """Newest first."""
         async with self._db.reads.execute(
             f"SELECT * FROM case_updates WHERE slug = ? AND {_LISTED} ORDER BY id DESC LIMIT ? OFFSET ?",
             (slug, limit, offset),
         ) as cur:
-            return [_update(r) for r in await cur.fetchall()]
+            return [_news_item(r) for r in await cur.fetchall()]
 
-    async def statuses(self, slug: str) -> list[StoredUpdate]:
+    async def statuses(self, slug: str) -> list[NewsItem]:
         """Stage changes, oldest first (by the date they took effect)."""
         async with self._db.reads.execute(
             "SELECT * FROM case_updates WHERE slug = ? AND kind = 'status' ORDER BY stage_date, id",
             (slug,),
         ) as cur:
-            return [_update(r) for r in await cur.fetchall()]
+            return [_news_item(r) for r in await cur.fetchall()]
 
     async def open_ids(self) -> list[int]:
         """Updates whose broadcast has not been reported complete."""
@@ -762,44 +748,18 @@ class UpdateRepository:
         ) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
 
-    async def complete(self, update_id: int, at: dt.datetime) -> None:
+    async def complete(self, news_id: int, at: dt.datetime) -> None:
         async with self._db.write() as conn:
             await conn.execute(
                 "UPDATE case_updates SET completed_at = COALESCE(completed_at, ?) WHERE id = ?",
-                (at.isoformat(), update_id),
+                (at.isoformat(), news_id),
             )
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    update_id: int
-    chat_id: int
-    locale: str
-    attempts: int  # including the one being made, once claimed
-    migrated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryCounts:
-    pending: int = 0
-    sending: int = 0
-    sent: int = 0
-    failed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.pending + self.sending + self.sent + self.failed
-
-    @property
-    def open(self) -> int:
-        return self.pending + self.sending
 
 
 def _delivery(row: aiosqlite.Row) -> Delivery:
     return Delivery(
         id=int(row["id"]),
-        update_id=int(row["update_id"]),
+        news_id=int(row["update_id"]),
         chat_id=int(row["chat_id"]),
         locale=row["locale"],
         attempts=int(row["attempts"]),
@@ -887,20 +847,26 @@ class OutboxRepository:
                 (not_before, reason, 0 if count else 1, delivery_id),
             )
 
-    async def blocked(self, delivery_id: int, chat_id: int, at: dt.datetime) -> None:
-        """The chat refused us (403): this row fails and the chat's follows go inactive."""
+    async def blocked(self, delivery_id: int, at: dt.datetime) -> None:
+        """The chat refused us (403): this row fails, and is not retried."""
+        await self._settle(delivery_id, "failed", "blocked", at)
+
+    async def drop_pending(self, chat_id: int, slug: str) -> None:
+        """News of a case not yet sent to a chat that stopped following it."""
         async with self._db.write() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'failed', reason = 'blocked', settled_at = ? WHERE id = ?",
-                (at.isoformat(), delivery_id),
-            )
-            await conn.execute(
-                "UPDATE follows SET inactive_at = ? WHERE chat_id = ? AND inactive_at IS NULL",
-                (at.isoformat(), chat_id),
+                "DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending' "
+                "AND update_id IN (SELECT id FROM case_updates WHERE slug = ?)",
+                (chat_id, slug),
             )
 
+    async def forget(self, chat_id: int) -> None:
+        """Every row naming the chat (/forget)."""
+        async with self._db.write() as conn:
+            await conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+
     async def migrate(self, delivery_id: int, old_chat_id: int, new_chat_id: int) -> bool:
-        """The group became a supergroup: move the row and the chat's follows to the new id.
+        """The group became a supergroup: move the row, and the chat's other pending rows, to the new id.
 
         False when the new chat already has its own row for this update (it
         will get the update through that one).
@@ -908,12 +874,6 @@ class OutboxRepository:
         async with self._db.write() as conn:
             # "Unless the new chat has its own row already", written so both engines run it
             # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
-            await conn.execute(
-                "UPDATE follows SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM follows f WHERE f.chat_id = ? AND f.slug = follows.slug)",
-                (new_chat_id, old_chat_id, new_chat_id),
-            )
-            await conn.execute("DELETE FROM follows WHERE chat_id = ?", (old_chat_id,))
             cur = await conn.execute(
                 "UPDATE deliveries SET chat_id = ?, migrated_from = ?, status = 'pending' "
                 "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
@@ -934,17 +894,17 @@ class OutboxRepository:
             )
             return moved
 
-    async def counts(self, update_id: int) -> DeliveryCounts:
+    async def counts(self, news_id: int) -> DeliveryCounts:
         async with self._db.reads.execute(
-            "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (update_id,)
+            "SELECT status, COUNT(*) FROM deliveries WHERE update_id = ? GROUP BY status", (news_id,)
         ) as cur:
             return _counts(list(await cur.fetchall()))
 
-    async def failure_reasons(self, update_id: int) -> dict[str, int]:
+    async def failure_reasons(self, news_id: int) -> dict[str, int]:
         async with self._db.reads.execute(
             "SELECT reason, COUNT(*) FROM deliveries WHERE update_id = ? AND status = 'failed' "
             "GROUP BY reason",
-            (update_id,),
+            (news_id,),
         ) as cur:
             return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
 

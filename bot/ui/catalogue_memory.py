@@ -9,8 +9,9 @@ restart (a stale page asks to search again), so no trail of reading is stored.
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -18,20 +19,13 @@ V = TypeVar("V")
 
 class _Bounded(Generic[K, V]):
     def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: LRUCache[K, V] = LRUCache(capacity)
 
     def _put(self, key: K, value: V) -> None:
         self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
 
     def _get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        return self._items.get(key)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -41,7 +35,7 @@ class FoundResults(_Bounded[str, tuple[str, ...]]):
     """Search results by a short random id: the slugs found, never the words typed.
 
     The same results get the same id while they are kept, so the pages of a popular
-    search are rendered once for all who typed it (Screens.catalogue_page).
+    search are rendered once for all who typed it (RenderedScreenCache.catalogue_page).
     """
 
     def __init__(self, capacity: int = 5_000) -> None:
@@ -58,12 +52,12 @@ class FoundResults(_Bounded[str, tuple[str, ...]]):
         return key
 
     def _put(self, key: str, value: tuple[str, ...]) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            _, dropped = self._items.popitem(last=False)
+        # Evict here rather than inside the cache, so the reverse map forgets what goes.
+        while key not in self._items and len(self._items) >= self._items.maxsize:
+            _, dropped = self._items.popitem()  # the least recently used
             if self._ids.get(dropped) not in self._items:
                 self._ids.pop(dropped, None)
+        self._items[key] = value
 
     def get(self, key: str) -> tuple[str, ...] | None:
         return self._get(key)

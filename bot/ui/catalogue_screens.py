@@ -28,7 +28,7 @@ from bot.ui.catalogue_callbacks import (
 )
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import AdminAction, AdminCb, CaseCb, CaseView, Keyboard
-from bot.ui.screens import Screens
+from bot.ui.screens import RenderedScreenCache
 
 
 def articles(case: Case, t: Translator) -> str:
@@ -60,7 +60,7 @@ def listing(
     statuses: Mapping[str, CurrentStatus | None],
     turn: Callable[[int], CallbackData],
     extra: list[tuple[str, CallbackData]] | None = None,
-    screens: Screens | None = None,
+    screens: RenderedScreenCache | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of cases: a line each (name, articles, status), a button each, Previous/Next."""
     lines = [title, t("catalogue-page", number=shown.number + 1, count=shown.count)]

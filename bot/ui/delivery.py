@@ -5,8 +5,6 @@ language, send it through the Bot API, and turn Telegram's refusals into the
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -18,6 +16,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from cachetools import LRUCache
 
 from bot.cases.catalog import CatalogHolder
 from bot.domain.broadcast import (
@@ -29,13 +28,14 @@ from bot.domain.broadcast import (
     RetryAfter,
     Transient,
 )
-from bot.storage.repositories import Delivery, StoredUpdate, UpdateRepository
+from bot.domain.records import Delivery, NewsItem
+from bot.storage.repositories import NewsRepository
 from bot.ui import keyboards, views
 from bot.ui.i18n import L10n
 
 log = structlog.get_logger("casebot.delivery")
 
-_CACHED_UPDATES = 32
+_CACHED_NEWS = 32
 
 
 def translate_error(exc: Exception) -> Exception:
@@ -58,43 +58,42 @@ def translate_error(exc: Exception) -> Exception:
 
 
 class TelegramDelivery:
-    def __init__(self, bot: Bot, l10n: L10n, catalogs: CatalogHolder, updates: UpdateRepository) -> None:
+    def __init__(self, bot: Bot, l10n: L10n, catalogs: CatalogHolder, news_items: NewsRepository) -> None:
         self._bot = bot
         self._l10n = l10n
         self._catalogs = catalogs
-        self._updates = updates
-        self._cache: OrderedDict[int, StoredUpdate] = OrderedDict()
+        self._news_items = news_items
+        # The few news items being delivered, read once each rather than once per follower.
+        self._cache: LRUCache[int, NewsItem] = LRUCache(_CACHED_NEWS)
 
-    async def _update(self, update_id: int) -> StoredUpdate | None:
-        cached = self._cache.get(update_id)
+    async def _news_item(self, news_id: int) -> NewsItem | None:
+        cached = self._cache.get(news_id)
         if cached is None:
-            cached = await self._updates.get(update_id)
+            cached = await self._news_items.get(news_id)
             if cached is None:
                 return None
-            self._cache[update_id] = cached
-            if len(self._cache) > _CACHED_UPDATES:
-                self._cache.popitem(last=False)
+            self._cache[news_id] = cached
         return cached
 
     async def send(self, row: Delivery) -> None:
-        update = await self._update(row.update_id)
-        if update is None:
-            raise Rejected("the update no longer exists")
+        item = await self._news_item(row.news_id)
+        if item is None:
+            raise Rejected("the news item no longer exists")
         t = self._l10n.translator(row.locale)
-        case = self._catalogs.current.get(update.slug)
-        text = views.news_message(case, update.slug, update, t)
+        case = self._catalogs.current.get(item.slug)
+        text = views.news_message(case, item.slug, item, t)
         try:
             await self._bot.send_message(
-                row.chat_id, text, reply_markup=keyboards.delivered_update(update.slug, t)
+                row.chat_id, text, reply_markup=keyboards.delivered_news(item.slug, t)
             )
         except (TelegramAPIError, TimeoutError) as exc:
             raise translate_error(exc) from exc
 
     async def report(self, progress: Progress) -> None:
-        update = await self._update(progress.update_id)
-        if update is None or update.progress_chat_id is None or update.progress_message_id is None:
+        item = await self._news_item(progress.news_id)
+        if item is None or item.progress_chat_id is None or item.progress_message_id is None:
             return
-        t = self._l10n.translator(update.author_locale)
+        t = self._l10n.translator(item.author_locale)
         counts = progress.counts
         if progress.final:
             text = t("admin-progress-done", sent=counts.sent, total=counts.total, failed=counts.failed)
@@ -107,10 +106,10 @@ class TelegramDelivery:
             text = t("admin-progress", sent=counts.sent, total=counts.total, failed=counts.failed)
         try:
             await self._bot.edit_message_text(
-                text=text, chat_id=update.progress_chat_id, message_id=update.progress_message_id
+                text=text, chat_id=item.progress_chat_id, message_id=item.progress_message_id
             )
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramBadRequest as exc:
             if "not modified" not in exc.message:
-                log.warning("delivery.progress_not_edited", update=update.id, error=exc.message)
+                log.warning("delivery.progress_not_edited", news=item.id, error=exc.message)

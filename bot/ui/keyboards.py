@@ -229,7 +229,7 @@ def following_list(cases: list[Case], t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def delivered_update(slug: str, t: Translator) -> InlineKeyboardMarkup:
+def delivered_news(slug: str, t: Translator) -> InlineKeyboardMarkup:
     """Under an update a follower receives."""
     kb = Keyboard()
     kb.button(text=t("btn-open-case"), callback_data=CaseCb(view=CaseView.card, slug=slug))

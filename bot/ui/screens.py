@@ -7,7 +7,7 @@ rendered for, the stage in force, the count, the follow state, the bot's name â€
 so a change to any of them renders anew and nothing needs invalidating by hand.
 /reload makes new :class:`Case` objects: entries are keyed by the object's
 identity and keep it alive (so its id is never reused while they live), so the
-old catalogue's screens are never served again and age out of the LRU.
+old catalogue's screens are never served again and age out of the cache.
 
 The keyboards returned are shared between replies. aiogram serialises a markup
 without changing it and no handler edits one it was given; a handler that wants
@@ -17,11 +17,11 @@ a different keyboard must build its own.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from aiogram.types import InlineKeyboardMarkup
+from cachetools import LRUCache
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import Argument, Case
@@ -39,15 +39,12 @@ LINES_SIZE = 4096  # every case of a 1,000-case catalogue in a few languages
 PAGES_SIZE = 512  # catalogue pages (text and keyboard, ~10 KB each): the ones being read now
 
 
-class Screens:
+class RenderedScreenCache:
     def __init__(self, size: int = DEFAULT_SIZE, lines: int = LINES_SIZE, pages: int = PAGES_SIZE) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        self._entries: LRUCache[Hashable, tuple[object, Any]] = LRUCache(size)
         # A catalogue page's lines, apart: a thousand cases must not push the cards out.
-        self._lines_size = lines
-        self._lines: OrderedDict[Hashable, tuple[object, str]] = OrderedDict()
-        self._pages_size = pages
-        self._pages: OrderedDict[Hashable, tuple[object, tuple[str, InlineKeyboardMarkup]]] = OrderedDict()
+        self._lines: LRUCache[Hashable, tuple[object, str]] = LRUCache(lines)
+        self._pages: LRUCache[Hashable, tuple[object, tuple[str, InlineKeyboardMarkup]]] = LRUCache(pages)
         self.hits = 0
         self.misses = 0
 
@@ -58,12 +55,9 @@ class Screens:
         key = (id(case), t.locale, current)
         entry = self._lines.get(key)
         if entry is not None and entry[0] is case:
-            self._lines.move_to_end(key)
             return entry[1]
         line = render()
         self._lines[key] = (case, line)
-        if len(self._lines) > self._lines_size:
-            self._lines.popitem(last=False)
         return line
 
     def catalogue_page(
@@ -79,27 +73,21 @@ class Screens:
         full = (id(catalog), key)
         entry = self._pages.get(full)
         if entry is not None and entry[0] is catalog:
-            self._pages.move_to_end(full)
             return entry[1]
         value = render()
         self._pages[full] = (catalog, value)
-        if len(self._pages) > self._pages_size:
-            self._pages.popitem(last=False)
         return value
 
     def _memo(self, key: Hashable, owner: object, render: Callable[[], T]) -> T:
         """``render()`` once per ``key``; ``owner`` (a case or catalogue) is kept with the entry."""
         entry = self._entries.get(key)
         if entry is not None and entry[0] is owner:
-            self._entries.move_to_end(key)
             self.hits += 1
             value: T = entry[1]
             return value
         self.misses += 1
         value = render()
         self._entries[key] = (owner, value)
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
         return value
 
     def case_card(

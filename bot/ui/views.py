@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.cases.models import Argument, Case, Event, PointerKind, Sentence, Source, Stage
-from bot.domain.news import STATUS, CurrentStatus, update_text
+from bot.domain.news import STATUS, CurrentStatus, news_text
 from bot.domain.petition import percent, progress_bar
-from bot.storage.repositories import StoredUpdate
+from bot.domain.records import NewsItem
 from bot.text import escape, split_message
 from bot.ui.i18n import Translator, months_between
 
@@ -167,14 +167,14 @@ def _event(case: Case, event: Event, t: Translator) -> str:
     return f"{text}\n{t('timeline-sources', sources=sources)}"
 
 
-def _status_entry(case: Case, update: StoredUpdate, t: Translator) -> str:
-    assert update.stage is not None and update.stage_date is not None
+def _status_entry(case: Case, item: NewsItem, t: Translator) -> str:
+    assert item.stage is not None and item.stage_date is not None
     line = t(
         "timeline-status-event",
-        date=t.date(update.stage_date),
-        status=stage_status(case, t, Stage(update.stage), update.stage_date),
+        date=t.date(item.stage_date),
+        status=stage_status(case, t, Stage(item.stage), item.stage_date),
     )
-    note = update_text(update, t.locale, case.transliterator())
+    note = news_text(item, t.locale, case.transliterator())
     if note:
         # Blank lines would let the splitter cut inside the admin's tags.
         line += "\n" + t("timeline-status-note", text=_one_paragraph(note))
@@ -185,7 +185,7 @@ def _one_paragraph(html_text: str) -> str:
     return "\n".join(line for line in html_text.splitlines() if line.strip())
 
 
-def timeline(case: Case, t: Translator, statuses: Sequence[StoredUpdate] = ()) -> list[str]:
+def timeline(case: Case, t: Translator, statuses: Sequence[NewsItem] = ()) -> list[str]:
     """Newest last, as a story reads; split so no message exceeds Telegram's limit.
 
     Stages set with /status join the case file's events in date order.
@@ -194,9 +194,9 @@ def timeline(case: Case, t: Translator, statuses: Sequence[StoredUpdate] = ()) -
         (event.date, 0, _event(case, event, t)) for event in case.facts.timeline
     ]
     entries += [
-        (update.stage_date, 1, _status_entry(case, update, t))
-        for update in statuses
-        if update.stage_date is not None and update.stage is not None
+        (item.stage_date, 1, _status_entry(case, item, t))
+        for item in statuses
+        if item.stage_date is not None and item.stage is not None
     ]
     entries.sort(key=lambda e: (e[0], e[1]))
     parts = [t("timeline-title", name=escape(case.name(t.locale)))] + [text for _, _, text in entries]
@@ -263,31 +263,31 @@ def inline_card(case: Case, t: Translator, count: int | None, status_line: str |
 # --- news -------------------------------------------------------------------------
 
 
-def news_message(case: Case | None, slug: str, update: StoredUpdate, t: Translator) -> str:
+def news_message(case: Case | None, slug: str, item: NewsItem, t: Translator) -> str:
     """The message a follower reading ``t.locale`` receives (and the admin's preview shows)."""
     name = escape(case.name(t.locale) if case else slug)
-    text = update_text(update, t.locale, case.transliterator() if case else None)
-    if update.kind == STATUS and update.stage and update.stage_date:
-        stage = Stage(update.stage)
-        line = stage_status(case, t, stage, update.stage_date) if case else t("stage-name", stage=stage.value)
+    text = news_text(item, t.locale, case.transliterator() if case else None)
+    if item.kind == STATUS and item.stage and item.stage_date:
+        stage = Stage(item.stage)
+        line = stage_status(case, t, stage, item.stage_date) if case else t("stage-name", stage=stage.value)
         if not text:
             return t("status-message-no-note", name=name, status=line)
         return t("status-message", name=name, status=line, text=text)
-    return t("news-message", name=name, date=t.date(update.created_at.date()), text=text or "")
+    return t("news-message", name=name, date=t.date(item.created_at.date()), text=text or "")
 
 
-def news_page(case: Case, update: StoredUpdate, t: Translator, position: int, total: int) -> str:
+def news_page(case: Case, item: NewsItem, t: Translator, position: int, total: int) -> str:
     title = t("news-page-title", name=escape(case.name(t.locale)), position=position + 1, total=total)
-    return f"{title}\n\n{news_item(case, update, t)}".strip()
+    return f"{title}\n\n{news_item(case, item, t)}".strip()
 
 
-def news_item(case: Case, update: StoredUpdate, t: Translator) -> str:
-    """One update as listed under a case (the chat's news pages, the web page's news)."""
-    text = update_text(update, t.locale, case.transliterator()) or ""
-    if update.kind == STATUS and update.stage and update.stage_date:
-        status_line = stage_status(case, t, Stage(update.stage), update.stage_date)
-        return t("news-status-item", date=t.date(update.stage_date), status=status_line, text=text)
-    return t("news-item", date=t.date(update.created_at.date()), text=text)
+def news_item(case: Case, item: NewsItem, t: Translator) -> str:
+    """One news item as listed under a case (the chat's news pages, the web page's news)."""
+    text = news_text(item, t.locale, case.transliterator()) or ""
+    if item.kind == STATUS and item.stage and item.stage_date:
+        status_line = stage_status(case, t, Stage(item.stage), item.stage_date)
+        return t("news-status-item", date=t.date(item.stage_date), status=status_line, text=text)
+    return t("news-item", date=t.date(item.created_at.date()), text=text)
 
 
 def _charges(case: Case, t: Translator) -> str:

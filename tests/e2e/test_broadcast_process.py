@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, UpdateRepository
+from bot.storage.repositories import FollowRepository, NewsRepository
 from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
 
@@ -19,7 +19,7 @@ async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
     follows = FollowRepository(db)
     await follows.follow(501, "alpha", "ru")
     await follows.follow(502, "alpha", "en")
-    await UpdateRepository(db).publish(
+    await NewsRepository(db).publish(
         slug="alpha",
         kind="news",
         texts={"ru": "Новость из очереди", "en": "News from the outbox"},

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from bot.cases.models import Case
 from bot.domain.news import CurrentStatus
 from bot.domain.petition import PetitionState, percent
-from bot.storage.repositories import StoredUpdate
+from bot.domain.records import NewsItem
 from bot.ui import views
 from bot.ui.i18n import LANGUAGE_NAMES, Translator
 from bot.ui.keyboards import share_url, sign_link
@@ -187,8 +187,8 @@ def case_page(
     today: dt.date,
     current: CurrentStatus | None,
     counts: Counts | None,
-    statuses: Sequence[StoredUpdate],
-    news: Sequence[StoredUpdate],
+    statuses: Sequence[NewsItem],
+    news: Sequence[NewsItem],
     live_script: str | None,
 ) -> str:
     t = chrome.t
@@ -232,7 +232,7 @@ def case_page(
         story=texts.story,
         timeline_title=inline(timeline[0]),
         timeline=[paragraphs(entry) for entry in timeline[1:]],
-        news=[paragraphs(views.news_item(case, update, translator)) for update in news],
+        news=[paragraphs(views.news_item(case, item, translator)) for item in news],
         sign_url=sign_url,
         bot_url=f"https://t.me/{chrome.bot_username}?start={case.slug}" if chrome.bot_username else None,
         shares=share_links(t, page_url, translator("share-text", name=name, sex=case.facts.sex.value)),
