@@ -324,7 +324,7 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
 
 async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:
     """FOR UPDATE SKIP LOCKED: a claim never waits behind an unfollow (or another sender)."""
-    from bot.storage.repositories import FollowRepository, OutboxRepository, NewsRepository
+    from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository
 
     db = await PgDatabase.open(pg_url)
     other = await asyncpg.connect(pg_url)
