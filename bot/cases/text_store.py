@@ -6,7 +6,8 @@ never open. So once a case folder has passed the loader's checks, each
 written locale's texts go into a small SQLite file as JSON (pydantic writes and
 reads it in native code, far faster than TOML is parsed) under a key naming the
 case and the exact files they came from, and :class:`~bot.cases.models.Case`
-keeps only its facts and a way back to them. A few recently shown cases stay in
+keeps only its facts and a way back to them (the file itself is
+``bot/storage/text_cache.py``: SQL lives on the storage floor). A few recently shown cases stay in
 memory; derived locales (uz-Cyrl) are made from their source when first read.
 
 The store lives beside the database (``<database>.cases-cache/texts.sqlite3``):
@@ -21,7 +22,6 @@ or damaged, the case files are read again.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,45 +30,21 @@ from cachetools import LRUCache
 
 from bot.cases.models import LOCALES, CaseTexts
 from bot.locales import DERIVED
+from bot.storage.text_cache import TextCacheFile
 
 # Reads a case's texts in a locale; for a derived locale, ``make`` makes them from the source.
 TextReader = Callable[[str, Callable[[], CaseTexts] | None], CaseTexts]
 
-# (case, locale) texts kept in memory: rendered screens are memoised (bot/screens.py), so
+# (case, locale) texts kept in memory: rendered screens are memoised (bot/ui/screens.py), so
 # texts are read only to render one; 32 Khamroev-sized ones are a couple of megabytes.
 RECENT = 32
 
 
 class TextStore:
     def __init__(self, path: Path, capacity: int = RECENT) -> None:
-        self._path = path
+        self._file = TextCacheFile(path)
         self._recent: LRUCache[tuple[str, str], CaseTexts] = LRUCache(capacity)
-        # The event loop, a /reload's worker thread and the question index's builder
-        # may read at once: one connection, used under the lock.
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-            try:
-                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError:  # damaged: a cache, so begun afresh
-                conn.close()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self._path}{suffix}").unlink(missing_ok=True)
-                conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-            # A cache: WAL without a sync per commit, and a small page cache (resident memory).
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA cache_size=-256")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS texts (key TEXT NOT NULL, locale TEXT NOT NULL, "
-                "body BLOB NOT NULL, PRIMARY KEY (key, locale)) WITHOUT ROWID"
-            )
-            self._conn = conn
-        return self._conn
+        self._lock = threading.Lock()  # the event loop and worker threads share the recent ones
 
     @staticmethod
     def key(slug: str, signature: object) -> str:
@@ -81,32 +57,14 @@ class TextStore:
 
     def complete(self) -> set[str]:
         """Every key whose written locales are all here (an unreadable store has none)."""
-        try:
-            with self._lock:
-                rows = (
-                    self._db()
-                    .execute("SELECT key FROM texts GROUP BY key HAVING COUNT(*) = ?", (len(LOCALES),))
-                    .fetchall()
-                )
-        except (sqlite3.Error, OSError):
-            return set()
-        return {str(row[0]) for row in rows}
+        return self._file.keys_with(len(LOCALES))
 
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
         """The written locales' texts; derived ones (uz-Cyrl) are made when read (:meth:`read`).
         Raises OSError when the store cannot be written."""
-        rows = [(key, loc, text.model_dump_json().encode()) for loc, text in texts.items() if loc in LOCALES]
-        try:
-            with self._lock:
-                db = self._db()
-                db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO texts (key, locale, body) VALUES (?, ?, ?)", rows)
-                db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with self._lock:
-                if self._conn is not None and self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-            raise OSError(f"{self._path}: {exc}") from exc
+        self._file.put(
+            key, {loc: text.model_dump_json().encode() for loc, text in texts.items() if loc in LOCALES}
+        )
 
     def reader(self, key: str) -> TextReader:
         return lambda locale, make=None: self.read(key, locale, make)
@@ -124,29 +82,14 @@ class TextStore:
                 raise KeyError(locale)
             text = make()
         else:
-            with self._lock:
-                row = (
-                    self._db()
-                    .execute("SELECT body FROM texts WHERE key = ? AND locale = ?", (key, locale))
-                    .fetchone()
-                )
-            if row is None:
-                raise KeyError(f"{key}: no {locale} texts in {self._path}")
-            text = CaseTexts.model_validate_json(row[0])
+            body = self._file.get(key, locale)
+            if body is None:
+                raise KeyError(f"{key}: no {locale} texts in {self._file.path}")
+            text = CaseTexts.model_validate_json(body)
         with self._lock:
             self._recent[entry] = text
         return text
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove every version no key in ``keep`` names (at start-up: nothing else reads them)."""
-        kept = set(keep)
-        try:
-            with self._lock:
-                db = self._db()
-                stale = [(k,) for (k,) in db.execute("SELECT DISTINCT key FROM texts") if k not in kept]
-                if stale:
-                    db.execute("BEGIN")
-                    db.executemany("DELETE FROM texts WHERE key = ?", stale)
-                    db.execute("COMMIT")
-        except sqlite3.Error:
-            pass  # a cache: whatever stays is only disk
+        self._file.prune(keep)
