@@ -29,6 +29,7 @@ from bot.config import LOCAL_TOKEN, Settings
 from bot.domain.answers import QuestionIndexes, RecentCases
 from bot.domain.broadcast import BroadcastWorker, Clock
 from bot.domain.follow import FollowService
+from bot.domain.language import LanguageService
 from bot.domain.news import NewsService
 from bot.domain.petition import PetitionService, load_signature_key
 from bot.domain.privacy import PrivacyService
@@ -170,6 +171,7 @@ def create_dispatcher(
     dp["follows"] = following
     dp["petitions"] = PetitionService(signatures, key, clock)
     dp["privacy"] = PrivacyService(dp["petitions"], following, users)
+    dp["language"] = LanguageService(users, following, Transaction(db))
     dp["clock"] = clock
     dp["news_items"] = news_items
     dp["news"] = NewsService(news_items, follows, clock)

@@ -8,10 +8,9 @@ from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Inline
 
 from bot.cases.catalog import Catalog
 from bot.config import Settings
-from bot.domain.follow import FollowService
+from bot.domain.language import LanguageService
 from bot.handlers.replies import show
 from bot.locales import DERIVED
-from bot.storage.repositories import UserSettingsRepository
 from bot.text import escape
 from bot.ui import keyboards, views
 from bot.ui.i18n import L10n, Translator
@@ -70,15 +69,13 @@ async def choose_language(
     callback_data: LanguageCb,
     t: Translator,
     l10n: L10n,
-    users: UserSettingsRepository,
     catalog: Catalog,
-    follows: FollowService,
+    language: LanguageService,
 ) -> None:
     if callback_data.code not in l10n.locales:
         await query.answer(t("button-stale"), show_alert=True)
         return
-    await users.set_locale(query.from_user.id, callback_data.code)
-    await follows.set_locale(query.from_user.id, callback_data.code)
+    await language.choose(query.from_user.id, callback_data.code)
     old, t = t, l10n.translator(callback_data.code)
     if query.message is not None and query.bot is not None:
         await _chat_menu(query.bot, query.message.chat.id, old, t)

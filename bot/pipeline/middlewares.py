@@ -14,7 +14,6 @@ import asyncio
 import datetime as dt
 import inspect
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update, User
+from cachetools import FIFOCache
 
 from bot.cases.catalog import CatalogHolder
 from bot.pipeline.flood import FloodGate
@@ -207,7 +207,7 @@ class IdempotencyMiddleware(BaseMiddleware):
         self._in_flight: dict[tuple[int, int], asyncio.Event] = {}
         # Updates this process handled to the end, replies and all: a copy of one is
         # not answered again. After a restart the set is empty, and a copy is.
-        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._answered: FIFOCache[tuple[int, int], None] = FIFOCache(ANSWERED_KEPT)
         self._prune = MarkPruner(processed, keep)
         self._high_water: dict[int, int] = {}  # bot id → highest update id known to be handled
         self._pending: dict[tuple[int, int], dt.datetime] = {}  # marks not written yet
@@ -261,8 +261,6 @@ class IdempotencyMiddleware(BaseMiddleware):
 
     def _note_answered(self, key: tuple[int, int]) -> None:
         self._answered[key] = None
-        if len(self._answered) > ANSWERED_KEPT:
-            self._answered.popitem(last=False)
 
     async def _seen(self, key: tuple[int, int], now: dt.datetime) -> bool:
         bot_id, update_id = key
