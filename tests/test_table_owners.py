@@ -14,7 +14,7 @@ from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 
 REPOSITORIES = Path(__file__).resolve().parents[1] / "bot" / "storage" / "repositories.py"
-WRITE = re.compile(r"\b(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM)\s+(\w+)")
+WRITE = re.compile(r"\b(?:INSERT INTO|(?<!DO )(?<!FOR )UPDATE|DELETE FROM)\s+(\w+)")  # not ON CONFLICT DO UPDATE, FOR UPDATE
 READ = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)")
 
 
