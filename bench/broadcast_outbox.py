@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.domain.broadcast import BroadcastWorker
 from bot.domain.follow import FollowService
+from bot.domain.news import NewsService
 from bot.domain.records import Delivery
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
@@ -31,9 +32,12 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
             "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, 'case', 'en', '2026-01-01')",
             [(chat,) for chat in range(1, followers + 1)],
         )
-    updates = NewsRepository(db)
+    news_items = NewsRepository(db)
+    outbox = OutboxRepository(db)
+    now = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+    news = NewsService(news_items, FollowRepository(db), outbox, Transaction(db), now)
     started = time.perf_counter()
-    await updates.publish(
+    await news.publish_item(
         slug="case",
         kind="news",
         texts={"en": "news"},
@@ -54,9 +58,8 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
     async def send(row: Delivery) -> None:
         return None
 
-    outbox = OutboxRepository(db)
     follows = FollowService(FollowRepository(db), outbox, Transaction(db))
-    worker = BroadcastWorker(outbox, updates, send, follows=follows, rate=1e9, per_chat_interval=0)
+    worker = BroadcastWorker(outbox, news_items, send, follows=follows, rate=1e9, per_chat_interval=0)
     started = time.perf_counter()
     await worker.run_until_idle()
     elapsed = time.perf_counter() - started

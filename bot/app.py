@@ -174,7 +174,7 @@ def create_dispatcher(
     dp["language"] = LanguageService(users, following, Transaction(db))
     dp["clock"] = clock
     dp["news_items"] = news_items
-    dp["news"] = NewsService(news_items, follows, clock)
+    dp["news"] = NewsService(news_items, follows, OutboxRepository(db), Transaction(db), clock)
     dp["stats"] = StatsService(signatures, follows, OutboxRepository(db), clock, users)
     # One question index per catalogue in force (stemming every phrasing is the
     # costly part): built off the event loop once the bot is up, and again by

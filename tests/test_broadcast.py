@@ -27,6 +27,7 @@ from bot.transport.local_session import LocalSession
 from bot.ui.delivery import TelegramDelivery
 from bot.ui.i18n import L10n
 from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.news_tools import publisher
 from tests.scaleout_fixtures import open_engine
 from tests.tools import FakeClock
 
@@ -98,7 +99,7 @@ async def follow_and_publish(rig: Rig, chats: list[int], *, key: str = "k1", slu
     locales = ("ru", "uz", "en")
     for index, chat in enumerate(chats):
         await rig.follows.follow(chat, slug, locales[index % 3])
-    published = await rig.news_items.publish(
+    published = await publisher(rig.db).publish_item(
         slug=slug,
         kind="news",
         texts={"ru": "Апелляция назначена на <b>5 марта</b>.", "en": "The appeal is set for <b>5 March</b>."},

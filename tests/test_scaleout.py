@@ -25,6 +25,7 @@ from bot.storage.pg import PgDatabase, pg_migrations
 from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness
 from tests.handlers.test_resilience import _sign_update
+from tests.news_tools import publisher
 from tests.scaleout_fixtures import fresh_database, scale_out_settings
 from tests.servers import PostgresServer
 from tests.tools import ChatUser, Harness
@@ -217,7 +218,7 @@ async def test_changes_on_one_worker_reach_every_cache_of_the_other_within_a_sec
 
     # A stage change published on worker 1 is the stage worker 2's card shows.
     before = (await reader.send("/start alpha"))[0].text
-    await w1.app.dp["news_items"].publish(
+    await w1.app.dp["news"].publish_item(
         slug="alpha", kind="status", texts={}, fallback="en", stage="appeal",
         stage_date=dt.date(2026, 11, 28), announced=False, author_id=ADMIN, author_locale="en",
         draft_key="stage-1", at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
@@ -324,13 +325,13 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
 
 async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:
     """FOR UPDATE SKIP LOCKED: a claim never waits behind an unfollow (or another sender)."""
-    from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository
+    from bot.storage.repositories import FollowRepository, OutboxRepository
 
     db = await PgDatabase.open(pg_url)
     other = await asyncpg.connect(pg_url)
     try:
         await FollowRepository(db).follow(9001, "alpha", "en")
-        await NewsRepository(db).publish(
+        await publisher(db).publish_item(
             slug="alpha", kind="news", texts={"en": "News"}, fallback="en", stage=None, stage_date=None,
             announced=True, author_id=ADMIN, author_locale="en", draft_key="skip-1", at=dt.datetime.now(dt.UTC),
         )

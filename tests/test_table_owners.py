@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bot.domain.follow import FollowService
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
+from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction
+from tests.news_tools import publisher
 
 REPOSITORIES = Path(__file__).resolve().parents[1] / "bot" / "storage" / "repositories.py"
 WRITE = re.compile(r"\b(?:INSERT INTO|(?<!DO )(?<!FOR )UPDATE|DELETE FROM)\s+(\w+)")  # not ON CONFLICT DO UPDATE, FOR UPDATE
@@ -32,6 +33,8 @@ def test_follows_and_outbox_write_only_their_own_tables() -> None:
     assert set(READ.findall(follows)) == {"follows"}  # the signature count is the petitions' own
     outbox = _sql_of("OutboxRepository")
     assert set(WRITE.findall(outbox)) == {"deliveries"}
+    # Publishing composes the news items' owner and the outbox's (NewsService.publish_item).
+    assert set(WRITE.findall(_sql_of("NewsRepository"))) == {"case_updates"}
 
 
 async def _rig(tmp_path: Path) -> tuple[Database, FollowService, int]:
@@ -39,7 +42,7 @@ async def _rig(tmp_path: Path) -> tuple[Database, FollowService, int]:
     follows = FollowService(FollowRepository(db), OutboxRepository(db), Transaction(db))
     for chat in (1, 2):
         await follows.follow(chat, "alpha", "en")
-    published = await NewsRepository(db).publish(
+    published = await publisher(db).publish_item(
         slug="alpha",
         kind="news",
         texts={"en": "News."},

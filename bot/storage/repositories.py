@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain.records import Delivery, DeliveryCounts, NewsItem, PublishedNews, StoredSignature
+from bot.domain.records import Delivery, DeliveryCounts, NewsItem, StoredSignature
 from bot.storage.db import Database
 from bot.storage.mirror import TableMirror
 
@@ -636,7 +636,7 @@ class NewsRepository:
         self._stages_epoch += 1
         self._latest_stages.clear()
 
-    async def publish(
+    async def record(
         self,
         *,
         slug: str,
@@ -650,8 +650,8 @@ class NewsRepository:
         author_locale: str,
         draft_key: str,
         at: dt.datetime,
-    ) -> PublishedNews:
-        """Store the update and, if announced, one pending delivery per active follower — atomically."""
+    ) -> tuple[int, bool]:
+        """Store the news item once per draft: its id, and False when the draft had been stored."""
         try:
             async with self._db.write() as conn:
                 inserted = await conn.execute_fetchall(
@@ -675,36 +675,26 @@ class NewsRepository:
                         draft_key,
                     ),
                 )
-                if not inserted:
-                    async with conn.execute(
-                        "SELECT id, (SELECT COUNT(*) FROM deliveries d WHERE d.update_id = u.id) "
-                        "FROM case_updates u WHERE draft_key = ?",
-                        (draft_key,),
-                    ) as found:
-                        row = await found.fetchone()
-                    assert row is not None
-                    return PublishedNews(int(row[0]), int(row[1]), created=False)
-                news_id = int(next(iter(inserted))[0])
-                recipients = 0
-                if announced:
-                    cur = await conn.execute(
-                        "INSERT INTO deliveries (update_id, chat_id, locale) "
-                        "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
-                        "ORDER BY followed_at, chat_id",
-                        (news_id, slug),
-                    )
-                    recipients = cur.rowcount
-                if not recipients:
-                    await conn.execute(
-                        "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), news_id)
-                    )
-            return PublishedNews(news_id, recipients, created=True)
+                if inserted:
+                    return int(next(iter(inserted))[0]), True
+                sql = "SELECT id FROM case_updates WHERE draft_key = ?"
+                async with conn.execute(sql, (draft_key,)) as found:
+                    row = await found.fetchone()
+                assert row is not None
+                return int(row[0]), False
         finally:
             # Also when it failed; and again when the update's transaction is
             # committed (others read the stage before it until then) or rolled back.
             self._forget_stages()
             self._db.on_commit(self._forget_stages)
             self._db.on_rollback(self._forget_stages)
+
+    async def mark_completed(self, news_id: int, at: dt.datetime) -> None:
+        """Nothing (more) to deliver for it."""
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE case_updates SET completed_at = ? WHERE id = ?", (at.isoformat(), news_id)
+            )
 
     async def set_progress_message(self, news_id: int, chat_id: int, message_id: int) -> None:
         async with self._db.write() as conn:
@@ -776,6 +766,24 @@ class OutboxRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def enqueue_followers(self, news_id: int, slug: str) -> int:
+        """One pending delivery per active follower of the case, in the order they followed."""
+        async with self._db.write() as conn:
+            cur = await conn.execute(
+                "INSERT INTO deliveries (update_id, chat_id, locale) "
+                "SELECT ?, chat_id, locale FROM follows WHERE slug = ? AND inactive_at IS NULL "
+                "ORDER BY followed_at, chat_id",
+                (news_id, slug),
+            )
+            return cur.rowcount
+
+    async def count_for(self, news_id: int) -> int:
+        async with self._db.write() as conn, conn.execute(
+            "SELECT COUNT(*) FROM deliveries WHERE update_id = ?", (news_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def resume(self) -> int:
         """Rows a stopped process left mid-send go back to pending: nobody is missed."""

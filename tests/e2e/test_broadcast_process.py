@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from bot.storage.db import Database
-from bot.storage.repositories import FollowRepository, NewsRepository
+from bot.storage.repositories import FollowRepository
 from tests.e2e.process import bot_env, start_bot, stop_bot
 from tests.fake_telegram import FakeTelegram
+from tests.news_tools import publisher
 
 
 async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
@@ -19,7 +20,7 @@ async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
     follows = FollowRepository(db)
     await follows.follow(501, "alpha", "ru")
     await follows.follow(502, "alpha", "en")
-    await NewsRepository(db).publish(
+    await publisher(db).publish_item(
         slug="alpha",
         kind="news",
         texts={"ru": "Новость из очереди", "en": "News from the outbox"},

@@ -22,10 +22,11 @@ import asyncpg
 import pytest
 
 from bot.storage.pg import PgDatabase
-from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository, NewsRepository
+from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository
 from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.e2e.deployment import ADMIN, Deployment, Telegram, buttons, callback, message, sent_to
 from tests.fake_telegram import ApiCall, FakeTelegram
+from tests.news_tools import publisher
 
 SIGN = PetitionCb(action=PetitionAction.anonymous, slug="alpha").pack()
 
@@ -120,7 +121,7 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
         follows = FollowRepository(db)
         for chat in followers:
             await follows.follow(chat, "alpha", "en")
-        await NewsRepository(db).publish(
+        await publisher(db).publish_item(
             slug="alpha", kind="news", texts={"en": "Scale-out news"}, fallback="en", stage=None,
             stage_date=None, announced=True, author_id=ADMIN, author_locale="en", draft_key="so-1",
             at=dt.datetime.now(dt.UTC),
