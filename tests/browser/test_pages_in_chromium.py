@@ -131,12 +131,20 @@ async def test_the_accessibility_check_can_fail(browser: Any, served: Served) ->
 
 
 async def test_the_list_and_search_work_without_javascript_errors(browser: Any, served: Served) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     def search() -> dict[str, Any]:
         console_errors(browser)
         browser.get(f"{served.base}/?lang=ru")
         box = browser.find_element("css selector", "#q")
         box.send_keys("хамроев")
         box.submit()
+        # Read the results page, not the form page still on screen while the browser navigates
+        # (its elements go stale under us otherwise).
+        WebDriverWait(browser, 10).until(
+            lambda driver: "q=" in driver.current_url
+            and driver.execute_script("return document.readyState") == "complete"
+        )
         return {
             "links": [
                 a.get_attribute("href") for a in browser.find_elements("css selector", "ul.cases h2 a")
