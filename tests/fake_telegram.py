@@ -27,6 +27,11 @@ cheaper than the bot). Its load side, ``/_bench/...`` (JSON, used by
   bot sees when polling. The answer holds the latencies (enqueue → last call)
   after a warm-up, the throughput and the calls made, so the load generator's
   own cost stays in this process.
+- ``POST /_bench/open``: an open loop. The same updates arrive at a fixed
+  offered ``rate`` (Poisson: exponential gaps from a seeded generator) whether
+  or not the bot has finished the ones before; latency runs from the scheduled
+  arrival to the update's last expected call (:func:`poisson_arrivals`,
+  :func:`release_on_clock`).
 - ``POST /_bench/limits``: Telegram's flood limits for one token — ``global_rate``
   sends per second overall and ``per_chat_interval`` seconds between sends to one
   chat — answered with 429 and ``retry_after`` when exceeded, as Telegram does.
@@ -47,11 +52,12 @@ import contextlib
 import itertools
 import json
 import math
+import random
 import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -189,6 +195,7 @@ class FakeTelegram:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=256 * 1024 * 1024)
         app.router.add_post("/_bench/run", self.start_run)
+        app.router.add_post("/_bench/open", self.start_open_run)
         app.router.add_post("/_bench/limits", self.set_limits)
         app.router.add_get("/_bench/deliveries", self.deliveries)
         app.router.add_get("/_bench/first_poll", self.first_poll)
@@ -388,20 +395,23 @@ class FakeTelegram:
             run.total = run.released
         released = False
         while run.pending and run.inflight_count < run.concurrency:
-            update = run.pending.popleft()
-            update_id = next(self._update_ids)
-            update["update_id"] = update_id
-            run.released += 1
-            run.first_update_id = run.first_update_id or update_id
-            run.last_update_id = update_id
-            chat_id = _update_chat(update)
-            measured = run.released > run.warmup
-            run.inflight.setdefault(chat_id, deque()).append(Outstanding(now, run.calls_per_update, measured))
-            run.inflight_count += 1
-            state.updates.append(update)
+            self._enqueue(state, run, run.pending.popleft(), now)
             released = True
         if released:
             state.wake()
+
+    def _enqueue(self, state: BotState, run: Run, update: dict[str, Any], started: float) -> None:
+        """One update into the bot's queue, its latency counted from ``started``."""
+        update_id = next(self._update_ids)
+        update["update_id"] = update_id
+        run.released += 1
+        run.first_update_id = run.first_update_id or update_id
+        run.last_update_id = update_id
+        chat_id = _update_chat(update)
+        measured = run.released > run.warmup
+        run.inflight.setdefault(chat_id, deque()).append(Outstanding(started, run.calls_per_update, measured))
+        run.inflight_count += 1
+        state.updates.append(update)
 
     def _account(self, state: BotState, method: str, chat_id: int) -> None:
         run = state.run
@@ -448,6 +458,12 @@ class FakeTelegram:
         if warmup == 0:
             run.measured_from = started
         self._release(state, run, started)
+        return web.json_response(await self._finish_run(state, run, started, body))
+
+    async def _finish_run(
+        self, state: BotState, run: Run, started: float, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Waits for the run's last update, then what it measured."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(run.done.wait(), float(body.get("timeout", 120)))
         # Calls that arrive after the last update completed are extra replies: a bug
@@ -457,7 +473,7 @@ class FakeTelegram:
         state.updates.clear()
         measured_from = run.measured_from or started
         measured_to = run.measured_to or time.monotonic()
-        return web.json_response(
+        return (
             {
                 "released": run.released,
                 "completed": run.completed,
@@ -471,6 +487,41 @@ class FakeTelegram:
                 "last_update_id": run.last_update_id,
             }
         )
+
+    async def start_open_run(self, request: web.Request) -> web.Response:
+        """``POST /_bench/open``: an open loop. Updates arrive at Poisson times of ``rate``
+        a second (seeded), whether or not the bot has finished the ones before — as
+        readers do — and each latency runs from its scheduled arrival to the last call
+        expected for it, so a late release counts against the latency, not for it."""
+        body = await request.json()
+        state = self.bot(body["token"])
+        updates = body["updates"]
+        warmup = min(int(body.get("warmup", 0)), max(0, len(updates) - 1))
+        arrivals = poisson_arrivals(float(body["rate"]), len(updates), int(body.get("seed", 0)))
+        # concurrency 0: a completion releases nothing; only the clock does.
+        run = Run(deque(), 0, int(body["calls_per_update"]), warmup, len(updates), math.inf)
+        state.stray_calls = 0
+        state.run = run
+        started = time.monotonic()
+        if warmup == 0:
+            run.measured_from = started
+
+        def release(index: int, at: float) -> None:
+            self._enqueue(state, run, updates[index], at)
+            state.wake()
+
+        lags = await release_on_clock(arrivals, release, time.monotonic, asyncio.sleep)
+        result = await self._finish_run(state, run, started, body)
+        lags.sort()
+        result["offered_rate"] = float(body["rate"])
+        result["arrivals_s"] = round(arrivals[-1], 3) if arrivals else 0.0
+        # How far behind its schedule the server released an update: large values mean
+        # the load generator itself was starved of CPU, not the bot.
+        result["release_lag_ms"] = {
+            "p99": round(1000 * lags[min(len(lags) - 1, int(0.99 * len(lags)))], 3) if lags else 0.0,
+            "max": round(1000 * lags[-1], 3) if lags else 0.0,
+        }
+        return web.json_response(result)
 
     async def set_limits(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -508,6 +559,43 @@ class FakeTelegram:
 
     async def first_poll(self, request: web.Request) -> web.Response:
         return _ok(self.bot(request.query["token"]).first_poll)
+
+
+def poisson_arrivals(rate: float, count: int, seed: int) -> list[float]:
+    """``count`` arrival times (seconds from the start) of a Poisson process of ``rate``
+    a second: exponential gaps from a seeded generator, so a run can be repeated."""
+    rng = random.Random(seed)
+    at, times = 0.0, []
+    for _ in range(count):
+        at += rng.expovariate(rate)
+        times.append(at)
+    return times
+
+
+async def release_on_clock(
+    arrivals: list[float],
+    release: Callable[[int, float], None],
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+) -> list[float]:
+    """``release(i, at)`` for every arrival once ``clock`` has reached it, every one already
+    due at once, never waiting for an earlier update to finish (an open loop). Returns
+    each release's lag behind its scheduled time."""
+    start = clock()
+    lags: list[float] = []
+    index = 0
+    while index < len(arrivals):
+        now = clock()
+        due = start + arrivals[index]
+        if now < due:
+            await sleep(due - now)
+            continue
+        while index < len(arrivals) and start + arrivals[index] <= now:
+            at = start + arrivals[index]
+            release(index, at)
+            lags.append(now - at)
+            index += 1
+    return lags
 
 
 def _ok(result: Any) -> web.Response:
