@@ -43,13 +43,18 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
     def repetition(self, rep: int, cases_dir: Path) -> dict[str, Any]:
         c = self.config
         seq_n, flight_n = c.seq_n + c.warmup // 2, c.flight_n + c.warmup
+        open_n = 5_000  # more than any open loop takes (half a path's throughput for open_seconds)
         # Returning readers (their locale cached after the first visit), shared by
         # E and the reading paths; new signers per repetition, withdrawn again after.
         pool = list(range(1_000, 2_000))
-        pooled = ([pool[i % len(pool)] for i in range(n)] for n in (seq_n, flight_n))
+        pooled = ([pool[i % len(pool)] for i in range(n)] for n in (seq_n, flight_n, open_n))
         reading = tuple(pooled)
         base = 10_000_000 + rep * 1_000_000
-        signers = ([base + i for i in range(seq_n)], [base + 500_000 + i for i in range(flight_n)])
+        signers = (
+            [base + i for i in range(seq_n)],
+            [base + 300_000 + i for i in range(flight_n)],
+            [base + 600_000 + i for i in range(open_n)],
+        )
         users = {"pool": reading, "fresh": signers}
 
         record: dict[str, Any] = {"rep": rep}
@@ -60,8 +65,8 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
         if c.measure_dispatch:
             record["dispatch_only"] = self.dispatch_only(rep)
         record["paths"] = {
-            "echo": self.path_runs(echo_path(), "echo", *reading),
-            "echo_callback": self.path_runs(echo_callback_path(), "echo", *reading),
+            "echo": self.path_runs(echo_path(), "echo", *reading[:2]),
+            "echo_callback": self.path_runs(echo_callback_path(), "echo", *reading[:2]),
         }
         for path in user_paths():
             runs = self.path_runs(path, "casebot", *users[path.users])
@@ -71,6 +76,7 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
                 users["signed"] = (
                     signers[0][: runs["seq"]["released"]],
                     signers[1][: runs["flight"]["released"]],
+                    signers[2][: runs["open"]["released"]] if "open" in runs else [],
                 )
         if rep > c.reps - c.burst_reps:
             record["burst"] = self.burst(rep)

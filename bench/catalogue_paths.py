@@ -109,6 +109,7 @@ def measure(bench: BenchCore, cases_dir: Path, out: Path) -> dict[str, Any]:
     pool = list(range(1_000, 2_000))
     seq_users = [pool[i % len(pool)] for i in range(config.seq_n + config.warmup // 2)]
     flight_users = [pool[i % len(pool)] for i in range(config.flight_n + config.warmup)]
+    open_users = [pool[i % len(pool)] for i in range(5_000)]
     runner = PathRuns(config, procs, server, bench.tokens)  # --only catalogue's core runs no paths
     runner.seq = bench.seq + 10_000_000  # message ids unique over the run
     try:
@@ -117,7 +118,7 @@ def measure(bench: BenchCore, cases_dir: Path, out: Path) -> dict[str, Any]:
             "echo_callback": runner.path_runs(echo_callback_path(), "echo", seq_users, flight_users),
         }
         for path in catalogue_paths():
-            runs[path.name] = runner.path_runs(path, "catalogue", seq_users, flight_users)
+            runs[path.name] = runner.path_runs(path, "catalogue", seq_users, flight_users, open_users)
         result["peak_rss_mb"] = rss_mb(bot.pid)
         result["echo_peak_rss_mb"] = rss_mb(procs.named["echo"].pid)
         result["rss_mb"] = rss_mb(bot.pid, "VmRSS")
@@ -130,6 +131,8 @@ def measure(bench: BenchCore, cases_dir: Path, out: Path) -> dict[str, Any]:
     log = out / "catalogue.log"
     for path in catalogue_paths():
         for mode, run in runs[path.name].items():
+            if mode == "open_ceiling":  # the echo bot's run
+                continue
             seen = _handlers_seen(log, run["first_update_id"], run["last_update_id"])
             run["handlers"] = seen
             wanted = f"{path.handler}/ok"
@@ -152,10 +155,29 @@ def measure(bench: BenchCore, cases_dir: Path, out: Path) -> dict[str, Any]:
             }
             for mode in ("seq", "flight")
         }
+    for path in catalogue_paths():
+        own, ceiling_run = runs[path.name].get("open"), runs[path.name].get("open_ceiling")
+        if own and ceiling_run:
+            summary[path.name]["open"] = open_summary(own, ceiling_run)
     result["paths"] = summary
     result["peak_rss_minus_echo_mb"] = round(result["peak_rss_mb"] - result["echo_peak_rss_mb"], 1)
     result["raw"] = runs
     return result
+
+
+def open_summary(own: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, Any]:
+    """An open-loop run beside its ceiling's at the same offered rate."""
+    return {
+        "rate": own["offered_rate"],
+        "measured": own["measured"],
+        "p50_ms": own["p50_ms"],
+        "p99_ms": own["p99_ms"],
+        "ceiling": ceiling["ceiling"],
+        "ceiling_p50_ms": ceiling["p50_ms"],
+        "ceiling_p99_ms": ceiling["p99_ms"],
+        "release_lag_p99_ms": max(own["release_lag_ms"]["p99"], ceiling["release_lag_ms"]["p99"]),
+        "noisy": own["noisy"] or ceiling["noisy"],
+    }
 
 
 def main() -> int:

@@ -58,6 +58,11 @@ class Config:
     scaled_limits: tuple[float, float] = (1200.0, 0.0)
     scaled_block: int = 1000  # sends per block timed for the O(1) check
     concurrency: int = 100
+    # Open loop: each path offered half its own 100-in-flight throughput for this long
+    # (Poisson arrivals), then its ceiling (E or E(cb)) at the same rate and arrivals.
+    open_seconds: float = 3.0
+    open_warmup: int = 20
+    open_share: float = 0.5
 
 
 FULL = Config(
@@ -98,4 +103,5 @@ QUICK = Config(
     broadcast_followers=1_000,
     broadcast_seconds=5.0,
     scaled_block=100,
+    open_seconds=1.5,
 )

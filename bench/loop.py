@@ -1,4 +1,5 @@
-"""The closed loop every measurement drives: updates built, released by the fake server, timed."""
+"""The loops every measurement drives: updates built, released by the fake server (on completion,
+or on a Poisson clock), timed."""
 
 from __future__ import annotations
 
@@ -48,15 +49,45 @@ class BenchCore:
             "max_seconds": max_seconds,
             "timeout": 600,
         }
+        return self._timed(bot, label, "/_bench/run", body, calls_per_update)
+
+    def open_loop(
+        self,
+        bot: str,
+        label: str,
+        updates: list[dict[str, Any]],
+        rate: float,
+        seed: int,
+        calls_per_update: int,
+        warmup: int,
+    ) -> dict[str, Any]:
+        """Updates offered at ``rate`` a second (Poisson arrivals, seeded), not on completion:
+        the latency a reader sees at that load, free of the closed loop's queue (Little's law)."""
+        body = {
+            "token": self.tokens[bot],
+            "updates": updates,
+            "rate": rate,
+            "seed": seed,
+            "calls_per_update": calls_per_update,
+            "warmup": warmup,
+            "timeout": 600,
+        }
+        result = self._timed(bot, label, "/_bench/open", body, calls_per_update)
+        result["concurrency"] = "open"
+        return result
+
+    def _timed(
+        self, bot: str, label: str, route: str, body: dict[str, Any], calls_per_update: int
+    ) -> dict[str, Any]:
         data = json.dumps(body).encode()  # before the clock starts: the load's cost is not the bot's
         before, t0 = self.procs.cpu(), time.monotonic()
-        result = self.server.call("/_bench/run", data=data)
+        result = self.server.call(route, data=data)
         wall = time.monotonic() - t0
         cpu = cpu_delta(before, self.procs.cpu(), wall)
         latencies = result.pop("latencies_ms")
         result.update(
             label=label,
-            concurrency=concurrency,
+            concurrency=body.get("concurrency"),
             updates_per_s=round(result["measured"] / result["seconds"], 1) if result["seconds"] else 0.0,
             p50_ms=round(percentile(latencies, 0.50), 2),
             p99_ms=round(percentile(latencies, 0.99), 2),

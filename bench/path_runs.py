@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 from bench.loop import BenchCore
-from bench.paths import UserPath, user_paths
+from bench.paths import UserPath, echo_callback_path, echo_path, is_callback, user_paths
 from bench.processes import cpu_delta
 
 
 class PathRuns(BenchCore):
     def path_runs(
-        self, path: UserPath, bot: str, seq_users: list[int], flight_users: list[int]
+        self,
+        path: UserPath,
+        bot: str,
+        seq_users: list[int],
+        flight_users: list[int],
+        open_users: list[int] | None = None,
     ) -> dict[str, Any]:
+        """One at a time, 100 in flight, and (given ``open_users``) the open loop at half the
+        100-in-flight throughput, with the path's ceiling at the same rate and arrivals."""
         c = self.config
         half = c.warmup // 2
         seq = self.closed_loop(
@@ -36,7 +44,37 @@ class PathRuns(BenchCore):
             c.warmup,
             c.flight_seconds,
         )
-        return {"seq": seq, "flight": flight}
+        runs = {"seq": seq, "flight": flight}
+        if open_users is not None and flight["updates_per_s"] > 0:
+            runs |= self.open_runs(path, bot, open_users, c.open_share * flight["updates_per_s"])
+        return runs
+
+    def open_runs(self, path: UserPath, bot: str, users: list[int], rate: float) -> dict[str, Any]:
+        """``open``: the path offered ``rate``; ``open_ceiling``: its ceiling (E for a message,
+        E(cb) for a button) on the echo bot at the same rate, from the same seeded arrivals."""
+        c = self.config
+        count = min(len(users), int(rate * c.open_seconds) + c.open_warmup)
+        if count < 2 * c.open_warmup:
+            self.checks.append(f"{path.name}/open: only {count} users to offer it to; not measured")
+            return {}
+        seed = zlib.crc32(path.name.encode())
+        ceiling = echo_callback_path() if is_callback(path) else echo_path()
+        runs = {}
+        for mode, runner, who, pick in (
+            ("open", path, bot, users),
+            ("open_ceiling", ceiling, "echo", [1_000 + i % 1_000 for i in range(count)]),
+        ):
+            runs[mode] = self.open_loop(
+                who,
+                f"{path.name}/open" + ("" if mode == "open" else f" ({ceiling.name})"),
+                self.updates(runner, pick[:count]),
+                round(rate, 1),
+                seed,
+                runner.calls_per_update,
+                c.open_warmup,
+            )
+            runs[mode]["ceiling"] = ceiling.name
+        return runs
 
     def dispatch_only(self, rep: int) -> dict[str, Any]:
         worker = self.procs.named["dispatch"]
@@ -67,7 +105,7 @@ def check_update_log(log: Path, records: list[dict[str, Any]]) -> list[str]:
         if "burst" in record:
             runs.append(("sign", "burst", record["burst"]))
         for name, mode, run in runs:
-            if name.startswith("echo"):
+            if name.startswith("echo") or mode == "open_ceiling":  # the echo bot's own runs
                 continue
             seen = [
                 by_id.get(i, ("missing", "missing"))

@@ -6,6 +6,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from bench import targets
 from bench.paths import is_callback, user_paths
 
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
@@ -59,6 +60,9 @@ def _path_summary(records: list[dict[str, Any]], name: str, callback: bool) -> d
             "cpu": _cpu(runs),
             "errors": sum(r.get("errors", 0) + r["incomplete"] for r in runs),
         }
+    opened = [r["paths"][name] for r in records if "open" in r["paths"][name]]
+    if opened and len(opened) == len(records):
+        summary["open"] = _open_summary([r["open"] for r in opened], [r["open_ceiling"] for r in opened])
     measured = [r for r in records if "dispatch_only" in r]
     dispatch = [r["dispatch_only"][name] for r in measured]
     echo_dispatch = [r["dispatch_only"]["echo"] for r in measured]
@@ -70,6 +74,22 @@ def _path_summary(records: list[dict[str, Any]], name: str, callback: bool) -> d
         "p99_ms": _median([d["p99_ms"] for d in dispatch]),
     }
     return summary
+
+
+def _open_summary(own: list[dict[str, Any]], ceiling: list[dict[str, Any]]) -> dict[str, Any]:
+    """The open loop over the repetitions: medians of the path's and its ceiling's figures."""
+    return {
+        "rate": _median([r["offered_rate"] for r in own]),
+        "measured": min(r["measured"] for r in own),
+        "p50_ms": _median([r["p50_ms"] for r in own]),
+        "p99_ms": _median([r["p99_ms"] for r in own]),
+        "ceiling": ceiling[0]["ceiling"],
+        "ceiling_p50_ms": _median([r["p50_ms"] for r in ceiling]),
+        "ceiling_p99_ms": _median([r["p99_ms"] for r in ceiling]),
+        "release_lag_p99_ms": max(r["release_lag_ms"]["p99"] for r in [*own, *ceiling]),
+        "bot_cpu_ms_per_update": _median([r["bot_cpu_ms_per_update"] for r in own]),
+        "noisy": any(r["noisy"] for r in [*own, *ceiling]),
+    }
 
 
 def _target(name: str, value: float, limit: float, higher_is_better: bool, unit: str = "") -> dict[str, Any]:
@@ -120,7 +140,10 @@ def summarise(
         for kind in ("echo", "casebot", "casebot_1000_cold", "casebot_1000")
         if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
     }
-    startup["casebot_minus_echo_s"] = round(startup["casebot"]["seconds"] - startup["echo"]["seconds"], 3)
+    # casebot − E within each repetition, then the median (not the difference of two medians).
+    startup["casebot_minus_echo_s"] = _median(
+        [s["casebot"]["seconds"] - s["echo"]["seconds"] for s in started]
+    )
     if "casebot_1000" in startup:
         for kind in ("casebot_1000", "casebot_1000_cold"):
             startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
@@ -128,33 +151,13 @@ def summarise(
         startup["echo_peak_rss_mb"] = _median([s["echo"]["peak_rss_mb"] for s in started])
     catalogue = next((r["catalogue"] for r in records if r.get("catalogue")), {})
 
-    targets = [
-        _target("open case card, sequential ≥ 0.95 × E", paths["card"]["seq"]["ratio_to_e"], 0.95, True),
-        _target(
-            "open case card, 100 in flight ≥ 0.95 × E", paths["card"]["flight"]["ratio_to_e"], 0.95, True
-        ),
-        _target("sign, 100 in flight ≥ 0.90 × E", paths["sign"]["flight"]["ratio_to_e"], 0.90, True),
-        _target("sign, sequential ≥ 0.60 × E", paths["sign"]["seq"]["ratio_to_e"], 0.60, True),
-    ]
-    targets += [
-        _target(
-            f"p99 ≤ 50 ms with 100 in flight: {name}", paths[name]["flight"]["p99_ms"], 50.0, False, " ms"
-        )
-        for name in names
-        if not name.startswith("echo")
-    ]
     broadcast = broadcast_summary(records)
-    targets += [
+    browse = (catalogue.get("polled") or {}).get("paths", {}).get("catalogue_browse")
+    table = targets.table(paths, startup, memory, browse)
+    # The targets beside the issue's table: the burst, the broadcast and the catalogue.
+    others = [
         _target("burst: 0 errors", float(burst["errors"]), 0.0, False),
         _target("burst: final count exact", float(burst["exact"]), 1.0, True),
-        _target(
-            "peak RSS ≤ 80 MB (100k signatures, 20k followers)",
-            memory["casebot_peak_rss_mb"],
-            80.0,
-            False,
-            " MB",
-        ),
-        _target("start-up ≤ 1 s with 50 cases", startup["casebot"]["seconds"], 1.0, False, " s"),
         *broadcast_targets(broadcast),
         *catalogue_targets(catalogue, startup),
     ]
@@ -170,7 +173,8 @@ def summarise(
         "catalogue": catalogue,
         "memory": memory,
         "server_flood_limits_selfcheck": selfcheck,
-        "targets": targets,
+        "table": table,
+        "targets": others,
         "pending": pending,
         "checks": checks,
         "raw": records,
@@ -223,12 +227,6 @@ def catalogue_targets(catalogue: dict[str, Any], startup: dict[str, Any]) -> lis
     if polled:
         paths = polled["paths"]
         targets += [
-            _target(
-                "a browse page, 100 in flight ≥ 0.5 × E(cb) (1,000 cases, polled)",
-                paths["catalogue_browse"]["flight"]["ratio_to_e"],
-                0.5,
-                True,
-            ),
             _target(
                 "a search reply, 100 in flight ≥ 0.5 × E (1,000 cases, polled)",
                 paths["catalogue_search"]["flight"]["ratio_to_e"],
@@ -519,6 +517,50 @@ def _cores(cpu: dict[str, Any], bot: float) -> str:
     return " / ".join(f"{p:.2f}" for p in parts)
 
 
+def issue_table_lines(results: dict[str, Any]) -> list[str]:
+    """The target table (bench/targets.py), then the other modes' tables where a run made them."""
+    table = results.get("table")
+    if not table:
+        return []
+    sync = (
+        "The bot opens SQLite with `PRAGMA synchronous=FULL` (bot/storage/db.py, checked by the bench): "
+        "no thank-you leaves before its signature is on the disk."
+        if table["synchronous_full"]
+        else "**bot/storage/db.py no longer sets `synchronous=FULL`: the sign rows do not measure what "
+        "they say.**"
+    )
+    lines = [
+        f"## Targets: SQLite, long polling ({targets.count_met(table['rows'] + table['open'])})",
+        "",
+        "Each row is a ratio to a ceiling measured in the same repetition (start-up and memory: a "
+        "difference), the median over the repetitions. E: a bare aiogram echo bot answering a message "
+        "with one `sendMessage`; E(cb): the same bot answering a button with `answerCallbackQuery` and "
+        "one edit, the least any button path does. The browse page is measured by "
+        "`bench/catalogue_paths.py` on the 1,001-case catalogue through polling, against E(cb) in its "
+        f"own run, once per `make bench` (the last repetition). {sync}",
+        "",
+        *targets.table_lines(table["rows"]),
+        "",
+        "### Open-loop latency",
+        "",
+        "Updates arrive at a fixed offered rate — Poisson arrivals from a seeded generator, released "
+        "by the fake server on its clock whether or not the bot has finished the ones before "
+        "(`POST /_bench/open`) — of half the path's own throughput with 100 in flight in the same "
+        "repetition. Latency runs from an update's scheduled arrival to the last API call expected "
+        "for it. The ceiling (E for a message, E(cb) for a button) is offered the same rate and the "
+        "same arrivals. The last column is how late the load generator released updates against "
+        "their schedule (counted in the latency): large values mean the machine starved it.",
+        "",
+        *targets.open_lines(table["open"]),
+        "",
+    ]
+    # Other modes' tables, where the run made them: webhook (bench/webhook.py) and scale-out.
+    for key in ("webhook", "scaleout"):
+        if results.get(key):
+            lines += targets.section_lines(results[key])
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     lines = [
@@ -535,6 +577,7 @@ def markdown(results: dict[str, Any]) -> str:
         "- Noisy repetitions (other processes above 20 % of a core during a measurement): "
         + (", ".join(map(str, results["noisy_repetitions"])) or "none"),
         "",
+        *issue_table_lines(results),
         "## Paths, as ratios to the ceiling E measured in the same run",
         "",
         "E is a bare aiogram echo bot (one `message.answer` per update) on the same fake Bot API server, "
@@ -596,7 +639,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"the bare echo bot: {memory['echo_peak_rss_mb']:.1f} MB ({memory['echo_rss_mb']:.1f} MB).",
         "",
         *catalogue_lines(results.get("catalogue", {}), startup),
-        "## Targets",
+        "## Other targets: the burst, the broadcast, the catalogue at 1,000 cases",
         "",
         "| target | measured | met? |",
         "|---|--:|---|",
