@@ -33,12 +33,17 @@ from bench.config import FULL, OUT, QUICK, ROOT, SCALED_TOKEN, Config
 from bench.path_runs import PathRuns, check_update_log
 from bench.paths import PENDING_PATHS, SLUG, echo_callback_path, echo_path, user_paths
 from bench.processes import Processes, bot_env, machine_info, rss_mb, start_server
+from bench.scaleout_paths import TOKEN as PG_TOKEN
+from bench.scaleout_paths import ScaleOutServers, scaleout_records
+from bench.scaleout_paths import petition_counts as scaleout_counts
 from bench.setup_data import generate_cases, generate_catalogue, petition_counts, seed_database
 from bench.startup import Startup, catalogue_only
 
 
 class Bench(PathRuns, Burst, Broadcast, Startup):
     """Every measurement (one module each), and one repetition of them all."""
+
+    scaleout: ScaleOutServers | None = None  # PostgreSQL + Redis, when the run measures them
 
     def repetition(self, rep: int, cases_dir: Path) -> dict[str, Any]:
         c = self.config
@@ -59,7 +64,13 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
 
         record: dict[str, Any] = {"rep": rep}
         if c.measure_startup:
-            record["startup"] = self.startup(rep, cases_dir, OUT / "cases1000")
+            others = {}
+            if self.scaleout is not None:
+                servers = self.scaleout
+                others["casebot_pg"] = lambda token: servers.env(
+                    self.server.url, token, cases_dir, servers.fresh()
+                )
+            record["startup"] = self.startup(rep, cases_dir, OUT / "cases1000", others)
         if rep == c.reps:
             record["catalogue"] = self.catalogue()
         if c.measure_dispatch:
@@ -78,11 +89,14 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
                     signers[1][: runs["flight"]["released"]],
                     signers[2][: runs["open"]["released"]] if "open" in runs else [],
                 )
+        if self.scaleout is not None:
+            record["paths_pg"] = self.scaleout_paths(rep, reading)
         if rep > c.reps - c.burst_reps:
             record["burst"] = self.burst(rep)
         if rep > c.reps - c.broadcast_reps:
             record["broadcast"] = self.broadcast(rep)
         runs = [run for runs in record["paths"].values() for run in runs.values()]
+        runs += [run for runs in record.get("paths_pg", {}).values() for run in runs.values()]
         runs += [run for run in record.get("broadcast", {}).values() if "noisy" in run]
         record["noisy"] = (
             any(run["noisy"] for run in runs)
@@ -91,12 +105,34 @@ class Bench(PathRuns, Burst, Broadcast, Startup):
         )
         return record
 
+    def scaleout_paths(self, rep: int, reading: tuple[list[int], ...]) -> dict[str, Any]:
+        """Every user path on the scale-out worker (PostgreSQL + Redis), its own signers."""
+        base = 50_000_000 + rep * 1_000_000
+        sizes = [len(users) for users in reading]
+        signers = tuple([base + 300_000 * k + i for i in range(n)] for k, n in enumerate(sizes))
+        users: dict[str, tuple[list[int], ...]] = {"pool": reading, "fresh": signers}
+        paths: dict[str, Any] = {}
+        for path in user_paths():
+            runs = self.path_runs(path, "casebot_pg", *users[path.users])
+            paths[path.name] = runs
+            if path.users == "fresh":
+                users["signed"] = tuple(
+                    signers[k][: runs[mode]["released"]] if mode in runs else []
+                    for k, mode in enumerate(("seq", "flight", "open"))
+                )
+        return paths
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one small repetition (< 1 minute)")
     parser.add_argument("--reps", type=int, help="repetitions (default 3; quick: 1)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.* alone")
+    parser.add_argument(
+        "--engines",
+        help="sqlite, or sqlite,postgresql: scale-out mode's table beside SQLite's "
+        "(default: both; --quick: sqlite)",
+    )
     parser.add_argument(
         "--only",
         choices=("broadcast", "catalogue"),
@@ -121,6 +157,8 @@ def main() -> int:
     if args.only == "catalogue":
         return catalogue_only(config)
     started = time.monotonic()
+    engines = (args.engines or ("sqlite" if args.quick else "sqlite,postgresql")).split(",")
+    scaleout = None
 
     procs = Processes()
     try:
@@ -153,7 +191,20 @@ def main() -> int:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
+        bot_pg = None
+        if "postgresql" in engines:
+            print("bench: PostgreSQL and Redis, the same rows seeded", flush=True)
+            scaleout = ScaleOutServers().start()
+            pg_url = scaleout.seeded(SLUG, config.seed_signatures, config.seed_followers)
+            tokens["casebot_pg"] = PG_TOKEN
+            bot_pg = procs.start(
+                "casebot_pg",
+                [sys.executable, "-m", "bot", "run"],
+                scaleout.env(server.url, PG_TOKEN, ROOT / "data" / "cases", pg_url),
+            )
         server.wait_first_poll(tokens["casebot"], bot)
+        if bot_pg is not None:
+            server.wait_first_poll(PG_TOKEN, bot_pg)
         server.wait_first_poll(tokens["echo"], echo)
         server.wait_first_poll(SCALED_TOKEN, scaled)
         if worker is not None:
@@ -163,6 +214,7 @@ def main() -> int:
 
         print(f"bench: processes up after {time.monotonic() - started:.0f} s", flush=True)
         bench = Bench(config, procs, server, tokens)
+        bench.scaleout = scaleout
         selfcheck = bench.limiter_selfcheck()
         records = []
         for rep in range(1, config.reps + 1):
@@ -174,6 +226,10 @@ def main() -> int:
             "echo_peak_rss_mb": rss_mb(echo.pid),
             "echo_rss_mb": rss_mb(echo.pid, "VmRSS"),
         }
+        if bot_pg is not None and scaleout is not None:
+            memory["casebot_pg_peak_rss_mb"] = rss_mb(bot_pg.pid)
+            memory["casebot_pg_rss_mb"] = rss_mb(bot_pg.pid, "VmRSS")
+            pg_counts = scaleout_counts(scaleout.url, SLUG)
         final_counts = petition_counts(OUT / "main.sqlite3", SLUG)
         exit_codes = {}
         if worker is not None:
@@ -182,9 +238,18 @@ def main() -> int:
             exit_codes["dispatch"] = worker.wait(60)
             procs.named.pop("dispatch")
         exit_codes |= {name: procs.stop(name) for name in ("casebot", "echo")}
+        if bot_pg is not None:
+            exit_codes["casebot_pg"] = procs.stop("casebot_pg")
     finally:
         procs.stop_all()
+        if scaleout is not None:
+            scaleout.stop()
     checks = bench.checks + check_update_log(OUT / "casebot.log", records)
+    if bot_pg is not None:
+        pg_log = check_update_log(OUT / "casebot_pg.log", scaleout_records(records))
+        checks += [f"PostgreSQL: {c}" for c in pg_log]
+        if pg_counts[0] != pg_counts[1]:
+            checks.append(f"PostgreSQL: petition counter {pg_counts[0]} differs from its rows {pg_counts[1]}")
     if final_counts[0] != final_counts[1]:
         checks.append(f"petition counter {final_counts[0]} differs from its rows {final_counts[1]}")
     checks += [f"{name} exited with {code}" for name, code in exit_codes.items() if code != 0]

@@ -73,7 +73,7 @@ class PathRuns(BenchCore):
                 runner.calls_per_update,
                 c.open_warmup,
             )
-            runs[mode]["ceiling"] = ceiling.name
+            runs[mode]["ceiling"] = "E(cb)" if is_callback(path) else "E"
         return runs
 
     def dispatch_only(self, rep: int) -> dict[str, Any]:

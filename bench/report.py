@@ -8,6 +8,7 @@ from typing import Any
 
 from bench import targets
 from bench.paths import is_callback, user_paths
+from bench.scaleout_paths import scaleout_records
 
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
 MODES = ("seq", "flight")
@@ -154,6 +155,7 @@ def summarise(
     broadcast = broadcast_summary(records)
     browse = (catalogue.get("polled") or {}).get("paths", {}).get("catalogue_browse")
     table = targets.table(paths, startup, memory, browse)
+    scaleout = scaleout_section(records, memory, names, callbacks)
     # The targets beside the issue's table: the burst, the broadcast and the catalogue.
     others = [
         _target("burst: 0 errors", float(burst["errors"]), 0.0, False),
@@ -174,10 +176,48 @@ def summarise(
         "memory": memory,
         "server_flood_limits_selfcheck": selfcheck,
         "table": table,
+        **({"scaleout": scaleout} if scaleout else {}),
         "targets": others,
         "pending": pending,
         "checks": checks,
         "raw": records,
+    }
+
+
+def scaleout_section(
+    records: list[dict[str, Any]], memory: dict[str, float], names: list[str], callbacks: set[str]
+) -> dict[str, Any] | None:
+    """The same table for one scale-out worker (PostgreSQL + Redis, polling), against the same
+    E and E(cb) in the same repetitions (bench/scaleout_paths.py)."""
+    pg_records = scaleout_records(records)
+    if not pg_records:
+        return None
+    paths = {name: _path_summary(pg_records, name, name in callbacks) for name in names}
+    started = [r["startup"] for r in pg_records if "casebot_pg" in r.get("startup", {})]
+    startup: dict[str, Any] = {
+        "echo": {"seconds": _median([s["echo"]["seconds"] for s in started])},
+        "casebot": {"seconds": _median([s["casebot_pg"]["seconds"] for s in started])},
+        "casebot_minus_echo_s": _median([s["casebot_pg"]["seconds"] - s["echo"]["seconds"] for s in started]),
+    }
+    pg_memory = {
+        "casebot_peak_rss_mb": memory.get("casebot_pg_peak_rss_mb", float("nan")),
+        "echo_peak_rss_mb": memory["echo_peak_rss_mb"],
+    }
+    table = targets.table(paths, startup, pg_memory, None)
+    return {
+        "title": "Targets: scale-out mode (PostgreSQL + Redis), one worker, long polling "
+        f"({targets.count_met(table['rows'] + table['open'])})",
+        "intro": "The same rows for one scale-out worker: `python -m bot run` with `DATABASE_URL` and "
+        "`REDIS_URL` (and no `WEBHOOK_URL`, so it polls and holds the polling claim), on PostgreSQL "
+        "with fsync on and Redis (tests/servers.py), the same 100,000 signatures and 20,000 "
+        "followers, the same updates, against the same E and E(cb) in the same repetitions "
+        "(bench/scaleout_paths.py). Its start-up starts on an empty database, migrations included, "
+        "as SQLite's starts on a new file. Throughput with several workers behind a proxy is "
+        "`bench/scaleout.py`'s (below `make bench`'s own run).",
+        "rows": table["rows"],
+        "open": table["open"],
+        "paths": paths,
+        "startup": startup,
     }
 
 

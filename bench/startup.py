@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,25 @@ from bench.setup_data import generate_cases, generate_catalogue
 
 
 class Startup(BenchCore):
-    def startup(self, rep: int, cases_dir: Path, big_dir: Path | None = None) -> dict[str, Any]:
+    def startup(
+        self,
+        rep: int,
+        cases_dir: Path,
+        big_dir: Path | None = None,
+        others: dict[str, Callable[[str], dict[str, str]]] | None = None,
+    ) -> dict[str, Any]:
         """Process start → first getUpdates: the echo bot, casebot with 50 cases, and casebot
-        with 1,000 (``big_dir``) twice: cold (no parsed-cases cache yet) and warm (a restart)."""
+        with 1,000 (``big_dir``) twice: cold (no parsed-cases cache yet) and warm (a restart);
+        then ``others``: casebot with the environment each builds for a token (scale-out)."""
         results: dict[str, Any] = {}
-        kinds = ["echo", "casebot"] + (["casebot_1000_cold", "casebot_1000"] if big_dir else [])
+        others = others or {}
+        kinds = ["echo", "casebot"] + (["casebot_1000_cold", "casebot_1000"] if big_dir else []) + [*others]
         for number, kind in enumerate(kinds):
             token = f"{7_000_000 + rep * 10 + number}:bench-startup-token"
-            if kind == "echo":
+            if kind in others:
+                argv = [sys.executable, "-m", "bot", "run"]
+                env = others[kind](token)
+            elif kind == "echo":
                 argv = [sys.executable, "-m", "bench.echo_bot", self.server.url, token]
                 env = dict(os.environ)
             else:
