@@ -35,7 +35,8 @@ eval-qa: $(STAMP)
 check: $(STAMP)
 	$(PY) -m bot check
 
-# Ratios to a bare-aiogram ceiling measured in the same run; writes bench/results.{md,json}.
+# Ratios to a bare-aiogram ceiling measured in the same run, on SQLite and on one scale-out
+# worker (PostgreSQL + Redis); writes bench/results.{md,json}.
 bench: $(STAMP)
 	$(PY) -m bench
 	# Scale-out: signing on 1, 2, 3 PostgreSQL workers vs one SQLite process; writes bench/scaleout_results.json.

@@ -135,7 +135,7 @@ def scaleout_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "echo_callback": r["paths"]["echo_callback"],
                 **r["paths_pg"],
             },
-            "startup": r.get("startup_pg", {}),
+            "startup": r.get("startup", {}),
         }
         for r in records
         if "paths_pg" in r
