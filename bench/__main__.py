@@ -194,7 +194,8 @@ def main() -> int:
         bot_pg = None
         if "postgresql" in engines:
             print("bench: PostgreSQL and Redis, the same rows seeded", flush=True)
-            scaleout = ScaleOutServers().start()
+            scaleout = ScaleOutServers()  # assigned first: stopped in `finally` even if half started
+            scaleout.start()
             pg_url = scaleout.seeded(SLUG, config.seed_signatures, config.seed_followers)
             tokens["casebot_pg"] = PG_TOKEN
             bot_pg = procs.start(
