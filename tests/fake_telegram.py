@@ -52,6 +52,7 @@ import contextlib
 import itertools
 import json
 import math
+import re
 import signal
 import sys
 import time
@@ -597,10 +598,7 @@ async def _params(request: web.Request) -> dict[str, Any]:
 async def _carried_method(response: aiohttp.ClientResponse) -> tuple[str, dict[str, Any]] | None:
     """The method a webhook response carries (JSON or a form, as Telegram reads them), if any."""
     if response.content_type == "multipart/form-data":
-        fields: dict[str, Any] = {}
-        reader = aiohttp.MultipartReader.from_response(response)
-        while (part := await reader.next()) is not None:
-            fields[part.name] = await part.text()  # type: ignore[union-attr]
+        fields = _form_fields(await response.read(), response.headers["Content-Type"])
     elif response.content_type == "application/json":
         fields = dict(await response.json())
     elif response.content_type == "application/x-www-form-urlencoded":
@@ -609,6 +607,26 @@ async def _carried_method(response: aiohttp.ClientResponse) -> tuple[str, dict[s
         return None
     method = fields.pop("method", None)
     return (str(method), fields) if method else None
+
+
+def _form_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    """The text fields of a multipart/form-data body (what aiogram's webhook answers are).
+
+    By hand, as ``_params`` parses forms: aiohttp's MultipartReader costs more than the
+    bot's own work on an update, and the server must stay cheaper than the bot.
+    """
+    found = re.search(r'boundary="?([^";]+)', content_type)
+    if found is None:
+        return {}
+    fields: dict[str, Any] = {}
+    for part in body.split(b"--" + found.group(1).encode())[1:]:
+        if part.startswith(b"--"):  # the closing delimiter
+            break
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]*)"', head)
+        if name is not None:
+            fields[name.group(1).decode()] = value.removesuffix(b"\r\n").decode()
+    return fields
 
 
 def _decoded(params: dict[str, Any]) -> dict[str, Any]:
