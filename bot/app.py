@@ -51,6 +51,7 @@ from bot.pipeline.middlewares import (
     QuietRepliesMiddleware,
     UpdateLogMiddleware,
 )
+from bot.pipeline.response_models import KeepResponseModels
 from bot.pipeline.scaleout import (
     BROADCAST_LOCK,
     Leadership,
@@ -286,6 +287,7 @@ async def _assemble(
     # harmless refusals are absorbed around the request, and the update's writes
     # are committed before the request is made.
     bot.session.middleware(WebhookAnswerMiddleware())
+    bot.session.middleware(KeepResponseModels())
     bot.session.middleware(QuietRepliesMiddleware())
     bot.session.middleware(CommitBeforeReplyMiddleware(db))
     metrics = Metrics()
