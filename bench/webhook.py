@@ -37,6 +37,11 @@ TOKENS = {"casebot_wh": "6100004:bench-casebot-webhook-token", "echo_wh": "61000
 PATHS = ("start", "card", "why_argument", "sign", "question")
 
 
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,8 +61,7 @@ class WebhookBench:
 
     def start(self, database: Path, cases_dir: Path) -> None:
         snapshot = OUT / "webhook.sqlite3"
-        for stale in OUT.glob("webhook.sqlite3*"):
-            stale.unlink()
+        _remove_database(snapshot)
         source, target = sqlite3.connect(database), sqlite3.connect(snapshot)
         with target:
             source.backup(target)  # consistent while the main casebot may still write
@@ -239,8 +243,7 @@ def main() -> int:
         config = Config(**{**config.__dict__, "reps": args.reps})
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "webhook-seed.sqlite3"
-    for stale in OUT.glob("webhook-seed.sqlite3*"):
-        stale.unlink()
+    _remove_database(database)
     seed_database(database, "khamroev", config.seed_signatures, config.seed_followers)
     procs = Processes()
     try:
