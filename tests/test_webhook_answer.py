@@ -27,6 +27,7 @@ from bot.transport.web import WebServer
 from bot.ui.keyboards import PetitionAction, PetitionCb
 from tests.conftest import NOW, make_settings, patient_user_clock
 from tests.fake_telegram import ApiCall, FakeTelegram
+from tests.scaleout_fixtures import scale_out_settings
 
 SECRET = "hook-Secret_1"
 SIGN = PetitionCb(action=PetitionAction.anonymous, slug="alpha").pack()
@@ -226,4 +227,27 @@ async def test_polling_still_answers_with_a_call(tmp_path: Path, telegram: FakeT
     finally:
         stop.set()
         await asyncio.wait_for(running, 60)  # a bound against a hang, not a timing
+        await app.close()
+
+
+async def test_the_scale_out_mode_answers_in_the_response_once(
+    tmp_path: Path, telegram: FakeTelegram, pg_url: str, redis_url: str
+) -> None:
+    """PostgreSQL and Redis behind the same webhook: one signature, one thank-you, one carried answer."""
+    base = make_settings(
+        tmp_path, bot_token=f"{LOCAL_BOT_ID}:TEST-token-for-webhook", telegram_api_url=telegram.url
+    )
+    app = await create_app(
+        scale_out_settings(base, pg_url, redis_url), clock=lambda: NOW, monotonic=patient_user_clock()
+    )
+    h = Hook(app, telegram)
+    await h.http.start_server()
+    try:
+        for _ in range(2):
+            assert await h.deliver(_tap(7, 38, SIGN)) == 200
+        calls = _of(telegram, 38)
+        assert [(c.method, c.via) for c in calls] == [("sendMessage", "call"), ("answerCallbackQuery", "webhook")]
+        assert "signer No. 1" in calls[0].params["text"]
+    finally:
+        await h.http.close()
         await app.close()
