@@ -283,9 +283,9 @@ async def _assemble(
 ) -> App:
     await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
-    # Outermost first: a webhook update's button answer waits for the response,
-    # harmless refusals are absorbed around the request, and the update's writes
-    # are committed before the request is made.
+    # Outermost first: a webhook update's button answer waits for the response, each
+    # method's answer model is built once, harmless refusals are absorbed around the
+    # request, and the update's writes are committed before the request is made.
     bot.session.middleware(WebhookAnswerMiddleware())
     bot.session.middleware(KeepResponseModels())
     bot.session.middleware(QuietRepliesMiddleware())

@@ -67,8 +67,9 @@ class WebServer:
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
         self._site = site
-        # aiogram's webhook handler, for the one thing it does that we need: the response
-        # that carries a method, byte for byte as aiogram's own webhooks send it.
+        # aiogram's webhook handler, for the one thing of it we need: the response that
+        # carries a method, as aiogram's own webhooks send it (a private method of aiogram 3;
+        # tests/test_webhook_answer.py reads its output as Telegram would).
         self._responses = SimpleRequestHandler(app.dp, app.bot, handle_in_background=False)
 
     def application(self) -> web.Application:
