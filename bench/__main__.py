@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench import webhook as webhook_mode
 from bench.broadcast import Broadcast, broadcast_only, start_scaled_broadcast
 from bench.burst import Burst
 from bench.config import FULL, OUT, QUICK, ROOT, SCALED_TOKEN, Config
@@ -221,6 +222,8 @@ def main() -> int:
         for rep in range(1, config.reps + 1):
             print(f"bench: repetition {rep}/{config.reps} at {time.monotonic() - started:.0f} s", flush=True)
             records.append(bench.repetition(rep, cases_dir))
+        # Webhook mode last, on a snapshot of the main database; the polling bots idle meanwhile.
+        webhook = webhook_mode.run(config, procs, server, OUT / "main.sqlite3", ROOT / "data" / "cases")
         memory = {
             "casebot_peak_rss_mb": rss_mb(bot.pid),
             "casebot_rss_mb": rss_mb(bot.pid, "VmRSS"),
@@ -263,6 +266,9 @@ def main() -> int:
         pending=dict(PENDING_PATHS),
         seconds=time.monotonic() - started,
     )
+    results["webhook"] = webhook
+    results["targets"] += report.webhook_targets(webhook)
+    results["checks"] += webhook["checks"]
     table = report.markdown(results)
     print(table)
     if not args.no_write:

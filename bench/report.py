@@ -539,6 +539,63 @@ def broadcast_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+# --- webhook mode (bench/webhook.py) --------------------------------------------------
+
+WEBHOOK_TARGETS = (  # (path, its ceiling, the ratio to reach)
+    ("start", "echo", 0.9),
+    ("question", "echo", 0.9),
+    ("card", "echo_callback", 1.0),
+    ("why_argument", "echo_callback", 1.0),
+    ("sign", "echo_callback", 0.8),
+)
+
+
+def webhook_targets(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not summary:
+        return []
+    paths = summary["paths"]
+    return [
+        _target(
+            f"webhook, 100 in flight: {name} ≥ {limit:.1f} × {'E_wh' if ceiling == 'echo' else 'E_wh(cb)'}",
+            paths[name]["ratio_to_e_wh" if ceiling == "echo" else "ratio_to_e_wh_callback"],
+            limit,
+            True,
+        )
+        for name, ceiling, limit in WEBHOOK_TARGETS
+        if name in paths
+    ]
+
+
+def webhook_lines(summary: dict[str, Any] | None) -> list[str]:
+    if not summary:
+        return []
+    lines = [
+        "## Webhook mode, as ratios to bare aiogram webhook bots",
+        "",
+        "The fake Bot API posts each update to the bot's webhook with 100 in flight and executes the "
+        "method a 200 response carries, counted like a call (as Telegram does). E_wh is aiogram's "
+        "`SimpleRequestHandler` (`handle_in_background=False`) answering a message with one "
+        "`sendMessage` call; E_wh(cb) answering a button with an `answerCallbackQuery` call and one "
+        "edit. casebot (`python -m bot run` with `WEBHOOK_URL`, on a snapshot of the main database) "
+        "sends a button's `answerCallbackQuery` in the webhook response after the commit. "
+        f"Medians of {summary['repetitions']} repetition(s); \"CPU × ceiling\" is the bot's CPU per update "
+        "over its ceiling's (E_wh for messages, E_wh(cb) for buttons).",
+        "",
+        "| path | upd/s | × E_wh | × E_wh(cb) | p50 ms | p99 ms | bot CPU ms/upd | CPU × ceiling "
+        "| methods (last run) | noisy runs |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
+    for name, path in summary["paths"].items():
+        calls = ", ".join(f"{method} {count}" for method, count in sorted(path["calls"].items()))
+        lines.append(
+            f"| {name} | {_f(path['updates_per_s'])} | {_r(path['ratio_to_e_wh'])} "
+            f"| {_r(path['ratio_to_e_wh_callback'])} | {_f(path['p50_ms'], 1)} | {_f(path['p99_ms'], 1)} "
+            f"| {_f(path['bot_cpu_ms_per_update'], 2)} | {_r(path['cpu_ratio_to_ceiling'])} "
+            f"| {calls} | {path['noisy']} |"
+        )
+    return [*lines, ""]
+
+
 def target_row(target: dict[str, Any]) -> str:
     value = "–" if target["value"] != target["value"] else f"{target['value']:.3g}"
     return f"| {target['target']} | {value} | {'yes' if target['met'] else target['by']} |"
@@ -594,10 +651,9 @@ def issue_table_lines(results: dict[str, Any]) -> list[str]:
         *targets.open_lines(table["open"]),
         "",
     ]
-    # Other modes' tables, where the run made them: webhook (bench/webhook.py) and scale-out.
-    for key in ("webhook", "scaleout"):
-        if results.get(key):
-            lines += targets.section_lines(results[key])
+    # The scale-out table, where the run made one (the webhook table has its own section below).
+    if results.get("scaleout"):
+        lines += targets.section_lines(results["scaleout"])
     return lines
 
 
@@ -679,7 +735,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"the bare echo bot: {memory['echo_peak_rss_mb']:.1f} MB ({memory['echo_rss_mb']:.1f} MB).",
         "",
         *catalogue_lines(results.get("catalogue", {}), startup),
-        "## Other targets: the burst, the broadcast, the catalogue at 1,000 cases",
+        *webhook_lines(results.get("webhook")),
+        "## Other targets: webhook mode, the burst, the broadcast, the catalogue at 1,000 cases",
         "",
         "| target | measured | met? |",
         "|---|--:|---|",

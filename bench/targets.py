@@ -10,7 +10,7 @@ followers ≤ E + 25 MB. Then the open loop: each path offered half its own
 ≤ 30 ms for a write, beside its ceiling's p99 at the same rate and arrivals.
 
 A table is a list of rows (:func:`row`); :func:`table_lines` renders any of
-them, so another mode's table (webhook: ``results["webhook"]``, scale-out:
+them, so another mode's table (scale-out:
 ``results["scaleout"]``) slots in as ``{"title", "intro", "rows", "open"}``
 and is rendered by :func:`section_lines` in the same form.
 """

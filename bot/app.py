@@ -51,6 +51,7 @@ from bot.pipeline.middlewares import (
     QuietRepliesMiddleware,
     UpdateLogMiddleware,
 )
+from bot.pipeline.response_models import KeepResponseModels
 from bot.pipeline.scaleout import (
     BROADCAST_LOCK,
     Leadership,
@@ -60,6 +61,7 @@ from bot.pipeline.scaleout import (
     SharedRecentCasesMiddleware,
 )
 from bot.pipeline.shared_catalogue import SharedCatalogueMemoryMiddleware
+from bot.pipeline.webhook_answer import WebhookAnswerMiddleware
 from bot.storage.db import DatabaseUnusable, storage_failure
 from bot.storage.engine import AnyDatabase, open_database
 from bot.storage.fsm import SqliteStorage
@@ -281,8 +283,11 @@ async def _assemble(
 ) -> App:
     await SqliteStorage(FsmRepository(db)).purge_idle(utc_now())  # FSM rows carry real time
     bot = create_bot(settings, session)
-    # Outermost first: harmless refusals are absorbed around the request, and the
-    # update's writes are committed before the request is made.
+    # Outermost first: a webhook update's button answer waits for the response, each
+    # method's answer model is built once, harmless refusals are absorbed around the
+    # request, and the update's writes are committed before the request is made.
+    bot.session.middleware(WebhookAnswerMiddleware())
+    bot.session.middleware(KeepResponseModels())
     bot.session.middleware(QuietRepliesMiddleware())
     bot.session.middleware(CommitBeforeReplyMiddleware(db))
     metrics = Metrics()

@@ -6,6 +6,11 @@ long-polling ``getUpdates``, plausible messages for the send/edit methods and
 with HTML judged by tests/telegram_html.py rather than the bot's own checker)
 is answered with 400 as Telegram does.
 
+Webhook mode: :meth:`FakeTelegram.deliver` (and a bench run given a
+``webhook``) posts updates to the bot as Telegram does, and executes the one
+method a 200 response may carry, as Telegram does — recorded and counted like
+a call, with ``via="webhook"`` — its result going nowhere.
+
 The tests run it in their own event loop (``FakeTelegram``, the ``telegram``
 fixture): every call is recorded so a test can wait for the reply a user would
 get, and so is every ``getUpdates`` offset (what the bot confirmed, and when);
@@ -53,6 +58,7 @@ import itertools
 import json
 import math
 import random
+import re
 import signal
 import sys
 import time
@@ -62,6 +68,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 
 from tests.telegram_limits import problem
@@ -75,6 +82,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)  # when it arrived (broadcast rates)
+    via: str = "call"  # or "webhook": carried by the bot's answer to a webhook request
 
 
 @dataclass
@@ -105,6 +113,13 @@ class Run:
     first_update_id: int = 0
     last_update_id: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    webhook: Webhook | None = None  # posted to the bot instead of queued for getUpdates
+
+
+@dataclass(frozen=True)
+class Webhook:
+    url: str
+    secret: str
 
 
 @dataclass
@@ -180,6 +195,8 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._holds: list[tuple[Callable[[ApiCall], bool], asyncio.Event]] = []
         self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None  # the client that plays Telegram's side of webhooks
+        self._pushes: set[asyncio.Task[None]] = set()
         self.url = ""
 
     def bot(self, token: str) -> BotState:
@@ -216,6 +233,10 @@ class FakeTelegram:
         # A long poll left open by a bot that has gone would hold the shutdown: answer them all.
         for state in [*self.bots.values(), *([self._shared] if self._shared else [])]:
             state.wake()
+        for push in list(self._pushes):
+            push.cancel()
+        if self._http is not None:
+            await self._http.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -309,6 +330,44 @@ class FakeTelegram:
 
         return await asyncio.wait_for(_wait(), timeout)
 
+    # --- Telegram's side of a webhook -------------------------------------------------
+
+    async def deliver(self, url: str, update: dict[str, Any], secret: str, token: str = "") -> int:
+        """Post one update to a bot's webhook, as Telegram does; the response's status.
+
+        A method carried by a 200 response is executed (and recorded) before this returns.
+        """
+        return await self._post_update(self.bot(token), Webhook(url, secret), update)
+
+    async def _post_update(self, state: BotState, hook: Webhook, update: dict[str, Any]) -> int:
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=120)
+            )
+        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret}
+        async with self._http.post(hook.url, json=update, headers=headers) as response:
+            if response.status != 200:
+                return response.status
+            carried = await _carried_method(response)
+        if carried is not None:
+            method, params = carried
+            await self._execute(state, method, params, via="webhook")  # its answer goes nowhere
+        return 200
+
+    def _push(self, state: BotState, hook: Webhook, update: dict[str, Any]) -> None:
+        """A bench run's update, posted until the bot takes it (a 200), as Telegram retries."""
+
+        async def push() -> None:
+            for _ in itertools.count():
+                with contextlib.suppress(aiohttp.ClientError):
+                    if await self._post_update(state, hook, update) == 200:
+                        return
+                await asyncio.sleep(0.05)  # the bot was busy (503) or failing (500)
+
+        task = asyncio.ensure_future(push())
+        self._pushes.add(task)
+        task.add_done_callback(self._pushes.discard)
+
     # --- the Bot API ----------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -321,8 +380,14 @@ class FakeTelegram:
             return _ok(await self._get_updates(state, params))
         if name == "getme":
             return _ok(self.bot_user)
+        return await self._execute(state, method, params)
+
+    async def _execute(
+        self, state: BotState, method: str, params: dict[str, Any], via: str = "call"
+    ) -> web.Response:
+        name = method.lower()
         if self._record:
-            call = ApiCall(method, _decoded(params))
+            call = ApiCall(method, _decoded(params), via=via)
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
@@ -395,13 +460,12 @@ class FakeTelegram:
             run.total = run.released
         released = False
         while run.pending and run.inflight_count < run.concurrency:
-            self._enqueue(state, run, run.pending.popleft(), now)
-            released = True
+            released |= self._enqueue(state, run, run.pending.popleft(), now)
         if released:
             state.wake()
 
-    def _enqueue(self, state: BotState, run: Run, update: dict[str, Any], started: float) -> None:
-        """One update into the bot's queue, its latency counted from ``started``."""
+    def _enqueue(self, state: BotState, run: Run, update: dict[str, Any], started: float) -> bool:
+        """One update to the bot, its latency counted from ``started``: True when queued for getUpdates."""
         update_id = next(self._update_ids)
         update["update_id"] = update_id
         run.released += 1
@@ -411,7 +475,11 @@ class FakeTelegram:
         measured = run.released > run.warmup
         run.inflight.setdefault(chat_id, deque()).append(Outstanding(started, run.calls_per_update, measured))
         run.inflight_count += 1
+        if run.webhook is not None:
+            self._push(state, run.webhook, update)
+            return False
         state.updates.append(update)
+        return True
 
     def _account(self, state: BotState, method: str, chat_id: int) -> None:
         run = state.run
@@ -452,6 +520,7 @@ class FakeTelegram:
             warmup=warmup,
             total=len(updates),
             deadline=started + float(body.get("max_seconds", 1e9)),
+            webhook=Webhook(**body["webhook"]) if body.get("webhook") else None,
         )
         state.stray_calls = 0
         state.run = run
@@ -612,6 +681,40 @@ async def _params(request: web.Request) -> dict[str, Any]:
     if request.can_read_body:
         return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
     return dict(request.query)
+
+
+async def _carried_method(response: aiohttp.ClientResponse) -> tuple[str, dict[str, Any]] | None:
+    """The method a webhook response carries (JSON or a form, as Telegram reads them), if any."""
+    if response.content_type == "multipart/form-data":
+        fields = _form_fields(await response.read(), response.headers["Content-Type"])
+    elif response.content_type == "application/json":
+        fields = dict(await response.json())
+    elif response.content_type == "application/x-www-form-urlencoded":
+        fields = dict(parse_qsl((await response.read()).decode(), keep_blank_values=True))
+    else:
+        return None
+    method = fields.pop("method", None)
+    return (str(method), fields) if method else None
+
+
+def _form_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    """The text fields of a multipart/form-data body (what aiogram's webhook answers are).
+
+    By hand, as ``_params`` parses forms: aiohttp's MultipartReader costs more than the
+    bot's own work on an update, and the server must stay cheaper than the bot.
+    """
+    found = re.search(r'boundary="?([^";]+)', content_type)
+    if found is None:
+        return {}
+    fields: dict[str, Any] = {}
+    for part in body.split(b"--" + found.group(1).encode())[1:]:
+        if part.startswith(b"--"):  # the closing delimiter
+            break
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]*)"', head)
+        if name is not None:
+            fields[name.group(1).decode()] = value.removesuffix(b"\r\n").decode()
+    return fields
 
 
 def _decoded(params: dict[str, Any]) -> dict[str, Any]:

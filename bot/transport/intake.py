@@ -27,6 +27,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot.pipeline.middlewares import KEEP_PROCESSED
+from bot.pipeline.webhook_answer import withdraw_answer
 from bot.storage.repositories import ProcessedUpdateRepository
 from bot.ui.i18n import L10n, resolve_locale
 
@@ -57,6 +58,7 @@ class Intake:
         try:
             await self._dp.feed_update(self._bot, update)
         except Exception as exc:
+            withdraw_answer()  # escaped even the error handler: an answer would claim what failed
             failures = self._failures[update.update_id] = self._failures.get(update.update_id, 0) + 1
             given_up = failures >= self._max_attempts
             log.error(

@@ -6,6 +6,11 @@ Handling is bounded well under Telegram's ~60 s: past ``handle_timeout`` the
 answer is 503, Telegram sends the update again later, and the copy waits for
 the first delivery to finish and then finds it already processed.
 
+A button's ``answerCallbackQuery`` rides in the 200 response, built by
+aiogram's own webhook handler, instead of being a call of its own
+(bot/pipeline/webhook_answer.py): after the commit, and never for a failed
+update. An update that outlives its request sends it as a call when done.
+
 A request without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 401 and
 is not read further; a body over ``MAX_BODY`` gets 413.
 """
@@ -17,7 +22,10 @@ import secrets
 from typing import TYPE_CHECKING
 
 import structlog
+from aiogram import Dispatcher
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Update
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -26,6 +34,7 @@ if TYPE_CHECKING:
 
 from bot.app import App
 from bot.pipeline.metrics import CONTENT_TYPE
+from bot.pipeline.webhook_answer import WebhookAnswer
 from bot.storage.repositories import OperationsRepository
 from bot.transport.intake import Intake
 
@@ -58,6 +67,10 @@ class WebServer:
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
         self._site = site
+        # aiogram's webhook handler, for the one thing of it we need: the response that
+        # carries a method, as aiogram's own webhooks send it (a private method of aiogram 3;
+        # tests/test_webhook_answer.py reads its output as Telegram would).
+        self._responses = SimpleRequestHandler(app.dp, app.bot, handle_in_background=False)
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -89,16 +102,36 @@ class WebServer:
         except ValidationError:
             log.warning("webhook.malformed", bytes=len(body))
             return web.Response(status=400, text="not an update")
-        task = asyncio.ensure_future(self._intake.handle(update))
+        answer = WebhookAnswer.for_update(update)
+        task = asyncio.ensure_future(self._handle(update, answer))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         try:
             # Shielded: Telegram hanging up or the timeout must not cancel a handler midway.
             acknowledged = await asyncio.wait_for(asyncio.shield(task), self._handle_timeout)
         except TimeoutError:
+            if answer is not None:
+                answer.miss()  # its answer becomes a call (see _handle)
             log.warning("webhook.slow", update_id=update.update_id)
             return web.Response(status=503, text="still handling; send it again later")
-        return web.Response(status=200) if acknowledged else web.Response(status=500, text="not handled")
+        if not acknowledged:
+            return web.Response(status=500, text="not handled")
+        method = answer.close() if answer is not None else None
+        if method is None:
+            return web.Response(status=200)
+        return web.Response(body=self._responses._build_response_writer(self._app.bot, method))
+
+    async def _handle(self, update: Update, answer: WebhookAnswer | None) -> bool:
+        if answer is None:
+            return await self._intake.handle(update)
+        answer.enter()  # this task's context only
+        try:
+            return await self._intake.handle(update)
+        finally:
+            # The request gave up waiting (503): what was kept for its response goes as a call.
+            late: AnswerCallbackQuery | None = answer.close() if answer.late else None
+            if late is not None:
+                await Dispatcher.silent_call_request(self._app.bot, late)
 
     async def healthz(self, request: web.Request) -> web.Response:
         db = self._app.db
