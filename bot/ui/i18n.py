@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import structlog
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle
 
 from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
-from bot.uzbek_cyrillic import shared_transliterator, transliterate_fluent
+from bot.ui.ftl_cache import parsed_resources
+from bot.uzbek_cyrillic import shared_transliterator
 
 log = structlog.get_logger(__name__)
 
@@ -58,25 +59,22 @@ class L10n:
         self._translators = {loc: Translator(self, loc) for loc in self._bundles}
 
     @classmethod
-    def load(cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False) -> L10n:
+    def load(
+        cls,
+        locales_dir: Path,
+        locales: Iterable[str] = LOCALES,
+        *,
+        strict: bool = False,
+        cache: Path | None = None,
+    ) -> L10n:
+        """``cache``: a folder where the parsed files are kept between start-ups (bot/ui/ftl_cache.py)."""
         bundles: dict[str, FluentBundle] = {}
-        parsed: dict[Path, FluentResource] = {}  # uz-Cyrl reads uz's files: parsed once, copied
-        for locale in locales:
-            # A derived locale (uz-Cyrl) reads its source's files, transliterated here.
-            source = DERIVED.get(locale, locale)
-            files = sorted((locales_dir / source).glob("*.ftl"))
-            if not files:
-                raise FileNotFoundError(f"{locales_dir / source}: no .ftl files")
+        for locale, resources in parsed_resources(locales_dir, locales, cache).items():
             # use_isolating=False: Telegram clients render the FSI/PDI marks Fluent
             # would wrap around every variable as visible boxes on some phones.
             # Plural rules come from the language (uz-Cyrl counts like uz).
-            bundle = FluentBundle([source], use_isolating=False)
-            for path in files:
-                if path not in parsed:
-                    parsed[path] = FluentResource(path.read_text(encoding="utf-8"))
-                resource = parsed[path]
-                if locale in DERIVED:
-                    resource = transliterate_fluent(resource.clone(), shared_transliterator())
+            bundle = FluentBundle([DERIVED.get(locale, locale)], use_isolating=False)
+            for resource in resources:
                 bundle.add_resource(resource)
             bundles[locale] = bundle
         return cls(bundles, strict=strict)
