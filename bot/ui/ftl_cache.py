@@ -8,6 +8,9 @@ a file edited within the same second, or copied with its old time, is read
 again), the parser's version and the transliteration's code and exceptions list.
 Any change to one of them, or a cache that cannot be read, means parsing afresh;
 so a stale cache cannot serve old text.
+
+The file holds one resource a line, read one line at a time: decoding the whole
+document at once made 6 MB of dicts that died at once but stayed resident.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from fluent.syntax import ast as fluent_ast
 from bot.locales import DERIVED
 from bot.uzbek_cyrillic import EXCEPTIONS_FILE, shared_transliterator, transliterate_fluent
 
-CACHE_FILE = "locales.json"
+CACHE_FILE = "locales.jsonl"
 
 # What a cached node may be: the Fluent AST's own classes and nothing else.
 _NODES: dict[str, type[fluent_ast.BaseNode]] = {
@@ -112,25 +115,28 @@ def _without_spans(node: dict[str, Any]) -> dict[str, Any]:
 
 def _read(path: Path, key: str) -> dict[str, list[fluent_ast.Resource]] | None:
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("key") != key:
-            return None
-        return {locale: [_node(r) for r in resources] for locale, resources in data["locales"].items()}
-    except Exception:  # missing, damaged or from other code: parsed afresh
+        with path.open(encoding="utf-8") as lines:
+            head = json.loads(next(lines))
+            if head.get("key") != key:
+                return None
+            resources: dict[str, list[fluent_ast.Resource]] = {}
+            for locale, count in head["locales"].items():
+                resources[locale] = [_node(json.loads(next(lines))) for _ in range(count)]
+            return resources
+    except Exception:  # missing, damaged, cut short or from other code: parsed afresh
         return None
 
 
 def _write(path: Path, key: str, resources: dict[str, list[fluent_ast.Resource]]) -> None:
-    data = {
-        "key": key,
-        "locales": {
-            locale: [r.to_json(_without_spans) for r in items] for locale, items in resources.items()
-        },
-    }
+    head = {"key": key, "locales": {locale: len(items) for locale, items in resources.items()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with partial.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(head) + "\n")
+            for items in resources.values():
+                for resource in items:
+                    out.write(json.dumps(resource.to_json(_without_spans), ensure_ascii=False) + "\n")
         partial.replace(path)
     except OSError:
         pass  # a read-only disk costs the next start-up a parse, nothing more
