@@ -17,6 +17,7 @@ import structlog
 from fluent.runtime import FluentBundle
 
 from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
+from bot.ui.cldr import slim_locale_data
 from bot.ui.ftl_cache import parsed_resources
 from bot.uzbek_cyrillic import shared_transliterator
 
@@ -77,6 +78,7 @@ class L10n:
             for resource in resources:
                 bundle.add_resource(resource)
             bundles[locale] = bundle
+        slim_locale_data(bundles.values())  # 8 MB of CLDR the messages never read
         return cls(bundles, strict=strict)
 
     @property
