@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import structlog
 from fluent.runtime import FluentBundle
@@ -69,16 +70,20 @@ class L10n:
         cache: Path | None = None,
     ) -> L10n:
         """``cache``: a folder where the parsed files are kept between start-ups (bot/ui/ftl_cache.py)."""
+        locales = tuple(locales)
         bundles: dict[str, FluentBundle] = {}
-        for locale, resources in parsed_resources(locales_dir, locales, cache).items():
+        cldr: dict[str, Any] = {}
+        for locale in locales:
             # use_isolating=False: Telegram clients render the FSI/PDI marks Fluent
             # would wrap around every variable as visible boxes on some phones.
             # Plural rules come from the language (uz-Cyrl counts like uz).
-            bundle = FluentBundle([DERIVED.get(locale, locale)], use_isolating=False)
-            for resource in resources:
+            bundles[locale] = FluentBundle([DERIVED.get(locale, locale)], use_isolating=False)
+            slim_locale_data([bundles[locale]], cldr)  # 8 MB of CLDR the messages never read
+        # Parsed after: what babel's full data took is reused for the messages.
+        resources = parsed_resources(locales_dir, locales, cache)
+        for locale, bundle in bundles.items():
+            for resource in resources[locale]:
                 bundle.add_resource(resource)
-            bundles[locale] = bundle
-        slim_locale_data(bundles.values())  # 8 MB of CLDR the messages never read
         return cls(bundles, strict=strict)
 
     @property
