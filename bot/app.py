@@ -247,7 +247,7 @@ async def create_app(
     """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
     # Beside the database: the cases' texts (read when shown) and facts kept between runs.
     catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
-    l10n = L10n.load(settings.locales_dir, strict=strict_l10n)
+    l10n = L10n.load(settings.locales_dir, strict=strict_l10n, cache=cache_beside(settings.database_path))
     db = await open_database(settings)
     redis = None
     try:

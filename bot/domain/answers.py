@@ -18,8 +18,8 @@ use ("weather", «борщ», "palov").
 - **Terms, not strings.** Text is normalised (case, ё→е, NFC, every apostrophe
   variant ʻ ʼ ‘ ’ ' ` folded and dropped so oʻ = o' = o, punctuation, the English
   possessive) and cut into words; stop words go. Russian and English words are
-  reduced by the Snowball stemmers (``snowballstemmer``: pure Python, the
-  reference algorithms, maintained by the Snowball project), so «обвиняют»,
+  reduced by the Snowball stemmers (``snowballstemmer``, in C through PyStemmer:
+  the reference algorithms, maintained by the Snowball project), so «обвиняют»,
   «обвинили», "charged", "charges" meet. Snowball has no Uzbek, so Uzbek words
   lose their common suffixes by a short rule (plural, possessive, case,
   question particle and the usual verb endings: qamoqdami → qamoq).

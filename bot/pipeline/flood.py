@@ -13,6 +13,10 @@ from dataclasses import dataclass
 NOTICE_INTERVAL = 60.0
 # Buckets of users who went quiet are forgotten past this many, so memory stays bounded.
 MAX_TRACKED = 50_000
+# Before that, refilled buckets are swept out whenever the count has doubled since the
+# last sweep (from this many on): memory follows the users active within a refill, not
+# everyone seen since the start (27,000 readers of a bench run held 5 MB).
+FIRST_SWEEP = 1_024
 
 
 @dataclass(slots=True)
@@ -39,13 +43,14 @@ class FloodGate:
         self._notice_interval = notice_interval
         self._max_tracked = max_tracked
         self._buckets: dict[int, _Bucket] = {}
+        self._next_sweep = min(FIRST_SWEEP, max_tracked)
 
     def allow(self, user_id: int) -> bool:
         """Take one token for this user's update; False when there is none."""
         now = self._clock()
         bucket = self._buckets.get(user_id)
         if bucket is None:
-            if len(self._buckets) >= self._max_tracked:
+            if len(self._buckets) >= self._next_sweep:
                 self._forget_idle(now)
             bucket = self._buckets[user_id] = _Bucket(tokens=self._burst, updated=now)
         else:
@@ -82,6 +87,8 @@ class FloodGate:
             oldest = sorted(self._buckets, key=lambda uid: self._buckets[uid].updated)
             for uid in oldest[: len(oldest) // 2]:
                 del self._buckets[uid]
+        # Amortised: each sweep walks at most twice the buckets added since the last one.
+        self._next_sweep = min(self._max_tracked, max(FIRST_SWEEP, 2 * len(self._buckets)))
 
     def __len__(self) -> int:
         return len(self._buckets)

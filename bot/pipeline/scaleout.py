@@ -25,16 +25,19 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
 import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
 from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner, Replay
-from bot.storage.pg import PgDatabase
 from bot.storage.repositories import ProcessedUpdateRepository
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from bot.storage.pg import PgDatabase
 
 log = structlog.get_logger(__name__)
 
@@ -296,6 +299,8 @@ class Leadership:
         self._task = asyncio.create_task(self._campaign(), name="leadership")
 
     async def _campaign(self) -> None:
+        import asyncpg  # scale-out only (bot/storage/pg.py says why it is imported late)
+
         while True:
             conn: asyncpg.Connection | None = None
             try:
@@ -336,6 +341,8 @@ class PollingRefused(RuntimeError):
 
 async def claim_polling(url: str) -> asyncpg.Connection:
     """Long polling needs one poller per bot: the connection that holds the claim, or a refusal."""
+    import asyncpg
+
     conn = await asyncpg.connect(url)
     if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", POLLING_LOCK):
         await conn.close()

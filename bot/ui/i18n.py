@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import structlog
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle
 
 from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
-from bot.uzbek_cyrillic import shared_transliterator, transliterate_fluent
+from bot.ui.cldr import slim_locale_data
+from bot.ui.ftl_cache import parsed_resources
+from bot.uzbek_cyrillic import shared_transliterator
 
 log = structlog.get_logger(__name__)
 
@@ -58,27 +61,29 @@ class L10n:
         self._translators = {loc: Translator(self, loc) for loc in self._bundles}
 
     @classmethod
-    def load(cls, locales_dir: Path, locales: Iterable[str] = LOCALES, *, strict: bool = False) -> L10n:
+    def load(
+        cls,
+        locales_dir: Path,
+        locales: Iterable[str] = LOCALES,
+        *,
+        strict: bool = False,
+        cache: Path | None = None,
+    ) -> L10n:
+        """``cache``: a folder where the parsed files are kept between start-ups (bot/ui/ftl_cache.py)."""
+        locales = tuple(locales)
         bundles: dict[str, FluentBundle] = {}
-        parsed: dict[Path, FluentResource] = {}  # uz-Cyrl reads uz's files: parsed once, copied
+        cldr: dict[str, Any] = {}
         for locale in locales:
-            # A derived locale (uz-Cyrl) reads its source's files, transliterated here.
-            source = DERIVED.get(locale, locale)
-            files = sorted((locales_dir / source).glob("*.ftl"))
-            if not files:
-                raise FileNotFoundError(f"{locales_dir / source}: no .ftl files")
             # use_isolating=False: Telegram clients render the FSI/PDI marks Fluent
             # would wrap around every variable as visible boxes on some phones.
             # Plural rules come from the language (uz-Cyrl counts like uz).
-            bundle = FluentBundle([source], use_isolating=False)
-            for path in files:
-                if path not in parsed:
-                    parsed[path] = FluentResource(path.read_text(encoding="utf-8"))
-                resource = parsed[path]
-                if locale in DERIVED:
-                    resource = transliterate_fluent(resource.clone(), shared_transliterator())
+            bundles[locale] = FluentBundle([DERIVED.get(locale, locale)], use_isolating=False)
+            slim_locale_data([bundles[locale]], cldr)  # 8 MB of CLDR the messages never read
+        # Parsed after: what babel's full data took is reused for the messages.
+        resources = parsed_resources(locales_dir, locales, cache)
+        for locale, bundle in bundles.items():
+            for resource in resources[locale]:
                 bundle.add_resource(resource)
-            bundles[locale] = bundle
         return cls(bundles, strict=strict)
 
     @property
