@@ -97,7 +97,9 @@ def main() -> int:
                     users = [base + i for i in range(args.n + config.warmup)]
                     signers = users
                 elif path.users == "signed":
-                    users = signers
+                    users = signers  # those the sign path signed in this run
+                    if not users:
+                        break
                 else:
                     users = [pool[i % len(pool)] for i in range(args.n + config.warmup)]
                 run = core.closed_loop(
@@ -106,7 +108,9 @@ def main() -> int:
                 )  # fmt: skip
                 if best is None or run["bot_cpu_ms_per_update"] < best["bot_cpu_ms_per_update"]:
                     best = run
-            assert best is not None
+            if best is None:
+                print(f"{name:<14} (needs the sign path first)")
+                continue
             rate, cpu = best["updates_per_s"], best["bot_cpu_ms_per_update"]
             print(f"{name:<14} {rate:>8.0f} {cpu:>15.3f}", flush=True)
         for check in core.checks:
