@@ -10,7 +10,7 @@ told which, and only then is it confirmed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,39 @@ STOPPED = "That took too long, so we stopped it. Nothing was changed."
 SAVED_RU = "Готово, но наш ответ не успел до вас дойти."
 
 
+class FakeLimit:
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
 class FakeTimer:
     """The clock of the per-update time limit: every limit runs out when the test says so."""
 
     def __init__(self) -> None:
-        self.expired = asyncio.Event()
+        self.expired = False
+        self._armed: list[FakeLimit] = []
 
-    async def __call__(self, seconds: float) -> None:
-        await self.expired.wait()
+    def __call__(self, seconds: float, callback: Callable[[], None]) -> FakeLimit:
+        limit = FakeLimit(callback)
+        if self.expired:  # once expired, every new limit runs out at once
+            asyncio.get_running_loop().call_soon(self._fire, limit)
+        self._armed.append(limit)
+        return limit
+
+    def expire(self) -> None:
+        self.expired = True
+        for limit in self._armed:
+            self._fire(limit)
+
+    @staticmethod
+    def _fire(limit: FakeLimit) -> None:
+        if not limit.cancelled:
+            limit.cancelled = True
+            limit.callback()
 
 
 @pytest.fixture
@@ -59,7 +84,7 @@ def _stuck_reply(user_id: int) -> Any:
 async def _polling(app: App, timer: FakeTimer, stop: asyncio.Event) -> tuple[Poller, asyncio.Future[None]]:
     poller = Poller(
         app.bot,
-        Intake(app.dp, app.bot, expire=timer),
+        Intake(app.dp, app.bot, schedule=timer),
         allowed_updates=app.dp.resolve_used_update_types(),
         shutdown_timeout=5.0,
         poll_timeout=1,
@@ -79,9 +104,9 @@ async def test_other_readers_are_answered_while_one_chat_hangs(app: App, telegra
         for user_id in (2, 3, 4):
             await telegram.wait_for(_to(user_id), timeout=10)
         # Answered while update 1 still runs: and nothing from it on is confirmed.
-        assert not timer.expired.is_set()
+        assert not timer.expired
         assert all(offset <= stuck for offset in telegram.offsets)
-        timer.expired.set()
+        timer.expire()
         notice = await telegram.wait_for(lambda c: _to(1)(c) and "⚠️" in c.params["text"])
         assert STOPPED in notice.params["text"]
         # Told, and the notice not yet through: the stuck update is still not confirmed.
@@ -111,7 +136,7 @@ async def test_a_stopped_update_rolls_back_what_it_had_not_committed(app: App, t
         after = await telegram.push_message(8, "/help")
         await telegram.wait_for(_to(8))
         assert all(offset <= stuck for offset in telegram.offsets)
-        timer.expired.set()
+        timer.expire()
         notice = await telegram.wait_for(_to(7))
         await telegram.wait_for_offset(after + 1)
     finally:
@@ -135,7 +160,7 @@ async def test_a_stopped_update_that_had_committed_says_it_is_done(app: App, tel
     _, running = await _polling(app, timer, stop)
     try:
         await telegram.wait_for(_to(9))
-        timer.expired.set()
+        timer.expire()
         notice = await telegram.wait_for(lambda c: _to(9)(c) and "⚠️" in c.params["text"])
         await telegram.wait_for_offset(stuck + 1)
     finally:

@@ -7,6 +7,10 @@ before ``fallback``, which still answers what is not text (stickers, photos).
 
 Routers are built by factories, not at import, so that every Dispatcher (a
 restart in a test, the console and the bot in one process) gets its own.
+
+:func:`routers` also prepares them for speed (bot/handlers/routing.py): filters
+run in the event loop, and a button goes straight past the routers that cannot
+take it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.handlers import (
     start,
     why,
 )
+from bot.handlers.routing import filters_in_the_loop, route_buttons_by_prefix
 
 
 def routers() -> list[Router]:
@@ -50,4 +55,9 @@ def routers() -> list[Router]:
         questions,
         fallback,
     )
-    return [m.create_router() for m in journeys]
+    built = [m.create_router() for m in journeys]
+    for router in built:
+        filters_in_the_loop(router)
+        route_buttons_by_prefix(router)
+    return built
+

@@ -27,6 +27,7 @@ from bot.ui import keyboards, views
 from bot.ui.i18n import Translator
 from bot.ui.keyboards import PetitionAction, PetitionCb
 from bot.ui.links import SiteLinks
+from bot.ui.screens import RenderedScreenCache
 
 SOURCE_LINK = "link"
 
@@ -113,6 +114,7 @@ async def _sign(
     follows: FollowService,
     bot: Bot,
     state: FSMContext,
+    screens: RenderedScreenCache,
     *,
     name: str | None,
     city: str | None,
@@ -143,7 +145,9 @@ async def _sign(
             text += "\n\n" + t("petition-follow-offer")
         await message.answer(
             text,
-            reply_markup=keyboards.petition_signed(case, t, me.username or "", offer_follow=not following),
+            reply_markup=screens.petition_signed_keyboard(
+                case, t, me.username or "", offer_follow=not following
+            ),
         )
     elif result.outcome is Outcome.already_signed and result.signed_at is not None:
         await message.answer(
@@ -227,8 +231,11 @@ async def sign_anonymously(
     follows: FollowService,
     bot: Bot,
     state: FSMContext,
+    screens: RenderedScreenCache,
 ) -> None:
-    await _sign(query, case, t, petitions, follows, bot, state, name=None, city=None, via=callback_data.via)
+    await _sign(
+        query, case, t, petitions, follows, bot, state, screens, name=None, city=None, via=callback_data.via
+    )
 
 
 async def sign_with_name(
@@ -258,14 +265,16 @@ async def skip_city(
     follows: FollowService,
     bot: Bot,
     state: FSMContext,
+    screens: RenderedScreenCache,
 ) -> None:
     data = await state.get_data()
     if await state.get_state() != SignFlow.city.state or data.get("slug") != case.slug:
         await query.answer(t("button-stale"), show_alert=True)
         return
     await _sign(
-        query, case, t, petitions, follows, bot, state, name=data.get("name"), city=None, via=data.get("via")
-    )
+        query, case, t, petitions, follows, bot, state, screens,
+        name=data.get("name"), city=None, via=data.get("via"),
+    )  # fmt: skip
 
 
 async def cancel(query: CallbackQuery, case: Case, t: Translator, state: FSMContext) -> None:
@@ -284,12 +293,12 @@ async def withdraw_button(
 
 
 async def withdraw_confirmed(
-    query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService
+    query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService, screens: RenderedScreenCache
 ) -> None:
     removed = await petitions.withdraw(case, query.from_user.id)
     count = t("signatures", count=await petitions.count(case))
     text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
-    await show(query, text, keyboards.back_to_case(case, t))
+    await show(query, text, screens.back_to_case(case, t))
 
 
 async def keep_signature(query: CallbackQuery, case: Case, t: Translator) -> None:
@@ -355,6 +364,7 @@ async def typed_city(
     follows: FollowService,
     bot: Bot,
     state: FSMContext,
+    screens: RenderedScreenCache,
 ) -> None:
     case = await _flow_case(message, state, catalog)
     if case is None:
@@ -376,6 +386,7 @@ async def typed_city(
         follows,
         bot,
         state,
+        screens,
         name=data.get("name"),
         city=city,
         via=data.get("via"),

@@ -15,7 +15,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from cachetools import LRUCache
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from bot.storage.db import Database
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -84,3 +91,44 @@ class TableMirror(Generic[K, V]):
         """Throw the copy away: the next read loads the table again."""
         self._rows = None
         self._finished_writes += 1
+
+
+class CommittedReads(Generic[K, V]):
+    """Values read from committed rows, kept until a COMMIT that may have changed them.
+
+    For reads asked on every tap of a button (is this reader following the case?
+    how many have signed?) whose rows change far less often than they are read.
+    A value is kept only when it was read on the reader connection — committed
+    data, not an update's own uncommitted writes — and no COMMIT that changed it
+    finished while it was being read. A write calls :meth:`changed` inside its
+    write block; its COMMIT empties the cache (until then everyone else still
+    reads the committed value, which is what the cache holds). With several
+    workers (``db.shared``) another process commits too: nothing is kept.
+    """
+
+    def __init__(self, db: Database, maxsize: int) -> None:
+        self._db = db
+        self._values: LRUCache[K, V] = LRUCache(maxsize)
+        self._epoch = 0  # bumped whenever the values are thrown away
+
+    async def read(self, key: K, load: Callable[[aiosqlite.Connection], Awaitable[V]]) -> V:
+        conn, db = self._db.reads, self._db
+        committed = conn is db.reader and db.reader is not db.conn and not db.shared
+        if committed:
+            try:
+                return self._values[key]
+            except KeyError:
+                pass
+        epoch = self._epoch
+        value = await load(conn)
+        if committed and epoch == self._epoch:
+            self._values[key] = value
+        return value
+
+    def changed(self) -> None:
+        """Inside a write block that may change the values: forget them once it is committed."""
+        self._db.on_commit(self.forget)
+
+    def forget(self) -> None:
+        self._epoch += 1
+        self._values.clear()

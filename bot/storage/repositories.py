@@ -14,7 +14,7 @@ import aiosqlite
 
 from bot.domain.records import Delivery, DeliveryCounts, NewsItem, StoredSignature
 from bot.storage.db import Database
-from bot.storage.mirror import TableMirror
+from bot.storage.mirror import CommittedReads, TableMirror
 
 
 class ReplyNote(StrEnum):
@@ -204,6 +204,8 @@ class SignatureRepository:
         self._closed_at: dict[str, dt.datetime | None] = {}
         self._known_petitions: set[str] = set()
         self._closed_epoch = 0  # bumped whenever the cache is emptied
+        # Every card shows the count; it changes only with a COMMIT of a signature or withdrawal.
+        self._counts: CommittedReads[str, int] = CommittedReads(db, maxsize=4096)
 
     async def add(
         self,
@@ -243,6 +245,7 @@ class SignatureRepository:
                 (petition,),
             )
             count = next((int(row[0]) for row in counted), 0)
+            self._counts.changed()
             # Kept with the update's processed mark: a copy of it re-delivered after a
             # crash before the thank-you left is told it signed (bot/handlers/replay.py).
             self._db.note_reply(ReplyNote.signed.of(petition))
@@ -301,6 +304,7 @@ class SignatureRepository:
 
     async def _move(self, conn: aiosqlite.Connection, petition: str, delta: int) -> None:
         """The counter moved by ``delta`` signatures: the one row (embedded) or a slot (PostgreSQL)."""
+        self._counts.changed()
         if self._db.shared:
             await conn.execute(_MOVE_SLOT_ONCE, _slot_params(petition, delta))
         else:
@@ -352,7 +356,7 @@ class SignatureRepository:
         return int(row[0]) if row else 0
 
     async def count(self, petition: str) -> int:
-        return await self._count(self._db.reads, petition)
+        return await self._counts.read(petition, lambda conn: self._count(conn, petition))
 
     async def closed_at(self, petition: str) -> dt.datetime | None:
         # Asked on every question and signature; only close() changes it, so it is cached —
@@ -403,6 +407,7 @@ class SignatureRepository:
                 row = await cur.fetchone()
             actual = int(row[0]) if row else 0
             if kept != actual:
+                self._counts.changed()
                 await conn.execute(
                     "UPDATE petitions SET signature_count = ? WHERE slug = ?", (actual, petition)
                 )
@@ -462,10 +467,13 @@ class FollowRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Every card asks; rows come and go only when someone follows, unfollows or is forgotten.
+        self._following: CommittedReads[tuple[int, str], bool] = CommittedReads(db, maxsize=20_000)
 
     async def follow(self, chat_id: int, slug: str, locale: str) -> bool:
         """Follow (or follow again: reactivates a chat that had blocked the bot)."""
         async with self._db.write() as conn:
+            self._following.changed()
             cur = await conn.execute(
                 "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale, inactive_at = NULL",
@@ -475,10 +483,12 @@ class FollowRepository:
             return cur.rowcount == 1
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
-        async with self._db.reads.execute(
-            "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug)
-        ) as cur:
-            return await cur.fetchone() is not None
+        async def load(conn: aiosqlite.Connection) -> bool:
+            sql = "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?"
+            async with conn.execute(sql, (chat_id, slug)) as cur:
+                return await cur.fetchone() is not None
+
+        return await self._following.read((chat_id, slug), load)
 
     async def followed_by(self, chat_id: int) -> list[str]:
         async with self._db.reads.execute(
@@ -488,6 +498,7 @@ class FollowRepository:
 
     async def unfollow(self, chat_id: int, slug: str) -> bool:
         async with self._db.write() as conn:
+            self._following.changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
             self._db.note_reply(ReplyNote.unfollowed.of(slug))
             return cur.rowcount == 1
@@ -495,6 +506,7 @@ class FollowRepository:
     async def forget(self, chat_id: int) -> int:
         """Every follow of the chat."""
         async with self._db.write() as conn:
+            self._following.changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             self._db.note_reply(ReplyNote.forgot.of())
             return cur.rowcount
@@ -519,6 +531,7 @@ class FollowRepository:
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its follows go to the new chat id, unless it has its own."""
         async with self._db.write() as conn:
+            self._following.changed()
             # "Unless the new chat has its own row already", written so both engines run it
             # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
             await conn.execute(

@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 from aiogram import Bot, Dispatcher
@@ -32,6 +33,14 @@ from bot.storage.repositories import ProcessedUpdateRepository
 from bot.ui.i18n import L10n, resolve_locale
 
 log = structlog.get_logger("casebot.intake")
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+# (seconds, callback) -> a handle whose cancel() disarms it: the loop's call_later, or a test's clock.
+Schedule = Callable[[float, Callable[[], None]], Cancellable]
 
 MAX_ATTEMPTS = 5
 # Telling a reader their update was stopped must not hang on the same stuck chat.
@@ -45,13 +54,13 @@ class Intake:
         bot: Bot,
         max_attempts: int = MAX_ATTEMPTS,
         *,
-        expire: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        schedule: Schedule | None = None,
     ) -> None:
         self._dp = dp
         self._bot = bot
         self._max_attempts = max_attempts
         self._failures: dict[int, int] = {}
-        self._expire = expire  # the clock of the time limit (a fake one in the tests)
+        self._schedule = schedule  # the clock of the time limit (a fake one in the tests)
 
     async def handle(self, update: Update) -> bool:
         """True when the update may be acknowledged."""
@@ -75,18 +84,31 @@ class Intake:
         return True
 
     async def handle_within(self, update: Update, limit: float) -> bool:
-        """:meth:`handle`, stopped after ``limit`` seconds; True when it may be acknowledged."""
-        work = asyncio.ensure_future(self.handle(update))
-        timer = asyncio.ensure_future(self._expire(limit))
+        """:meth:`handle`, stopped after ``limit`` seconds; True when it may be acknowledged.
+
+        Run as a task of its own (the poller's per update). The limit cancels that task
+        from a timer rather than racing the work against a timer task: no second and
+        third task per update.
+        """
+        task = asyncio.current_task()
+        assert task is not None
+        expired = False
+
+        def expire() -> None:
+            nonlocal expired
+            expired = True
+            task.cancel()  # the handler's unit of work rolls back as the cancellation passes through it
+
+        schedule = self._schedule or asyncio.get_running_loop().call_later
+        timer = schedule(limit, expire)
         try:
-            await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+            return await self.handle(update)
+        except asyncio.CancelledError:
+            if not expired:
+                raise  # shutdown, not the limit: not acknowledged, delivered again after the restart
+            task.uncancel()
         finally:
             timer.cancel()
-            if not work.done():
-                work.cancel()  # also when we ourselves are cancelled (shutdown): its writes roll back
-                await asyncio.gather(work, return_exceptions=True)
-        if not work.cancelled():
-            return work.result()
         saved = await self._committed(update)
         log.warning("update.too_slow", update_id=update.update_id, limit=limit, saved=saved)
         await self._tell(update, "slow-saved" if saved else "slow-stopped")

@@ -123,6 +123,19 @@ class RenderedScreenCache:
             lambda: keyboards.case_card(case, t, bot_username, following=following),
         )
 
+    def petition_signed_keyboard(
+        self, case: Case, t: Translator, bot_username: str, *, offer_follow: bool
+    ) -> InlineKeyboardMarkup:
+        """Under every thank-you: the share link, *Follow* unless followed, the card."""
+        return self._memo(
+            ("signed-kb", id(case), t.locale, bot_username, offer_follow),
+            case,
+            lambda: keyboards.petition_signed(case, t, bot_username, offer_follow=offer_follow),
+        )
+
+    def back_to_case(self, case: Case, t: Translator) -> InlineKeyboardMarkup:
+        return self._memo(("back-kb", id(case), t.locale), case, lambda: keyboards.back_to_case(case, t))
+
     def why(self, case: Case, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
         return self._memo(
             ("why", id(case), t.locale),

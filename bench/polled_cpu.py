@@ -1,0 +1,125 @@
+"""The bot's CPU per update on some paths, polled: ``python -m bench.polled_cpu card why_argument``.
+
+The same processes as ``make bench`` (the fake Bot API, ``python -m bot run``, the
+echo ceiling) and the same closed loop, on the paths named only, with no
+start-up, burst or broadcast measurements around them: for judging a change to
+a path by the figure least moved by other work on a shared machine, the bot
+process's CPU milliseconds per update. ``--tree`` runs the bot (and seeds its
+database) from another checkout, e.g. a ``git worktree`` of an older commit, for
+a before/after on one server and one load; ``--profile FILE`` runs the bot under
+cProfile (slower, but it shows where a polled update's time goes, HTTP included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.config import OUT, ROOT, Config
+from bench.loop import BenchCore
+from bench.paths import SLUG, echo_callback_path, echo_path, user_paths
+from bench.processes import Processes, bot_env, start_server
+
+TOKENS = {"casebot": "6100001:bench-casebot-token", "echo": "6100002:bench-echo-token"}
+
+
+def seed(tree: Path, database: Path, signatures: int, followers: int) -> None:
+    """The database seeded by the tree's own code, so its schema is that tree's."""
+    code = (
+        "import sys; from pathlib import Path; from bench.setup_data import seed_database; "
+        f"seed_database(Path({str(database)!r}), {SLUG!r}, {signatures}, {followers})"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def main() -> int:
+    names = ["echo", "echo_callback"] + [p.name for p in user_paths()]
+    parser = argparse.ArgumentParser(prog="python -m bench.polled_cpu", description=__doc__)
+    parser.add_argument("paths", nargs="*", help="default: every path (" + ", ".join(names) + ")")
+    parser.add_argument("--n", type=int, default=3000, help="updates per path with 100 in flight")
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=1, help="runs per path; the lowest CPU is kept")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose bot runs")
+    parser.add_argument("--profile", type=Path, help="write the bot's cProfile stats here")
+    parser.add_argument("--signatures", type=int, default=100_000)
+    parser.add_argument("--followers", type=int, default=20_000)
+    args = parser.parse_args()
+    tree = args.tree.resolve()
+    wanted = args.paths or names
+    OUT.mkdir(parents=True, exist_ok=True)
+    database = OUT / "polled.sqlite3"
+    seed(tree, database, args.signatures, args.followers)
+    config = Config(
+        reps=1, seq_n=0, flight_n=args.n, warmup=100, burst_users=0, burst_concurrent_dupes=0,
+        burst_late_dupes=0, seed_signatures=args.signatures, seed_followers=args.followers,
+        startup_cases=0, dispatch_n=0, seq_seconds=0, flight_seconds=60, measure_startup=False,
+        measure_dispatch=False, broadcast_followers=0, broadcast_seconds=0,
+        concurrency=args.concurrency,
+    )  # fmt: skip
+    procs = Processes()
+    try:
+        server = start_server(procs)
+        env = bot_env(server.url, TOKENS["casebot"], database, tree / "data" / "cases")
+        env["LOCALES_DIR"] = str(tree / "locales")
+        argv = [sys.executable, "-m", "bot", "run"]
+        if args.profile:
+            argv = [sys.executable, "-m", "cProfile", "-o", str(args.profile.resolve()), "-m", "bot", "run"]
+        # Not Processes.start, which puts this checkout on PYTHONPATH: the bot imports the tree's.
+        log = open(OUT / "casebot.log", "w")  # noqa: SIM115 — closed by stop_all
+        procs.logs.append(log)
+        bot_process = subprocess.Popen(
+            argv, env={**env, "PYTHONPATH": str(tree)}, stderr=log, text=True, cwd=OUT
+        )
+        procs.named["casebot"] = bot_process
+        echo = None
+        if any(name.startswith("echo") for name in wanted):
+            echo = procs.start("echo", [sys.executable, "-m", "bench.echo_bot", server.url, TOKENS["echo"]])
+        server.wait_first_poll(TOKENS["casebot"], bot_process)
+        if echo is not None:
+            server.wait_first_poll(TOKENS["echo"], echo)
+        core = BenchCore(config, procs, server, TOKENS)
+        paths = {p.name: p for p in [echo_path(), echo_callback_path(), *user_paths()]}
+        pool = list(range(1_000, 2_000))
+        print(f"{'path':<14} {'upd/s':>8} {'bot CPU ms/upd':>15}  ({tree}, {args.concurrency} in flight)")
+        signers: list[int] = []
+        for name in wanted:
+            path = paths[name]
+            bot_name = "echo" if name.startswith("echo") else "casebot"
+            best = None
+            for round_no in range(args.rounds):
+                if path.users == "fresh":
+                    base = 20_000_000 + round_no * 1_000_000
+                    users = [base + i for i in range(args.n + config.warmup)]
+                    signers = users
+                elif path.users == "signed":
+                    users = signers  # those the sign path signed in this run
+                    if not users:
+                        break
+                else:
+                    users = [pool[i % len(pool)] for i in range(args.n + config.warmup)]
+                run = core.closed_loop(
+                    bot_name, name, core.updates(path, users), args.concurrency,
+                    path.calls_per_update, config.warmup, config.flight_seconds,
+                )  # fmt: skip
+                if best is None or run["bot_cpu_ms_per_update"] < best["bot_cpu_ms_per_update"]:
+                    best = run
+            if best is None:
+                print(f"{name:<14} (needs the sign path first)")
+                continue
+            rate, cpu = best["updates_per_s"], best["bot_cpu_ms_per_update"]
+            print(f"{name:<14} {rate:>8.0f} {cpu:>15.3f}", flush=True)
+        for check in core.checks:
+            print("CHECK:", check)
+    finally:
+        time.sleep(0.2)
+        procs.stop_all()
+    return 1 if core.checks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

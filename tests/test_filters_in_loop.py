@@ -1,0 +1,100 @@
+"""How the routers are prepared for dispatch (bot/handlers/routing.py): no filter or handler
+runs through a thread (aiogram hands every synchronous callable to ``asyncio.to_thread``,
+a pool hand-off costing more than the check), and buttons pass routers by prefix."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.types import Chat, Message
+
+from bot.handlers import routers
+
+
+def _all(router: Router) -> list[Router]:
+    return [router, *(r for sub in router.sub_routers for r in _all(sub))]
+
+
+def test_every_filter_and_handler_is_awaited_in_the_loop() -> None:
+    threaded: list[str] = []
+    for top in routers():
+        for router in _all(top):
+            for name, observer in router.observers.items():
+                for event_filter in observer._handler.filters or []:
+                    if not event_filter.awaitable:
+                        threaded.append(f"{router.name}.{name} router filter {event_filter.callback!r}")
+                for handler in observer.handlers:
+                    if not handler.awaitable:
+                        threaded.append(f"{router.name}.{name} handler {handler.callback!r}")
+                    for event_filter in handler.filters or []:
+                        if not event_filter.awaitable:
+                            threaded.append(f"{router.name}.{name} filter {event_filter.callback!r}")
+    assert threaded == []
+
+
+async def test_a_magic_filter_still_decides_and_runs_in_the_loop(monkeypatch: Any) -> None:
+    from bot.handlers.routing import filters_in_the_loop
+
+    router = Router()
+    router.message.filter(F.chat.type == "private")
+    filters_in_the_loop(router)
+
+    def no_threads(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a filter went to a thread")
+
+    monkeypatch.setattr(asyncio, "to_thread", no_threads)
+    [private_chat] = router.message._handler.filters or []
+    message = Message.model_validate(
+        {"message_id": 1, "date": 0, "chat": Chat(id=1, type="private"), "text": "hi"}
+    )
+    group = message.model_copy(update={"chat": Chat(id=-1, type="group")})
+    assert await private_chat.call(message)
+    assert not await private_chat.call(group)
+
+
+def test_a_button_router_is_passed_by_prefix_and_takes_what_its_handlers_take() -> None:
+    from aiogram.filters.callback_data import CallbackData
+
+    from bot.handlers.routing import CallbackPrefix, button_prefixes, route_buttons_by_prefix
+
+    class Alpha(CallbackData, prefix="al"):
+        n: int
+
+    class Beta(CallbackData, prefix="be"):
+        n: int
+
+    async def handler() -> None:
+        pass
+
+    only_buttons = Router()
+    only_buttons.callback_query.register(handler, Alpha.filter())
+    below = Router()
+    below.callback_query.register(handler, Beta.filter(F.n == 1))
+    only_buttons.include_router(below)
+    assert button_prefixes(only_buttons) == {"al:", "be:"}
+    route_buttons_by_prefix(only_buttons)
+    [root] = only_buttons.callback_query._handler.filters or []
+    assert isinstance(root.callback, CallbackPrefix)
+
+    catch_all = Router()
+    catch_all.callback_query.register(handler, Alpha.filter())
+    catch_all.callback_query.register(handler)  # any button, e.g. a stale one
+    assert button_prefixes(catch_all) is None
+    route_buttons_by_prefix(catch_all)
+    assert not catch_all.callback_query._handler.filters
+
+
+def test_the_petition_and_card_routers_are_passed_by_prefix() -> None:
+    from bot.handlers.routing import CallbackPrefix
+
+    prefixed = {
+        router.name: f.callback.prefixes
+        for router in routers()
+        for f in router.callback_query._handler.filters or []
+        if isinstance(f.callback, CallbackPrefix)
+    }
+    assert prefixed["petition"] == ("p:",)
+    assert prefixed["cases"] == ("c:",)
+    assert "fallback" not in prefixed  # it answers stale and forged buttons, whatever their data
