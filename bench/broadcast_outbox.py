@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.domain.broadcast import BroadcastWorker
 from bot.domain.follow import FollowService
 from bot.domain.news import NewsService
-from bot.domain.records import Delivery
+from bot.domain.records import Delivery, NewsRecord
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 
@@ -38,17 +38,19 @@ async def measure(followers: int, folder: Path) -> tuple[float, float, float]:
     news = NewsService(news_items, FollowRepository(db), outbox, Transaction(db), now)
     started = time.perf_counter()
     await news.publish_item(
-        slug="case",
-        kind="news",
-        texts={"en": "news"},
-        fallback="en",
-        stage=None,
-        stage_date=None,
-        announced=True,
-        author_id=1,
-        author_locale="en",
-        draft_key="bench",
-        at=dt.datetime.now(dt.UTC),
+        NewsRecord(
+            slug="case",
+            kind="news",
+            texts={"en": "news"},
+            fallback="en",
+            stage=None,
+            stage_date=None,
+            announced=True,
+            author_id=1,
+            author_locale="en",
+            draft_key="bench",
+            at=dt.datetime.now(dt.UTC),
+        )
     )
     enqueue = time.perf_counter() - started
     statements: list[str] = []

@@ -20,7 +20,7 @@ from bot.cases.catalog import CatalogHolder, load_catalog
 from bot.config import LOCAL_TOKEN
 from bot.domain.broadcast import BroadcastWorker
 from bot.domain.follow import FollowService
-from bot.domain.records import Delivery
+from bot.domain.records import Delivery, NewsRecord
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 from bot.transport.local_session import LocalSession
@@ -100,17 +100,19 @@ async def follow_and_publish(rig: Rig, chats: list[int], *, key: str = "k1", slu
     for index, chat in enumerate(chats):
         await rig.follows.follow(chat, slug, locales[index % 3])
     published = await publisher(rig.db).publish_item(
-        slug=slug,
-        kind="news",
-        texts={"ru": "Апелляция назначена на <b>5 марта</b>.", "en": "The appeal is set for <b>5 March</b>."},
-        fallback="ru",
-        stage=None,
-        stage_date=None,
-        announced=True,
-        author_id=ADMIN_CHAT,
-        author_locale="en",
-        draft_key=key,
-        at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        NewsRecord(
+            slug=slug,
+            kind="news",
+            texts={"ru": "Апелляция назначена на <b>5 марта</b>.", "en": "The appeal is set for <b>5 March</b>."},
+            fallback="ru",
+            stage=None,
+            stage_date=None,
+            announced=True,
+            author_id=ADMIN_CHAT,
+            author_locale="en",
+            draft_key=key,
+            at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        )
     )
     await rig.news_items.set_progress_message(published.news_id, ADMIN_CHAT, 1)
     return published.news_id

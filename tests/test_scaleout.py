@@ -20,6 +20,7 @@ from aiogram.methods import SendMessage
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.domain.records import NewsRecord
 from bot.pipeline.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
 from bot.storage.pg import PgDatabase, pg_migrations
 from bot.storage.repositories import COUNT_PER_PETITION
@@ -219,9 +220,11 @@ async def test_changes_on_one_worker_reach_every_cache_of_the_other_within_a_sec
     # A stage change published on worker 1 is the stage worker 2's card shows.
     before = (await reader.send("/start alpha"))[0].text
     await w1.app.dp["news"].publish_item(
-        slug="alpha", kind="status", texts={}, fallback="en", stage="appeal",
-        stage_date=dt.date(2026, 11, 28), announced=False, author_id=ADMIN, author_locale="en",
-        draft_key="stage-1", at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
+        NewsRecord(
+            slug="alpha", kind="status", texts={}, fallback="en", stage="appeal",
+            stage_date=dt.date(2026, 11, 28), announced=False, author_id=ADMIN, author_locale="en",
+            draft_key="stage-1", at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
+        )
     )
 
     async def stage_shown() -> bool:
@@ -332,8 +335,10 @@ async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: st
     try:
         await FollowRepository(db).follow(9001, "alpha", "en")
         await publisher(db).publish_item(
-            slug="alpha", kind="news", texts={"en": "News"}, fallback="en", stage=None, stage_date=None,
-            announced=True, author_id=ADMIN, author_locale="en", draft_key="skip-1", at=dt.datetime.now(dt.UTC),
+            NewsRecord(
+                slug="alpha", kind="news", texts={"en": "News"}, fallback="en", stage=None, stage_date=None,
+                announced=True, author_id=ADMIN, author_locale="en", draft_key="skip-1", at=dt.datetime.now(dt.UTC),
+            )
         )
         outbox = OutboxRepository(db)
         (row,) = await outbox.ready(time.time() + 60, 10)

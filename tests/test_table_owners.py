@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from bot.domain.follow import FollowService
+from bot.domain.records import NewsRecord
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction
 from tests.news_tools import publisher
@@ -43,17 +44,19 @@ async def _rig(tmp_path: Path) -> tuple[Database, FollowService, int]:
     for chat in (1, 2):
         await follows.follow(chat, "alpha", "en")
     published = await publisher(db).publish_item(
-        slug="alpha",
-        kind="news",
-        texts={"en": "News."},
-        fallback="en",
-        stage=None,
-        stage_date=None,
-        announced=True,
-        author_id=9,
-        author_locale="en",
-        draft_key="k",
-        at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        NewsRecord(
+            slug="alpha",
+            kind="news",
+            texts={"en": "News."},
+            fallback="en",
+            stage=None,
+            stage_date=None,
+            announced=True,
+            author_id=9,
+            author_locale="en",
+            draft_key="k",
+            at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        )
     )
     return db, follows, published.news_id
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.cases.catalog import Catalog
 from bot.cases.models import LOCALES, Case, Stage
-from bot.domain.records import NewsItem, PublishedNews
+from bot.domain.records import NewsItem, NewsRecord, PublishedNews
 from bot.locales import DERIVED, written_source
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 from bot.text import MESSAGE_LIMIT, telegram_html_error
@@ -193,50 +193,34 @@ class NewsService:
             if problem := text_problem(text):
                 raise ValueError(problem)
         return await self.publish_item(
-            slug=draft.slug,
-            kind=draft.kind,
-            texts=draft.texts,
-            fallback=draft.fallback or next(iter(draft.texts), written_source(author_locale)),
-            stage=draft.stage,
-            stage_date=draft.date,
-            announced=announce,
-            author_id=author_id,
-            # Stored news items name written locales only: an admin reading uz-Cyrl is uz there.
-            author_locale=written_source(author_locale),
-            draft_key=draft.key,
-            at=self._now(),
+            NewsRecord(
+                slug=draft.slug,
+                kind=draft.kind,
+                texts=draft.texts,
+                fallback=draft.fallback or next(iter(draft.texts), written_source(author_locale)),
+                stage=draft.stage,
+                stage_date=draft.date,
+                announced=announce,
+                author_id=author_id,
+                # Stored news items name written locales only: an admin reading uz-Cyrl is uz there.
+                author_locale=written_source(author_locale),
+                draft_key=draft.key,
+                at=self._now(),
+            )
         )
 
-    async def publish_item(
-        self,
-        *,
-        slug: str,
-        kind: str,
-        texts: dict[str, str],
-        fallback: str,
-        stage: str | None,
-        stage_date: dt.date | None,
-        announced: bool,
-        author_id: int,
-        author_locale: str,
-        draft_key: str,
-        at: dt.datetime,
-    ) -> PublishedNews:
+    async def publish_item(self, item: NewsRecord) -> PublishedNews:
         """Store the item and, if announced, one pending delivery per active follower — atomically.
 
         The news items and the outbox have one owner each; this composes their calls in one
         transaction. A draft stored already (a second tap) is not stored or enqueued again."""
         async with self._transaction():
-            news_id, created = await self._news_items.record(
-                slug=slug, kind=kind, texts=texts, fallback=fallback, stage=stage, stage_date=stage_date,
-                announced=announced, author_id=author_id, author_locale=author_locale,
-                draft_key=draft_key, at=at,
-            )  # fmt: skip
+            news_id, created = await self._news_items.record(item)
             if not created:
                 return PublishedNews(news_id, await self._outbox.count_for(news_id), created=False)
-            recipients = await self._outbox.enqueue_followers(news_id, slug) if announced else 0
+            recipients = await self._outbox.enqueue_followers(news_id, item.slug) if item.announced else 0
             if not recipients:
-                await self._news_items.mark_completed(news_id, at)
+                await self._news_items.mark_completed(news_id, item.at)
         return PublishedNews(news_id, recipients, created=True)
 
     async def show_progress_in(self, news_id: int, chat_id: int, message_id: int) -> None:

@@ -38,6 +38,23 @@ class NewsItem:
 
 
 @dataclass(frozen=True, slots=True)
+class NewsRecord:
+    """A news item as it is stored: what the admin wrote, and who published which draft when."""
+
+    slug: str
+    kind: str  # "news" or "status"
+    texts: dict[str, str]  # only the languages the admin wrote
+    fallback: str
+    stage: str | None
+    stage_date: dt.date | None
+    announced: bool
+    author_id: int
+    author_locale: str
+    draft_key: str  # a second tap on Publish finds the item this draft made
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PublishedNews:
     news_id: int
     recipients: int  # outbox rows enqueued for it

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain.records import Delivery, DeliveryCounts, NewsItem, StoredSignature
+from bot.domain.records import Delivery, DeliveryCounts, NewsItem, NewsRecord, StoredSignature
 from bot.storage.db import Database
 from bot.storage.mirror import CommittedReads, TableMirror
 
@@ -649,21 +649,7 @@ class NewsRepository:
         self._stages_epoch += 1
         self._latest_stages.clear()
 
-    async def record(
-        self,
-        *,
-        slug: str,
-        kind: str,
-        texts: dict[str, str],
-        fallback: str,
-        stage: str | None,
-        stage_date: dt.date | None,
-        announced: bool,
-        author_id: int,
-        author_locale: str,
-        draft_key: str,
-        at: dt.datetime,
-    ) -> tuple[int, bool]:
+    async def record(self, item: NewsRecord) -> tuple[int, bool]:
         """Store the news item once per draft: its id, and False when the draft had been stored."""
         try:
             async with self._db.write() as conn:
@@ -673,25 +659,25 @@ class NewsRepository:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING "
                     "RETURNING id",
                     (
-                        slug,
-                        kind,
-                        texts.get("en"),
-                        texts.get("ru"),
-                        texts.get("uz"),
-                        fallback,
-                        stage,
-                        stage_date.isoformat() if stage_date else None,
-                        int(announced),
-                        author_id,
-                        author_locale,
-                        at.isoformat(),
-                        draft_key,
+                        item.slug,
+                        item.kind,
+                        item.texts.get("en"),
+                        item.texts.get("ru"),
+                        item.texts.get("uz"),
+                        item.fallback,
+                        item.stage,
+                        item.stage_date.isoformat() if item.stage_date else None,
+                        int(item.announced),
+                        item.author_id,
+                        item.author_locale,
+                        item.at.isoformat(),
+                        item.draft_key,
                     ),
                 )
                 if inserted:
                     return int(next(iter(inserted))[0]), True
                 sql = "SELECT id FROM case_updates WHERE draft_key = ?"
-                async with conn.execute(sql, (draft_key,)) as found:
+                async with conn.execute(sql, (item.draft_key,)) as found:
                     row = await found.fetchone()
                 assert row is not None
                 return int(row[0]), False

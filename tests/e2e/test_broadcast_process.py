@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from bot.domain.records import NewsRecord
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository
 from tests.e2e.process import bot_env, start_bot, stop_bot
@@ -21,17 +22,19 @@ async def test_news_left_in_the_outbox_is_delivered_when_the_bot_starts(
     await follows.follow(501, "alpha", "ru")
     await follows.follow(502, "alpha", "en")
     await publisher(db).publish_item(
-        slug="alpha",
-        kind="news",
-        texts={"ru": "Новость из очереди", "en": "News from the outbox"},
-        fallback="en",
-        stage=None,
-        stage_date=None,
-        announced=True,
-        author_id=1,
-        author_locale="en",
-        draft_key="e2e",
-        at=dt.datetime.now(dt.UTC),
+        NewsRecord(
+            slug="alpha",
+            kind="news",
+            texts={"ru": "Новость из очереди", "en": "News from the outbox"},
+            fallback="en",
+            stage=None,
+            stage_date=None,
+            announced=True,
+            author_id=1,
+            author_locale="en",
+            draft_key="e2e",
+            at=dt.datetime.now(dt.UTC),
+        )
     )
     # A previous process died mid-send: the row must be sent, not forgotten.
     await db.conn.execute("UPDATE deliveries SET status = 'sending' WHERE chat_id = 501")

@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.domain.records import NewsRecord
 from bot.storage.pg import PgDatabase
 from bot.storage.repositories import COUNT_PER_PETITION, FollowRepository
 from bot.ui.keyboards import PetitionAction, PetitionCb
@@ -122,9 +123,11 @@ async def test_a_worker_killed_mid_burst_then_the_broadcast_sender_killed(
         for chat in followers:
             await follows.follow(chat, "alpha", "en")
         await publisher(db).publish_item(
-            slug="alpha", kind="news", texts={"en": "Scale-out news"}, fallback="en", stage=None,
-            stage_date=None, announced=True, author_id=ADMIN, author_locale="en", draft_key="so-1",
-            at=dt.datetime.now(dt.UTC),
+            NewsRecord(
+                slug="alpha", kind="news", texts={"en": "Scale-out news"}, fallback="en", stage=None,
+                stage_date=None, announced=True, author_id=ADMIN, author_locale="en", draft_key="so-1",
+                at=dt.datetime.now(dt.UTC),
+            )
         )
     finally:
         await db.close()
