@@ -39,7 +39,10 @@ class BenchCore:
         calls_per_update: int,
         warmup: int,
         max_seconds: float = 1e9,
+        webhook: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """``webhook`` (``{"url", "secret"}``): the server posts each update there, as Telegram
+        does, instead of queueing it for getUpdates."""
         body = {
             "token": self.tokens[bot],
             "updates": updates,
@@ -49,6 +52,8 @@ class BenchCore:
             "max_seconds": max_seconds,
             "timeout": 600,
         }
+        if webhook is not None:
+            body["webhook"] = webhook
         return self._timed(bot, label, "/_bench/run", body, calls_per_update)
 
     def open_loop(

@@ -17,7 +17,6 @@ with ``synchronous=FULL`` into a table of realistic size.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import sys
 import time
@@ -27,9 +26,11 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from bench.config import NOISE_LIMIT, OUT, Config
+from bench.config import OUT, Config
+from bench.loop import BenchCore
 from bench.paths import UserPath, echo_callback_path, echo_path, user_paths
-from bench.processes import Processes, Server, bot_env, cpu_delta, percentile
+from bench.processes import Processes, Server, bot_env
+from tests.servers import free_port
 
 SECRET = "bench-webhook-Secret_1"
 TOKENS = {"casebot_wh": "6100004:bench-casebot-webhook-token", "echo_wh": "6100005:bench-echo-webhook-token"}
@@ -42,20 +43,11 @@ def _remove_database(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class WebhookBench:
+class WebhookBench(BenchCore):
     def __init__(self, config: Config, procs: Processes, server: Server) -> None:
-        self.config = config
-        self.procs = procs
-        self.server = server
+        super().__init__(config, procs, server, TOKENS)
         self.ports: dict[str, int] = {}
-        self.seq = 0
-        self.checks: list[str] = []
+        self.seq = 9_000_000  # message and callback ids apart from the polled run's
 
     # --- processes ------------------------------------------------------------------
 
@@ -130,44 +122,17 @@ class WebhookBench:
 
     def loop(self, bot: str, path: UserPath, users: list[int]) -> dict[str, Any]:
         c = self.config
-        updates = []
-        for user_id in users:
-            self.seq += 1
-            updates.append(path.build(user_id, 9_000_000 + self.seq))
-        body = {
-            "token": TOKENS[bot],
-            "updates": updates,
-            "concurrency": c.concurrency,
-            "calls_per_update": path.calls_per_update,
-            "warmup": c.warmup,
-            "max_seconds": c.flight_seconds,
-            "timeout": 600,
-            "webhook": {"url": f"http://127.0.0.1:{self.ports[bot]}/hook", "secret": SECRET},
-        }
-        data = json.dumps(body).encode()  # before the clock starts: the load's cost is not the bot's
-        before, t0 = self.procs.cpu(), time.monotonic()
-        result = self.server.call("/_bench/run", data=data)
-        wall = time.monotonic() - t0
-        cpu = cpu_delta(before, self.procs.cpu(), wall)
-        latencies = result.pop("latencies_ms")
-        label = f"webhook {path.name}"
-        result.update(
-            label=label,
-            bot=bot,
-            updates_per_s=round(result["measured"] / result["seconds"], 1) if result["seconds"] else 0.0,
-            p50_ms=round(percentile(latencies, 0.50), 2),
-            p99_ms=round(percentile(latencies, 0.99), 2),
-            cpu=cpu,
-            bot_cpu_ms_per_update=round(cpu[bot] * wall / max(1, result["released"]) * 1000, 3),
-            wall_s=round(wall, 2),
-            noisy=cpu["other"] > NOISE_LIMIT,
+        result = self.closed_loop(
+            bot,
+            f"webhook {path.name}",
+            self.updates(path, users),
+            c.concurrency,
+            path.calls_per_update,
+            c.warmup,
+            c.flight_seconds,
+            webhook={"url": f"http://127.0.0.1:{self.ports[bot]}/hook", "secret": SECRET},
         )
-        expected = path.calls_per_update * result["released"]
-        if result["incomplete"] or result["extra_calls"] or sum(result["calls"].values()) != expected:
-            self.checks.append(
-                f"{label}: {result['incomplete']} incomplete, {result['extra_calls']} extra calls, "
-                f"calls {result['calls']} (expected {expected})"
-            )
+        result["bot"] = bot
         return result
 
     def check_log(self, records: list[dict[str, Any]]) -> None:
