@@ -217,11 +217,24 @@ def folder_signature(folder: Path) -> Signature:
 class Catalog:
     """The cases the bot knows, in a stable order (by slug)."""
 
-    def __init__(self, cases: list[Case], signatures: dict[str, Signature] | None = None) -> None:
+    def __init__(
+        self,
+        cases: list[Case],
+        signatures: dict[str, Signature] | None = None,
+        previous: Catalog | None = None,
+    ) -> None:
         self._cases = sorted(cases, key=lambda c: c.slug)
         self._by_slug = {c.slug: c for c in self._cases}
         # What each case was read from: /reload parses again only the folders that changed.
         self.signatures = signatures or {}
+        # The catalogue this one replaces, until the index has taken what it can from it.
+        self._previous = previous
+        # Each case's facts as the cache file keeps them, made once per case object.
+        self._dumped: dict[str, tuple[Case, dict[str, object]]] = {}
+        if previous is not None:
+            self._dumped = {
+                slug: held for slug, held in previous._dumped.items() if self._by_slug.get(slug) is held[0]
+            }
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self._cases)
@@ -244,7 +257,18 @@ class Catalog:
     def index(self) -> CatalogueIndex:
         """Names, orders and filters (bot/cases/search.py): built with the catalogue, so
         /reload swaps them together."""
-        return CatalogueIndex(self._cases)
+        previous, self._previous = self._previous, None  # no chain of old catalogues kept
+        earlier = previous.__dict__.get("index") if previous is not None else None
+        return CatalogueIndex(self._cases, earlier)
+
+    def dumped(self, case: Case) -> dict[str, object]:
+        """``case``'s facts as plain data (for the cache file), made once per case object."""
+        held = self._dumped.get(case.slug)
+        if held is not None and held[0] is case:
+            return held[1]
+        data = case.facts.model_dump(mode="json")
+        self._dumped[case.slug] = (case, data)
+        return data
 
 
 class CatalogHolder:
@@ -277,10 +301,11 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
     store = TextStore(cache / TEXTS_FILE) if cache is not None else None
     known: dict[str, tuple[Signature, Case]] = {}
+    dumped: dict[str, tuple[Case, dict[str, object]]] = {}
     if previous is not None:
         known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
     elif cache is not None and store is not None:
-        known = _read_cache(cache, store)
+        known = _read_cache(cache, store, dumped)
     problems: list[str] = []
     cases: list[Case] = []
     signatures: dict[str, Signature] = {}
@@ -318,7 +343,8 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
-    catalog = Catalog(cases, signatures)
+    catalog = Catalog(cases, signatures, previous)
+    catalog._dumped.update(dumped)
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
     if cache is not None and store is not None:
         if parsed or len(known) != len(cases):
@@ -349,7 +375,9 @@ def _fingerprint() -> str:
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
-def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case]]:
+def _read_cache(
+    cache: Path, store: TextStore, dumped: dict[str, tuple[Case, dict[str, object]]]
+) -> dict[str, tuple[Signature, Case]]:
     # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
     try:
         data = json.loads((cache / CACHE_FILE).read_bytes())
@@ -365,6 +393,7 @@ def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Cas
             facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
             case = Case.model_construct(facts=facts, texts={})
             known[slug] = (signature, case.reading_texts_from(store.reader(key)))
+            dumped[slug] = (known[slug][1], entry["facts"])  # as the next write would make it
         return known
     except Exception:
         return {}
@@ -374,7 +403,7 @@ def _write_cache(cache: Path, catalog: Catalog) -> None:
     data = {
         "fingerprint": _fingerprint(),
         "cases": {
-            c.slug: {"signature": catalog.signatures[c.slug], "facts": c.facts.model_dump(mode="json")}
+            c.slug: {"signature": catalog.signatures[c.slug], "facts": catalog.dumped(c)}
             for c in catalog
             if c.slug in catalog.signatures
         },
