@@ -122,7 +122,7 @@ def test_reload_reads_only_the_changed_case_into_the_indexes(
     first = load_catalog(cases, cache=cache)
     questions = QuestionIndex(first)
     _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
-    names_read = _reads(monkeypatch, CatalogueIndex, "_read_case")
+    names_read = _reads(monkeypatch, CatalogueIndex, "read_case")
     questions_read = _reads(monkeypatch, QuestionIndex, "_read_case")
     dumps = _reads(monkeypatch, Catalog, "dumped")
     second = load_catalog(cases, first, cache=cache)

@@ -243,9 +243,15 @@ class _Entry:
 class CatalogueIndex:
     """Names, orders and facets of one catalogue; built once, read by every update."""
 
-    def __init__(self, cases: Iterable[Case], previous: CatalogueIndex | None = None) -> None:
+    def __init__(
+        self,
+        cases: Iterable[Case],
+        previous: CatalogueIndex | None = None,
+        given: Mapping[str, tuple[object, frozenset[str]]] | None = None,
+    ) -> None:
         """``previous``: the index this one replaces; a case object it has read already (one
-        /reload did not parse again) is taken from it as it was."""
+        /reload did not parse again) is taken from it as it was. ``given``: entries
+        :meth:`read_case` made elsewhere (with the folder, in another process), by slug."""
         self._entries: dict[str, _Entry] = {}
         words: dict[str, set[str]] = defaultdict(set)
         self._name_words: dict[str, frozenset[str]] = {}
@@ -257,8 +263,12 @@ class CatalogueIndex:
             held = kept.get(case.slug)
             if held is not None and held[0] is case:
                 entry, own = held[1], held[2]
+            elif given and case.slug in given:
+                made, own = given[case.slug]
+                assert isinstance(made, _Entry)
+                entry = made
             else:
-                entry, own = self._read_case(case, memo)
+                entry, own = self.read_case(case, memo)
             self._read[case.slug] = (case, entry, own)
             for word in own:
                 words[word].add(case.slug)
@@ -275,7 +285,8 @@ class CatalogueIndex:
         )
 
     @staticmethod
-    def _read_case(case: Case, memo: dict[str, str]) -> tuple[_Entry, frozenset[str]]:
+    def read_case(case: Case, memo: dict[str, str]) -> tuple[_Entry, frozenset[str]]:
+        """What the index keeps of one case: its entry (orders, facets) and its name words."""
         own: set[str] = set()
         for name in [case.name(loc) for loc in LOCALES] + list(case.facts.aliases):
             own.update(name_words(name, memo))

@@ -811,6 +811,11 @@ class QuestionIndex:
         return names
 
     @classmethod
+    def name_words(cls, cases: Iterable[Case]) -> set[str]:
+        """The words of the cases' names that the index leaves out of their texts' terms."""
+        return set(cls._catalog_names(cases))
+
+    @classmethod
     def read_cases(cls, cases: Iterable[Case], names: Iterable[str]) -> dict[str, CaseEntries]:
         """What the index reads of each of ``cases`` (their texts in memory, say just parsed
         in another process), ``names`` being the name words of the whole catalogue."""

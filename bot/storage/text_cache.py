@@ -59,7 +59,11 @@ class TextCacheFile:
 
     def put(self, key: str, bodies: dict[str, bytes]) -> None:
         """All of one key's bodies in one transaction. Raises OSError when it cannot be written."""
-        rows = [(key, locale, body) for locale, body in bodies.items()]
+        self.put_many({key: bodies})
+
+    def put_many(self, bodies: dict[str, dict[str, bytes]]) -> None:
+        """Several keys' bodies (key → locale → body) in one transaction. Raises OSError."""
+        rows = [(key, locale, body) for key, texts in bodies.items() for locale, body in texts.items()]
         try:
             with self._lock:
                 db = self._db()
