@@ -738,9 +738,9 @@ class CaseEntries:
     focus: dict[str, set[str]] = field(default_factory=dict)  # term → entries
     postings: dict[str, dict[str, float]] = field(default_factory=dict)  # term → entry → factor
 
-    def fits(self, names: Mapping[str, object]) -> bool:
+    def fits(self, names: Mapping[str, object] | frozenset[str]) -> bool:
         """Whether it reads the same with ``names`` the catalogue's name words."""
-        return frozenset(t for t in self.tokens if t in names) == self.names_met
+        return self.tokens.intersection(names) == self.names_met
 
 
 class QuestionIndex:
@@ -832,17 +832,18 @@ class QuestionIndex:
             # Words its texts use stay valid; the stems it made are the same ones.
             self._stem_cache.update(previous._stem_cache)
         same_names = previous is not None and previous._names.keys() == self._names.keys()
+        names = frozenset(self._names)
         records = []
         for case in catalog:
             record = None
             held = kept.get(case.slug)
             if held is not None and held[0] is case:
                 record = held[1]
-                if not same_names and not record.fits(self._names):
+                if not same_names and not record.fits(names):
                     record = None
             if record is None and case.slug in given:
                 record = given[case.slug]
-                if not record.fits(self._names):
+                if not record.fits(names):
                     record = None
             records.append(record if record is not None else self._read_case(case))
         self._read = {case.slug: (case, record) for case, record in zip(catalog, records, strict=True)}
