@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tomllib
@@ -22,6 +21,7 @@ import rtoml
 from pydantic import BaseModel, ValidationError
 
 from bot.cases.figures import unheld_figures
+from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import (
     LOCALES,
     POINTERS_WITH_TEXT,
@@ -202,36 +202,6 @@ def _with_derived(value: object, transform: Callable[[str], str]) -> object:
     return value
 
 
-# A folder's files as the loader last read them, by content: (name, size, digest) each.
-# Copying the files again, or `git checkout`, leaves them as they were: nothing to parse.
-Signature = tuple[tuple[str, int, str], ...]
-# The same files by size and time (name, mtime in ns, size): while these stay, the
-# contents are not read again to know that they did.
-Stat = tuple[tuple[str, int, int], ...]
-
-
-def folder_stat(folder: Path) -> Stat:
-    entries = []
-    with os.scandir(folder) as found:
-        for entry in found:
-            if entry.is_file():
-                stat = entry.stat()
-                entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
-
-
-def folder_signature(folder: Path, stat: Stat | None = None) -> Signature:
-    """The contents of the files ``stat`` lists (a file gone meanwhile: an empty one)."""
-    entries = []
-    for name, _, _ in stat if stat is not None else folder_stat(folder):
-        try:
-            body = (folder / name).read_bytes()
-        except OSError:
-            body = b""
-        entries.append((name, len(body), hashlib.blake2b(body, digest_size=16).hexdigest()))
-    return tuple(entries)
-
-
 @dataclass(slots=True)
 class FolderRead:
     """What a catalogue needs of one changed folder, read by :func:`read_folders`: the case
@@ -250,6 +220,8 @@ class FolderRead:
 # Reads changed folders (with their signatures) for load_catalog: read_folders itself, or
 # something running it elsewhere (another process) with ``bodies=True``.
 FolderReader = Callable[[list[tuple[Path, Signature]]], dict[str, FolderRead]]
+# Lists the case folders for load_catalog: folder_scan.scan itself, or the same elsewhere.
+FolderScanner = Callable[[Path, dict[str, tuple[Stat, Signature]]], list[tuple[str, Stat, Signature]]]
 
 
 def read_folders(
@@ -386,6 +358,7 @@ def load_catalog(
     *,
     cache: Path | None = None,
     read: FolderReader | None = None,
+    scan_folders: FolderScanner | None = None,
 ) -> Catalog:
     """Every case folder, validated; a folder whose files are as ``previous`` (or ``cache``)
     read them is taken from there without parsing again (TOML parsing is most of the cost).
@@ -396,7 +369,8 @@ def load_catalog(
     facts from one file instead of parsing four thousand.
 
     ``read``: how the changed folders are read (:data:`FolderReader`; /reload reads many in
-    another process), :func:`read_folders` here by default.
+    another process), :func:`read_folders` here by default; ``scan_folders``: how they are
+    listed and known changed (:data:`FolderScanner`), ``folder_scan.scan`` here by default.
     """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
@@ -415,11 +389,10 @@ def load_catalog(
     signatures: dict[str, Signature] = {}
     stats: dict[str, Stat] = {}
     changed: list[tuple[Path, Signature]] = []
-    for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        stat = folder_stat(folder)
-        seen = known.get(folder.name)
-        same_stat = seen is not None and seen[2] == stat
-        signature = seen[0] if seen is not None and same_stat else folder_signature(folder, stat)
+    seen_by_stat = {name: (stat, sig) for name, (sig, _, stat) in known.items() if stat is not None}
+    for name, stat, signature in (scan_folders or scan)(cases_dir, seen_by_stat):
+        folder = cases_dir / name
+        seen = known.get(name)
         signatures[folder.name], stats[folder.name] = signature, stat
         if seen is not None and seen[0] == signature:
             if seen[1]._transliterator is None:  # read back from the cache: the case's own rules
@@ -487,7 +460,6 @@ TEXTS_FILE = "texts.sqlite3"
 
 def _fingerprint() -> str:
     """What the cache depends on: the models', the loader's and the store's code, pydantic, Python."""
-    import hashlib
 
     import pydantic
 

@@ -20,36 +20,34 @@ import contextlib
 import gc
 import os
 import pickle
-import queue
 import subprocess
 import sys
-import threading
+import tempfile
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import structlog
 
-from bot.cases.catalog import Catalog, CatalogHolder, FolderRead, Signature, load_catalog, read_folders
+from bot.cases.catalog import Catalog, CatalogHolder, FolderRead, load_catalog, read_folders
+from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import Case
 from bot.domain.answers import CaseEntries, QuestionIndex, QuestionIndexes
 
 log = structlog.get_logger("casebot.catalogue")
 
 # Changed folders from which they are read in other processes: fewer are read in a
-# worker thread (a process takes ~0.2 s of CPU to start; a folder ~5 ms to read).
+# worker thread (a process takes ~0.3 s of CPU to start; a folder ~3 ms to read).
 CHILD_FROM = 40
-# Folders a reading process sends back at a time: this process takes them in while
-# the rest are still being read.
+# Folders a reading process is given at least.
 CHUNK = 50
 
 
-def read_elsewhere(folders: list[tuple[Path, Signature]], names: frozenset[str]) -> bytes:
-    """:func:`read_folders` and the question index's reading of the valid cases, in a
-    process of its own (``names``: the catalogue's name words, see :class:`CaseEntries`):
-    (reads, entries) pickled here, so that the pool's one thread in the bot's process, which
-    also hands out the next folders, only passes bytes along."""
-    gc.disable()  # a short life of allocations only: the collector would walk them for nothing
+def read_job(job: dict[str, object]) -> bytes:
+    """In a reading process: :func:`read_folders` and the question index's reading of the
+    valid cases (``names``: the catalogue's name words, see :class:`CaseEntries`), pickled."""
+    folders, names = job["folders"], job["names"]
+    assert isinstance(folders, list) and isinstance(names, frozenset)
     entries: dict[str, CaseEntries] = {}
 
     def read_questions(cases: list[Case]) -> None:
@@ -88,7 +86,12 @@ class CatalogueReloader:
                 current = self._catalogs.current
                 entries: dict[str, CaseEntries] = {}
                 fresh = await asyncio.to_thread(
-                    partial(load_catalog, cache=self._cache, read=partial(self._read, current, entries)),
+                    partial(
+                        load_catalog,
+                        cache=self._cache,
+                        read=partial(self._read, current, entries),
+                        scan_folders=_scan_elsewhere,
+                    ),
                     self._cases_dir,
                     current,
                 )
@@ -105,21 +108,19 @@ class CatalogueReloader:
         names = frozenset(QuestionIndex.name_words(current))
         if len(folders) < self._child_from:
             return self._read_here(folders, names, entries)
-        reads: dict[str, FolderRead] = {}
         processes = min(self._processes, -(-len(folders) // CHUNK))
         share = -(-len(folders) // processes)
+        jobs = [{"folders": folders[i : i + share], "names": names} for i in range(0, len(folders), share)]
+        reads: dict[str, FolderRead] = {}
         try:
-            for got, read_entries in _read_in_processes(
-                [folders[i : i + share] for i in range(0, len(folders), share)], names
-            ):
+            for blob in _in_children("bot.domain.catalogue_reload:read_job", jobs):
+                got, read_entries = pickle.loads(blob)
                 reads.update(got)
                 entries.update(read_entries)
         except ChildFailed as exc:
             # Read here then: slower, and whatever made the child fail shows itself here.
             log.warning("catalogue_reload.child_failed", error=str(exc))
-            missing = [(folder, sig) for folder, sig in folders if folder.name not in reads]
-            reads.update(self._read_here(missing, names, entries))
-            return reads
+            return self._read_here(folders, names, entries)
         self.read_in_processes += len(folders)
         return reads
 
@@ -150,75 +151,56 @@ class ChildFailed(Exception):
     """A reading process ended before it had sent every folder it was given."""
 
 
-# The reading process: a bare interpreter given its job on stdin. Not multiprocessing's
-# spawn, which imports the parent's __main__ again in each child (`python -m bench...`
-# imports aiogram: seconds of CPU before the first folder is read).
+def _scan_elsewhere(
+    cases_dir: Path, known: dict[str, tuple[Stat, Signature]]
+) -> list[tuple[str, Stat, Signature]]:
+    """The case folders listed and hashed (bot/cases/folder_scan.py) in a process of its own."""
+    try:
+        [blob] = _in_children("bot.cases.folder_scan:scan_job", [{"cases_dir": cases_dir, "known": known}])
+    except ChildFailed as exc:
+        log.warning("catalogue_reload.child_failed", error=str(exc))
+        return scan(cases_dir, known)
+    listing: list[tuple[str, Stat, Signature]] = pickle.loads(blob)
+    return listing
+
+
+# A reading process: a bare interpreter given its job on stdin, which writes the pickled
+# result to a file. Not multiprocessing's spawn, which imports the parent's __main__ again
+# in each child (`python -m bench...` imports aiogram: seconds of CPU before any work);
+# not a pipe back, whose many small reads would each give the interpreter away here and
+# wait for it again behind the readers' updates (one read of a file is one wait).
 _CHILD = (
-    "import sys, pickle; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
-    "from bot.domain.catalogue_reload import serve; serve(job)"
+    "import sys, pickle, importlib; job = pickle.load(sys.stdin.buffer); sys.path[:0] = job['path']; "
+    "import gc; gc.disable(); "  # a short life of allocations: the collector would walk them for nothing
+    "module, name = job['entry'].split(':'); "
+    "result = getattr(importlib.import_module(module), name)(job['job']); "
+    "import pathlib; pathlib.Path(job['out']).write_bytes(result)"
 )
 
 
-def serve(job: dict[str, object]) -> None:
-    """In a reading process: each handful of folders read, sent back as soon as it is."""
-    out = sys.stdout.buffer
-    folders = job["folders"]
-    names = job["names"]
-    assert isinstance(folders, list) and isinstance(names, frozenset)
-    for start in range(0, len(folders), CHUNK):
-        blob = read_elsewhere(folders[start : start + CHUNK], names)
-        out.write(len(blob).to_bytes(8, "big") + blob)
-        out.flush()
-
-
-def _read_in_processes(
-    shares: list[list[tuple[Path, Signature]]], names: frozenset[str]
-) -> Iterator[tuple[dict[str, FolderRead], dict[str, CaseEntries]]]:
-    """Each share read in a process of its own; results as they come, whichever first."""
-    arrived: queue.Queue[bytes | ChildFailed] = queue.Queue()
-    children = [
-        subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in shares
-    ]
-
-    def collect(child: subprocess.Popen[bytes], share: list[tuple[Path, Signature]]) -> None:
-        assert child.stdin is not None and child.stdout is not None
+def _in_children(entry: str, jobs: list[dict[str, object]]) -> list[bytes]:
+    """Each job given to ``entry`` ("module:function", which returns bytes) in a process of
+    its own, all at once; their results in the jobs' order. Raises ChildFailed."""
+    with tempfile.TemporaryDirectory(prefix="casebot-reload-") as scratch:
+        children = []
         try:
-            pickle.dump({"path": sys.path, "folders": share, "names": names}, child.stdin)
-            child.stdin.close()
-            got = 0
-            while got < len(share):
-                size = child.stdout.read(8)
-                if len(size) < 8:
-                    raise ChildFailed(f"exit status {child.wait()}")
-                arrived.put(child.stdout.read(int.from_bytes(size, "big")))
-                got += min(CHUNK, len(share) - got)
-            arrived.put(b"")
-        except Exception as exc:  # the reading thread must say it ended, whatever ended it
-            arrived.put(exc if isinstance(exc, ChildFailed) else ChildFailed(repr(exc)))
+            for number, job in enumerate(jobs):
+                out = Path(scratch) / f"{number}.pickle"
+                child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE)
+                children.append((child, out))
+                assert child.stdin is not None
+                with child.stdin:
+                    pickle.dump({"path": sys.path, "entry": entry, "job": job, "out": str(out)}, child.stdin)
+            results = []
+            for child, out in children:
+                if child.wait() != 0 or not out.is_file():
+                    raise ChildFailed(f"{entry}: exit status {child.returncode}")
+                results.append(out.read_bytes())
+            return results
+        except OSError as exc:
+            raise ChildFailed(f"{entry}: {exc}") from exc
         finally:
-            child.stdout.close()
-            child.wait()
-
-    readers = [
-        threading.Thread(target=collect, args=(child, share), daemon=True)
-        for child, share in zip(children, shares, strict=True)
-    ]
-    for reader in readers:
-        reader.start()
-    try:
-        finished = 0
-        while finished < len(readers):
-            blob = arrived.get()
-            if isinstance(blob, ChildFailed):
-                raise blob
-            if not blob:
-                finished += 1
-                continue
-            yield pickle.loads(blob)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-        for reader in readers:
-            reader.join()
+            for child, _ in children:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
