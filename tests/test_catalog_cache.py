@@ -137,10 +137,10 @@ def test_reload_reads_only_the_changed_case_into_the_indexes(
 
 
 def test_a_case_read_against_other_names_is_read_again() -> None:
-    entries = CaseEntries("alpha", tokens=frozenset({"memorial", "court"}), names_met=frozenset({"memorial"}))
-    assert entries.fits({"memorial": set(), "zarvid": set()})
-    assert not entries.fits({})  # "memorial" is no longer a name: it is a word of the question
-    assert not entries.fits({"memorial": set(), "court": set()})  # a new case named Court
+    entries = CaseEntries("alpha", names_met=frozenset({"memorial"}), lexicon={"en": ("court",), "ru": ("суд",)})
+    assert entries.fits(frozenset({"memorial", "zarvid"}))
+    assert not entries.fits(frozenset())  # "memorial" is no longer a name: it is a word of the question
+    assert not entries.fits(frozenset({"memorial", "court"}))  # a new case named Court
 
 
 def test_a_removed_case_leaves_the_index_as_a_build_from_nothing(cases: Path) -> None:

@@ -71,6 +71,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from sys import intern
 
 import snowballstemmer
 from cachetools import LRUCache
@@ -726,21 +727,22 @@ class CaseEntries:
     """
 
     slug: str
-    # Every word its phrasings and answers use, and which of them were names of some case
-    # when read (names are left out of the terms): still right while those stay the same.
-    tokens: frozenset[str] = frozenset()
+    # The words its phrasings and answers use that were names of some case when read (names
+    # are left out of the terms); every other word but figures is in ``lexicon``. It reads
+    # the same while those stay names and no word of the lexicon becomes one.
     names_met: frozenset[str] = frozenset()
-    lexicon: dict[str, set[str]] = field(default_factory=dict)  # locale → words
-    proper: set[str] = field(default_factory=set)
+    # Kept as long as the index (a later one may take them): tuples, a quarter of a set's size.
+    lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale → words
+    proper: tuple[str, ...] = ()
     phrasings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # entry → terms of each
     entry_terms: dict[str, frozenset[str]] = field(default_factory=dict)
     pointerless: dict[str, set[int]] = field(default_factory=dict)  # entry → phrasing numbers
     focus: dict[str, set[str]] = field(default_factory=dict)  # term → entries
     postings: dict[str, dict[str, float]] = field(default_factory=dict)  # term → entry → factor
 
-    def fits(self, names: Mapping[str, object] | frozenset[str]) -> bool:
+    def fits(self, names: frozenset[str]) -> bool:
         """Whether it reads the same with ``names`` the catalogue's name words."""
-        return self.tokens.intersection(names) == self.names_met
+        return self.names_met <= names and all(names.isdisjoint(seen) for seen in self.lexicon.values())
 
 
 class QuestionIndex:
@@ -879,8 +881,8 @@ class QuestionIndex:
         for record in records:
             slug = record.slug
             for locale, seen in record.lexicon.items():
-                self._lexicon[locale] |= seen
-            self._proper |= record.proper
+                self._lexicon[locale].update(seen)
+            self._proper.update(record.proper)
             if record.phrasings:
                 self._phrasings[slug] = record.phrasings
             for entry_id, terms in record.entry_terms.items():
@@ -888,7 +890,7 @@ class QuestionIndex:
             for entry_id, numbers in record.pointerless.items():
                 self._pointerless[slug, entry_id] = numbers
             if record.focus:
-                self._focus[slug] = defaultdict(set, record.focus)
+                self._focus[slug] = record.focus  # read with .get only
             for term, factors in record.postings.items():
                 self._postings[term][slug] = factors
         self._surface = set().union(*self._lexicon.values())
@@ -975,28 +977,39 @@ class QuestionIndex:
 
     def _read_case(self, case: Case) -> CaseEntries:
         record = CaseEntries(case.slug)
-        tokens: set[str] = set()
+        names_met: set[str] = set()
+        lexicon: dict[str, set[str]] = {}
+        proper: set[str] = set()
         for entry in case.facts.questions:
-            self._read_entry(case, entry.id, record, tokens)
-        record.tokens = frozenset(tokens)
-        record.names_met = frozenset(t for t in tokens if t in self._names)
+            self._read_entry(case, entry.id, record, names_met, lexicon, proper)
+        record.names_met = frozenset(names_met)
+        record.lexicon = {locale: tuple(seen) for locale, seen in lexicon.items()}
+        record.proper = tuple(proper)
         return record
 
-    def _read_entry(self, case: Case, entry_id: str, record: CaseEntries, seen: set[str]) -> None:
+    def _read_entry(
+        self,
+        case: Case,
+        entry_id: str,
+        record: CaseEntries,
+        names_met: set[str],
+        lexicons: dict[str, set[str]],
+        proper: set[str],
+    ) -> None:
         phrasing_hits: dict[str, int] = defaultdict(int)
         phrasings = 0
         answer_terms: set[str] = set()
         stored: list[tuple[str, ...]] = []
         for locale in LOCALES:
-            lexicon = record.lexicon.setdefault(locale, set())
+            lexicon = lexicons.setdefault(locale, set())
             text = case.text(locale).questions[entry_id]
             for phrasing in text.phrasings:
                 phrasings += 1
                 # Read as a question is read (idioms, contractions), so both meet.
                 read = _idioms(fold(phrasing))
-                everything = words(read)
-                seen.update(everything)
+                everything = [intern(t) for t in words(read)]  # one string for a word, in every case
                 tokens = [t for t in everything if not self._is_name(t)]
+                names_met.update(t for t in everything if self._is_name(t))
                 lexicon.update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
@@ -1008,12 +1021,12 @@ class QuestionIndex:
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
-            record.proper.update(_proper_names(answer))
+            proper.update(_proper_names(answer))
             for phrasing in text.phrasings:
-                record.proper.update(_proper_names(phrasing))
-            everything = words(answer)
-            seen.update(everything)
+                proper.update(_proper_names(phrasing))
+            everything = [intern(t) for t in words(answer)]
             answer_tokens = [t for t in everything if not self._is_name(t)]
+            names_met.update(t for t in everything if self._is_name(t))
             lexicon.update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
         record.phrasings[entry_id] = stored
