@@ -206,7 +206,7 @@ def _with_derived(value: object, transform: Callable[[str], str]) -> object:
 class FolderRead:
     """What a catalogue needs of one changed folder, read by :func:`read_folders`: the case
     (its texts in the store under ``key``, or in memory without a store) with its name
-    index entry and its facts as the cache file keeps them; or the problems that keep it out."""
+    index entry; or the problems that keep it out."""
 
     problems: list[str]
     case: Case | None = None
@@ -214,7 +214,6 @@ class FolderRead:
     bodies: dict[str, bytes] | None = None  # its texts for the store, not yet in it
     rules: dict[str, str] = field(default_factory=dict)  # its own uz-Cyrl exceptions
     named: tuple[object, frozenset[str]] | None = None  # CatalogueIndex's entry for it
-    dumped: dict[str, object] | None = None
 
 
 # Reads changed folders (with their signatures) for load_catalog: read_folders itself, or
@@ -265,7 +264,6 @@ def read_folders(
                 store = None
         read.case._transliterator = None
         read.named = CatalogueIndex.read_case(case, memo)
-        read.dumped = case.facts.model_dump(mode="json")
         reads[folder.name] = read
     if with_texts is not None:
         with_texts(whole)
@@ -292,12 +290,6 @@ class Catalog:
         # and name index entries read with the changed folders.
         self._previous = previous
         self._named = named or {}
-        # Each case's facts as the cache file keeps them, made once per case object.
-        self._dumped: dict[str, tuple[Case, dict[str, object]]] = {}
-        if previous is not None:
-            self._dumped = {
-                slug: held for slug, held in previous._dumped.items() if self._by_slug.get(slug) is held[0]
-            }
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self._cases)
@@ -324,15 +316,6 @@ class Catalog:
         earlier = previous.__dict__.get("index") if previous is not None else None
         named, self._named = self._named, {}
         return CatalogueIndex(self._cases, earlier, named)
-
-    def dumped(self, case: Case) -> dict[str, object]:
-        """``case``'s facts as plain data (for the cache file), made once per case object."""
-        held = self._dumped.get(case.slug)
-        if held is not None and held[0] is case:
-            return held[1]
-        data = case.facts.model_dump(mode="json")
-        self._dumped[case.slug] = (case, data)
-        return data
 
 
 class CatalogHolder:
@@ -376,7 +359,6 @@ def load_catalog(
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
     store = TextStore(cache / TEXTS_FILE) if cache is not None else None
     known: dict[str, tuple[Signature, Case, Stat | None]] = {}
-    dumped: dict[str, tuple[Case, dict[str, object]]] = {}
     if previous is not None:
         known = {
             slug: (sig, c, previous.stats.get(slug))
@@ -384,7 +366,7 @@ def load_catalog(
             if (c := previous.get(slug))
         }
     elif cache is not None and store is not None:
-        known = _read_cache(cache, store, dumped)
+        known = _read_cache(cache, store)
     cases: dict[str, Case] = {}
     signatures: dict[str, Signature] = {}
     stats: dict[str, Stat] = {}
@@ -434,8 +416,6 @@ def load_catalog(
         cases[folder.name] = case
         if got.named is not None:
             named[case.slug] = got.named
-        if got.dumped is not None:
-            dumped[case.slug] = (case, got.dumped)
     if problems:
         raise CaseFileError(problems)
     if not cases:
@@ -443,7 +423,6 @@ def load_catalog(
     signatures = {name: signatures[name] for name in cases}
     catalog = Catalog(list(cases.values()), signatures, previous, named=named)
     catalog.stats = {name: stats[name] for name in cases}
-    catalog._dumped.update(dumped)
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
     if cache is not None and store is not None:
         if changed or len(known) != len(cases):
@@ -460,7 +439,6 @@ TEXTS_FILE = "texts.sqlite3"
 
 def _fingerprint() -> str:
     """What the cache depends on: the models', the loader's and the store's code, pydantic, Python."""
-
     import pydantic
 
     from bot import uzbek_cyrillic
@@ -473,9 +451,7 @@ def _fingerprint() -> str:
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
-def _read_cache(
-    cache: Path, store: TextStore, dumped: dict[str, tuple[Case, dict[str, object]]]
-) -> dict[str, tuple[Signature, Case, Stat | None]]:
+def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case, Stat | None]]:
     # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
     try:
         data = json.loads((cache / CACHE_FILE).read_bytes())
@@ -492,7 +468,6 @@ def _read_cache(
             facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
             case = Case.model_construct(facts=facts, texts={})
             known[slug] = (signature, case.reading_texts_from(store.reader(key)), stat)
-            dumped[slug] = (known[slug][1], entry["facts"])  # as the next write would make it
         return known
     except Exception:
         return {}
@@ -505,7 +480,7 @@ def _write_cache(cache: Path, catalog: Catalog) -> None:
             c.slug: {
                 "signature": catalog.signatures[c.slug],
                 "stat": catalog.stats.get(c.slug, ()),
-                "facts": catalog.dumped(c),
+                "facts": c.facts.model_dump(mode="json"),
             }
             for c in catalog
             if c.slug in catalog.signatures
