@@ -253,14 +253,14 @@ def catalogue_targets(catalogue: dict[str, Any], startup: dict[str, Any]) -> lis
                 " ms",
             ),
             _target(
-                "/reload of 1,000 cases ≤ 3 s (a few edited)",
+                "/reload of 1,000 cases ≤ 3 s (5 edited)",
                 catalogue["reload_some_changed"]["seconds"],
                 3.0,
                 False,
                 " s",
             ),
             _target(
-                "/reload of 1,000 cases ≤ 3 s (every file changed)",
+                "/reload of 1,000 cases ≤ 3 s (every file edited)",
                 catalogue["reload_all_changed"]["seconds"],
                 3.0,
                 False,
@@ -331,10 +331,23 @@ def catalogue_lines(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[
             f"echo {f['echo_per_s']:.0f}/s ({f['search_ratio_to_e']:.2f} × E). Without HTTP the echo does "
             "almost nothing, so these ratios sit far below the polled ones of the paths above."
         )
-    for key in ("reload_some_changed", "reload_all_changed"):
-        r = catalogue[key]
+    for key in ("reload_some_changed", "reload_all_changed", "reload_all_touched"):
+        r = catalogue.get(key)
+        if r is None:  # results from before the touched-only run
+            continue
+        what = (
+            f"{r['folders_changed']:,} folder(s) edited"
+            if "folders_changed" in r
+            else f"{r['folders_touched']:,} folders copied again unchanged"
+        )
+        elsewhere = (
+            f" ({r['read_in_other_processes']:,} read in reading processes, their CPU "
+            f"{r['other_processes_cpu_s']:.2f} s)"
+            if "other_processes_cpu_s" in r
+            else ""
+        )
         lines.append(
-            f"- /reload with {r['folders_changed']:,} folder(s) changed: {r['seconds']:.2f} s; "
+            f"- /reload with {what}: {r['seconds']:.2f} s{elsewhere}; "
             f"{r['updates_answered_meanwhile']:,} readers' updates answered meanwhile, p99 "
             f"{r['their_p99_ms']} ms, max {r['their_max_ms']} ms."
         )

@@ -7,12 +7,10 @@ aiogram's dependency injection (``dp["catalogs"]`` …). Nothing is global.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.config import LOCAL_TOKEN, Settings
 from bot.domain.answers import QuestionIndexes, RecentCases
 from bot.domain.broadcast import BroadcastWorker, Clock
+from bot.domain.catalogue_reload import CatalogueReloader
 from bot.domain.follow import FollowService
 from bot.domain.language import LanguageService
 from bot.domain.news import NewsService
@@ -183,6 +182,9 @@ def create_dispatcher(
     # /reload before it swaps the catalogue.
     indexes = QuestionIndexes(catalog, build_now=False)
     dp["question_indexes"] = indexes
+    dp["catalogue_reload"] = CatalogueReloader(
+        settings.cases_dir, cache_beside(settings.database_path), catalogs, indexes
+    )
     dp.startup.register(indexes.start)
     # The case each user last opened, for questions that name none; set by the card
     # handlers. In memory and bounded on purpose (see RecentCases): a restart only
@@ -321,16 +323,10 @@ async def _assemble(
         dp.startup.register(broadcast.start)
         dp.shutdown.register(broadcast.stop)
     if redis is not None:
-        indexes: QuestionIndexes = dp["question_indexes"]
+        reloader: CatalogueReloader = dp["catalogue_reload"]
 
         async def reload_from_files() -> None:
-            fresh = await asyncio.to_thread(
-                partial(load_catalog, cache=cache_beside(settings.database_path)),
-                settings.cases_dir,
-                catalogs.current,
-            )
-            await indexes.prepare(fresh)
-            catalogs.swap(fresh)
+            await reloader.reload()
 
         bus = ReloadBus(redis, reload_from_files)
         dp["reload_bus"] = bus

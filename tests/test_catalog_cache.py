@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.cases.catalog import CaseFileError, load_catalog
+from bot.cases.models import Case
+from bot.cases.search import CatalogueIndex
+from bot.domain.answers import CaseEntries, QuestionIndex
 from tests.conftest import FIXTURE_CASES
 
 
@@ -80,3 +83,66 @@ def test_a_cache_folder_that_cannot_be_written_keeps_texts_in_memory(cases: Path
     blocked.write_text("x")  # the cache's parent is a file: nothing can be created under it
     catalog = load_catalog(cases, cache=blocked / "cache")
     assert catalog.get("alpha").texts and catalog.get("alpha").text("ru").summary
+
+
+def _index_state(index: QuestionIndex) -> dict[str, object]:
+    """What a question index answers from, comparable between two builds."""
+    names = ("_postings", "_weights", "_phrasing_weight", "_in_phrasings", "_standalone", "_focus")
+    names += ("_entry_terms", "_lexicon", "_proper", "_bare", "_person_entries", "_vocabulary", "_names")
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items() if item or not isinstance(item, dict)}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value
+
+    return {name: plain(getattr(index, name)) for name in names}
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[str]:
+    """The slugs ``owner.name(case, ...)`` is called for from now on."""
+    read: list[str] = []
+    original = getattr(owner, name)
+
+    def counting(*args: object, **kwargs: object) -> object:
+        case = next(a for a in args if isinstance(a, Case))
+        read.append(case.slug)
+        return original(*args, **kwargs)
+
+    wrapped = staticmethod(counting) if isinstance(owner.__dict__[name], staticmethod) else counting
+    monkeypatch.setattr(owner, name, wrapped)
+    return read
+
+
+def test_reload_reads_only_the_changed_case_into_the_indexes(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "db.sqlite3.cases-cache"
+    first = load_catalog(cases, cache=cache)
+    questions = QuestionIndex(first)
+    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    names_read = _reads(monkeypatch, CatalogueIndex, "read_case")
+    questions_read = _reads(monkeypatch, QuestionIndex, "_read_case")
+    second = load_catalog(cases, first, cache=cache)
+    again = QuestionIndex(second, questions)
+    assert names_read == ["beta"]
+    assert questions_read == ["beta"]
+    # And what it answers from is what a build from nothing makes.
+    assert _index_state(again) == _index_state(QuestionIndex(second))
+    assert second.index.search("beta", "en").slugs == CatalogueIndex(list(second)).search("beta", "en").slugs
+
+
+def test_a_case_read_against_other_names_is_read_again() -> None:
+    entries = CaseEntries("alpha", names_met=frozenset({"memorial"}), lexicon={"en": ("court",), "ru": ("суд",)})
+    assert entries.fits(frozenset({"memorial", "zarvid"}))
+    assert not entries.fits(frozenset())  # "memorial" is no longer a name: it is a word of the question
+    assert not entries.fits(frozenset({"memorial", "court"}))  # a new case named Court
+
+
+def test_a_removed_case_leaves_the_index_as_a_build_from_nothing(cases: Path) -> None:
+    first = load_catalog(cases)
+    questions = QuestionIndex(first)
+    shutil.rmtree(cases / "beta")  # its names are no longer names: alpha's words may read otherwise
+    second = load_catalog(cases, first)
+    assert _index_state(QuestionIndex(second, questions)) == _index_state(QuestionIndex(second))

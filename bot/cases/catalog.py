@@ -7,12 +7,13 @@ reason.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import shutil
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import rtoml
 from pydantic import BaseModel, ValidationError
 
 from bot.cases.figures import unheld_figures
+from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import (
     LOCALES,
     POINTERS_WITH_TEXT,
@@ -200,28 +202,94 @@ def _with_derived(value: object, transform: Callable[[str], str]) -> object:
     return value
 
 
-# A folder's files as the loader last read them: (name, mtime in ns, size) each.
-Signature = tuple[tuple[str, int, int], ...]
+@dataclass(slots=True)
+class FolderRead:
+    """What a catalogue needs of one changed folder, read by :func:`read_folders`: the case
+    (its texts in the store under ``key``, or in memory without a store) with its name
+    index entry; or the problems that keep it out."""
+
+    problems: list[str]
+    case: Case | None = None
+    key: str | None = None
+    bodies: dict[str, bytes] | None = None  # its texts for the store, not yet in it
+    rules: dict[str, str] = field(default_factory=dict)  # its own uz-Cyrl exceptions
+    named: tuple[object, frozenset[str]] | None = None  # CatalogueIndex's entry for it
 
 
-def folder_signature(folder: Path) -> Signature:
-    entries = []
-    with os.scandir(folder) as found:
-        for entry in found:
-            if entry.is_file():
-                stat = entry.stat()
-                entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
+# Reads changed folders (with their signatures) for load_catalog: read_folders itself, or
+# something running it elsewhere (another process) with ``bodies=True``.
+FolderReader = Callable[[list[tuple[Path, Signature]]], dict[str, FolderRead]]
+# Lists the case folders for load_catalog: folder_scan.scan itself, or the same elsewhere.
+FolderScanner = Callable[[Path, dict[str, tuple[Stat, Signature]]], list[tuple[str, Stat, Signature]]]
+
+
+def read_folders(
+    folders: list[tuple[Path, Signature]],
+    store: TextStore | None = None,
+    with_texts: Callable[[list[Case]], None] | None = None,
+    *,
+    bodies: bool = False,
+) -> dict[str, FolderRead]:
+    """Each folder parsed, validated and its texts stored (see :func:`load_catalog`).
+    Plain data out, so it can run in another process: cases without their transliterator
+    (``rules`` makes it again), and with ``bodies`` their texts as the store keeps them,
+    for the catalogue to store (one writer, one transaction). ``with_texts`` sees the
+    valid cases while their texts are still in memory (the question index reads them)."""
+    reads: dict[str, FolderRead] = {}
+    whole: list[Case] = []
+    memo: dict[str, str] = {}
+    for folder, signature in folders:
+        try:
+            # With a store, a case's uz-Cyrl texts are made when first shown: a fifth of
+            # the cost of reading a changed folder, for texts few readers ask for.
+            case = load_case(folder, derive_texts=store is None and not bodies)
+        except CaseFileError as exc:
+            reads[folder.name] = FolderRead(exc.problems)
+            continue
+        whole.append(case)
+        read = FolderRead([], case, rules=read_exceptions(folder / EXCEPTIONS_FILE))
+        if bodies:
+            read.bodies = TextStore.bodies(case.texts)
+            read.case = Case.model_construct(facts=case.facts, texts={})
+        elif store is not None:
+            key = store.key(case.slug, signature)
+            try:
+                store.put(key, case.texts)
+                read.case = case.reading_texts_from(store.reader(key))
+                read.case._read_texts = None  # the catalogue's own store reads them
+                read.key = key
+            except OSError:
+                # A folder the bot cannot write: texts stay in memory, and whatever else
+                # needs that folder (the database) says what is wrong with it.
+                store = None
+        read.case._transliterator = None
+        read.named = CatalogueIndex.read_case(case, memo)
+        reads[folder.name] = read
+    if with_texts is not None:
+        with_texts(whole)
+    return reads
 
 
 class Catalog:
     """The cases the bot knows, in a stable order (by slug)."""
 
-    def __init__(self, cases: list[Case], signatures: dict[str, Signature] | None = None) -> None:
+    def __init__(
+        self,
+        cases: list[Case],
+        signatures: dict[str, Signature] | None = None,
+        previous: Catalog | None = None,
+        *,
+        named: dict[str, tuple[object, frozenset[str]]] | None = None,
+    ) -> None:
         self._cases = sorted(cases, key=lambda c: c.slug)
         self._by_slug = {c.slug: c for c in self._cases}
         # What each case was read from: /reload parses again only the folders that changed.
         self.signatures = signatures or {}
+        self.stats: dict[str, Stat] = {}
+        # The catalogue this one replaces, until the index has taken what it can from it;
+        # and name index entries read with the changed folders.
+        self._previous = previous
+        self._named = named or {}
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self._cases)
@@ -244,7 +312,10 @@ class Catalog:
     def index(self) -> CatalogueIndex:
         """Names, orders and filters (bot/cases/search.py): built with the catalogue, so
         /reload swaps them together."""
-        return CatalogueIndex(self._cases)
+        previous, self._previous = self._previous, None  # no chain of old catalogues kept
+        earlier = previous.__dict__.get("index") if previous is not None else None
+        named, self._named = self._named, {}
+        return CatalogueIndex(self._cases, earlier, named)
 
 
 class CatalogHolder:
@@ -264,7 +335,14 @@ def cache_beside(database_path: Path) -> Path:
     return database_path.with_name(database_path.name + ".cases-cache")
 
 
-def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Path | None = None) -> Catalog:
+def load_catalog(
+    cases_dir: Path,
+    previous: Catalog | None = None,
+    *,
+    cache: Path | None = None,
+    read: FolderReader | None = None,
+    scan_folders: FolderScanner | None = None,
+) -> Catalog:
     """Every case folder, validated; a folder whose files are as ``previous`` (or ``cache``)
     read them is taken from there without parsing again (TOML parsing is most of the cost).
 
@@ -272,56 +350,82 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
     validated and are read back when shown (bot/cases/text_store.py), so the catalogue in
     memory holds facts only; and a start-up with a thousand unchanged cases reads their
     facts from one file instead of parsing four thousand.
+
+    ``read``: how the changed folders are read (:data:`FolderReader`; /reload reads many in
+    another process), :func:`read_folders` here by default; ``scan_folders``: how they are
+    listed and known changed (:data:`FolderScanner`), ``folder_scan.scan`` here by default.
     """
     if not cases_dir.is_dir():
         raise CaseFileError([f"{cases_dir}: (folder): no such folder of cases"])
     store = TextStore(cache / TEXTS_FILE) if cache is not None else None
-    known: dict[str, tuple[Signature, Case]] = {}
+    known: dict[str, tuple[Signature, Case, Stat | None]] = {}
     if previous is not None:
-        known = {slug: (sig, c) for slug, sig in previous.signatures.items() if (c := previous.get(slug))}
+        known = {
+            slug: (sig, c, previous.stats.get(slug))
+            for slug, sig in previous.signatures.items()
+            if (c := previous.get(slug))
+        }
     elif cache is not None and store is not None:
         known = _read_cache(cache, store)
-    problems: list[str] = []
-    cases: list[Case] = []
+    cases: dict[str, Case] = {}
     signatures: dict[str, Signature] = {}
-    parsed = 0
-    for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        signature = folder_signature(folder)
-        seen = known.get(folder.name)
+    stats: dict[str, Stat] = {}
+    changed: list[tuple[Path, Signature]] = []
+    seen_by_stat = {name: (stat, sig) for name, (sig, _, stat) in known.items() if stat is not None}
+    for name, stat, signature in (scan_folders or scan)(cases_dir, seen_by_stat):
+        folder = cases_dir / name
+        seen = known.get(name)
+        signatures[folder.name], stats[folder.name] = signature, stat
         if seen is not None and seen[0] == signature:
             if seen[1]._transliterator is None:  # read back from the cache: the case's own rules
                 rules = read_exceptions(folder / EXCEPTIONS_FILE)
                 seen[1]._transliterator = shared_transliterator().with_exceptions(rules)
-            cases.append(seen[1])
-            signatures[folder.name] = signature
-            continue
+            cases[folder.name] = seen[1]
+        else:
+            changed.append((folder, signature))
+    reads: dict[str, FolderRead] = {}
+    if changed:
+        reads = read(changed) if read is not None else read_folders(changed, store)
+    problems: list[str] = []
+    named: dict[str, tuple[object, frozenset[str]]] = {}
+    to_store = {
+        store.key(folder.name, signature): got.bodies
+        for folder, signature in changed
+        if (got := reads[folder.name]).bodies is not None and store is not None
+    }
+    if to_store and store is not None:
         try:
-            # With a store, a case's uz-Cyrl texts are made when first shown: a fifth of
-            # the cost of reading a changed folder, for texts few readers ask for.
-            case = load_case(folder, derive_texts=store is None)
-        except CaseFileError as exc:
-            problems += exc.problems
+            store.put_bodies(to_store)
+        except OSError:
+            store = None  # as read_folders does: texts in memory, no cache file
+    for folder, signature in changed:
+        got = reads[folder.name]
+        if got.problems or got.case is None:
+            problems += got.problems
             continue
-        if store is not None:
-            key = store.key(case.slug, signature)
-            try:
-                store.put(key, case.texts)
-                case = case.reading_texts_from(store.reader(key))
-            except OSError:
-                # A folder the bot cannot write: texts stay in memory, and whatever else
-                # needs that folder (the database) says what is wrong with it.
-                store = None
-        cases.append(case)
-        signatures[folder.name] = signature
-        parsed += 1
+        case = got.case
+        if got.bodies is not None:
+            got.key = store.key(case.slug, signature) if store is not None else None
+            if got.key is None:
+                case.texts.update(TextStore.texts(got.bodies))
+        if got.key is not None and store is not None:
+            case._read_texts = store.reader(got.key)
+        elif store is not None:
+            store = None  # the store could not be written: texts in memory, no cache file
+        case._transliterator = shared_transliterator().with_exceptions(got.rules)
+        cases[folder.name] = case
+        if got.named is not None:
+            named[case.slug] = got.named
     if problems:
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
-    catalog = Catalog(cases, signatures)
+    signatures = {name: signatures[name] for name in cases}
+    catalog = Catalog(list(cases.values()), signatures, previous, named=named)
+    catalog.stats = {name: stats[name] for name in cases}
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
     if cache is not None and store is not None:
-        if parsed or len(known) != len(cases):
+        if changed or len(known) != len(cases):
             _write_cache(cache, catalog)
         if previous is None:  # at start-up nothing else reads older versions of the texts
             store.prune(store.key(slug, sig) for slug, sig in signatures.items())
@@ -335,8 +439,6 @@ TEXTS_FILE = "texts.sqlite3"
 
 def _fingerprint() -> str:
     """What the cache depends on: the models', the loader's and the store's code, pydantic, Python."""
-    import hashlib
-
     import pydantic
 
     from bot import uzbek_cyrillic
@@ -349,22 +451,23 @@ def _fingerprint() -> str:
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
-def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case]]:
+def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case, Stat | None]]:
     # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
     try:
         data = json.loads((cache / CACHE_FILE).read_bytes())
         if data.get("fingerprint") != _fingerprint():
             return {}
-        known: dict[str, tuple[Signature, Case]] = {}
+        known: dict[str, tuple[Signature, Case, Stat | None]] = {}
         stored = store.complete()
         for slug, entry in data["cases"].items():
-            signature: Signature = tuple((str(n), int(m), int(z)) for n, m, z in entry["signature"])
+            signature: Signature = tuple((str(n), int(z), str(d)) for n, z, d in entry["signature"])
+            stat: Stat = tuple((str(n), int(m), int(z)) for n, m, z in entry["stat"])
             key = store.key(slug, signature)
             if key not in stored:
                 continue
             facts = CaseFacts.model_validate(entry["facts"], context={"derived": True})
             case = Case.model_construct(facts=facts, texts={})
-            known[slug] = (signature, case.reading_texts_from(store.reader(key)))
+            known[slug] = (signature, case.reading_texts_from(store.reader(key)), stat)
         return known
     except Exception:
         return {}
@@ -374,7 +477,11 @@ def _write_cache(cache: Path, catalog: Catalog) -> None:
     data = {
         "fingerprint": _fingerprint(),
         "cases": {
-            c.slug: {"signature": catalog.signatures[c.slug], "facts": c.facts.model_dump(mode="json")}
+            c.slug: {
+                "signature": catalog.signatures[c.slug],
+                "stat": catalog.stats.get(c.slug, ()),
+                "facts": c.facts.model_dump(mode="json"),
+            }
             for c in catalog
             if c.slug in catalog.signatures
         },

@@ -243,42 +243,69 @@ class _Entry:
 class CatalogueIndex:
     """Names, orders and facets of one catalogue; built once, read by every update."""
 
-    def __init__(self, cases: Iterable[Case]) -> None:
+    def __init__(
+        self,
+        cases: Iterable[Case],
+        previous: CatalogueIndex | None = None,
+        given: Mapping[str, tuple[object, frozenset[str]]] | None = None,
+    ) -> None:
+        """``previous``: the index this one replaces; a case object it has read already (one
+        /reload did not parse again) is taken from it as it was. ``given``: entries
+        :meth:`read_case` made elsewhere (with the folder, in another process), by slug."""
         self._entries: dict[str, _Entry] = {}
         words: dict[str, set[str]] = defaultdict(set)
         self._name_words: dict[str, frozenset[str]] = {}
         self.region_names: dict[str, dict[str, str]] = {}  # key → locale → name
+        self._read: dict[str, tuple[Case, _Entry, frozenset[str]]] = {}
+        kept = previous._read if previous is not None else {}
         memo: dict[str, str] = {}
         for case in cases:
-            own: set[str] = set()
-            for name in [case.name(loc) for loc in LOCALES] + list(case.facts.aliases):
-                own.update(name_words(name, memo))
+            held = kept.get(case.slug)
+            if held is not None and held[0] is case:
+                entry, own = held[1], held[2]
+            elif given and case.slug in given:
+                made, own = given[case.slug]
+                assert isinstance(made, _Entry)
+                entry = made
+            else:
+                entry, own = self.read_case(case, memo)
+            self._read[case.slug] = (case, entry, own)
             for word in own:
                 words[word].add(case.slug)
-            self._name_words[case.slug] = frozenset(own)
-            stage = case.status_event.stage
-            facets: dict[Facet, frozenset[str]] = {
-                Facet.article: frozenset(article_key(c.code.value, c.article) for c in case.facts.charges),
-                Facet.stage: frozenset({stage.value}) if stage else frozenset(),
-            }
+            self._name_words[case.slug] = own
             if case.facts.region is not None:
                 key = region_key(case.facts.region.en)
-                facets[Facet.region] = frozenset({key})
                 self.region_names.setdefault(key, {loc: case.facts.region.get(loc) for loc in READER_LOCALES})
-            if case.facts.category is not None:
-                facets[Facet.category] = frozenset({case.facts.category})
-            self._entries[case.slug] = _Entry(
-                slug=case.slug,
-                keys={loc: sort_key(case.name(loc), loc) for loc in READER_LOCALES},
-                updated=case.facts.timeline[-1].date,
-                facets=facets,
-            )
+            self._entries[case.slug] = entry
         self._words = {word: frozenset(slugs) for word, slugs in words.items()}
         self._sorted_words = sorted(self._words)
         self._browse: dict[str, tuple[str, ...]] = {}
         self._recent = tuple(
             e.slug for e in sorted(self._entries.values(), key=lambda e: (e.updated, e.slug), reverse=True)
         )
+
+    @staticmethod
+    def read_case(case: Case, memo: dict[str, str]) -> tuple[_Entry, frozenset[str]]:
+        """What the index keeps of one case: its entry (orders, facets) and its name words."""
+        own: set[str] = set()
+        for name in [case.name(loc) for loc in LOCALES] + list(case.facts.aliases):
+            own.update(name_words(name, memo))
+        stage = case.status_event.stage
+        facets: dict[Facet, frozenset[str]] = {
+            Facet.article: frozenset(article_key(c.code.value, c.article) for c in case.facts.charges),
+            Facet.stage: frozenset({stage.value}) if stage else frozenset(),
+        }
+        if case.facts.region is not None:
+            facets[Facet.region] = frozenset({region_key(case.facts.region.en)})
+        if case.facts.category is not None:
+            facets[Facet.category] = frozenset({case.facts.category})
+        entry = _Entry(
+            slug=case.slug,
+            keys={loc: sort_key(case.name(loc), loc) for loc in READER_LOCALES},
+            updated=case.facts.timeline[-1].date,
+            facets=facets,
+        )
+        return entry, frozenset(own)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -62,9 +62,20 @@ class TextStore:
     def put(self, key: str, texts: dict[str, CaseTexts]) -> None:
         """The written locales' texts; derived ones (uz-Cyrl) are made when read (:meth:`read`).
         Raises OSError when the store cannot be written."""
-        self._file.put(
-            key, {loc: text.model_dump_json().encode() for loc, text in texts.items() if loc in LOCALES}
-        )
+        self._file.put(key, self.bodies(texts))
+
+    def put_bodies(self, bodies: dict[str, dict[str, bytes]]) -> None:
+        """Several cases' texts as :meth:`bodies` made them (key → locale → body), at once."""
+        self._file.put_many(bodies)
+
+    @staticmethod
+    def bodies(texts: dict[str, CaseTexts]) -> dict[str, bytes]:
+        """The written locales' texts as the store keeps them."""
+        return {loc: text.model_dump_json().encode() for loc, text in texts.items() if loc in LOCALES}
+
+    @staticmethod
+    def texts(bodies: dict[str, bytes]) -> dict[str, CaseTexts]:
+        return {loc: CaseTexts.model_validate_json(body) for loc, body in bodies.items()}
 
     def reader(self, key: str) -> TextReader:
         return lambda locale, make=None: self.read(key, locale, make)

@@ -68,9 +68,10 @@ import contextlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from sys import intern
 
 import snowballstemmer
 from cachetools import LRUCache
@@ -717,11 +718,55 @@ def answer_text_source(case: Case, locale: str, question_id: str) -> str:
     return ""
 
 
+@dataclass(slots=True)
+class CaseEntries:
+    """What the question index reads of one case: its terms, phrasings and words, by entry.
+
+    Read once per version of a case (a case object): /reload of a catalogue in which a few
+    cases changed reads only those. Plain data, so another process can read them too.
+    """
+
+    slug: str
+    # The words its phrasings and answers use that were names of some case when read (names
+    # are left out of the terms); every other word but figures is in ``lexicon``. It reads
+    # the same while those stay names and no word of the lexicon becomes one.
+    names_met: frozenset[str] = frozenset()
+    # Kept as long as the index (a later one may take them): tuples, a quarter of a set's size.
+    lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale → words
+    proper: tuple[str, ...] = ()
+    phrasings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # entry → terms of each
+    entry_terms: dict[str, frozenset[str]] = field(default_factory=dict)
+    pointerless: dict[str, set[int]] = field(default_factory=dict)  # entry → phrasing numbers
+    focus: dict[str, set[str]] = field(default_factory=dict)  # term → entries
+    postings: dict[str, dict[str, float]] = field(default_factory=dict)  # term → entry → factor
+
+    def fits(self, names: frozenset[str]) -> bool:
+        """Whether it reads the same with ``names`` the catalogue's name words."""
+        return self.names_met <= names and all(names.isdisjoint(seen) for seen in self.lexicon.values())
+
+
 class QuestionIndex:
     """Every case's questions, indexed once; answers "what do I do with this text?"."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        previous: QuestionIndex | None = None,
+        entries: Mapping[str, CaseEntries] | None = None,
+    ) -> None:
+        """``previous``: the index of the catalogue this one replaces; what it read of a case
+        object this catalogue still holds is taken from it rather than read again (stemming
+        is most of the cost of a build). ``entries``: what was read of some of the cases
+        elsewhere (:meth:`read_cases`, in another process). Either is used only while the
+        names of the cases it was read against still mark the same words as names."""
         self._catalog = catalog
+        self._prepare_reading()
+        self._names = self._catalog_names(catalog)
+        self._long_names = [n for n in self._names if len(n) >= 5]
+        records = self._records(catalog, previous, entries or {})
+        self._build(catalog, records)
+
+    def _prepare_reading(self) -> None:
         self._stemmers = {
             "ru": snowballstemmer.stemmer("russian"),
             "en": snowballstemmer.stemmer("english"),
@@ -756,19 +801,60 @@ class QuestionIndex:
         self._asking = {
             self._raw_stem(word, language) for language, group in ASKING_WORDS.items() for word in group
         }
-        self._names: dict[str, set[str]] = defaultdict(set)
-        for case in catalog:
-            for name in self._case_names(case):
+
+    @classmethod
+    def _catalog_names(cls, cases: Iterable[Case]) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = defaultdict(set)
+        for case in cases:
+            for name in cls._case_names(case):
                 for token in words(name):
                     if len(token) >= 3 and not token.isdigit():
-                        self._names[token].add(case.slug)
-        self._long_names = [n for n in self._names if len(n) >= 5]
+                        names[token].add(case.slug)
+        return names
 
-        # term → (slug, entry) → share of the entry's phrasings using it / answer weight
-        postings: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+    @classmethod
+    def name_words(cls, cases: Iterable[Case]) -> set[str]:
+        """The words of the cases' names that the index leaves out of their texts' terms."""
+        return set(cls._catalog_names(cases))
+
+    @classmethod
+    def read_cases(cls, cases: Iterable[Case], names: Iterable[str]) -> dict[str, CaseEntries]:
+        """What the index reads of each of ``cases`` (their texts in memory, say just parsed
+        in another process), ``names`` being the name words of the whole catalogue."""
+        reader = cls.__new__(cls)
+        reader._prepare_reading()
+        reader._names = {name: set() for name in names}
+        return {case.slug: reader._read_case(case) for case in cases}
+
+    def _records(
+        self, catalog: Catalog, previous: QuestionIndex | None, given: Mapping[str, CaseEntries]
+    ) -> list[CaseEntries]:
+        kept: dict[str, tuple[Case, CaseEntries]] = previous._read if previous is not None else {}
+        if previous is not None:
+            # Words its texts use stay valid; the stems it made are the same ones.
+            self._stem_cache.update(previous._stem_cache)
+        same_names = previous is not None and previous._names.keys() == self._names.keys()
+        names = frozenset(self._names)
+        records = []
+        for case in catalog:
+            record = None
+            held = kept.get(case.slug)
+            if held is not None and held[0] is case:
+                record = held[1]
+                if not same_names and not record.fits(names):
+                    record = None
+            if record is None and case.slug in given:
+                record = given[case.slug]
+                if not record.fits(names):
+                    record = None
+            records.append(record if record is not None else self._read_case(case))
+        self._read = {case.slug: (case, record) for case, record in zip(catalog, records, strict=True)}
+        return records
+
+    def _build(self, catalog: Catalog, records: list[CaseEntries]) -> None:
         self._lexicon: dict[str, set[str]] = {loc: set() for loc in LOCALES}
         # slug → entry → the terms of each phrasing, for how much of one the question covers
-        self._phrasings: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
+        self._phrasings: dict[str, dict[str, list[tuple[str, ...]]]] = {}
         # Once weights are known: slug → term → (entry, phrasing number, the term's
         # weight) for every phrasing using it, and slug → entry → each phrasing's
         # whole weight; a question then touches only phrasings that share a word.
@@ -790,9 +876,23 @@ class QuestionIndex:
         # Words the case texts write with a capital inside a sentence (Yordam, Memorial,
         # Meshchansky), cut to five letters so that their endings meet.
         self._proper: set[str] = set()
-        for case in catalog:
-            for entry in case.facts.questions:
-                self._index_entry(case, entry.id, postings)
+        # term → slug → entry → share of the entry's phrasings using it / answer weight
+        self._postings: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+        for record in records:
+            slug = record.slug
+            for locale, seen in record.lexicon.items():
+                self._lexicon[locale].update(seen)
+            self._proper.update(record.proper)
+            if record.phrasings:
+                self._phrasings[slug] = record.phrasings
+            for entry_id, terms in record.entry_terms.items():
+                self._entry_terms[slug, entry_id] = terms
+            for entry_id, numbers in record.pointerless.items():
+                self._pointerless[slug, entry_id] = numbers
+            if record.focus:
+                self._focus[slug] = record.focus  # read with .get only
+            for term, factors in record.postings.items():
+                self._postings[term][slug] = factors
         self._surface = set().union(*self._lexicon.values())
         # Words both English and Uzbek phrasings use (Facebook, Memorial) tell nothing.
         shared = self._lexicon["en"] & self._lexicon["uz"]
@@ -800,16 +900,12 @@ class QuestionIndex:
             self._lexicon[loc] = (self._lexicon[loc] - shared) | _LANGUAGE_HINTS[loc]
         # Uzbek typed in Cyrillic (Ўзбекча, or a Russian keyboard) is read as Latin.
         self._cyrillic_uzbek = CyrillicUzbekReader(self._lexicon["uz"], self._lexicon["ru"], self._names)
-        self._postings: dict[str, dict[str, dict[str, float]]] = {}
+        self._postings = dict(self._postings)
         # Rarity is counted within each case, among its own entries: a question is
         # matched against one case at a time, and its score must not drift as the
         # catalogue grows (with 50 cases, "court" would otherwise weigh differently).
         self._weights: dict[str, dict[str, float]] = defaultdict(dict)
-        for term, docs in postings.items():
-            by_case: dict[str, dict[str, float]] = defaultdict(dict)
-            for (slug, entry_id), factor in docs.items():
-                by_case[slug][entry_id] = factor
-            self._postings[term] = dict(by_case)
+        for term, by_case in self._postings.items():
             for slug, entries in by_case.items():
                 # Among the phrasings: answers mention dates and courts all the time,
                 # which would make "court" or "yil" look common when as a question
@@ -879,49 +975,71 @@ class QuestionIndex:
     def _is_name(self, token: str) -> bool:
         return token in self._names
 
-    def _index_entry(
-        self, case: Case, entry_id: str, postings: dict[str, dict[tuple[str, str], float]]
+    def _read_case(self, case: Case) -> CaseEntries:
+        record = CaseEntries(case.slug)
+        names_met: set[str] = set()
+        lexicon: dict[str, set[str]] = {}
+        proper: set[str] = set()
+        for entry in case.facts.questions:
+            self._read_entry(case, entry.id, record, names_met, lexicon, proper)
+        record.names_met = frozenset(names_met)
+        record.lexicon = {locale: tuple(seen) for locale, seen in lexicon.items()}
+        record.proper = tuple(proper)
+        return record
+
+    def _read_entry(
+        self,
+        case: Case,
+        entry_id: str,
+        record: CaseEntries,
+        names_met: set[str],
+        lexicons: dict[str, set[str]],
+        proper: set[str],
     ) -> None:
         phrasing_hits: dict[str, int] = defaultdict(int)
         phrasings = 0
         answer_terms: set[str] = set()
         stored: list[tuple[str, ...]] = []
         for locale in LOCALES:
+            lexicon = lexicons.setdefault(locale, set())
             text = case.text(locale).questions[entry_id]
             for phrasing in text.phrasings:
                 phrasings += 1
                 # Read as a question is read (idioms, contractions), so both meet.
                 read = _idioms(fold(phrasing))
-                everything = words(read)
+                everything = [intern(t) for t in words(read)]  # one string for a word, in every case
                 tokens = [t for t in everything if not self._is_name(t)]
-                self._lexicon[locale].update(t for t in tokens if not t.isdigit())
+                names_met.update(t for t in everything if self._is_name(t))
+                lexicon.update(t for t in tokens if not t.isdigit())
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
                     if len(tokens) == len(everything) and not _refers(read, locale):
-                        self._pointerless[case.slug, entry_id].add(len(stored))
+                        record.pointerless.setdefault(entry_id, set()).add(len(stored))
                     stored.append(terms)
                 for term in self._stems(_focus_words(tokens), locale):
-                    self._focus[case.slug][term].add(entry_id)
+                    record.focus.setdefault(term, set()).add(entry_id)
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
-            self._proper.update(_proper_names(answer))
+            proper.update(_proper_names(answer))
             for phrasing in text.phrasings:
-                self._proper.update(_proper_names(phrasing))
-            answer_tokens = [t for t in words(answer) if not self._is_name(t)]
-            self._lexicon[locale].update(t for t in answer_tokens if not t.isdigit())
+                proper.update(_proper_names(phrasing))
+            everything = [intern(t) for t in words(answer)]
+            answer_tokens = [t for t in everything if not self._is_name(t)]
+            names_met.update(t for t in everything if self._is_name(t))
+            lexicon.update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
-        self._phrasings[case.slug][entry_id] = stored
-        self._entry_terms[case.slug, entry_id] = frozenset(t for terms in stored for t in terms)
-        key = (case.slug, entry_id)
+        record.phrasings[entry_id] = stored
+        record.entry_terms[entry_id] = frozenset(t for terms in stored for t in terms)
         # A term in many of an entry's phrasings is what the entry is about; one in a
         # single phrasing still counts, a little less.
         per_language = max(phrasings / len(LOCALES), 1)
         for term, hits in phrasing_hits.items():
-            postings[term][key] = 0.75 + 0.25 * min(hits / per_language, 1.0)
+            record.postings.setdefault(term, {})[entry_id] = 0.75 + 0.25 * min(hits / per_language, 1.0)
         for term in answer_terms - set(phrasing_hits):
             # A figure is a fact: "born 1963?" is about the answer that says 1963.
-            postings[term][key] = FIGURE_WEIGHT if term[0].isdigit() else ANSWER_WEIGHT
+            weight = FIGURE_WEIGHT if term[0].isdigit() else ANSWER_WEIGHT
+            record.postings.setdefault(term, {})[entry_id] = weight
 
     def _stems(self, tokens: Iterable[str], locale: str | None) -> list[str]:
         """Terms of ``tokens`` written in ``locale`` (None: a Latin text of unclear language)."""
@@ -1475,10 +1593,12 @@ class QuestionIndexes:
                 await asyncio.shield(self._building)
             if self._index is not None:
                 return self._index
-        index = QuestionIndex(catalog)
+        index = QuestionIndex(catalog, self._index)
         self._catalog, self._index = catalog, index
         return index
 
-    async def prepare(self, catalog: Catalog) -> None:
-        index = await asyncio.to_thread(QuestionIndex, catalog)
+    async def prepare(self, catalog: Catalog, entries: Mapping[str, CaseEntries] | None = None) -> None:
+        """``catalog``'s index, built in a worker thread: of the cases the index in force has
+        read, only the new versions are read (or taken from ``entries``, read elsewhere)."""
+        index = await asyncio.to_thread(QuestionIndex, catalog, self._index, entries)
         self._catalog, self._index = catalog, index

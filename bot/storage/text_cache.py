@@ -13,6 +13,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+# Rows of one INSERT: three parameters each, within the 999 older SQLite builds allow.
+ROWS_A_STATEMENT = 300
+
 
 class TextCacheFile:
     def __init__(self, path: Path) -> None:
@@ -59,12 +62,24 @@ class TextCacheFile:
 
     def put(self, key: str, bodies: dict[str, bytes]) -> None:
         """All of one key's bodies in one transaction. Raises OSError when it cannot be written."""
-        rows = [(key, locale, body) for locale, body in bodies.items()]
+        self.put_many({key: bodies})
+
+    def put_many(self, bodies: dict[str, dict[str, bytes]]) -> None:
+        """Several keys' bodies (key → locale → body) in one transaction. Raises OSError."""
+        rows = [(key, locale, body) for key, texts in bodies.items() for locale, body in texts.items()]
         try:
             with self._lock:
                 db = self._db()
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO texts (key, locale, body) VALUES (?, ?, ?)", rows)
+                # Many rows a statement: a thousand cases' texts in a few steps, each of which
+                # gives the interpreter away (and waits for it back behind the event loop).
+                for start in range(0, len(rows), ROWS_A_STATEMENT):
+                    batch = rows[start : start + ROWS_A_STATEMENT]
+                    values = ", ".join(["(?, ?, ?)"] * len(batch))
+                    db.execute(
+                        f"INSERT OR REPLACE INTO texts (key, locale, body) VALUES {values}",
+                        [value for row in batch for value in row],
+                    )
                 db.execute("COMMIT")
         except sqlite3.Error as exc:
             with self._lock:

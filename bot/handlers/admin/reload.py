@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from functools import partial
-
 import structlog
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.cases.catalog import CaseFileError, CatalogHolder, cache_beside, load_catalog
-from bot.config import Settings
-from bot.domain.answers import QuestionIndexes
+from bot.cases.catalog import CaseFileError
+from bot.domain.catalogue_reload import CatalogueReloader
 from bot.pipeline.scaleout import ReloadBus
 from bot.text import escape, split_message
 from bot.ui.i18n import Translator
@@ -23,26 +19,19 @@ log = structlog.get_logger("casebot.admin")
 async def reload_catalog(
     message: Message,
     t: Translator,
-    settings: Settings,
-    catalogs: CatalogHolder,
-    question_indexes: QuestionIndexes,
+    catalogue_reload: CatalogueReloader,
     reload_bus: ReloadBus | None = None,
 ) -> None:
     try:
-        # Only the folders whose files changed are parsed again.
-        fresh = await asyncio.to_thread(
-            partial(load_catalog, cache=cache_beside(settings.database_path)),
-            settings.cases_dir,
-            catalogs.current,
-        )
+        # Only the folders whose files changed are read again; readers keep the old
+        # catalogue until the new one is whole.
+        previous, fresh = await catalogue_reload.reload()
     except CaseFileError as exc:
         report = t("admin-reload-failed") + "\n\n" + "\n".join(escape(p) for p in exc.problems)
         for chunk in split_message(report):
             await message.answer(chunk)
         log.warning("admin.reload_failed", problems=len(exc.problems))
         return
-    await question_indexes.prepare(fresh)
-    previous = catalogs.swap(fresh)
     added = sorted(set(fresh.slugs) - set(previous.slugs))
     removed = sorted(set(previous.slugs) - set(fresh.slugs))
     lines = [t("admin-reloaded", count=len(fresh))]
