@@ -18,7 +18,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -39,6 +38,7 @@ from bot.handlers.common import command_menu
 from bot.handlers.replay import Replayer
 from bot.locales import DERIVED
 from bot.pipeline.flood import FloodGate
+from bot.pipeline.json_body import JsonSession
 from bot.pipeline.metrics import Metrics
 from bot.pipeline.middlewares import (
     CatalogMiddleware,
@@ -120,7 +120,7 @@ class App:
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
-        session = AiohttpSession(timeout=BOT_API_TIMEOUT)
+        session = JsonSession(timeout=BOT_API_TIMEOUT)  # requests as JSON, not forms
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     token = settings.bot_token.get_secret_value() if settings.bot_token else LOCAL_TOKEN
