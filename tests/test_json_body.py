@@ -20,7 +20,7 @@ from aiogram.methods import (
 )
 from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.pipeline.json_body import JsonSession, method_json, webhook_response_json
+from bot.pipeline.json_body import JsonSession, MethodJson
 
 KEYBOARD = InlineKeyboardMarkup(
     inline_keyboard=[[InlineKeyboardButton(text="Ўзбекча — «қўшимча»", callback_data="case:x:card")]]
@@ -56,7 +56,7 @@ def _as_form_text(value: Any) -> str:
 
 @pytest.mark.parametrize("method", METHODS, ids=lambda m: type(m).__name__)
 def test_the_json_body_carries_the_forms_fields(bot: Bot, method: TelegramMethod[Any]) -> None:
-    body = method_json(bot, method)
+    body = MethodJson().body(bot, method)
     assert body is not None
     sent = json.loads(body)
     form = _form(bot, method)
@@ -69,19 +69,25 @@ def test_the_json_body_carries_the_forms_fields(bot: Bot, method: TelegramMethod
             assert _as_form_text(value).lower() == as_text.lower(), key  # HTML, true/false, numbers
 
 
-def test_bot_defaults_are_filled_in(bot: Bot) -> None:
-    sent = json.loads(method_json(bot, METHODS[0]) or b"")
-    assert sent["parse_mode"] == "HTML"
-    assert sent["link_preview_options"] == {"is_disabled": True}
-    assert sent["reply_markup"]["inline_keyboard"][0][0]["text"] == "Ўзбекча — «қўшимча»"
+def test_bot_defaults_are_filled_in_for_each_bot(bot: Bot) -> None:
+    encoder = MethodJson()
+    for _ in range(2):  # the second time from what the encoder kept
+        sent = json.loads(encoder.body(bot, METHODS[0]) or b"")
+        assert sent["parse_mode"] == "HTML"
+        assert sent["link_preview_options"] == {"is_disabled": True}
+        assert sent["reply_markup"]["inline_keyboard"][0][0]["text"] == "Ўзбекча — «қўшимча»"
+    plain = Bot("456:def", session=bot.session, default=DefaultBotProperties(parse_mode=ParseMode.MARKDOWN_V2))
+    sent = json.loads(encoder.body(plain, METHODS[0]) or b"")
+    assert sent["parse_mode"] == "MarkdownV2"
+    assert "link_preview_options" not in sent
 
 
 def test_a_file_upload_is_left_to_the_form(bot: Bot) -> None:
     upload = SendDocument(chat_id=5, document=BufferedInputFile(b"data", filename="a.csv"))
-    assert method_json(bot, upload) is None
-    assert webhook_response_json(bot, upload) is None
+    assert MethodJson().body(bot, upload) is None
+    assert MethodJson().webhook_response(bot, upload) is None
 
 
 def test_the_webhook_response_names_its_method(bot: Bot) -> None:
-    sent = json.loads(webhook_response_json(bot, METHODS[2]) or b"")
+    sent = json.loads(MethodJson().webhook_response(bot, METHODS[2]) or b"")
     assert sent == {"method": "answerCallbackQuery", "callback_query_id": "77", "text": "Спасибо", "show_alert": True}

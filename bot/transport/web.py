@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from bot.transport.site.routes import PublicSite
 
 from bot.app import App
-from bot.pipeline.json_body import webhook_response_json
+from bot.pipeline.json_body import MethodJson
 from bot.pipeline.metrics import CONTENT_TYPE
 from bot.pipeline.webhook_answer import WebhookAnswer
 from bot.storage.repositories import OperationsRepository
@@ -67,6 +67,7 @@ class WebServer:
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
         self._site = site
+        self._encoder = MethodJson()  # the answer a webhook response carries, as JSON
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -115,7 +116,7 @@ class WebServer:
         method = answer.close() if answer is not None else None
         if method is None:
             return web.Response(status=200)
-        body = webhook_response_json(self._app.bot, method)
+        body = self._encoder.webhook_response(self._app.bot, method)
         if body is None:  # never for a button's answer, which uploads nothing; said, not assumed
             await Dispatcher.silent_call_request(self._app.bot, method)
             return web.Response(status=200)
