@@ -36,6 +36,7 @@ from bot.domain.stats import StatsService
 from bot.handlers import routers
 from bot.handlers.common import command_menu
 from bot.handlers.replay import Replayer
+from bot.handlers.routing import RoutedDispatcher
 from bot.locales import DERIVED
 from bot.pipeline.flood import FloodGate
 from bot.pipeline.json_body import JsonSession
@@ -162,7 +163,7 @@ def create_dispatcher(
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
     # With several workers (db.shared) nothing is mirrored: a dialogue goes on on any worker.
     dialogues = SqliteStorage(FsmRepository(db), shared=db.shared)
-    dp = Dispatcher(storage=dialogues)
+    dp = RoutedDispatcher(storage=dialogues)  # an event visits only the routers that could take it
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force

@@ -1,0 +1,100 @@
+"""RoutedDispatcher: the same route as aiogram's Dispatcher, fewer routers visited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.types import CallbackQuery, Chat, Message, Update, User
+
+from bot.config import LOCAL_TOKEN
+from bot.handlers.routing import RoutedDispatcher, route_buttons_by_prefix
+from bot.transport.local_session import LocalSession
+from bot.ui.keyboards import CaseCb, CaseView
+
+USER = User(id=7, is_bot=False, first_name="A")
+CHAT = Chat(id=7, type="private")
+
+
+def _build(dispatcher: Dispatcher, looked: list[str], took: list[str]) -> Dispatcher:
+    def looking(name: str) -> Any:
+        def check(event: Any) -> bool:
+            looked.append(name)
+            return True
+
+        return check
+
+    def taking(name: str) -> Any:
+        async def handler(event: Any) -> None:
+            took.append(name)
+
+        return handler
+
+    texts = Router(name="texts")
+    texts.message.register(taking("texts"), F.text == "hi")
+    texts.callback_query.filter(looking("texts-buttons"))  # no button handlers: never offered one
+    cards = Router(name="cards")
+    cards.message.filter(looking("cards-messages"))  # no message handlers: never offered one
+    cards.callback_query.register(taking("cards"), CaseCb.filter(F.view == CaseView.card))
+    route_buttons_by_prefix(cards)
+    outer = Router(name="outer")
+    inner = Router(name="inner")
+    inner.callback_query.register(taking("inner"), F.data == "other")
+    outer.include_router(inner)
+    rest = Router(name="rest")
+    rest.message.register(taking("rest-messages"), F.text == "bye")
+    rest.callback_query.register(taking("rest-buttons"))
+    dispatcher.include_routers(texts, cards, outer, rest)
+    return dispatcher
+
+
+def _updates() -> list[Update]:
+    message = {"message_id": 1, "date": 0, "chat": CHAT, "from_user": USER}
+    card = CaseCb(slug="x", view=CaseView.card).pack()
+    buttons = [card, "other", "nothing:else", CaseCb(slug="x", view=CaseView.story).pack()]
+    return [
+        Update(update_id=1, message=Message(text="hi", **message)),
+        Update(update_id=2, message=Message(text="bye", **message)),
+        *(
+            Update(
+                update_id=3 + i,
+                callback_query=CallbackQuery(id=str(i), from_user=USER, chat_instance="c", data=data),
+            )
+            for i, data in enumerate(buttons)
+        ),
+    ]
+
+
+@pytest.mark.parametrize("kind", [Dispatcher, RoutedDispatcher])
+async def test_each_event_takes_the_same_route(kind: type[Dispatcher]) -> None:
+    looked: list[str] = []
+    took: list[str] = []
+    dispatcher = _build(kind(), looked, took)
+    bot = Bot(LOCAL_TOKEN, session=LocalSession())
+    for update in _updates():
+        await dispatcher.feed_update(bot, update)
+    assert took == ["texts", "rest-messages", "cards", "inner", "rest-buttons", "rest-buttons"]
+    if kind is RoutedDispatcher:
+        assert looked == []  # nor offered to a router without a handler for the kind
+    else:
+        assert looked  # aiogram's walk does offer it (the check can fail)
+
+
+async def test_a_router_included_later_is_routed_to() -> None:
+    took: list[str] = []
+    dispatcher = _build(RoutedDispatcher(), [], took)
+    bot = Bot(LOCAL_TOKEN, session=LocalSession())
+    message = _updates()[1].model_copy(deep=True)
+    await dispatcher.feed_update(bot, message)  # the routes for messages worked out
+    late = Router(name="late")
+
+    async def handler(event: Any) -> None:
+        took.append("late")
+
+    late.message.register(handler, F.text == "late")
+    dispatcher.include_router(late)
+    assert message.message is not None
+    later = message.model_copy(update={"update_id": 9, "message": message.message.model_copy(update={"text": "late"})})
+    await dispatcher.feed_update(bot, later)
+    assert took == ["rest-messages", "late"]
