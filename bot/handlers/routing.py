@@ -33,6 +33,8 @@ from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import CallbackQuery, TelegramObject
 
+Observer = TelegramEventObserver
+
 
 def filters_in_the_loop(router: Router) -> None:
     """Every synchronous filter of the router (and its sub-routers) called in the event loop."""
@@ -113,11 +115,21 @@ class RoutedDispatcher(Dispatcher):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._routes: dict[str, list[tuple[Router, tuple[str, ...] | None]]] = {}
+        # Per event kind: each router that may take it, its button prefixes (None: any
+        # event) and its observer of the kind.
+        self._routes: dict[str, list[tuple[Router, tuple[str, ...] | None, Observer | None]]] = {}
 
     def include_router(self, router: Router) -> Router:
         self._routes.clear()
         return super().include_router(router)
+
+    async def propagate_event(self, update_type: str, event: TelegramObject, **kwargs: Any) -> Any:
+        observer = self.observers.get(update_type)
+        if observer is None or observer.outer_middleware:
+            return await super().propagate_event(update_type, event, **kwargs)
+        # Router.propagate_event less wrapping no middleware at all.
+        kwargs["event_router"] = self
+        return await self._propagate_event(observer, update_type, event, **kwargs)
 
     async def _propagate_event(
         self,
@@ -132,15 +144,23 @@ class RoutedDispatcher(Dispatcher):
         routes = self._routes.get(update_type)
         if routes is None:
             routes = self._routes[update_type] = [
-                (router, _callback_prefixes(router) if update_type == "callback_query" else None)
+                (
+                    router,
+                    _callback_prefixes(router) if update_type == "callback_query" else None,
+                    router.observers.get(update_type),
+                )
                 for router in self.sub_routers
                 if _may_take(router, update_type)
             ]
-        data = event.data if isinstance(event, CallbackQuery) else None
-        for router, prefixes in routes:
-            if prefixes is not None and (data is None or not data.startswith(prefixes)):
+        button = event.data if isinstance(event, CallbackQuery) else None
+        for router, prefixes, seen_by in routes:
+            if prefixes is not None and (button is None or not button.startswith(prefixes)):
                 continue  # the router's own root filter would reject it
-            response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+            if seen_by is None or seen_by.outer_middleware:
+                response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+            else:  # what propagate_event does, less wrapping no middleware at all
+                data_here = {**kwargs, "event_router": router}
+                response = await router._propagate_event(seen_by, update_type, event, **data_here)
             if response is not UNHANDLED:
                 return response
         return UNHANDLED
