@@ -29,9 +29,9 @@ from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
-from aiogram.filters import Filter
+from aiogram.filters import Command, Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
-from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 Observer = TelegramEventObserver
 
@@ -44,6 +44,7 @@ def filters_in_the_loop(router: Router) -> None:
         for filters in filter_lists:
             for event_filter in filters:
                 _in_the_loop(event_filter)
+                _command_by_its_first_character(event_filter)
     for sub_router in router.sub_routers:
         filters_in_the_loop(sub_router)
 
@@ -59,6 +60,32 @@ def _in_the_loop(event_filter: FilterObject) -> None:
     called: Callable[..., Awaitable[Any]] = checked
     event_filter.callback = called
     event_filter.awaitable = True
+
+
+def _command_by_its_first_character(event_filter: FilterObject) -> None:
+    """A command filter that turns text away at once when it does not begin with the prefix.
+
+    aiogram's ``Command`` splits the text, builds a command object and raises and catches
+    an exception to say no; a question passes a dozen of them before the router that
+    takes free text. Its first test is the first non-blank character against the
+    prefixes (``extract_command``, then ``validate_prefix``), so that test alone, made
+    first, says the same no.
+    """
+    command = event_filter.callback
+    if not isinstance(command, Command):
+        return
+    prefixes = command.prefix
+
+    async def checked(*args: Any, **kwargs: Any) -> Any:
+        message = args[0] if args else None
+        if isinstance(message, Message):
+            text = (message.text or message.caption or "").lstrip()
+            if not text or text[0] not in prefixes:
+                return False
+        return await command(*args, **kwargs)
+
+    called: Callable[..., Awaitable[Any]] = checked
+    event_filter.callback = called
 
 
 class CallbackPrefix(Filter):
