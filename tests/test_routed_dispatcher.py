@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.config import LOCAL_TOKEN
-from bot.handlers.routing import RoutedDispatcher, route_buttons_by_prefix
+from bot.handlers.routing import RoutedDispatcher, filters_in_the_loop, route_buttons_by_prefix
 from bot.transport.local_session import LocalSession
 from bot.ui.keyboards import CaseCb, CaseView
 
@@ -98,3 +100,57 @@ async def test_a_router_included_later_is_routed_to() -> None:
     later = message.model_copy(update={"update_id": 9, "message": message.message.model_copy(update={"text": "late"})})
     await dispatcher.feed_update(bot, later)
     assert took == ["rest-messages", "late"]
+
+
+class Flow(StatesGroup):
+    step = State()
+
+
+@pytest.mark.parametrize("kind", [Dispatcher, RoutedDispatcher])
+async def test_plain_text_passes_command_and_dialogue_routers(kind: type[Dispatcher]) -> None:
+    looked: list[str] = []
+    took: list[str] = []
+
+    def looking(name: str) -> Any:
+        def check(event: Any) -> bool:
+            looked.append(name)
+            return True
+
+        return check
+
+    def taking(name: str) -> Any:
+        async def handler(event: Any) -> None:
+            took.append(name)
+
+        return handler
+
+    commands = Router(name="commands")
+    commands.message.filter(looking("commands"))
+    commands.message.register(taking("help"), Command("help"))
+    commands.message.register(taking("bang"), Command("bang", prefix="!"))
+    dialogue = Router(name="dialogue")
+    dialogue.message.filter(looking("dialogue"))
+    dialogue.message.register(taking("step"), StateFilter(Flow.step))
+    anywhere = Router(name="anywhere")
+    anywhere.message.register(taking("anywhere"), StateFilter("*"), F.text == "any")
+    free = Router(name="free")
+    free.message.register(taking("free"), StateFilter(None))
+    routers = [commands, dialogue, anywhere, free]
+    for router in routers:
+        filters_in_the_loop(router)
+    dispatcher = kind()
+    dispatcher.include_routers(*routers)
+    bot = Bot(LOCAL_TOKEN, session=LocalSession())
+    base = {"message_id": 1, "date": 0, "chat": CHAT, "from_user": USER}
+    for number, text in enumerate(["when?", " /help", "!bang", "any", "/nothing"]):
+        await dispatcher.feed_update(bot, Update(update_id=number, message=Message(text=text, **base)))
+    state = dispatcher.fsm.resolve_context(bot, CHAT.id, USER.id)
+    await state.set_state(Flow.step)
+    await dispatcher.feed_update(bot, Update(update_id=10, message=Message(text="my name", **base)))
+    assert took == ["free", "help", "bang", "anywhere", "free", "step"]
+    if kind is RoutedDispatcher:
+        # "when?" and "any" visit neither; "/help", "!bang" and "/nothing" the commands only;
+        # "my name", in a dialogue, both.
+        assert looked == ["commands", "commands", "commands", "commands", "dialogue"]
+    else:
+        assert looked.count("dialogue") > 1

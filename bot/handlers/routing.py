@@ -16,24 +16,30 @@ only what none of its handlers would take, so the route is the same.
 
 **Only routers that could take it.** :class:`RoutedDispatcher` (built by
 ``create_dispatcher``) does not offer an event to a router without a handler
-for its kind, nor a button to a router whose prefixes it lacks: each offer
-costs aiogram a middleware wrapping and several copies of the workflow data.
+for its kind, nor a button to a router whose prefixes it lacks, nor text outside
+a dialogue to a router whose every message handler wants a command (the text
+does not begin with its prefix) or a dialogue state: each offer costs aiogram a
+middleware wrapping and several copies of the workflow data, and a question
+passed eight such routers before the one that takes free text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from inspect import isclass
 from typing import Any
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 Observer = TelegramEventObserver
+Route = tuple[Router, tuple[str, ...] | None, Observer | None, str | None]
 
 
 def filters_in_the_loop(router: Router) -> None:
@@ -84,6 +90,7 @@ def _command_by_its_first_character(event_filter: FilterObject) -> None:
                 return False
         return await command(*args, **kwargs)
 
+    checked.command = command  # type: ignore[attr-defined]  # for RoutedDispatcher's plain-text test
     called: Callable[..., Awaitable[Any]] = checked
     event_filter.callback = called
 
@@ -143,8 +150,9 @@ class RoutedDispatcher(Dispatcher):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Per event kind: each router that may take it, its button prefixes (None: any
-        # event) and its observer of the kind.
-        self._routes: dict[str, list[tuple[Router, tuple[str, ...] | None, Observer | None]]] = {}
+        # event), its observer of the kind and, for messages, the first characters of the
+        # commands it takes when it takes nothing else outside a dialogue (None: it may).
+        self._routes: dict[str, list[Route]] = {}
 
     def include_router(self, router: Router) -> Router:
         self._routes.clear()
@@ -175,14 +183,21 @@ class RoutedDispatcher(Dispatcher):
                     router,
                     _callback_prefixes(router) if update_type == "callback_query" else None,
                     router.observers.get(update_type),
+                    _commands_only(router) if update_type == "message" else None,
                 )
                 for router in self.sub_routers
                 if _may_take(router, update_type)
             ]
         button = event.data if isinstance(event, CallbackQuery) else None
-        for router, prefixes, seen_by in routes:
+        # A message outside any dialogue: its first character says which command routers may take it.
+        first = None
+        if isinstance(event, Message) and kwargs.get("raw_state") is None:
+            first = (event.text or event.caption or "").lstrip()[:1]
+        for router, prefixes, seen_by, commands in routes:
             if prefixes is not None and (button is None or not button.startswith(prefixes)):
                 continue  # the router's own root filter would reject it
+            if first is not None and commands is not None and (not first or first not in commands):
+                continue  # every handler wants a command, or a dialogue under way
             if seen_by is None or seen_by.outer_middleware:
                 response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
             else:  # what propagate_event does, less wrapping no middleware at all
@@ -199,6 +214,49 @@ def _may_take(router: Router, update_type: str) -> bool:
     if observer is not None and (observer.handlers or observer.outer_middleware):
         return True
     return any(_may_take(sub_router, update_type) for sub_router in router.sub_routers)
+
+
+def _commands_only(router: Router) -> str | None:
+    """The prefixes of the commands the router (and those below it) takes, when every one of
+    its message handlers wants a command or a dialogue state; None when one may take other text.
+    """
+    prefixes = ""
+    for handler in router.message.handlers:
+        wanted = ""
+        for event_filter in handler.filters or []:
+            command = getattr(event_filter.callback, "command", None)
+            if isinstance(command, Command):
+                wanted = "".join(command.prefix) or "?"  # aiogram's default prefix is "/"
+                break
+            if isinstance(event_filter.callback, StateFilter) and not _takes_no_state(event_filter.callback):
+                wanted = "\0"  # outside a dialogue nothing starts with it
+                break
+        if not wanted:
+            return None
+        prefixes += wanted
+    for sub_router in router.sub_routers:
+        below = _commands_only(sub_router)
+        if below is None:
+            return None
+        prefixes += below
+    return prefixes
+
+
+def _takes_no_state(state_filter: StateFilter) -> bool:
+    """Whether the filter lets a message through outside any dialogue (no state set)."""
+    for allowed in state_filter.states:
+        if allowed is None or allowed == "*":
+            return True
+        if isinstance(allowed, State):
+            if allowed.state in (None, "*"):
+                return True
+        elif isinstance(allowed, StatesGroup) or (isclass(allowed) and issubclass(allowed, StatesGroup)):
+            names = allowed.__all_states_names__
+            if None in names or "*" in names or any(str(n).endswith(":*") for n in names):
+                return True
+        elif not isinstance(allowed, str):
+            return True  # something else: it may
+    return False
 
 
 def _callback_prefixes(router: Router) -> tuple[str, ...] | None:
