@@ -154,3 +154,31 @@ async def test_plain_text_passes_command_and_dialogue_routers(kind: type[Dispatc
         assert looked == ["commands", "commands", "commands", "commands", "dialogue"]
     else:
         assert looked.count("dialogue") > 1
+
+
+@pytest.mark.parametrize("kind", [Dispatcher, RoutedDispatcher])
+async def test_a_router_with_an_outer_middleware_still_sees_what_it_saw(kind: type[Dispatcher]) -> None:
+    seen: list[str] = []
+
+    async def watching(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        seen.append(event.text if isinstance(event, Message) else event.data)
+        return await handler(event, data)
+
+    async def handler(event: Any) -> None:
+        pass
+
+    watched = Router(name="watched")
+    watched.message.outer_middleware(watching)
+    watched.message.register(handler, Command("help"))
+    watched.callback_query.outer_middleware(watching)
+    watched.callback_query.register(handler, CaseCb.filter(F.view == CaseView.card))
+    route_buttons_by_prefix(watched)
+    filters_in_the_loop(watched)
+    dispatcher = kind()
+    dispatcher.include_router(watched)
+    bot = Bot(LOCAL_TOKEN, session=LocalSession())
+    message = Message(message_id=1, date=0, chat=CHAT, from_user=USER, text="plain")
+    query = CallbackQuery(id="1", from_user=USER, chat_instance="c", data="other")
+    await dispatcher.feed_update(bot, Update(update_id=1, message=message))
+    await dispatcher.feed_update(bot, Update(update_id=2, callback_query=query))
+    assert seen == ["plain", "other"]

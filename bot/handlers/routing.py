@@ -181,9 +181,13 @@ class RoutedDispatcher(Dispatcher):
             routes = self._routes[update_type] = [
                 (
                     router,
-                    _callback_prefixes(router) if update_type == "callback_query" else None,
+                    # Skipped by what the event says only where no outer middleware would
+                    # have run for it (aiogram runs a router's before its root filters).
+                    _callback_prefixes(router)
+                    if update_type == "callback_query" and not router.callback_query.outer_middleware
+                    else None,
                     router.observers.get(update_type),
-                    _commands_only(router) if update_type == "message" else None,
+                    _commands_only(router) if update_type == "message" and not _any_outer(router) else None,
                 )
                 for router in self.sub_routers
                 if _may_take(router, update_type)
@@ -216,6 +220,11 @@ def _may_take(router: Router, update_type: str) -> bool:
     return any(_may_take(sub_router, update_type) for sub_router in router.sub_routers)
 
 
+def _any_outer(router: Router) -> bool:
+    """Whether the router or one below it has an outer middleware for messages."""
+    return bool(router.message.outer_middleware) or any(_any_outer(r) for r in router.sub_routers)
+
+
 def _commands_only(router: Router) -> str | None:
     """The prefixes of the commands the router (and those below it) takes, when every one of
     its message handlers wants a command or a dialogue state; None when one may take other text.
@@ -226,7 +235,7 @@ def _commands_only(router: Router) -> str | None:
         for event_filter in handler.filters or []:
             command = getattr(event_filter.callback, "command", None)
             if isinstance(command, Command):
-                wanted = "".join(command.prefix) or "?"  # aiogram's default prefix is "/"
+                wanted = command.prefix or "\0"  # no prefix: the command never matches
                 break
             if isinstance(event_filter.callback, StateFilter) and not _takes_no_state(event_filter.callback):
                 wanted = "\0"  # outside a dialogue nothing starts with it
