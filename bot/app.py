@@ -16,7 +16,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -36,8 +35,10 @@ from bot.domain.stats import StatsService
 from bot.handlers import routers
 from bot.handlers.common import command_menu
 from bot.handlers.replay import Replayer
+from bot.handlers.routing import RoutedDispatcher
 from bot.locales import DERIVED
 from bot.pipeline.flood import FloodGate
+from bot.pipeline.json_body import JsonSession
 from bot.pipeline.metrics import Metrics
 from bot.pipeline.middlewares import (
     CatalogMiddleware,
@@ -119,7 +120,7 @@ class App:
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
-        session = AiohttpSession(timeout=BOT_API_TIMEOUT)
+        session = JsonSession(timeout=BOT_API_TIMEOUT)  # requests as JSON, not forms
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     token = settings.bot_token.get_secret_value() if settings.bot_token else LOCAL_TOKEN
@@ -161,7 +162,7 @@ def create_dispatcher(
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
     # With several workers (db.shared) nothing is mirrored: a dialogue goes on on any worker.
     dialogues = SqliteStorage(FsmRepository(db), shared=db.shared)
-    dp = Dispatcher(storage=dialogues)
+    dp = RoutedDispatcher(storage=dialogues)  # an event visits only the routers that could take it
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force

@@ -1,13 +1,14 @@
 """How the routers are prepared for dispatch (bot/handlers/routing.py): no filter or handler
 runs through a thread (aiogram hands every synchronous callable to ``asyncio.to_thread``,
-a pool hand-off costing more than the check), and buttons pass routers by prefix."""
+a pool hand-off costing more than the check), buttons pass routers by prefix, and command
+filters turn plain text away by its first character."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.types import Chat, Message
 
 from bot.handlers import routers
@@ -98,3 +99,44 @@ def test_the_petition_and_card_routers_are_passed_by_prefix() -> None:
     assert prefixed["petition"] == ("p:",)
     assert prefixed["cases"] == ("c:",)
     assert "fallback" not in prefixed  # it answers stale and forged buttons, whatever their data
+
+
+async def test_a_command_filter_says_no_to_plain_text_without_parsing_it(monkeypatch: Any) -> None:
+    from aiogram.filters import Command, CommandStart
+
+    from bot.config import LOCAL_TOKEN
+    from bot.handlers.routing import filters_in_the_loop
+    from bot.transport.local_session import LocalSession
+
+    async def handler() -> None:
+        pass
+
+    router = Router()
+    router.message.register(handler, Command("help", prefix="/!"))
+    router.message.register(handler, CommandStart())
+    filters_in_the_loop(router)
+    [help_filter], [start_filter] = (h.filters or [] for h in router.message.handlers)
+    bot = Bot(LOCAL_TOKEN, session=LocalSession())
+    base = {"message_id": 1, "date": 0, "chat": Chat(id=1, type="private")}
+
+    def said(text: str | None, caption: str | None = None) -> Message:
+        return Message.model_validate({**base, "text": text, "caption": caption})
+
+    assert (await help_filter.call(said("/help me"), bot=bot))["command"].args == "me"
+    assert await help_filter.call(said("  !help"), bot=bot)
+    assert await help_filter.call(said(None, caption="/help"), bot=bot)
+    assert (await start_filter.call(said("/start sign_x"), bot=bot))["command"].args == "sign_x"
+    parsed: list[str] = []
+    real = Command.parse_command
+
+    async def parse(self: Command, text: str, bot: Bot) -> Any:
+        parsed.append(text)
+        return await real(self, text, bot)
+
+    monkeypatch.setattr(Command, "parse_command", parse)
+    for text in ("when was he arrested?", "help", "   ", "#help"):
+        assert not await help_filter.call(said(text), bot=bot)
+        assert not await start_filter.call(said(text), bot=bot)
+    assert parsed == []  # turned away before aiogram's parsing (the check can fail: see below)
+    assert not await help_filter.call(said("/start"), bot=bot)
+    assert parsed == ["/start"]

@@ -154,3 +154,30 @@ def test_durations(l10n: L10n) -> None:
 )
 def test_locale_resolution(stored: str | None, code: str | None, expected: str) -> None:
     assert resolve_locale(stored, code, "en") == expected
+
+
+def test_the_kept_plural_categories_are_the_rules_own() -> None:
+    from fluent.runtime import FluentBundle
+    from fluent.runtime.types import FluentFloat, FluentInt
+
+    from bot.ui.i18n import CachedPlural
+
+    for locale in ("ru", "uz", "en"):
+        rule = FluentBundle([locale])._plural_form
+        kept = CachedPlural(rule)
+        numbers = [*range(0, 1200), 1_000_001, 21, 111, 1_000_021]
+        for _ in range(2):  # the second time from what was kept
+            for n in numbers:
+                assert kept(n) == rule(n), (locale, n)
+                assert kept(FluentInt(n)) == rule(FluentInt(n)), (locale, n)
+        for value in (1.0, 1.5, 2.0, 21.0):  # fractions: the rule's, never a whole number's
+            assert kept(FluentFloat(value)) == rule(FluentFloat(value)), (locale, value)
+
+
+def test_a_signers_number_is_pluralised_as_before(l10n: L10n) -> None:
+    ru = l10n.translator("ru")
+    assert ru("signatures", count=1) == "1 подпись"
+    assert ru("signatures", count=3) == "3 подписи"
+    assert ru("signatures", count=11) == "11 подписей"
+    assert ru("signatures", count=21) == "21 подпись"
+    assert ru("signatures", count=21) == "21 подпись"  # kept

@@ -131,6 +131,13 @@ class AddResult:
     milestones: tuple[int, ...]  # thresholds reached by this signature
 
 
+async def _first(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> aiosqlite.Row | None:
+    """The query's first row in one trip to the database's thread (execute, fetchone and
+    the cursor's close are three, each a hand-off costing more than a small query)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)
+
+
 def _signature(row: aiosqlite.Row) -> StoredSignature:
     return StoredSignature(
         petition=row["petition"],
@@ -230,7 +237,11 @@ class SignatureRepository:
                 signed_at=signed_at, source=source, thresholds=thresholds,
             )
         async with self._db.write() as conn:
-            await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            if petition not in self._known_petitions:
+                # Its counter row, before the first signature; never deleted, so once
+                # committed later signers skip the statement (and its trip to the thread).
+                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+                self._db.on_commit(lambda: self._known_petitions.add(petition))
             cur = await conn.execute(
                 "INSERT INTO signatures (petition, signer, display_name, city, locale, signed_at, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING",
@@ -339,20 +350,16 @@ class SignatureRepository:
 
     async def signed_any(self, signer: bytes) -> bool:
         sql = "SELECT 1 FROM signatures WHERE signer = ? LIMIT 1"
-        async with self._db.reads.execute(sql, (signer,)) as cur:
-            return await cur.fetchone() is not None
+        return await _first(self._db.reads, sql, (signer,)) is not None
 
     async def get(self, petition: str, signer: bytes) -> StoredSignature | None:
-        async with self._db.reads.execute(
-            "SELECT * FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
-        ) as cur:
-            row = await cur.fetchone()
+        sql = "SELECT * FROM signatures WHERE petition = ? AND signer = ?"
+        row = await _first(self._db.reads, sql, (petition, signer))
         return _signature(row) if row else None
 
     @staticmethod
     async def _count(conn: aiosqlite.Connection, petition: str) -> int:
-        async with conn.execute(f"SELECT {_COUNT_OF}", (petition, petition)) as cur:
-            row = await cur.fetchone()
+        row = await _first(conn, f"SELECT {_COUNT_OF}", (petition, petition))
         return int(row[0]) if row else 0
 
     async def count(self, petition: str) -> int:
@@ -366,8 +373,7 @@ class SignatureRepository:
         if petition in self._closed_at and not self._db.shared:
             return self._closed_at[petition]
         epoch, conn = self._closed_epoch, self._db.reads
-        async with conn.execute("SELECT closed_at FROM petitions WHERE slug = ?", (petition,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(conn, "SELECT closed_at FROM petitions WHERE slug = ?", (petition,))
         closed = dt.datetime.fromisoformat(row[0]) if row and row[0] else None
         if conn is self._db.reader and epoch == self._closed_epoch:
             self._closed_at[petition] = closed
@@ -485,8 +491,7 @@ class FollowRepository:
     async def is_following(self, chat_id: int, slug: str) -> bool:
         async def load(conn: aiosqlite.Connection) -> bool:
             sql = "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?"
-            async with conn.execute(sql, (chat_id, slug)) as cur:
-                return await cur.fetchone() is not None
+            return await _first(conn, sql, (chat_id, slug)) is not None
 
         return await self._following.read((chat_id, slug), load)
 

@@ -6,8 +6,8 @@ Handling is bounded well under Telegram's ~60 s: past ``handle_timeout`` the
 answer is 503, Telegram sends the update again later, and the copy waits for
 the first delivery to finish and then finds it already processed.
 
-A button's ``answerCallbackQuery`` rides in the 200 response, built by
-aiogram's own webhook handler, instead of being a call of its own
+A button's ``answerCallbackQuery`` rides in the 200 response, as JSON
+(bot.pipeline.json_body.py), instead of being a call of its own
 (bot/pipeline/webhook_answer.py): after the commit, and never for a failed
 update. An update that outlives its request sends it as a call when done.
 
@@ -25,7 +25,6 @@ import structlog
 from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from bot.transport.site.routes import PublicSite
 
 from bot.app import App
+from bot.pipeline.json_body import MethodJson
 from bot.pipeline.metrics import CONTENT_TYPE
 from bot.pipeline.webhook_answer import WebhookAnswer
 from bot.storage.repositories import OperationsRepository
@@ -67,10 +67,7 @@ class WebServer:
         self._handle_timeout = handle_timeout
         self._in_flight: set[asyncio.Task[bool]] = set()
         self._site = site
-        # aiogram's webhook handler, for the one thing of it we need: the response that
-        # carries a method, as aiogram's own webhooks send it (a private method of aiogram 3;
-        # tests/test_webhook_answer.py reads its output as Telegram would).
-        self._responses = SimpleRequestHandler(app.dp, app.bot, handle_in_background=False)
+        self._encoder = MethodJson()  # the answer a webhook response carries, as JSON
 
     def application(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY)
@@ -119,7 +116,11 @@ class WebServer:
         method = answer.close() if answer is not None else None
         if method is None:
             return web.Response(status=200)
-        return web.Response(body=self._responses._build_response_writer(self._app.bot, method))
+        body = self._encoder.webhook_response(self._app.bot, method)
+        if body is None:  # never for a button's answer, which uploads nothing; said, not assumed
+            await Dispatcher.silent_call_request(self._app.bot, method)
+            return web.Response(status=200)
+        return web.Response(body=body, content_type="application/json")
 
     async def _handle(self, update: Update, answer: WebhookAnswer | None) -> bool:
         if answer is None:

@@ -10,7 +10,7 @@ Dates and durations are formatted by Fluent messages too (``date-full``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,38 @@ def resolve_locale(stored: str | None, language_code: str | None, default: str) 
     return default
 
 
+# Whole numbers whose plural category each locale keeps (a signer's number, a count).
+PLURALS_KEPT = 20_000
+
+
+class CachedPlural:
+    """A bundle's plural rule, its answer kept per whole number.
+
+    babel evaluates the CLDR rule anew on every call, and Fluent calls it for each
+    variant it tries — three times for a Russian "[one] … [few] … [many]" — so a
+    signer's thank-you spent more on plurals than on the rest of its text. A whole
+    number's category depends on its value alone; anything else (1.0 is "other"
+    where 1 is "one") goes to the rule every time.
+    """
+
+    __slots__ = ("_known", "_rule")
+
+    def __init__(self, rule: Callable[[Any], str]) -> None:
+        self._rule = rule
+        self._known: dict[int, str] = {}
+
+    def __call__(self, number: Any) -> str:
+        if not isinstance(number, int) or isinstance(number, bool):
+            return self._rule(number)
+        value = int(number)
+        category = self._known.get(value)
+        if category is None:
+            if len(self._known) >= PLURALS_KEPT:
+                self._known.clear()
+            category = self._known[value] = self._rule(number)
+        return category
+
+
 class L10n:
     def __init__(self, bundles: Mapping[str, FluentBundle], *, strict: bool = False) -> None:
         self._bundles = dict(bundles)
@@ -79,6 +111,8 @@ class L10n:
             # Plural rules come from the language (uz-Cyrl counts like uz).
             bundles[locale] = FluentBundle([DERIVED.get(locale, locale)], use_isolating=False)
             slim_locale_data([bundles[locale]], cldr)  # 8 MB of CLDR the messages never read
+            # fluent.runtime's resolver asks the bundle's plural rule once per variant tried.
+            bundles[locale]._plural_form = CachedPlural(bundles[locale]._plural_form)
         # Parsed after: what babel's full data took is reused for the messages.
         resources = parsed_resources(locales_dir, locales, cache)
         for locale, bundle in bundles.items():
