@@ -162,7 +162,11 @@ def create_dispatcher(
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
     # With several workers (db.shared) nothing is mirrored: a dialogue goes on on any worker.
     dialogues = SqliteStorage(FsmRepository(db), shared=db.shared)
-    dp = Dispatcher(storage=dialogues)
+    # aiogram would read the dialogue state before any middleware of ours; it is registered
+    # after the idempotency claim instead (below), so a copy of an update reads nothing and,
+    # with several workers, the read joins the update's transaction, where the handler's own
+    # reads of the same row find it (FsmRepository.get): one read per update, not two.
+    dp = Dispatcher(storage=dialogues, disable_fsm=True)
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
@@ -208,6 +212,7 @@ def create_dispatcher(
         idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
+    dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
