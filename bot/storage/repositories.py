@@ -45,6 +45,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+
 class Transaction:
     """Writes to the tables of several repositories, committed as one.
 
@@ -126,9 +127,10 @@ class UserSettingsRepository:
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    added: bool  # False: this signer had already signed
+    added: bool  # False: this signer had already signed, or the petition is closed
     count: int  # the petition's count after the call
     milestones: tuple[int, ...]  # thresholds reached by this signature
+    closed: bool = False  # the petition was closed (by an admin): nothing was added
 
 
 def _signature(row: aiosqlite.Row) -> StoredSignature:
@@ -171,17 +173,21 @@ _MOVE_SLOT = (
 # (this transaction's view: committed signatures and its own) and every threshold at or
 # below it not yet recorded. Concurrent signers see counts taken at the same moment, so a
 # threshold is recorded by the first signer who sees the count at or past it.
+# A petition an admin closed takes no signature: checked here, not by a read of its own.
 _ADD_SHARED = (
-    "WITH added AS (INSERT INTO signatures "
+    "WITH closing AS (SELECT closed_at FROM petitions WHERE slug = ? AND closed_at IS NOT NULL), "
+    "added AS (INSERT INTO signatures "
     "(petition, signer, display_name, city, locale, signed_at, source) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
+    "SELECT ?::text, ?::bytea, ?::text, ?::text, ?::text, ?::timestamptz, ?::text "
+    "WHERE NOT EXISTS (SELECT 1 FROM closing) "
+    "ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
     f"counted AS ({_MOVE_SLOT.format(source='added')} RETURNING 1), "
     f"total AS (SELECT {_COUNT_OF} + (SELECT COUNT(*) FROM counted) AS n), "
     "reached AS (INSERT INTO petition_milestones (petition, threshold, reached_at) "
     "SELECT ?, t, ? FROM unnest(?::int[]) AS t, total "
     "WHERE t <= total.n AND EXISTS (SELECT 1 FROM counted) ON CONFLICT DO NOTHING RETURNING threshold) "
     "SELECT (SELECT n FROM total), (SELECT COUNT(*) FROM added), "
-    "ARRAY(SELECT threshold FROM reached ORDER BY threshold)"
+    "ARRAY(SELECT threshold FROM reached ORDER BY threshold), EXISTS (SELECT 1 FROM closing)"
 )
 _MOVE_SLOT_ONCE = _MOVE_SLOT.format(source="(SELECT 1) AS once")
 _MAKE_SLOTS = (
@@ -219,7 +225,8 @@ class SignatureRepository:
         source: str | None,
         thresholds: tuple[int, ...] = (),
     ) -> AddResult:
-        """Insert and count in one transaction; a second signature by the same signer is a no-op.
+        """Insert and count in one transaction; a second signature by the same signer is a no-op,
+        and so is a signature of a petition an admin closed (``closed``).
 
         The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
         two concurrent taps cannot both get through.
@@ -229,6 +236,8 @@ class SignatureRepository:
                 petition, signer, display_name=display_name, city=city, locale=locale,
                 signed_at=signed_at, source=source, thresholds=thresholds,
             )
+        if await self.closed_at(petition) is not None:  # kept in memory: no query
+            return AddResult(added=False, count=await self.count(petition), milestones=(), closed=True)
         async with self._db.write() as conn:
             await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
             cur = await conn.execute(
@@ -293,14 +302,14 @@ class SignatureRepository:
             self._db.on_commit(lambda: self._known_petitions.add(petition))
         at = signed_at.isoformat()
         params = (
-            petition, signer, display_name, city, locale, at, source,
+            petition, petition, signer, display_name, city, locale, at, source,
             *_slot_params(petition, 1), petition, petition, petition, at, list(thresholds),
         )
         rows = await self._db.statement(_ADD_SHARED, params)
         if rows[0][1]:
             self._db.note_reply(ReplyNote.signed.of(petition))
-        count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
-        return AddResult(added=added, count=count, milestones=tuple(int(t) for t in reached))
+        count, added, reached, closed = int(rows[0][0]), bool(rows[0][1]), rows[0][2], bool(rows[0][3])
+        return AddResult(added=added, count=count, milestones=tuple(int(t) for t in reached), closed=closed)
 
     async def _move(self, conn: aiosqlite.Connection, petition: str, delta: int) -> None:
         """The counter moved by ``delta`` signatures: the one row (embedded) or a slot (PostgreSQL)."""
