@@ -79,20 +79,26 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         now = self._clock()
         await self._prune(now)
 
-        async def keep_reply(conn: Any) -> None:
+        async def keep_reply(conn: Any) -> str | None:
             # What the reply said, with the mark (migration 0005); the mark itself came first.
+            # Sent with the COMMIT, in its round trip, when the note can be written in.
             note = self._db.current_reply()
-            if note is not None:
+            if note is None:
+                return None
+            statement = self._processed.reply_statement(bot.id, event.update_id, note)
+            if statement is None:
                 await conn.execute(
                     "UPDATE processed_updates SET reply = ? WHERE bot_id = ? AND update_id = ?",
                     (note, bot.id, event.update_id),
                 )
+            return statement
 
         async with self._db.unit_of_work(keep_reply) as unit:
-            conn = await unit.begin()
-            claimed = await self._processed.claim(
-                conn, bot.id, event.update_id, now, now - self._keep, self._db.worker
-            )
+            # BEGIN and the claim in one round trip.
+            status = await unit.begin_with(self._processed.claim_statement(
+                bot.id, event.update_id, now, now - self._keep, self._db.worker
+            ))
+            claimed = status.endswith(" 1")
             if claimed:
                 return await handler(event, data)
             trace = data.get("trace")

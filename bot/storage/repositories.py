@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -44,6 +45,18 @@ class ReplyNote(StrEnum):
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
+
+# What may be written into a statement as a literal: ISO times, worker ids, reply notes
+# (a kind and a case slug). Nothing a user typed ever matches, nor a quote or a backslash.
+_LITERAL = re.compile(r"[A-Za-z0-9_:.+\-]*")
+
+
+def _literal(value: str | None) -> str:
+    if value is None:
+        return "NULL"
+    if not _LITERAL.fullmatch(value):
+        raise ValueError("not a value to write into a statement")
+    return f"'{value}'"
 
 
 class Transaction:
@@ -1069,6 +1082,32 @@ class ProcessedUpdateRepository:
             (bot_id, update_id, at.isoformat(), worker, since.isoformat()),
         )
         return bool(rows)
+
+    @staticmethod
+    def claim_statement(bot_id: int, update_id: int, at: dt.datetime, since: dt.datetime,
+                        worker: str | None = None) -> str:
+        """:meth:`claim` as one statement with its values written in (PostgreSQL), for the
+        BEGIN that opens the update's transaction to carry in its own round trip (a
+        statement sent with another takes no parameters). Claimed when its status is
+        ``INSERT 0 1``."""
+        return (
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, worker) "
+            f"VALUES ({int(bot_id)}, {int(update_id)}, {_literal(at.isoformat())}, {_literal(worker)}) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "worker = excluded.worker, reply = NULL "
+            f"WHERE processed_updates.processed_at < {_literal(since.isoformat())}"
+        )
+
+    @staticmethod
+    def reply_statement(bot_id: int, update_id: int, reply: str) -> str | None:
+        """What the update's reply said, kept with its mark, as one statement with its
+        values written in (sent with the COMMIT); None for a note that cannot be."""
+        if not _LITERAL.fullmatch(reply):
+            return None
+        return (
+            f"UPDATE processed_updates SET reply = {_literal(reply)} "
+            f"WHERE bot_id = {int(bot_id)} AND update_id = {int(update_id)}"
+        )
 
     async def handled_by(self, bot_id: int, update_id: int) -> tuple[str | None, str | None]:
         """(what its reply said, the worker that handled it) for a handled update."""
