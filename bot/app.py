@@ -55,6 +55,7 @@ from bot.pipeline.response_models import KeepResponseModels
 from bot.pipeline.scaleout import (
     BROADCAST_LOCK,
     Leadership,
+    ReaderPrefetchMiddleware,
     RedisFloodGate,
     ReloadBus,
     SharedIdempotencyMiddleware,
@@ -212,6 +213,8 @@ def create_dispatcher(
         idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
+    if db.shared:
+        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users))
     dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))

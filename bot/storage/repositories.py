@@ -103,8 +103,27 @@ class UserSettingsRepository:
         # Three distinct values: one string object each, not one per reader.
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
+    # The reader's language as a scalar subquery (one parameter: the user id), for a
+    # statement that reads it along with the update's other rows (SqliteStorage.prefetch).
+    LOCALE_OF = "(SELECT locale FROM user_settings WHERE user_id = ?)"
+
+    def read_along(self, user_id: int, locale: str | None) -> None:
+        """What :attr:`LOCALE_OF` read in the update's transaction, kept for the rest of it."""
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo["locale", str(user_id)] = locale
+
+    def _forget_read(self, user_id: int) -> None:
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo.pop(("locale", str(user_id)), None)
+
     async def get_locale(self, user_id: int) -> str | None:
         if self._db.shared:  # other workers write it too: read what is committed, never a copy
+            memo = self._db.unit_memo()
+            if memo is not None and ("locale", str(user_id)) in memo:
+                kept = memo["locale", str(user_id)]
+                return sys.intern(str(kept)) if kept is not None else None
             rows = await self._db.reads.execute_fetchall(
                 "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
             )
@@ -120,6 +139,7 @@ class UserSettingsRepository:
                 (user_id, locale, _now()),
             )
             self._db.note_reply(ReplyNote.language.of())
+            self._forget_read(user_id)
         self._locales.put(user_id, sys.intern(locale))
 
     async def per_locale(self) -> dict[str, int]:
@@ -133,6 +153,7 @@ class UserSettingsRepository:
         async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))
             self._db.note_reply(ReplyNote.forgot.of())
+            self._forget_read(user_id)
             deleted = cur.rowcount > 0
         self._locales.drop(user_id)
         return deleted
@@ -999,6 +1020,20 @@ class FsmRepository:
         if memo is not None:
             memo["fsm", key] = found
         return found
+
+    async def get_along(self, key: str, scalar: str, params: tuple[object, ...]) -> object:
+        """:meth:`get`'s row, kept as get() keeps it, and one more value read in the same
+        statement: ``scalar`` is another owner's scalar subquery with its ``params``."""
+        rows = await self._db.reads.execute_fetchall(
+            f"SELECT f.state, f.data, {scalar} FROM (SELECT 1) AS one "
+            "LEFT JOIN fsm_states f ON f.storage_key = ?",
+            (*params, key),
+        )
+        state, data, value = rows[0][0], rows[0][1], rows[0][2]
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo["fsm", key] = (state, str(data)) if data is not None else None
+        return value
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
