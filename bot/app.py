@@ -225,9 +225,11 @@ def create_dispatcher(
         # Redis's clock unless a test steps its own: workers' monotonic clocks do not agree.
         shared_clock = None if monotonic is time.monotonic else monotonic
         flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
-        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key))
-        # A search's results and the Back trail, for a reader whose next tap reaches another worker.
-        dp.update.outer_middleware(SharedCatalogueMemoryMiddleware(redis, key))
+        # A search's results and the Back trail, for a reader whose next tap reaches another
+        # worker: read with the reader's open case, in one round trip.
+        catalogue_memory = SharedCatalogueMemoryMiddleware(redis, key)
+        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key, along=catalogue_memory.keys_for))
+        dp.update.outer_middleware(catalogue_memory)
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat

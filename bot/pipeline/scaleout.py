@@ -46,6 +46,8 @@ log = structlog.get_logger(__name__)
 BROADCAST_LOCK = 0x0CA5EB01
 POLLING_LOCK = 0x0CA5EB02
 RELOAD_CHANNEL = "casebot:reload"
+# Values SharedRecentCasesMiddleware read for the middlewares after it, by key (one round trip).
+READ_ALONG = "redis_read_along"
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -409,10 +411,19 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
     in memory, it is a convenience that expires, not a record: a day at most.
     """
 
-    def __init__(self, redis: Any, secret: bytes, ttl: int = 86_400) -> None:
+    def __init__(
+        self,
+        redis: Any,
+        secret: bytes,
+        ttl: int = 86_400,
+        along: Callable[[Update, int], list[str]] | None = None,
+    ) -> None:
+        """``along``: the keys a later middleware will read for an update and its reader
+        (the catalogue's memory), read here in the same round trip (``data[READ_ALONG]``)."""
         self._redis = redis
         self._secret = secret
         self._ttl = ttl
+        self._along = along
 
     def _key(self, user_id: int) -> str:
         return f"casebot:recent:{user_key(self._secret, user_id)}"
@@ -422,7 +433,12 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
-        stored = await self._redis.get(self._key(user.id))
+        if self._along is None:
+            stored = await self._redis.get(self._key(user.id))
+        else:
+            keys = [self._key(user.id), *self._along(event, user.id)]
+            stored, *others = await self._redis.mget(keys)
+            data[READ_ALONG] = dict(zip(keys[1:], others, strict=True))
         recent = _OneReadersRecentCase(stored.decode() if stored else None)
         data["recent_cases"] = recent
         try:
