@@ -55,6 +55,7 @@ from bot.pipeline.response_models import KeepResponseModels
 from bot.pipeline.scaleout import (
     BROADCAST_LOCK,
     Leadership,
+    ReaderPrefetchMiddleware,
     RedisFloodGate,
     ReloadBus,
     SharedIdempotencyMiddleware,
@@ -162,7 +163,12 @@ def create_dispatcher(
     # a mirror in memory, as are other rows only this process writes (bot/storage/mirror.py).
     # With several workers (db.shared) nothing is mirrored: a dialogue goes on on any worker.
     dialogues = SqliteStorage(FsmRepository(db), shared=db.shared)
-    dp = RoutedDispatcher(storage=dialogues)  # an event visits only the routers that could take it
+    # aiogram would read the dialogue state before any middleware of ours; it is registered
+    # after the idempotency claim instead (below), so a copy of an update reads nothing and,
+    # with several workers, the read joins the update's transaction, where the handler's own
+    # reads of the same row find it (FsmRepository.get): one read per update, not two.
+    # An event visits only the routers that could take it (RoutedDispatcher).
+    dp = RoutedDispatcher(storage=dialogues, disable_fsm=True)
     dp["settings"] = settings
     dp["db"] = db
     dp["catalog"] = catalog  # replaced per update by CatalogMiddleware with the one in force
@@ -211,6 +217,9 @@ def create_dispatcher(
         idempotency = IdempotencyMiddleware(db, ProcessedUpdateRepository(db), clock, replay=replay)
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
+    if db.shared:
+        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users))
+    dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))
     dp.update.outer_middleware(LocaleMiddleware(l10n, users, settings.default_locale))
@@ -220,9 +229,11 @@ def create_dispatcher(
         # Redis's clock unless a test steps its own: workers' monotonic clocks do not agree.
         shared_clock = None if monotonic is time.monotonic else monotonic
         flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
-        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key))
-        # A search's results and the Back trail, for a reader whose next tap reaches another worker.
-        dp.update.outer_middleware(SharedCatalogueMemoryMiddleware(redis, key))
+        # A search's results and the Back trail, for a reader whose next tap reaches another
+        # worker: read with the reader's open case, in one round trip.
+        catalogue_memory = SharedCatalogueMemoryMiddleware(redis, key)
+        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key, along=catalogue_memory.keys_for))
+        dp.update.outer_middleware(catalogue_memory)
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat

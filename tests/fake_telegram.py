@@ -65,8 +65,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 import aiohttp
 from aiohttp import web
@@ -677,10 +678,30 @@ async def _params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/x-www-form-urlencoded":
         # aiogram sends flat form fields; parsing them by hand is a fraction of
         # request.post()'s cost, and the server must stay cheaper than the bot.
-        return dict(parse_qsl((await request.read()).decode(), keep_blank_values=True))
+        return _form((await request.read()).decode())
     if request.can_read_body:
         return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
     return dict(request.query)
+
+
+def _form(body: str) -> dict[str, Any]:
+    """``parse_qsl(body, keep_blank_values=True)`` as a dict, each value decoded once per text.
+
+    A bench sends the same keyboard (some 300 escapes) with every reply, and the
+    standard library's unquoting, pure Python, cost a fifth of the server's CPU.
+    """
+    fields: dict[str, Any] = {}
+    for pair in body.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        fields[_unquoted(name)] = _unquoted(value)
+    return fields
+
+
+@lru_cache(maxsize=4096)
+def _unquoted(raw: str) -> str:
+    return unquote_plus(raw) if "%" in raw or "+" in raw else raw
 
 
 async def _carried_method(response: aiohttp.ClientResponse) -> tuple[str, dict[str, Any]] | None:

@@ -32,11 +32,13 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
 from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner, Replay
-from bot.storage.repositories import ProcessedUpdateRepository
+from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 
 if TYPE_CHECKING:
     import asyncpg
+    from aiogram.fsm.middleware import FSMContextMiddleware
 
+    from bot.storage.fsm import SqliteStorage
     from bot.storage.pg import PgDatabase
 
 log = structlog.get_logger(__name__)
@@ -44,6 +46,8 @@ log = structlog.get_logger(__name__)
 BROADCAST_LOCK = 0x0CA5EB01
 POLLING_LOCK = 0x0CA5EB02
 RELOAD_CHANNEL = "casebot:reload"
+# Values SharedRecentCasesMiddleware read for the middlewares after it, by key (one round trip).
+READ_ALONG = "redis_read_along"
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -79,20 +83,26 @@ class SharedIdempotencyMiddleware(BaseMiddleware):
         now = self._clock()
         await self._prune(now)
 
-        async def keep_reply(conn: Any) -> None:
+        async def keep_reply(conn: Any) -> str | None:
             # What the reply said, with the mark (migration 0005); the mark itself came first.
+            # Sent with the COMMIT, in its round trip, when the note can be written in.
             note = self._db.current_reply()
-            if note is not None:
+            if note is None:
+                return None
+            statement = self._processed.reply_statement(bot.id, event.update_id, note)
+            if statement is None:
                 await conn.execute(
                     "UPDATE processed_updates SET reply = ? WHERE bot_id = ? AND update_id = ?",
                     (note, bot.id, event.update_id),
                 )
+            return statement
 
         async with self._db.unit_of_work(keep_reply) as unit:
-            conn = await unit.begin()
-            claimed = await self._processed.claim(
-                conn, bot.id, event.update_id, now, now - self._keep, self._db.worker
-            )
+            # BEGIN and the claim in one round trip.
+            status = await unit.begin_with(self._processed.claim_statement(
+                bot.id, event.update_id, now, now - self._keep, self._db.worker
+            ))
+            claimed = status.endswith(" 1")
             if claimed:
                 return await handler(event, data)
             trace = data.get("trace")
@@ -353,6 +363,28 @@ async def claim_polling(url: str) -> asyncpg.Connection:
     return conn
 
 
+class ReaderPrefetchMiddleware(BaseMiddleware):
+    """With several workers, after the claim: the update's dialogue row and its reader's
+    language in one statement of its transaction, where aiogram's FSM middleware and
+    :class:`~bot.pipeline.middlewares.LocaleMiddleware` then find them (one round trip,
+    not two)."""
+
+    def __init__(
+        self, fsm: FSMContextMiddleware, storage: SqliteStorage, users: UserSettingsRepository
+    ) -> None:
+        self._fsm = fsm
+        self._storage = storage
+        self._users = users
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        context = self._fsm.resolve_event_context(data["bot"], data) if user is not None else None
+        if user is not None and context is not None:
+            locale = await self._storage.prefetch(context.key, self._users.LOCALE_OF, (user.id,))
+            self._users.read_along(user.id, None if locale is None else str(locale))
+        return await handler(event, data)
+
+
 class _OneReadersRecentCase:
     """The update's view of RecentCases for its one reader, loaded from Redis."""
 
@@ -379,10 +411,19 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
     in memory, it is a convenience that expires, not a record: a day at most.
     """
 
-    def __init__(self, redis: Any, secret: bytes, ttl: int = 86_400) -> None:
+    def __init__(
+        self,
+        redis: Any,
+        secret: bytes,
+        ttl: int = 86_400,
+        along: Callable[[Update, int], list[str]] | None = None,
+    ) -> None:
+        """``along``: the keys a later middleware will read for an update and its reader
+        (the catalogue's memory), read here in the same round trip (``data[READ_ALONG]``)."""
         self._redis = redis
         self._secret = secret
         self._ttl = ttl
+        self._along = along
 
     def _key(self, user_id: int) -> str:
         return f"casebot:recent:{user_key(self._secret, user_id)}"
@@ -392,7 +433,12 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
-        stored = await self._redis.get(self._key(user.id))
+        if self._along is None:
+            stored = await self._redis.get(self._key(user.id))
+        else:
+            keys = [self._key(user.id), *self._along(event, user.id)]
+            stored, *others = await self._redis.mget(keys)
+            data[READ_ALONG] = dict(zip(keys[1:], others, strict=True))
         recent = _OneReadersRecentCase(stored.decode() if stored else None)
         data["recent_cases"] = recent
         try:

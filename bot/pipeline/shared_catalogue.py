@@ -21,7 +21,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-from bot.pipeline.scaleout import user_key
+from bot.pipeline.scaleout import READ_ALONG, user_key
 from bot.ui.catalogue_callbacks import AdminPickCb, FoundCb
 from bot.ui.catalogue_memory import FoundResults
 
@@ -94,6 +94,11 @@ class SharedCatalogueMemoryMiddleware(BaseMiddleware):
         values = await self._redis.mget([self._found_key(i) for i in ids])
         return {i: tuple(v.decode().split(",")) for i, v in zip(ids, values, strict=True) if v}
 
+    def keys_for(self, event: Update, user_id: int) -> list[str]:
+        """What an update reads: the reader's trail, and the search its button names."""
+        pressed = _found_id(event.callback_query.data if event.callback_query else None)
+        return [self._trail_key(user_id)] + ([self._found_key(pressed)] if pressed else [])
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user = data.get("event_from_user")
@@ -104,10 +109,14 @@ class SharedCatalogueMemoryMiddleware(BaseMiddleware):
             or (event.message is None and event.callback_query is None)
         ):
             return await handler(event, data)
-        pressed = _found_id(event.callback_query.data if event.callback_query else None)
-        trail_key = self._trail_key(user.id)
-        keys = [trail_key] + ([self._found_key(pressed)] if pressed else [])
-        values = await self._redis.mget(keys)
+        keys = self.keys_for(event, user.id)
+        trail_key, pressed = keys[0], _found_id(event.callback_query.data if event.callback_query else None)
+        # Read along with the reader's open case when SharedRecentCasesMiddleware asked for them.
+        along: dict[str, bytes | None] = data.get(READ_ALONG) or {}
+        if all(k in along for k in keys):
+            values = [along[k] for k in keys]
+        else:
+            values = await self._redis.mget(keys)
         packed = values[0].decode() if values[0] else None
         known = {pressed: tuple(values[1].decode().split(","))} if pressed and values[1] else {}
         behind = _found_id(packed)  # *Back* to a search: its results too

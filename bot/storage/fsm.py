@@ -64,6 +64,12 @@ class SqliteStorage(BaseStorage):
             self._dialogues.drop(key)
         return len(purged)
 
+    async def prefetch(self, key: StorageKey, scalar: str, params: tuple[object, ...]) -> object:
+        """With several workers, inside the update's transaction: the dialogue row, kept there
+        for every read of it that follows, and another owner's scalar subquery read in the
+        same round trip (the reader's language); that value."""
+        return await self._rows.get_along(storage_key(key), scalar, params)
+
     async def _read(self, key: StorageKey) -> Dialogue | None:
         if self._shared:
             return await self._rows.get(storage_key(key))

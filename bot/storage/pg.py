@@ -56,7 +56,9 @@ POOL_MAX = 40
 ACQUIRE_TIMEOUT = 30.0
 
 RollbackHook = Callable[[], None]
-Finalizer = Callable[[Any], Awaitable[None]]
+# Writes what the unit must add before its COMMIT; may instead return one statement with
+# its values written in (no parameters), sent in the COMMIT's own round trip.
+Finalizer = Callable[[Any], Awaitable[str | None]]
 
 
 def pg_migrations() -> list[tuple[int, str, str]]:
@@ -189,7 +191,13 @@ class _PooledReader:
 
 
 class PgUnitOfWork:
-    """The writes of one update: one transaction on one pooled connection, begun at its first write."""
+    """The writes of one update: one transaction on one pooled connection, begun at its first write.
+
+    BEGIN, COMMIT and savepoints are sent as plain statements (asyncpg's transaction
+    objects send them alone), so the statement that must open the transaction (the
+    idempotency claim, :meth:`begin_with`) and the one that must close it (what the
+    finalizer returns) share its round trip: two round trips fewer per update.
+    """
 
     def __init__(self, db: PgDatabase, finalize: Finalizer) -> None:
         self._db = db
@@ -197,7 +205,6 @@ class PgUnitOfWork:
         self._task = asyncio.current_task()
         self._lock = asyncio.Lock()
         self._raw: asyncpg.pool.PoolConnectionProxy | None = None
-        self._transaction: asyncpg.transaction.Transaction | None = None
         self.connection: PgConnection | None = None
         self._hooks: list[RollbackHook] = []
         self._commit_hooks: list[RollbackHook] = []
@@ -222,41 +229,61 @@ class PgUnitOfWork:
     def on_commit(self, hook: RollbackHook) -> None:
         self._commit_hooks.append(hook)
 
-    async def _begin(self) -> PgConnection:
-        if self.connection is None:
-            if self.finalized:
-                self.writes_after_flush += 1
-                log.warning("db.write_after_reply")
-            raw = await self._db.pool.acquire(timeout=ACQUIRE_TIMEOUT)
-            try:
-                transaction = raw.transaction()
-                await transaction.start()
-            except BaseException:
-                await self._db.pool.release(raw)
-                raise
-            self._raw, self._transaction = raw, transaction
-            self.connection = PgConnection(raw)
-        return self.connection
+    async def _begin(self, first: str | None = None) -> str:
+        """BEGIN, and ``first`` (a statement without parameters) in the same round trip;
+        ``first``'s status ("INSERT 0 1"), or BEGIN's."""
+        if self.connection is not None:
+            return "BEGIN" if first is None else await self.connection.raw.execute(first)
+        if self.finalized:
+            self.writes_after_flush += 1
+            log.warning("db.write_after_reply")
+        raw = await self._db.pool.acquire(timeout=ACQUIRE_TIMEOUT)
+        try:
+            status = await raw.execute("BEGIN" if first is None else f"BEGIN; {first}")
+        except BaseException:
+            await _end_transaction(raw)
+            await self._db.pool.release(raw)
+            raise
+        self._raw = raw
+        self.connection = PgConnection(raw)
+        return status
 
     async def begin(self) -> PgConnection:
-        """Open the transaction now (the idempotency claim is its first statement)."""
+        """Open the transaction now."""
         async with self._lock:
-            return await self._begin()
+            await self._begin()
+            assert self.connection is not None
+            return self.connection
+
+    async def begin_with(self, first: str) -> str:
+        """Open the transaction with ``first`` as its first statement (the idempotency claim),
+        in one round trip; its status. ``first`` has its values written in: no parameters."""
+        async with self._lock:
+            return await self._begin(first)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[PgConnection]:
         async with self._lock:
-            conn = await self._begin()
+            await self._begin()
+        conn = self.connection
+        assert conn is not None
         self._depth += 1
+        name = f"casebot_{self._depth}"
         try:
-            async with conn.raw.transaction():  # nested: a savepoint
+            await conn.raw.execute(f"SAVEPOINT {name}")
+            try:
                 yield conn
+            except BaseException:
+                if conn.raw.is_in_transaction() and not conn.raw.is_closed():
+                    await conn.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                raise
+            await conn.raw.execute(f"RELEASE SAVEPOINT {name}")
         finally:
             self._depth -= 1
 
     async def _release(self) -> None:
         self.memo.clear()
-        raw, self._raw, self._transaction, self.connection = self._raw, None, None, None
+        raw, self._raw, self.connection = self._raw, None, None
         if raw is not None:
             await self._db.pool.release(raw)
 
@@ -267,12 +294,9 @@ class PgUnitOfWork:
         async with self._lock:
             if self.connection is None or self._depth:
                 return
-            transaction = self._transaction
-            assert transaction is not None
             try:
-                if not self.finalized:
-                    await self._finalize(self.connection)
-                await transaction.commit()
+                last = await self._finalize(self.connection) if not self.finalized else None
+                await self.connection.raw.execute("COMMIT" if last is None else f"{last}; COMMIT")
             except asyncpg.PostgresError as exc:
                 await self._rollback()
                 self._db.refuse(1, type(exc).__name__)
@@ -290,14 +314,9 @@ class PgUnitOfWork:
                 hook()
 
     async def _rollback(self) -> None:
-        import asyncpg
-
-        transaction = self._transaction
         try:
-            if transaction is not None:
-                await transaction.rollback()
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            log.warning("db.rollback_failed", error=type(exc).__name__)
+            if self._raw is not None:
+                await _end_transaction(self._raw)
         finally:
             hooks, self._hooks = self._hooks, []
             self._commit_hooks.clear()
@@ -312,6 +331,17 @@ class PgUnitOfWork:
         async with self._lock:
             if self.connection is not None:
                 await self._rollback()
+
+
+async def _end_transaction(raw: asyncpg.Connection) -> None:
+    """Roll back what is open on ``raw`` (nothing, after a failed COMMIT: it ended it)."""
+    import asyncpg
+
+    try:
+        if not raw.is_closed() and raw.is_in_transaction():
+            await raw.execute("ROLLBACK")
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        log.warning("db.rollback_failed", error=type(exc).__name__)
 
 
 async def _keep_session(raw: asyncpg.Connection) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -43,6 +44,19 @@ class ReplyNote(StrEnum):
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+# What may be written into a statement as a literal: ISO times, worker ids, reply notes
+# (a kind and a case slug). Nothing a user typed ever matches, nor a quote or a backslash.
+_LITERAL = re.compile(r"[A-Za-z0-9_:.+\-]*")
+
+
+def _literal(value: str | None) -> str:
+    if value is None:
+        return "NULL"
+    if not _LITERAL.fullmatch(value):
+        raise ValueError("not a value to write into a statement")
+    return f"'{value}'"
 
 
 class Transaction:
@@ -89,8 +103,27 @@ class UserSettingsRepository:
         # Three distinct values: one string object each, not one per reader.
         return {int(r[0]): sys.intern(str(r[1])) for r in rows}
 
+    # The reader's language as a scalar subquery (one parameter: the user id), for a
+    # statement that reads it along with the update's other rows (SqliteStorage.prefetch).
+    LOCALE_OF = "(SELECT locale FROM user_settings WHERE user_id = ?)"
+
+    def read_along(self, user_id: int, locale: str | None) -> None:
+        """What :attr:`LOCALE_OF` read in the update's transaction, kept for the rest of it."""
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo["locale", str(user_id)] = locale
+
+    def _forget_read(self, user_id: int) -> None:
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo.pop(("locale", str(user_id)), None)
+
     async def get_locale(self, user_id: int) -> str | None:
         if self._db.shared:  # other workers write it too: read what is committed, never a copy
+            memo = self._db.unit_memo()
+            if memo is not None and ("locale", str(user_id)) in memo:
+                kept = memo["locale", str(user_id)]
+                return sys.intern(str(kept)) if kept is not None else None
             rows = await self._db.reads.execute_fetchall(
                 "SELECT locale FROM user_settings WHERE user_id = ?", (user_id,)
             )
@@ -106,6 +139,7 @@ class UserSettingsRepository:
                 (user_id, locale, _now()),
             )
             self._db.note_reply(ReplyNote.language.of())
+            self._forget_read(user_id)
         self._locales.put(user_id, sys.intern(locale))
 
     async def per_locale(self) -> dict[str, int]:
@@ -119,6 +153,7 @@ class UserSettingsRepository:
         async with self._locales.writing(), self._db.write() as conn:
             cur = await conn.execute("DELETE FROM user_settings WHERE user_id = ?", (user_id,))
             self._db.note_reply(ReplyNote.forgot.of())
+            self._forget_read(user_id)
             deleted = cur.rowcount > 0
         self._locales.drop(user_id)
         return deleted
@@ -126,9 +161,10 @@ class UserSettingsRepository:
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    added: bool  # False: this signer had already signed
+    added: bool  # False: this signer had already signed, or the petition is closed
     count: int  # the petition's count after the call
     milestones: tuple[int, ...]  # thresholds reached by this signature
+    closed: bool = False  # the petition was closed (by an admin): nothing was added
 
 
 async def _first(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> aiosqlite.Row | None:
@@ -178,17 +214,21 @@ _MOVE_SLOT = (
 # (this transaction's view: committed signatures and its own) and every threshold at or
 # below it not yet recorded. Concurrent signers see counts taken at the same moment, so a
 # threshold is recorded by the first signer who sees the count at or past it.
+# A petition an admin closed takes no signature: checked here, not by a read of its own.
 _ADD_SHARED = (
-    "WITH added AS (INSERT INTO signatures "
+    "WITH closing AS (SELECT closed_at FROM petitions WHERE slug = ? AND closed_at IS NOT NULL), "
+    "added AS (INSERT INTO signatures "
     "(petition, signer, display_name, city, locale, signed_at, source) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
+    "SELECT ?::text, ?::bytea, ?::text, ?::text, ?::text, ?::timestamptz, ?::text "
+    "WHERE NOT EXISTS (SELECT 1 FROM closing) "
+    "ON CONFLICT (petition, signer) DO NOTHING RETURNING 1), "
     f"counted AS ({_MOVE_SLOT.format(source='added')} RETURNING 1), "
     f"total AS (SELECT {_COUNT_OF} + (SELECT COUNT(*) FROM counted) AS n), "
     "reached AS (INSERT INTO petition_milestones (petition, threshold, reached_at) "
     "SELECT ?, t, ? FROM unnest(?::int[]) AS t, total "
     "WHERE t <= total.n AND EXISTS (SELECT 1 FROM counted) ON CONFLICT DO NOTHING RETURNING threshold) "
     "SELECT (SELECT n FROM total), (SELECT COUNT(*) FROM added), "
-    "ARRAY(SELECT threshold FROM reached ORDER BY threshold)"
+    "ARRAY(SELECT threshold FROM reached ORDER BY threshold), EXISTS (SELECT 1 FROM closing)"
 )
 _MOVE_SLOT_ONCE = _MOVE_SLOT.format(source="(SELECT 1) AS once")
 _MAKE_SLOTS = (
@@ -226,7 +266,8 @@ class SignatureRepository:
         source: str | None,
         thresholds: tuple[int, ...] = (),
     ) -> AddResult:
-        """Insert and count in one transaction; a second signature by the same signer is a no-op.
+        """Insert and count in one transaction; a second signature by the same signer is a no-op,
+        and so is a signature of a petition an admin closed (``closed``).
 
         The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
         two concurrent taps cannot both get through.
@@ -236,6 +277,8 @@ class SignatureRepository:
                 petition, signer, display_name=display_name, city=city, locale=locale,
                 signed_at=signed_at, source=source, thresholds=thresholds,
             )
+        if await self.closed_at(petition) is not None:  # kept in memory: no query
+            return AddResult(added=False, count=await self.count(petition), milestones=(), closed=True)
         async with self._db.write() as conn:
             if petition not in self._known_petitions:
                 # Its counter row, before the first signature; never deleted, so once
@@ -304,14 +347,14 @@ class SignatureRepository:
             self._db.on_commit(lambda: self._known_petitions.add(petition))
         at = signed_at.isoformat()
         params = (
-            petition, signer, display_name, city, locale, at, source,
+            petition, petition, signer, display_name, city, locale, at, source,
             *_slot_params(petition, 1), petition, petition, petition, at, list(thresholds),
         )
         rows = await self._db.statement(_ADD_SHARED, params)
         if rows[0][1]:
             self._db.note_reply(ReplyNote.signed.of(petition))
-        count, added, reached = int(rows[0][0]), bool(rows[0][1]), rows[0][2]
-        return AddResult(added=added, count=count, milestones=tuple(int(t) for t in reached))
+        count, added, reached, closed = int(rows[0][0]), bool(rows[0][1]), rows[0][2], bool(rows[0][3])
+        return AddResult(added=added, count=count, milestones=tuple(int(t) for t in reached), closed=closed)
 
     async def _move(self, conn: aiosqlite.Connection, petition: str, delta: int) -> None:
         """The counter moved by ``delta`` signatures: the one row (embedded) or a slot (PostgreSQL)."""
@@ -983,6 +1026,20 @@ class FsmRepository:
             memo["fsm", key] = found
         return found
 
+    async def get_along(self, key: str, scalar: str, params: tuple[object, ...]) -> object:
+        """:meth:`get`'s row, kept as get() keeps it, and one more value read in the same
+        statement: ``scalar`` is another owner's scalar subquery with its ``params``."""
+        rows = await self._db.reads.execute_fetchall(
+            f"SELECT f.state, f.data, {scalar} FROM (SELECT 1) AS one "
+            "LEFT JOIN fsm_states f ON f.storage_key = ?",
+            (*params, key),
+        )
+        state, data, value = rows[0][0], rows[0][1], rows[0][2]
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo["fsm", key] = (state, str(data)) if data is not None else None
+        return value
+
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
         # On the writer, like every mirror's load (see UserSettingsRepository._all).
@@ -1065,6 +1122,32 @@ class ProcessedUpdateRepository:
             (bot_id, update_id, at.isoformat(), worker, since.isoformat()),
         )
         return bool(rows)
+
+    @staticmethod
+    def claim_statement(bot_id: int, update_id: int, at: dt.datetime, since: dt.datetime,
+                        worker: str | None = None) -> str:
+        """:meth:`claim` as one statement with its values written in (PostgreSQL), for the
+        BEGIN that opens the update's transaction to carry in its own round trip (a
+        statement sent with another takes no parameters). Claimed when its status is
+        ``INSERT 0 1``."""
+        return (
+            "INSERT INTO processed_updates (bot_id, update_id, processed_at, worker) "
+            f"VALUES ({int(bot_id)}, {int(update_id)}, {_literal(at.isoformat())}, {_literal(worker)}) "
+            "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
+            "worker = excluded.worker, reply = NULL "
+            f"WHERE processed_updates.processed_at < {_literal(since.isoformat())}"
+        )
+
+    @staticmethod
+    def reply_statement(bot_id: int, update_id: int, reply: str) -> str | None:
+        """What the update's reply said, kept with its mark, as one statement with its
+        values written in (sent with the COMMIT); None for a note that cannot be."""
+        if not _LITERAL.fullmatch(reply):
+            return None
+        return (
+            f"UPDATE processed_updates SET reply = {_literal(reply)} "
+            f"WHERE bot_id = {int(bot_id)} AND update_id = {int(update_id)}"
+        )
 
     async def handled_by(self, bot_id: int, update_id: int) -> tuple[str | None, str | None]:
         """(what its reply said, the worker that handled it) for a handled update."""
