@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import rtoml
 from pydantic import BaseModel, ValidationError
@@ -28,6 +29,7 @@ from bot.cases.models import (
     CaseTexts,
     Localized,
     PointerKind,
+    stored_once,
     transformed,
 )
 from bot.cases.search import CatalogueIndex
@@ -285,6 +287,7 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
     cases: list[Case] = []
     signatures: dict[str, Signature] = {}
     parsed = 0
+    reused: set[str] = set()  # slugs whose case (and its facts) is the previous catalogue's
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         signature = folder_signature(folder)
         seen = known.get(folder.name)
@@ -294,6 +297,8 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
                 seen[1]._transliterator = shared_transliterator().with_exceptions(rules)
             cases.append(seen[1])
             signatures[folder.name] = signature
+            if previous is not None:
+                reused.add(folder.name)
             continue
         try:
             # With a store, a case's uz-Cyrl texts are made when first shown: a fifth of
@@ -318,6 +323,11 @@ def load_catalog(cases_dir: Path, previous: Catalog | None = None, *, cache: Pat
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
+    # Equal parts of the facts (a court, a publisher, an article, a sentence) kept once:
+    # the cases already in force first, so none of theirs is replaced under a reader.
+    kept: dict[object, Any] = {}
+    for case in sorted(cases, key=lambda c: c.slug not in reused):
+        case.__dict__["facts"] = stored_once(case.facts, kept)
     catalog = Catalog(cases, signatures)
     catalog.index  # noqa: B018 - built here, before the catalogue is in force
     if cache is not None and store is not None:
