@@ -91,10 +91,17 @@ def stored_once(value: _T, kept: dict[object, Any]) -> _T:
         return kept.setdefault((kind, id(names), *map(id, fields.values())), value)  # type: ignore[no-any-return]
     if kind is list:
         items = [stored_once(item, kept) for item in value]  # type: ignore[attr-defined]
-        return kept.setdefault((list, *map(id, items)), items)  # type: ignore[no-any-return]
+        # A new list only where a part was replaced: walking the cases in force changes none of theirs.
+        same = all(a is b for a, b in zip(items, value, strict=True))  # type: ignore[call-overload]
+        return kept.setdefault((list, *map(id, items)), value if same else items)  # type: ignore[no-any-return]
     if kind is dict:
-        pairs = {kept.setdefault(k, k): stored_once(v, kept) for k, v in value.items()}  # type: ignore[attr-defined]
-        return kept.setdefault((dict, *(id(x) for pair in pairs.items() for x in pair)), pairs)  # type: ignore[no-any-return]
+        pairs = [(kept.setdefault(k, k), stored_once(v, kept)) for k, v in value.items()]  # type: ignore[attr-defined]
+        same = all(
+            k is old_k and v is old_v
+            for (k, v), (old_k, old_v) in zip(pairs, value.items(), strict=True)  # type: ignore[attr-defined]
+        )
+        key = (dict, *(id(x) for pair in pairs for x in pair))
+        return kept.setdefault(key, value if same else dict(pairs))  # type: ignore[no-any-return]
     if value is None or kind is bool:
         return value
     try:
