@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import rtoml
 from pydantic import BaseModel, ValidationError
@@ -30,6 +31,7 @@ from bot.cases.models import (
     CaseTexts,
     Localized,
     PointerKind,
+    stored_once,
     transformed,
 )
 from bot.cases.search import CatalogueIndex
@@ -370,6 +372,7 @@ def load_catalog(
     cases: dict[str, Case] = {}
     signatures: dict[str, Signature] = {}
     stats: dict[str, Stat] = {}
+    reused: set[str] = set()  # folders whose case (and its facts) is the previous catalogue's
     changed: list[tuple[Path, Signature]] = []
     seen_by_stat = {name: (stat, sig) for name, (sig, _, stat) in known.items() if stat is not None}
     for name, stat, signature in (scan_folders or scan)(cases_dir, seen_by_stat):
@@ -381,6 +384,8 @@ def load_catalog(
                 rules = read_exceptions(folder / EXCEPTIONS_FILE)
                 seen[1]._transliterator = shared_transliterator().with_exceptions(rules)
             cases[folder.name] = seen[1]
+            if previous is not None:
+                reused.add(folder.name)
         else:
             changed.append((folder, signature))
     reads: dict[str, FolderRead] = {}
@@ -420,6 +425,11 @@ def load_catalog(
         raise CaseFileError(problems)
     if not cases:
         raise CaseFileError([f"{cases_dir}: (folder): holds no cases"])
+    # Equal parts of the facts (a court, a publisher, an article, a sentence) kept once:
+    # the cases already in force first, so none of theirs is replaced under a reader.
+    kept: dict[object, Any] = {}
+    for case in sorted(cases.values(), key=lambda c: c.slug not in reused):
+        case.__dict__["facts"] = stored_once(case.facts, kept)
     signatures = {name: signatures[name] for name in cases}
     catalog = Catalog(list(cases.values()), signatures, previous, named=named)
     catalog.stats = {name: stats[name] for name in cases}

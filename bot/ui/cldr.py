@@ -81,3 +81,13 @@ def slim_locale_data(
         if isinstance(cache, dict):
             cache.clear()
     return True
+
+
+def release_global_data() -> None:
+    """Let go of babel's global CLDR table (likely subtags, currencies, time zone aliases:
+    2 MB resident), read when a locale is parsed. The bundles' locales are parsed by then
+    and formatting never reads it; whoever parses a locale later has it loaded afresh."""
+    import babel.core
+
+    if getattr(babel.core, "_global_data", None) is not None:
+        babel.core._global_data = None

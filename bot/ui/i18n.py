@@ -18,7 +18,7 @@ import structlog
 from fluent.runtime import FluentBundle
 
 from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
-from bot.ui.cldr import slim_locale_data
+from bot.ui.cldr import release_global_data, slim_locale_data
 from bot.ui.ftl_cache import parsed_resources
 from bot.uzbek_cyrillic import shared_transliterator
 
@@ -113,6 +113,7 @@ class L10n:
             slim_locale_data([bundles[locale]], cldr)  # 8 MB of CLDR the messages never read
             # fluent.runtime's resolver asks the bundle's plural rule once per variant tried.
             bundles[locale]._plural_form = CachedPlural(bundles[locale]._plural_form)
+        release_global_data()  # and 2 MB more, read only while the locales were parsed
         # Parsed after: what babel's full data took is reused for the messages.
         resources = parsed_resources(locales_dir, locales, cache)
         for locale, bundle in bundles.items():
