@@ -32,7 +32,7 @@ def _paths() -> list[UserPath]:
     return user_paths() + catalogue_paths()
 
 
-async def profile(name: str, n: int, top: int, cpu_only: bool = False) -> str:
+async def profile(name: str, n: int, top: int, cpu_only: bool = False, dump: str | None = None) -> str:
     path = next(p for p in _paths() if p.name == name)
     overrides: dict[str, object] = {}
     pool = 200  # readers who come back
@@ -80,6 +80,8 @@ async def profile(name: str, n: int, top: int, cpu_only: bool = False) -> str:
         profiler.disable()
     finally:
         await app.close()
+    if dump:
+        profiler.dump_stats(dump)
     out = io.StringIO()
     out.write(f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher, unprofiled\n")
     stats = pstats.Stats(profiler, stream=out)
@@ -94,8 +96,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--cpu-only", action="store_true")
+    parser.add_argument("--dump", help="also write the profile here (for pstats)")
     args = parser.parse_args()
-    print(asyncio.run(profile(args.path, args.n, args.top, args.cpu_only)))
+    print(asyncio.run(profile(args.path, args.n, args.top, args.cpu_only, args.dump)))
     return 0
 
 

@@ -98,3 +98,72 @@ def test_the_petition_and_card_routers_are_passed_by_prefix() -> None:
     assert prefixed["petition"] == ("p:",)
     assert prefixed["cases"] == ("c:",)
     assert "fallback" not in prefixed  # it answers stale and forged buttons, whatever their data
+
+
+async def test_a_command_router_is_passed_by_plain_text_and_takes_commands_and_dialogues() -> None:
+    from aiogram.filters import Command, StateFilter
+    from aiogram.fsm.state import State, StatesGroup
+
+    from bot.handlers.routing import CommandOrDialogue, command_prefixes, route_messages_by_command
+
+    class Dialogue(StatesGroup):
+        typing = State()
+
+    async def handler() -> None:
+        pass
+
+    commands = Router()
+    commands.message.register(handler, Command("sign"))
+    below = Router()
+    below.message.register(handler, StateFilter(Dialogue.typing), F.text)
+    below.message.register(handler, Command("go", prefix="!/"))
+    commands.include_router(below)
+    assert command_prefixes(commands) == {"/", "!"}
+    route_messages_by_command(commands)
+    [root] = commands.message._handler.filters or []
+    assert isinstance(root.callback, CommandOrDialogue)
+
+    def msg(text: str | None, caption: str | None = None) -> Message:
+        return Message.model_validate(
+            {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 1, "type": "private"},
+                "text": text,
+                "caption": caption,
+            }
+        )
+
+    check = root.callback
+    assert await check(msg("/sign"))
+    assert await check(msg("  !go now"))
+    assert await check(msg(None, caption="/sign"))  # aiogram's Command reads captions too
+    assert not await check(msg("Khamroev"))
+    assert not await check(msg("   "))
+    assert not await check(msg(None))
+    assert await check(msg("Khamroev"), raw_state="Dialogue:typing")
+
+    for takes_any_text in (
+        (F.text,),  # a free-text handler
+        (StateFilter(None), F.text),  # outside any dialogue
+        (StateFilter("*"),),
+    ):
+        catch_all = Router()
+        catch_all.message.register(handler, Command("sign"))
+        catch_all.message.register(handler, *takes_any_text)
+        assert command_prefixes(catch_all) is None
+        route_messages_by_command(catch_all)
+        assert not catch_all.message._handler.filters
+
+
+def test_typed_text_passes_the_command_routers_and_reaches_questions() -> None:
+    from bot.handlers.routing import CommandOrDialogue
+
+    guarded = {
+        router.name
+        for router in routers()
+        for f in router.message._handler.filters or []
+        if isinstance(f.callback, CommandOrDialogue)
+    }
+    assert {"start", "catalogue", "petition", "common", "admin-outer"} <= guarded
+    assert "questions" not in guarded and "fallback" not in guarded

@@ -34,7 +34,7 @@ from bot.handlers import (
     start,
     why,
 )
-from bot.handlers.routing import filters_in_the_loop, route_buttons_by_prefix
+from bot.handlers.routing import filters_in_the_loop, route_buttons_by_prefix, route_messages_by_command
 
 
 def routers() -> list[Router]:
@@ -59,5 +59,5 @@ def routers() -> list[Router]:
     for router in built:
         filters_in_the_loop(router)
         route_buttons_by_prefix(router)
+        route_messages_by_command(router)
     return built
-

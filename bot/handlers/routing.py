@@ -13,6 +13,13 @@ a signature. A router whose every button handler (its sub-routers' included)
 requires a ``CallbackData`` gets one root filter, "the data starts with one of
 these prefixes", so a button passes the others with one string test. It rejects
 only what none of its handlers would take, so the route is the same.
+
+**Messages by command.** Likewise a typed text (a name, a question) is offered to
+every router before ``questions``, and each tries its commands on it — a dozen
+failed command parses per name typed. A router whose every message handler
+(its sub-routers' included) requires a command or a dialogue state gets one root
+filter, "a command prefix begins the text, or the chat is inside a dialogue",
+so plain text passes it with one string test.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.filters import Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
-from aiogram.types import CallbackQuery
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
 
 
 def filters_in_the_loop(router: Router) -> None:
@@ -86,3 +94,55 @@ def button_prefixes(router: Router) -> set[str] | None:
             return None
         found |= below
     return found
+
+
+class CommandOrDialogue(Filter):
+    """A message whose text (or caption) may be a command — its first word begins with one of
+    ``prefixes``, as :class:`aiogram.filters.Command` reads it — or that comes inside a dialogue."""
+
+    def __init__(self, prefixes: frozenset[str]) -> None:
+        self.prefixes = prefixes
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        if raw_state is not None:
+            return True
+        text = message.text or message.caption
+        return bool(text) and text.lstrip()[:1] in self.prefixes
+
+
+def route_messages_by_command(router: Router) -> None:
+    prefixes = command_prefixes(router)
+    if prefixes:
+        router.message.filter(CommandOrDialogue(frozenset(prefixes)))
+
+
+def command_prefixes(router: Router) -> set[str] | None:
+    """The command prefixes (``/``) the router's message handlers need unless inside a dialogue;
+    None when one may take a message that is neither a command nor in a dialogue."""
+    found: set[str] = set()
+    for handler in router.message.handlers:
+        filters = [f.callback for f in handler.filters or []]
+        commands = [f for f in filters if isinstance(f, Command)]
+        if commands:
+            found.update(*(command.prefix for command in commands))
+        elif not any(_needs_a_state(f) for f in filters):
+            return None
+    for sub_router in router.sub_routers:
+        below = command_prefixes(sub_router)
+        if below is None:
+            return None
+        found |= below
+    return found
+
+
+def _needs_a_state(event_filter: object) -> bool:
+    """A StateFilter that no chat outside a dialogue (no state) passes."""
+    if not isinstance(event_filter, StateFilter):
+        return False
+    for state in event_filter.states:
+        if isinstance(state, State) and state.state not in (None, "*"):
+            continue
+        if isinstance(state, StatesGroup) or (isinstance(state, type) and issubclass(state, StatesGroup)):
+            continue
+        return False
+    return True
