@@ -91,7 +91,8 @@ def test_the_petition_and_card_routers_are_passed_by_prefix() -> None:
 
     prefixed = {
         router.name: f.callback.prefixes
-        for router in routers()
+        for top in routers()
+        for router in _all(top)
         for f in router.callback_query._handler.filters or []
         if isinstance(f.callback, CallbackPrefix)
     }
@@ -159,11 +160,17 @@ async def test_a_command_router_is_passed_by_plain_text_and_takes_commands_and_d
 def test_typed_text_passes_the_command_routers_and_reaches_questions() -> None:
     from bot.handlers.routing import CommandOrDialogue
 
+    top = routers()
     guarded = {
         router.name
-        for router in routers()
+        for router in (r for t in top for r in _all(t))
         for f in router.message._handler.filters or []
         if isinstance(f.callback, CommandOrDialogue)
     }
     assert {"start", "catalogue", "petition", "common", "admin-outer"} <= guarded
     assert "questions" not in guarded and "fallback" not in guarded
+    # Every router before questions under one that plain text passes by, in the same order.
+    assert [r.name for r in top] == ["before-questions", "questions", "fallback"]
+    assert "before-questions" in guarded
+    assert [r.name for r in top[0].sub_routers][:4] == ["errors", "membership", "groups", "start"]
+    assert top[0].sub_routers[-1].name == "inline"

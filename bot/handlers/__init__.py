@@ -9,8 +9,11 @@ Routers are built by factories, not at import, so that every Dispatcher (a
 restart in a test, the console and the bot in one process) gets its own.
 
 :func:`routers` also prepares them for speed (bot/handlers/routing.py): filters
-run in the event loop, and a button goes straight past the routers that cannot
-take it.
+run in the event loop, a button goes straight past the routers that cannot take
+it, and so does a typed text: every router before ``questions`` sits under one,
+``before-questions``, whose root filter plain text (no command, no dialogue)
+fails, so a name or a question reaches ``questions`` past one router, not
+thirteen. Nesting keeps the order in which aiogram offers an update to them.
 """
 
 from __future__ import annotations
@@ -60,4 +63,10 @@ def routers() -> list[Router]:
         filters_in_the_loop(router)
         route_buttons_by_prefix(router)
         route_messages_by_command(router)
-    return built
+    *before, free_text, last = built
+    assert (free_text.name, last.name) == ("questions", "fallback")
+    gate = Router(name="before-questions")
+    gate.include_routers(*before)
+    route_buttons_by_prefix(gate)
+    route_messages_by_command(gate)
+    return [gate, free_text, last]

@@ -114,6 +114,9 @@ def route_messages_by_command(router: Router) -> None:
     prefixes = command_prefixes(router)
     if prefixes:
         router.message.filter(CommandOrDialogue(frozenset(prefixes)))
+        # First among the router's filters: the cheapest test, and the one plain text fails.
+        filters = router.message._handler.filters or []
+        filters.insert(0, filters.pop())
 
 
 def command_prefixes(router: Router) -> set[str] | None:
