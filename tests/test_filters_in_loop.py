@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiogram import F, Router
 from aiogram.types import Chat, Message
 
@@ -101,11 +102,24 @@ def test_the_petition_and_card_routers_are_passed_by_prefix() -> None:
     assert "fallback" not in prefixed  # it answers stale and forged buttons, whatever their data
 
 
-async def test_a_command_router_is_passed_by_plain_text_and_takes_commands_and_dialogues() -> None:
+def _message(text: str | None, caption: str | None = None, chat_type: str = "private") -> Message:
+    return Message.model_validate(
+        {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1, "type": chat_type},
+            "from": {"id": 1, "is_bot": False, "first_name": "R"},
+            "text": text,
+            "caption": caption,
+        }
+    )
+
+
+async def test_plain_text_passes_the_gate_and_commands_and_dialogues_go_in() -> None:
     from aiogram.filters import Command, StateFilter
     from aiogram.fsm.state import State, StatesGroup
 
-    from bot.handlers.routing import CommandOrDialogue, command_prefixes, route_messages_by_command
+    from bot.handlers.routing import PlainTextGate, command_prefixes
 
     class Dialogue(StatesGroup):
         typing = State()
@@ -120,29 +134,15 @@ async def test_a_command_router_is_passed_by_plain_text_and_takes_commands_and_d
     below.message.register(handler, Command("go", prefix="!/"))
     commands.include_router(below)
     assert command_prefixes(commands) == {"/", "!"}
-    route_messages_by_command(commands)
-    [root] = commands.message._handler.filters or []
-    assert isinstance(root.callback, CommandOrDialogue)
-
-    def msg(text: str | None, caption: str | None = None) -> Message:
-        return Message.model_validate(
-            {
-                "message_id": 1,
-                "date": 0,
-                "chat": {"id": 1, "type": "private"},
-                "text": text,
-                "caption": caption,
-            }
-        )
-
-    check = root.callback
-    assert await check(msg("/sign"))
-    assert await check(msg("  !go now"))
-    assert await check(msg(None, caption="/sign"))  # aiogram's Command reads captions too
-    assert not await check(msg("Khamroev"))
-    assert not await check(msg("   "))
-    assert not await check(msg(None))
-    assert await check(msg("Khamroev"), raw_state="Dialogue:typing")
+    gate = PlainTextGate("gate", [commands, Router()])
+    check = gate.command_or_dialogue
+    assert await check(_message("/sign"))
+    assert await check(_message("  !go now"))
+    assert await check(_message(None, caption="/sign"))  # aiogram's Command reads captions too
+    assert not await check(_message("Khamroev"))
+    assert not await check(_message("   "))
+    assert not await check(_message(None))
+    assert await check(_message("Khamroev"), raw_state="Dialogue:typing")
 
     for takes_any_text in (
         (F.text,),  # a free-text handler
@@ -153,24 +153,66 @@ async def test_a_command_router_is_passed_by_plain_text_and_takes_commands_and_d
         catch_all.message.register(handler, Command("sign"))
         catch_all.message.register(handler, *takes_any_text)
         assert command_prefixes(catch_all) is None
-        route_messages_by_command(catch_all)
-        assert not catch_all.message._handler.filters
+        with pytest.raises(ValueError):
+            PlainTextGate("gate", [catch_all])
+
+
+async def test_the_gate_offers_updates_in_the_same_order_and_keeps_plain_text_out() -> None:
+    from aiogram import Bot, Dispatcher
+    from aiogram.filters import Command, StateFilter
+    from aiogram.fsm.state import State, StatesGroup
+    from aiogram.fsm.storage.base import StorageKey
+    from aiogram.types import Update
+
+    from bot.handlers.routing import PlainTextGate
+
+    class Dialogue(StatesGroup):
+        typing = State()
+
+    seen: list[str] = []
+
+    def recorder(name: str) -> Any:
+        async def record(event: object) -> None:
+            seen.append(name)
+
+        return record
+
+    first, second, free = Router(name="first"), Router(name="second"), Router(name="free")
+    first.message.register(recorder("first.sign"), Command("sign"))
+    first.callback_query.register(recorder("first.button"), F.data == "x")
+    second.message.register(recorder("second.sign"), Command("sign"))  # shadowed by first
+    second.message.register(recorder("second.typed"), StateFilter(Dialogue.typing))
+    second.callback_query.register(recorder("second.button"))
+    free.message.register(recorder("free.text"))
+    free.callback_query.register(recorder("free.button"))
+    dp = Dispatcher()
+    dp.include_routers(PlainTextGate("gate", [first, second]), free)
+    bot = Bot("42:TEST")
+
+    async def feed(update_id: int, **event: Any) -> None:
+        await dp.feed_update(bot, Update.model_validate({"update_id": update_id, **event}))
+
+    def msg(text: str) -> dict[str, Any]:
+        return {"message": _message(text).model_dump(exclude_none=True)}
+
+    user = {"id": 1, "is_bot": False, "first_name": "R"}
+    await feed(1, **msg("/sign"))
+    await feed(2, **msg("Khamroev"))
+    await feed(3, callback_query={"id": "1", "from": user, "chat_instance": "c", "data": "x"})
+    await feed(4, callback_query={"id": "2", "from": user, "chat_instance": "c", "data": "y"})
+    await dp.storage.set_state(StorageKey(bot_id=42, chat_id=1, user_id=1), Dialogue.typing)
+    await feed(5, **msg("Khamroev"))
+    assert seen == ["first.sign", "free.text", "first.button", "second.button", "second.typed"]
+    await bot.session.close()
 
 
 def test_typed_text_passes_the_command_routers_and_reaches_questions() -> None:
-    from bot.handlers.routing import CommandOrDialogue
+    from bot.handlers.routing import PlainTextGate
 
     top = routers()
-    guarded = {
-        router.name
-        for router in (r for t in top for r in _all(t))
-        for f in router.message._handler.filters or []
-        if isinstance(f.callback, CommandOrDialogue)
-    }
-    assert {"start", "catalogue", "petition", "common", "admin-outer"} <= guarded
-    assert "questions" not in guarded and "fallback" not in guarded
     # Every router before questions under one that plain text passes by, in the same order.
     assert [r.name for r in top] == ["before-questions", "questions", "fallback"]
-    assert "before-questions" in guarded
+    assert isinstance(top[0], PlainTextGate)
+    assert top[0].command_or_dialogue.prefixes == frozenset({"/"})
     assert [r.name for r in top[0].sub_routers][:4] == ["errors", "membership", "groups", "start"]
     assert top[0].sub_routers[-1].name == "inline"

@@ -10,10 +10,11 @@ restart in a test, the console and the bot in one process) gets its own.
 
 :func:`routers` also prepares them for speed (bot/handlers/routing.py): filters
 run in the event loop, a button goes straight past the routers that cannot take
-it, and so does a typed text: every router before ``questions`` sits under one,
-``before-questions``, whose root filter plain text (no command, no dialogue)
-fails, so a name or a question reaches ``questions`` past one router, not
-thirteen. Nesting keeps the order in which aiogram offers an update to them.
+it, and so does a typed text: every router before ``questions`` sits under a
+:class:`~bot.handlers.routing.PlainTextGate`, ``before-questions``, which plain
+text (no command, no dialogue) passes with one test, so a name or a question
+reaches ``questions`` past one router, not thirteen. Every other update meets
+them in the same order as before.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from bot.handlers import (
     start,
     why,
 )
-from bot.handlers.routing import filters_in_the_loop, route_buttons_by_prefix, route_messages_by_command
+from bot.handlers.routing import PlainTextGate, filters_in_the_loop, route_buttons_by_prefix
 
 
 def routers() -> list[Router]:
@@ -62,11 +63,6 @@ def routers() -> list[Router]:
     for router in built:
         filters_in_the_loop(router)
         route_buttons_by_prefix(router)
-        route_messages_by_command(router)
     *before, free_text, last = built
     assert (free_text.name, last.name) == ("questions", "fallback")
-    gate = Router(name="before-questions")
-    gate.include_routers(*before)
-    route_buttons_by_prefix(gate)
-    route_messages_by_command(gate)
-    return [gate, free_text, last]
+    return [PlainTextGate("before-questions", before), free_text, last]

@@ -14,12 +14,15 @@ requires a ``CallbackData`` gets one root filter, "the data starts with one of
 these prefixes", so a button passes the others with one string test. It rejects
 only what none of its handlers would take, so the route is the same.
 
-**Messages by command.** Likewise a typed text (a name, a question) is offered to
-every router before ``questions``, and each tries its commands on it — a dozen
-failed command parses per name typed. A router whose every message handler
-(its sub-routers' included) requires a command or a dialogue state gets one root
-filter, "a command prefix begins the text, or the chat is inside a dialogue",
-so plain text passes it with one string test.
+**Messages by command.** Likewise a typed text (a name, a question) was offered
+to every router before ``questions``, each trying its commands on it — a dozen
+failed command parses and a dozen router visits (each costing aiogram a
+middleware wrap and copies of the update's data) per name typed. Those routers
+sit under one :class:`PlainTextGate` (bot/handlers/__init__.py): every message
+handler under it requires a command or a dialogue state, so a message whose text
+begins with no command prefix, outside any dialogue, passes all of them with one
+string test. Every other update goes to them as if they were not nested, at the
+cost of one loop, not one more router visit.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 
 def filters_in_the_loop(router: Router) -> None:
@@ -110,13 +114,34 @@ class CommandOrDialogue(Filter):
         return bool(text) and text.lstrip()[:1] in self.prefixes
 
 
-def route_messages_by_command(router: Router) -> None:
-    prefixes = command_prefixes(router)
-    if prefixes:
-        router.message.filter(CommandOrDialogue(frozenset(prefixes)))
-        # First among the router's filters: the cheapest test, and the one plain text fails.
-        filters = router.message._handler.filters or []
-        filters.insert(0, filters.pop())
+class PlainTextGate(Router):
+    """Routers nested under one that a plain-text message passes by with one test.
+
+    It holds no handlers, filters or middlewares of its own (its observers are never
+    consulted): a message that may be a command, or comes inside a dialogue, and
+    every other kind of update are offered to its routers in their order, exactly
+    as if each had been included beside the gate.
+    """
+
+    def __init__(self, name: str, routers: list[Router]) -> None:
+        super().__init__(name=name)
+        self.include_routers(*routers)
+        prefixes = command_prefixes(self)
+        if not prefixes:
+            raise ValueError(f"{name}: a router under the gate takes text that is no command")
+        self.command_or_dialogue = CommandOrDialogue(frozenset(prefixes))
+
+    async def propagate_event(self, update_type: str, event: TelegramObject, **kwargs: Any) -> Any:
+        if update_type == "message" and not await self.command_or_dialogue(
+            event,  # type: ignore[arg-type]  # a "message" update's event is a Message
+            kwargs.get("raw_state"),
+        ):
+            return UNHANDLED
+        for router in self.sub_routers:
+            response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+            if response is not UNHANDLED:
+                return response
+        return UNHANDLED
 
 
 def command_prefixes(router: Router) -> set[str] | None:
