@@ -56,6 +56,7 @@ async def test_the_follow_state_is_read_once_and_again_after_a_follow_or_unfollo
     seen = await _reader_statements(db)
     assert not await follows.is_following(1, "alpha")
     assert not await follows.is_following(1, "alpha")
+    assert not await follows.is_following(1, "beta")  # the chat's follows were read at once
     assert len(seen) == 1
     await follows.follow(1, "alpha", "en")
     assert await follows.is_following(1, "alpha")
@@ -97,18 +98,18 @@ async def test_a_value_read_while_a_change_is_committed_is_not_kept(db: Database
     gate = asyncio.Event()
     reading = asyncio.Event()
 
-    async def slow_load(conn: aiosqlite.Connection) -> bool:
+    async def slow_load(conn: aiosqlite.Connection) -> frozenset[str]:
         reading.set()
         await gate.wait()  # read the old state; the follow commits meanwhile
-        return False
+        return frozenset()
 
     # The race is between a load and a COMMIT: the repository's own cache, with a load that waits.
-    read: Callable[[], Awaitable[bool]] = lambda: follows._following.read((1, "alpha"), slow_load)  # noqa: E731
+    read: Callable[[], Awaitable[frozenset[str]]] = lambda: follows._followed.read(1, slow_load)  # noqa: E731
     task = asyncio.create_task(read())
     await reading.wait()
     await follows.follow(1, "alpha", "en")
     gate.set()
-    assert await task is False  # what that read saw…
+    assert await task == frozenset()  # what that read saw…
     assert await follows.is_following(1, "alpha")  # …was not kept
 
 

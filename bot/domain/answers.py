@@ -1196,7 +1196,8 @@ class QuestionIndex:
         latin = self._cyrillic_uzbek.to_latin(text)
         text = latin or text
         locale = "uz" if latin else self.detect_language(text)
-        tokens = words(_idioms(fold(text)))[:MAX_TOKENS]
+        read = _idioms(fold(text))
+        tokens = words(read)[:MAX_TOKENS]
         named: list[str] = []
         content: list[str] = []
         for token in tokens:
@@ -1205,7 +1206,6 @@ class QuestionIndex:
                 named += [s for s in sorted(slugs) if s not in named]
             else:
                 content.append(token)
-        read = _idioms(fold(text))
         query = _Query(
             locale=locale,
             named=named,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -247,17 +247,18 @@ async def more(
         await send_chunks(query, views.story(case, lt), keyboards.back_to_case(case, lt))
 
 
+async def _free_text_in_private(message: Message) -> bool:
+    """Text that is not a command, in a private chat: one test instead of three magic filters,
+    each resolved attribute by attribute on every name and question typed."""
+    text = message.text
+    return bool(text) and not text.startswith("/") and message.chat.type == ChatType.PRIVATE
+
+
 def create_router() -> Router:
     router = Router(name="questions")
     # Not a command and not inside a dialogue (no FSM state), in a private chat:
     # in a group the bot must not take every message for a question.
-    router.message.register(
-        ask,
-        F.text,
-        ~F.text.startswith("/"),
-        F.chat.type == ChatType.PRIVATE,
-        StateFilter(None),
-    )
+    router.message.register(ask, _free_text_in_private, StateFilter(None))
     router.callback_query.register(question_button, QuestionCb.filter())
     router.callback_query.register(all_questions, QuestionsCb.filter())
     router.callback_query.register(more, MoreCb.filter())

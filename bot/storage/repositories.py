@@ -511,18 +511,23 @@ class SignatureRepository:
             return {dt.date.fromisoformat(r[0]): int(r[1]) for r in await cur.fetchall()}
 
 
+_NONE_FOLLOWED: frozenset[str] = frozenset()
+
+
 class FollowRepository:
     """Consent to receive a case's news: chat id and locale, kept apart from signatures."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         # Every card asks; rows come and go only when someone follows, unfollows or is forgotten.
-        self._following: CommittedReads[tuple[int, str], bool] = CommittedReads(db, maxsize=20_000)
+        # Kept per chat, the cases it follows (nearly always none): a reader opening one card
+        # after another, or typing name after name, is read once, not once a card.
+        self._followed: CommittedReads[int, frozenset[str]] = CommittedReads(db, maxsize=20_000)
 
     async def follow(self, chat_id: int, slug: str, locale: str) -> bool:
         """Follow (or follow again: reactivates a chat that had blocked the bot)."""
         async with self._db.write() as conn:
-            self._following.changed()
+            self._followed.changed()
             cur = await conn.execute(
                 "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale, inactive_at = NULL",
@@ -532,11 +537,12 @@ class FollowRepository:
             return cur.rowcount == 1
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
-        async def load(conn: aiosqlite.Connection) -> bool:
-            sql = "SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?"
-            return await _first(conn, sql, (chat_id, slug)) is not None
+        async def load(conn: aiosqlite.Connection) -> frozenset[str]:
+            # One statement and one fetch: a single hand-off to the connection's thread.
+            rows = await conn.execute_fetchall("SELECT slug FROM follows WHERE chat_id = ?", (chat_id,))
+            return frozenset(str(r[0]) for r in rows) if rows else _NONE_FOLLOWED
 
-        return await self._following.read((chat_id, slug), load)
+        return slug in await self._followed.read(chat_id, load)
 
     async def followed_by(self, chat_id: int) -> list[str]:
         async with self._db.reads.execute(
@@ -546,7 +552,7 @@ class FollowRepository:
 
     async def unfollow(self, chat_id: int, slug: str) -> bool:
         async with self._db.write() as conn:
-            self._following.changed()
+            self._followed.changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
             self._db.note_reply(ReplyNote.unfollowed.of(slug))
             return cur.rowcount == 1
@@ -554,7 +560,7 @@ class FollowRepository:
     async def forget(self, chat_id: int) -> int:
         """Every follow of the chat."""
         async with self._db.write() as conn:
-            self._following.changed()
+            self._followed.changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             self._db.note_reply(ReplyNote.forgot.of())
             return cur.rowcount
@@ -579,7 +585,7 @@ class FollowRepository:
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its follows go to the new chat id, unless it has its own."""
         async with self._db.write() as conn:
-            self._following.changed()
+            self._followed.changed()
             # "Unless the new chat has its own row already", written so both engines run it
             # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
             await conn.execute(
