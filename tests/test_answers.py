@@ -240,3 +240,32 @@ async def test_at_start_up_the_index_is_built_after_a_moment_even_with_no_questi
     assert indexes._building is not None
     await indexes._building
     assert indexes._index is not None and await indexes.get(catalog) is indexes._index
+
+
+def test_every_idiom_starts_where_the_idiom_search_looks() -> None:
+    """The idiom pre-check tries its branches only at a word's start (answers._IDIOM_START):
+    an idiom that could start elsewhere would be skipped, so each branch must begin with
+    ``\\b`` or ``(?<![\\w'])``."""
+    import re._parser as sre_parse  # the standard library's own reading of a pattern
+
+    from bot.domain.answers import _IDIOMS
+
+    def starts(branch: object) -> bool:
+        op, arg = next(iter(branch))  # type: ignore[call-overload]
+        if op is sre_parse.AT:
+            return arg is sre_parse.AT_BOUNDARY
+        return op is sre_parse.ASSERT_NOT and arg[0] == -1  # a look-behind
+
+    for phrase, _meaning in _IDIOMS:
+        parsed = sre_parse.parse(phrase.pattern)
+        first_op, first_arg = next(iter(parsed))
+        branches = first_arg[1] if first_op is sre_parse.BRANCH and len(parsed) == 1 else [parsed]
+        assert all(starts(b) for b in branches), phrase.pattern
+
+
+def test_the_idiom_search_finds_what_each_idiom_finds() -> None:
+    from bot.domain.answers import _ANY_IDIOM, _IDIOMS
+
+    samples = ["he's here", "'menga ayt", "ok, how come?", "qo'shilasizmi", "x wat y", "nothing at all"]
+    for text in samples:
+        assert bool(_ANY_IDIOM.search(text)) == any(p.search(text) for p, _ in _IDIOMS), text
