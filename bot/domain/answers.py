@@ -1368,20 +1368,15 @@ class QuestionIndex:
             if share > of_phrasing.get(entry_id, 0.0):
                 of_phrasing[entry_id] = share
         order = self._order.get(slug, {})
-        scored = []
+        ranked = []
         for entry_id, weight in covered.items():
             phrasing_share = of_phrasing.get(entry_id, 0.0)
-            scored.append(
-                Scored(
-                    entry_id,
-                    QUESTION_SHARE * (weight / total) + (1 - QUESTION_SHARE) * phrasing_share,
-                    weight / total,
-                    phrasing_share,
-                )
-            )
+            of_question = weight / total
+            score = QUESTION_SHARE * of_question + (1 - QUESTION_SHARE) * phrasing_share
+            ranked.append((score, of_question, phrasing_share, entry_id))
         # Ties go to the entry the case file lists first (its most central question).
-        scored.sort(key=lambda item: (-item.score, order.get(item.entry, 0)))
-        return scored[:keep]
+        ranked.sort(key=lambda item: (-item[0], order.get(item[3], 0)))
+        return [Scored(entry_id, score, of_q, of_p) for score, of_q, of_p, entry_id in ranked[:keep]]
 
     def _stands_alone(self, query: _Query, slug: str, entry_id: str) -> bool:
         """Whether a question that points at no one is still about this entry.
