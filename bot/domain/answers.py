@@ -981,7 +981,6 @@ class QuestionIndex:
                         self._in_phrasings[slug][term].append((phrasing, said[term]))
         del self._phrasings
         self._vocabulary = list(self._postings)
-        self._known_terms: dict[str, _Term] = {}  # filled as questions use them: see _term
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         for term in self._vocabulary:
             if len(term) >= 4:
@@ -1268,26 +1267,18 @@ class QuestionIndex:
 
     def _term(self, term: str) -> _Term:
         if term in self._postings:
-            # A term of the case files, so remembering what it stands for keeps nothing a
-            # user typed; at most one entry per term of the index (read-only from here).
-            known = self._known_terms.get(term)
-            if known is None:
-                known = self._known_terms[term] = self._resolve_known(term)
-            return known
-        # Not cached: a cache would keep what users typed.
+            # Stemmers leave some forms of one word apart («обвинили» → обвин, «обвиняют»
+            # → обвиня): a known term also stands for its related forms, at a discount.
+            related = (
+                [k for k in self._by_prefix.get(term[:4], ()) if k != term and _related(term, k)]
+                if len(term) >= 4 and not term[0].isdigit()
+                else []
+            )
+            if not related:
+                return _Term(self._postings[term], {term: 1.0})
+            return self._merge([(term, 1.0)] + [(k, PREFIX_QUALITY) for k in related])
+        # Not cached: a cache would keep what users typed (even which known words were asked).
         return self._expand(term)
-
-    def _resolve_known(self, term: str) -> _Term:
-        # Stemmers leave some forms of one word apart («обвинили» → обвин, «обвиняют»
-        # → обвиня): a known term also stands for its related forms, at a discount.
-        related = (
-            [k for k in self._by_prefix.get(term[:4], ()) if k != term and _related(term, k)]
-            if len(term) >= 4 and not term[0].isdigit()
-            else []
-        )
-        if not related:
-            return _Term(self._postings[term], {term: 1.0})
-        return self._merge([(term, 1.0)] + [(k, PREFIX_QUALITY) for k in related])
 
     def _expand(self, term: str) -> _Term:
         """An unknown word: other forms of a known one, or a known one misspelt."""
