@@ -876,7 +876,8 @@ class QuestionIndex:
         self._in_phrasings: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        self._phrasing_entry: dict[str, list[str]] = defaultdict(list)
+        self._phrasing_entry: dict[str, list[int]] = defaultdict(list)  # place in _phrased
+        self._phrased: dict[str, dict[str, int]] = defaultdict(dict)  # entry → its place
         self._phrasing_weight: dict[str, list[float]] = defaultdict(list)
         # slug → term → the entries with a phrasing asking "which <term>?"
         self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -964,13 +965,15 @@ class QuestionIndex:
             # "does Memorial support his politics" still says "do you support his ideas".
             said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
             phrasing_entry, phrasing_weight = self._phrasing_entry[slug], self._phrasing_weight[slug]
+            phrased = self._phrased[slug]
             for entry_id, stored in entries.items():
+                place = phrased.setdefault(entry_id, len(phrased))
                 for number in sorted(self._pointerless.get((slug, entry_id), ())):
                     terms = stored[number]
                     self._standalone[slug][entry_id].append((terms, sum(said[t] for t in terms)))
                 for terms in stored:
                     phrasing = len(phrasing_entry)
-                    phrasing_entry.append(entry_id)
+                    phrasing_entry.append(place)
                     phrasing_weight.append(sum(said[t] for t in terms))
                     if set(terms) <= self._question_words:
                         self._bare[slug].add(phrasing)
@@ -1019,7 +1022,8 @@ class QuestionIndex:
         self._phrasing_weight = {
             slug: once(tuple(once(w) for w in weights)) for slug, weights in self._phrasing_weight.items()
         }
-        self._phrasing_entry = {slug: once(tuple(entries)) for slug, entries in self._phrasing_entry.items()}
+        self._phrasing_entry = {slug: once(tuple(places)) for slug, places in self._phrasing_entry.items()}
+        self._phrased = {slug: once(places, tuple(places.items())) for slug, places in self._phrased.items()}
         self._bare = {slug: once(frozenset(numbers)) for slug, numbers in self._bare.items()}
         self._order = {slug: once(order, tuple(order.items())) for slug, order in self._order.items()}
         self._focus = {
@@ -1340,14 +1344,15 @@ class QuestionIndex:
         for term in query.terms:
             for known, quality in term.matches.items():
                 matched[known] = max(matched.get(known, 0.0), quality)
-        said: dict[int, float] = {}  # phrasing number → weight said
+        said: dict[int, float] = defaultdict(float)  # phrasing number → weight said
         in_phrasings = self._in_phrasings.get(slug, {})
         for known, quality in matched.items():
             for number, weight in in_phrasings.get(known, ()):
-                said[number] = said.get(number, 0.0) + weight * quality
-        of_phrasing: dict[str, float] = {}
+                said[number] += weight * quality
+        phrased = self._phrased.get(slug, {})
+        of_phrasing = [0.0] * len(phrased)  # by the entry's place in ``phrased``
         wholes = self._phrasing_weight.get(slug, ())
-        entry_of = self._phrasing_entry.get(slug, ())
+        place_of = self._phrasing_entry.get(slug, ())
         question_words = self._question_words
         own_words = any(not term.matches.keys() <= question_words for term in query.terms)
         bare = self._bare.get(slug, frozenset()) if own_words else frozenset()
@@ -1355,13 +1360,14 @@ class QuestionIndex:
             share = weight / wholes[number]
             if number in bare:
                 share *= BARE_PHRASING_SHARE
-            entry_id = entry_of[number]
-            if share > of_phrasing.get(entry_id, 0.0):
-                of_phrasing[entry_id] = share
+            place = place_of[number]
+            if share > of_phrasing[place]:
+                of_phrasing[place] = share
         order = self._order.get(slug, {})
         ranked = []
         for entry_id, weight in covered.items():
-            phrasing_share = of_phrasing.get(entry_id, 0.0)
+            place = phrased.get(entry_id)
+            phrasing_share = 0.0 if place is None else of_phrasing[place]
             of_question = weight / total
             score = QUESTION_SHARE * of_question + (1 - QUESTION_SHARE) * phrasing_share
             ranked.append((score, of_question, phrasing_share, entry_id))
