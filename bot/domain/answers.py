@@ -512,8 +512,13 @@ _UZBEK_LONG_STEM_SUFFIXES = {"di": 4, "adi": 4, "ydi": 4}
 
 def words(text: str) -> list[str]:
     """Folded words, apostrophes dropped (oʻ = o' = o), the English possessive cut."""
+    return _words_of_folded(fold(text))
+
+
+def _words_of_folded(folded: str) -> list[str]:
+    """:func:`words` of a text already folded (``fold(text)``), not folded again."""
     tokens = []
-    for match in _TOKEN.finditer(fold(text)):
+    for match in _TOKEN.finditer(folded):
         token = match.group()
         if token.endswith("'s") and len(token) > 4:
             token = token[:-2]
@@ -662,6 +667,10 @@ class _Term:
     matches: dict[str, float]  # the known terms it stands for → how sure (1: itself)
     boost: float = 1.0  # FOCUS_WEIGHT for the word a "which …?" asks about
     stem: str = ""  # the question's own term, as read (before matching)
+
+
+# What a word of a question stands for: postings (as _Term's) and the known terms it matches.
+_Resolved = tuple[dict[str, dict[str, float]], dict[str, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1176,15 +1185,17 @@ class QuestionIndex:
 
     def detect_language(self, text: str) -> str | None:
         """The language ``text`` is clearly written in, or None when it is not clear."""
-        text = _clip(text)
-        folded = fold(text)
+        return self._language(fold(_clip(text)))
+
+    def _language(self, folded: str) -> str | None:
+        """:meth:`detect_language` of a clipped text, folded."""
         cyrillic = len(_CYRILLIC.findall(folded))
         latin = len(_LATIN.findall(folded))
         if cyrillic > latin:
             return "uz" if _UZBEK_CYRILLIC & set(folded) else "ru"
         if latin == 0:
             return None
-        tokens = [t for t in words(text) if not self._is_name(t) and not t.isdigit()]
+        tokens = [t for t in _words_of_folded(folded) if not self._is_name(t) and not t.isdigit()]
         english = sum(t in self._lexicon["en"] for t in tokens)
         uzbek = sum(t in self._lexicon["uz"] for t in tokens)
         known = self._latin_known
@@ -1223,8 +1234,10 @@ class QuestionIndex:
         text = _clip(text)
         latin = self._cyrillic_uzbek.to_latin(text)
         text = latin or text
-        locale = "uz" if latin else self.detect_language(text)
-        read = _idioms(fold(text))
+        folded = fold(text)
+        # Transliterated, a text may outgrow the clip: then the language is read of it clipped.
+        locale = "uz" if latin else self._language(folded if len(text) <= MAX_CHARS else fold(_clip(text)))
+        read = _idioms(folded)
         tokens = words(read)[:MAX_TOKENS]
         named: list[str] = []
         content: list[str] = []
@@ -1244,11 +1257,11 @@ class QuestionIndex:
         )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
-            resolved = self._term(term)
-            if term in self._asking and not resolved.matches:
+            postings, matches = self._term(term)
+            if term in self._asking and not matches:
                 continue  # «перечисли», "describe": asking, in words no phrasing uses
             boost = FOCUS_WEIGHT if term in focus else 1.0
-            query.terms.append(_Term(resolved.postings, resolved.matches, boost, term))
+            query.terms.append(_Term(postings, matches, boost, term))
         if latin:
             query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
@@ -1270,7 +1283,8 @@ class QuestionIndex:
         # way it must pull the share of the question explained down.
         return (max(known) if known else self._idf(slug, UNKNOWN_DF)) * term.boost
 
-    def _term(self, term: str) -> _Term:
+    def _term(self, term: str) -> _Resolved:
+        """What a term of a question stands for: its postings, and the known terms it matches."""
         if term in self._postings:
             # Stemmers leave some forms of one word apart («обвинили» → обвин, «обвиняют»
             # → обвиня): a known term also stands for its related forms, at a discount.
@@ -1280,12 +1294,12 @@ class QuestionIndex:
                 else []
             )
             if not related:
-                return _Term(self._postings[term], {term: 1.0})
+                return self._postings[term], {term: 1.0}
             return self._merge([(term, 1.0)] + [(k, PREFIX_QUALITY) for k in related])
         # Not cached: a cache would keep what users typed (even which known words were asked).
         return self._expand(term)
 
-    def _expand(self, term: str) -> _Term:
+    def _expand(self, term: str) -> _Resolved:
         """An unknown word: other forms of a known one, or a known one misspelt."""
         matches: list[tuple[str, float]] = []
         if len(term) >= 4 and not term[0].isdigit():
@@ -1306,10 +1320,10 @@ class QuestionIndex:
                     )
                 ]
         if not matches:
-            return _Term({}, {})
+            return {}, {}
         return self._merge(matches)
 
-    def _merge(self, matches: list[tuple[str, float]]) -> _Term:
+    def _merge(self, matches: list[tuple[str, float]]) -> _Resolved:
         """One question word standing for several known terms, each as sure as given."""
         merged: dict[str, dict[str, float]] = defaultdict(dict)
         for known, quality in matches:
@@ -1317,7 +1331,7 @@ class QuestionIndex:
                 for entry_id, factor in entries.items():
                     best = max(merged[slug].get(entry_id, 0.0), factor * quality)
                     merged[slug][entry_id] = best
-        return _Term(dict(merged), dict(matches))
+        return dict(merged), dict(matches)
 
     # -- deciding -----------------------------------------------------------------
 
