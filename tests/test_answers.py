@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -240,3 +241,79 @@ async def test_at_start_up_the_index_is_built_after_a_moment_even_with_no_questi
     assert indexes._building is not None
     await indexes._building
     assert indexes._index is not None and await indexes.get(catalog) is indexes._index
+
+
+def test_every_idiom_starts_where_the_idiom_search_looks() -> None:
+    """The idiom pre-check tries its branches only at a word's first character
+    (answers._IDIOM_START): an idiom that could start elsewhere would be skipped, so each
+    branch must be ``\\b`` then a word character, or ``(?<![\\w'])`` then a word character
+    or an apostrophe."""
+    import re._constants as c
+    import re._parser as sre_parse  # the standard library's own reading of a pattern
+
+    from bot.domain.answers import _IDIOMS
+
+    def char_ok(char: str, apostrophe: bool) -> bool:
+        return bool(re.fullmatch(r"\w", char)) or (apostrophe and char == "'")
+
+    def in_ok(members: list[tuple[object, object]], apostrophe: bool) -> bool:
+        for op, arg in members:
+            if op is c.LITERAL:
+                ok = char_ok(chr(arg), apostrophe)  # type: ignore[arg-type]
+            elif op is c.CATEGORY:
+                ok = arg is c.CATEGORY_WORD
+            elif op is c.RANGE:
+                low, high = arg  # type: ignore[misc]
+                ok = all(char_ok(chr(x), apostrophe) for x in range(low, high + 1))
+            else:
+                ok = False  # a negated class, or anything not thought of: refuse
+            if not ok:
+                return False
+        return True
+
+    def begins_right(items: object, apostrophe: bool) -> bool:
+        """Whether every match of the sequence ``items`` begins with an allowed character."""
+        for op, arg in items:  # type: ignore[attr-defined]
+            if op is c.LITERAL:
+                return char_ok(chr(arg), apostrophe)
+            if op is c.IN:
+                return in_ok(arg, apostrophe)
+            if op is c.SUBPATTERN:
+                return begins_right(arg[3], apostrophe)
+            if op is c.BRANCH:
+                return all(begins_right(b, apostrophe) for b in arg[1])
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                low, _high, sub = arg
+                if not begins_right(sub, apostrophe):
+                    return False
+                if low >= 1:
+                    return True
+                continue  # it may match nothing: what follows must begin right too
+            return False
+        return False  # it could match the empty string
+
+    def starts(branch: object) -> bool:
+        (op, arg), *rest = list(branch)  # type: ignore[call-overload]
+        if op is c.AT and arg is c.AT_BOUNDARY:
+            return begins_right(rest, apostrophe=False)
+        if op is c.ASSERT_NOT and arg[0] == -1:  # a look-behind: (?<![\w'])
+            behind = list(arg[1])
+            word_or_apostrophe = [(c.IN, [(c.CATEGORY, c.CATEGORY_WORD), (c.LITERAL, ord("'"))])]
+            return behind == word_or_apostrophe and begins_right(rest, apostrophe=True)
+        return False
+
+    for phrase, _meaning in _IDIOMS:
+        parsed = sre_parse.parse(phrase.pattern)
+        first_op, first_arg = next(iter(parsed))
+        branches = first_arg[1] if first_op is c.BRANCH and len(parsed) == 1 else [parsed]
+        assert all(starts(b) for b in branches), phrase.pattern
+    assert not starts(sre_parse.parse(r"\b(?:\s|x)"))  # the check itself can say no
+    assert not starts(sre_parse.parse(r"(?<!x)y"))
+
+
+def test_the_idiom_search_finds_what_each_idiom_finds() -> None:
+    from bot.domain.answers import _ANY_IDIOM, _IDIOMS
+
+    samples = ["he's here", "'menga ayt", "ok, how come?", "qo'shilasizmi", "x wat y", "nothing at all"]
+    for text in samples:
+        assert bool(_ANY_IDIOM.search(text)) == any(p.search(text) for p, _ in _IDIOMS), text

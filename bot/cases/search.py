@@ -90,10 +90,16 @@ def skeleton(word: str) -> str:
     text = fold(word).translate(_CYRILLIC_TO_LATIN)
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = "".join(c for c in text if c.isalpha())
+    if not text.isalpha():  # most words are letters only: nothing to drop
+        text = "".join(c for c in text if c.isalpha())
     for spelling, common in _VARIANTS:
         text = text.replace(spelling, common)
-    return _DOUBLED.sub(r"\1", text)
+    # Most words have no doubled letter; a function for the group costs less than a template.
+    return _DOUBLED.sub(_first_group, text) if _DOUBLED.search(text) else text
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def name_words(text: str, memo: dict[str, str] | None = None) -> list[str]:

@@ -485,6 +485,9 @@ THESAURUS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# oʻ and gʻ are Uzbek letters; an English apostrophe follows other letters (not "who's").
+_UZBEK_APOSTROPHE = re.compile(r"\b\w*[og]'(?!(?:s|t|re|ll|ve|d|m)\b)\w")
+
 _UZBEK_ENDINGS = ("ning", "dagi", "lari", "larni", "gan", "ganmi", "yapti", "moqda", "mi", "dan")
 
 # Uzbek has no Snowball stemmer. Longest first; up to four passes peel a
@@ -509,8 +512,13 @@ _UZBEK_LONG_STEM_SUFFIXES = {"di": 4, "adi": 4, "ydi": 4}
 
 def words(text: str) -> list[str]:
     """Folded words, apostrophes dropped (oʻ = o' = o), the English possessive cut."""
+    return _words_of_folded(fold(text))
+
+
+def _words_of_folded(folded: str) -> list[str]:
+    """:func:`words` of a text already folded (``fold(text)``), not folded again."""
     tokens = []
-    for match in _TOKEN.finditer(fold(text)):
+    for match in _TOKEN.finditer(folded):
         token = match.group()
         if token.endswith("'s") and len(token) > 4:
             token = token[:-2]
@@ -538,15 +546,26 @@ def _focus_words(tokens: list[str]) -> list[str]:
     return focus
 
 
+# In English chat "u" is "you": only an Uzbek text's "u" is "he".
+_POINTERS = {"en": _REFERENCES, None: _REFERENCES | {"u"}}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 def _refers(text: str, locale: str | None) -> bool:
     """Whether a folded text points at a person: he, «его», u, uning, this man."""
-    # In English chat "u" is "you": only an Uzbek text's "u" is "he".
-    pointers = _REFERENCES | ({"u"} if locale != "en" else set())
-    return any(word in pointers for word in re.findall(r"[^\W\d_]+", text.replace("'", "")))
+    pointers = _POINTERS["en" if locale == "en" else None]
+    return any(word in pointers for word in _LETTER_RUN.findall(text.replace("'", "")))
 
 
+# Every idiom starts with the first letter of a word (``\b`` and a letter, or ``(?<![\w'])``
+# and a letter or an apostrophe): the search tries its seventy branches only there, not at
+# every character (tests/test_answers.py checks each idiom against this).
+_IDIOM_START = r"(?=\b\w|(?<![\w'])')"
 _ANY_IDIOM = re.compile(
-    "|".join(f"(?:{re.sub(r'[(](?![?])', '(?:', phrase.pattern)})" for phrase, _ in _IDIOMS)
+    _IDIOM_START
+    + "(?:"
+    + "|".join(f"(?:{re.sub(r'[(](?![?])', '(?:', phrase.pattern)})" for phrase, _ in _IDIOMS)
+    + ")"
 )
 
 
@@ -648,6 +667,10 @@ class _Term:
     matches: dict[str, float]  # the known terms it stands for → how sure (1: itself)
     boost: float = 1.0  # FOCUS_WEIGHT for the word a "which …?" asks about
     stem: str = ""  # the question's own term, as read (before matching)
+
+
+# What a word of a question stands for: postings (as _Term's) and the known terms it matches.
+_Resolved = tuple[dict[str, dict[str, float]], dict[str, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -856,16 +879,21 @@ class QuestionIndex:
         self._lexicon: dict[str, set[str]] = {loc: set() for loc in LOCALES}
         # slug → entry → the terms of each phrasing, for how much of one the question covers
         self._phrasings: dict[str, dict[str, list[tuple[str, ...]]]] = {}
-        # Once weights are known: slug → term → (entry, phrasing number, the term's
-        # weight) for every phrasing using it, and slug → entry → each phrasing's
-        # whole weight; a question then touches only phrasings that share a word.
-        self._in_phrasings: dict[str, dict[str, list[tuple[str, int, float]]]] = defaultdict(
+        # Once weights are known, the phrasings of a case are numbered through all its
+        # entries: slug → term → (phrasing, the term's weight) for every phrasing using it,
+        # and slug → each phrasing's entry and whole weight; a question then touches only
+        # phrasings that share a word, and adds up its shares by number.
+        self._in_phrasings: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        self._phrasing_weight: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        self._phrasing_entry: dict[str, list[int]] = defaultdict(list)  # place in _phrased
+        self._phrased: dict[str, dict[str, int]] = defaultdict(dict)  # entry → its place
+        self._phrasing_weight: dict[str, list[float]] = defaultdict(list)
         # slug → term → the entries with a phrasing asking "which <term>?"
         self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
+        # Ties go to the entry the case file lists first: each entry's place, by case.
+        self._order = {case.slug: {q.id: i for i, q in enumerate(case.facts.questions)} for case in catalog}
         # Every term an entry's phrasings use; and the question words asking for a date or a place.
         self._entry_terms: dict[tuple[str, str], frozenset[str]] = {}
         self._when_where = {
@@ -899,6 +927,7 @@ class QuestionIndex:
         shared = self._lexicon["en"] & self._lexicon["uz"]
         for loc in ("en", "uz"):
             self._lexicon[loc] = (self._lexicon[loc] - shared) | _LANGUAGE_HINTS[loc]
+        self._latin_known = frozenset(self._lexicon["en"] | self._lexicon["uz"])
         # Uzbek typed in Cyrillic (Ўзбекча, or a Russian keyboard) is read as Latin.
         self._cyrillic_uzbek = CyrillicUzbekReader(self._lexicon["uz"], self._lexicon["ru"], self._names)
         self._postings = dict(self._postings)
@@ -918,9 +947,10 @@ class QuestionIndex:
             for locale, question_words in INTERROGATIVES.items()
             for term in self._stems(question_words, locale)
         }
+        self._question_words = frozenset(self._interrogatives | self._asking)
         # Phrasings that are only question and asking words («Как он там?», "Tell me
-        # about him"): a question with words of its own says little of them.
-        self._bare: set[tuple[str, str, int]] = set()
+        # about him"): a question with words of its own says little of them. By case.
+        self._bare: dict[str, set[int]] = defaultdict(set)
         # slug → entry → (terms, whole weight) of each phrasing that points at no one
         # ("What is Hizb ut-Tahrir?", "Which court?"), the only kind a question that
         # points at no one is measured against.
@@ -944,19 +974,24 @@ class QuestionIndex:
             # How much a stored word counts in saying a phrasing: "you", "I" a little, so
             # "does Memorial support his politics" still says "do you support his ideas".
             said = {t: w * (INTERROGATIVE_WEIGHT if t in pronouns else 1.0) for t, w in weights.items()}
+            phrasing_entry, phrasing_weight = self._phrasing_entry[slug], self._phrasing_weight[slug]
+            phrased = self._phrased[slug]
             for entry_id, stored in entries.items():
-                self._phrasing_weight[slug][entry_id] = [sum(said[t] for t in terms) for terms in stored]
+                place = phrased.setdefault(entry_id, len(phrased))
                 for number in sorted(self._pointerless.get((slug, entry_id), ())):
                     terms = stored[number]
                     self._standalone[slug][entry_id].append((terms, sum(said[t] for t in terms)))
-                for number, terms in enumerate(stored):
-                    if set(terms) <= self._interrogatives | self._asking:
-                        self._bare.add((slug, entry_id, number))
+                for terms in stored:
+                    phrasing = len(phrasing_entry)
+                    phrasing_entry.append(place)
+                    phrasing_weight.append(sum(said[t] for t in terms))
+                    if set(terms) <= self._question_words:
+                        self._bare[slug].add(phrasing)
                     for person, stems in self._persons.items():
                         if stems & set(terms):
                             self._person_entries[person].add((slug, entry_id))
                     for term in terms:
-                        self._in_phrasings[slug][term].append((entry_id, number, said[term]))
+                        self._in_phrasings[slug][term].append((phrasing, said[term]))
         del self._phrasings
         self._vocabulary = list(self._postings)
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -989,15 +1024,18 @@ class QuestionIndex:
         self._weights = {slug: floats(weights) for slug, weights in self._weights.items()}
         self._in_phrasings = {
             slug: {
-                term: once(tuple(once((entry, number, once(weight))) for entry, number, weight in uses))
+                term: once(tuple(once((number, once(weight))) for number, weight in uses))
                 for term, uses in by_term.items()
             }
             for slug, by_term in self._in_phrasings.items()
         }
         self._phrasing_weight = {
-            slug: {entry: once(tuple(once(w) for w in weights)) for entry, weights in by_entry.items()}
-            for slug, by_entry in self._phrasing_weight.items()
+            slug: once(tuple(once(w) for w in weights)) for slug, weights in self._phrasing_weight.items()
         }
+        self._phrasing_entry = {slug: once(tuple(places)) for slug, places in self._phrasing_entry.items()}
+        self._phrased = {slug: once(places, tuple(places.items())) for slug, places in self._phrased.items()}
+        self._bare = {slug: once(frozenset(numbers)) for slug, numbers in self._bare.items()}
+        self._order = {slug: once(order, tuple(order.items())) for slug, order in self._order.items()}
         self._focus = {
             slug: {term: once(frozenset(entries)) for term, entries in by_term.items()}
             for slug, by_term in self._focus.items()
@@ -1147,21 +1185,22 @@ class QuestionIndex:
 
     def detect_language(self, text: str) -> str | None:
         """The language ``text`` is clearly written in, or None when it is not clear."""
-        text = _clip(text)
-        folded = fold(text)
+        return self._language(fold(_clip(text)))
+
+    def _language(self, folded: str) -> str | None:
+        """:meth:`detect_language` of a clipped text, folded."""
         cyrillic = len(_CYRILLIC.findall(folded))
         latin = len(_LATIN.findall(folded))
         if cyrillic > latin:
             return "uz" if _UZBEK_CYRILLIC & set(folded) else "ru"
         if latin == 0:
             return None
-        tokens = [t for t in words(text) if not self._is_name(t) and not t.isdigit()]
+        tokens = [t for t in _words_of_folded(folded) if not self._is_name(t) and not t.isdigit()]
         english = sum(t in self._lexicon["en"] for t in tokens)
         uzbek = sum(t in self._lexicon["uz"] for t in tokens)
-        known = self._lexicon["en"] | self._lexicon["uz"]
+        known = self._latin_known
         uzbek += sum(t not in known and t.endswith(_UZBEK_ENDINGS) for t in tokens)
-        # oʻ and gʻ are Uzbek letters; an English apostrophe follows other letters.
-        if re.search(r"\b\w*[og]'(?!(?:s|t|re|ll|ve|d|m)\b)\w", folded):  # not "who's"
+        if _UZBEK_APOSTROPHE.search(folded):
             uzbek += 2
         if english > uzbek:
             return "en"
@@ -1195,8 +1234,10 @@ class QuestionIndex:
         text = _clip(text)
         latin = self._cyrillic_uzbek.to_latin(text)
         text = latin or text
-        locale = "uz" if latin else self.detect_language(text)
-        read = _idioms(fold(text))
+        folded = fold(text)
+        # Transliterated, a text may outgrow the clip: then the language is read of it clipped.
+        locale = "uz" if latin else self._language(folded if len(text) <= MAX_CHARS else fold(_clip(text)))
+        read = _idioms(folded)
         tokens = words(read)[:MAX_TOKENS]
         named: list[str] = []
         content: list[str] = []
@@ -1216,11 +1257,11 @@ class QuestionIndex:
         )
         focus = set(self._stems(_focus_words(content), locale))
         for term in dict.fromkeys(self._stems(content, locale)):
-            resolved = self._term(term)
-            if term in self._asking and not resolved.matches:
+            postings, matches = self._term(term)
+            if term in self._asking and not matches:
                 continue  # «перечисли», "describe": asking, in words no phrasing uses
             boost = FOCUS_WEIGHT if term in focus else 1.0
-            query.terms.append(_Term(resolved.postings, resolved.matches, boost, term))
+            query.terms.append(_Term(postings, matches, boost, term))
         if latin:
             query.locale = UZ_CYRL  # answered in the script it was asked in
         return query
@@ -1233,7 +1274,7 @@ class QuestionIndex:
         """How much a word of the question counts in case ``slug``."""
         weights = self._weights.get(slug, {})
         known = [
-            weights[k] * (INTERROGATIVE_WEIGHT if k in self._interrogatives or k in self._asking else 1.0)
+            weights[k] * (INTERROGATIVE_WEIGHT if k in self._question_words else 1.0)
             for k in term.matches
             if k in weights
         ]
@@ -1242,7 +1283,8 @@ class QuestionIndex:
         # way it must pull the share of the question explained down.
         return (max(known) if known else self._idf(slug, UNKNOWN_DF)) * term.boost
 
-    def _term(self, term: str) -> _Term:
+    def _term(self, term: str) -> _Resolved:
+        """What a term of a question stands for: its postings, and the known terms it matches."""
         if term in self._postings:
             # Stemmers leave some forms of one word apart («обвинили» → обвин, «обвиняют»
             # → обвиня): a known term also stands for its related forms, at a discount.
@@ -1252,12 +1294,12 @@ class QuestionIndex:
                 else []
             )
             if not related:
-                return _Term(self._postings[term], {term: 1.0})
+                return self._postings[term], {term: 1.0}
             return self._merge([(term, 1.0)] + [(k, PREFIX_QUALITY) for k in related])
-        # Not cached: a cache would keep what users typed.
+        # Not cached: a cache would keep what users typed (even which known words were asked).
         return self._expand(term)
 
-    def _expand(self, term: str) -> _Term:
+    def _expand(self, term: str) -> _Resolved:
         """An unknown word: other forms of a known one, or a known one misspelt."""
         matches: list[tuple[str, float]] = []
         if len(term) >= 4 and not term[0].isdigit():
@@ -1278,10 +1320,10 @@ class QuestionIndex:
                     )
                 ]
         if not matches:
-            return _Term({}, {})
+            return {}, {}
         return self._merge(matches)
 
-    def _merge(self, matches: list[tuple[str, float]]) -> _Term:
+    def _merge(self, matches: list[tuple[str, float]]) -> _Resolved:
         """One question word standing for several known terms, each as sure as given."""
         merged: dict[str, dict[str, float]] = defaultdict(dict)
         for known, quality in matches:
@@ -1289,7 +1331,7 @@ class QuestionIndex:
                 for entry_id, factor in entries.items():
                     best = max(merged[slug].get(entry_id, 0.0), factor * quality)
                     merged[slug][entry_id] = best
-        return _Term(dict(merged), dict(matches))
+        return dict(merged), dict(matches)
 
     # -- deciding -----------------------------------------------------------------
 
@@ -1317,33 +1359,36 @@ class QuestionIndex:
         for term in query.terms:
             for known, quality in term.matches.items():
                 matched[known] = max(matched.get(known, 0.0), quality)
-        said: dict[tuple[str, int], float] = defaultdict(float)
+        said: dict[int, float] = defaultdict(float)  # phrasing number → weight said
         in_phrasings = self._in_phrasings.get(slug, {})
         for known, quality in matched.items():
-            for entry_id, number, weight in in_phrasings.get(known, ()):
-                said[entry_id, number] += weight * quality
-        of_phrasing: dict[str, float] = defaultdict(float)
-        wholes = self._phrasing_weight.get(slug, {})
-        own_words = any(not set(term.matches) <= self._interrogatives | self._asking for term in query.terms)
-        for (entry_id, number), weight in said.items():
-            share = weight / wholes[entry_id][number]
-            if own_words and (slug, entry_id, number) in self._bare:
+            for number, weight in in_phrasings.get(known, ()):
+                said[number] += weight * quality
+        phrased = self._phrased.get(slug, {})
+        of_phrasing = [0.0] * len(phrased)  # by the entry's place in ``phrased``
+        wholes = self._phrasing_weight.get(slug, ())
+        place_of = self._phrasing_entry.get(slug, ())
+        question_words = self._question_words
+        own_words = any(not term.matches.keys() <= question_words for term in query.terms)
+        bare = self._bare.get(slug, frozenset()) if own_words else frozenset()
+        for number, weight in said.items():
+            share = weight / wholes[number]
+            if number in bare:
                 share *= BARE_PHRASING_SHARE
-            of_phrasing[entry_id] = max(of_phrasing[entry_id], share)
-        case = self._catalog.get(slug)
-        order = {q.id: i for i, q in enumerate(case.facts.questions)} if case else {}
-        scored = [
-            Scored(
-                entry_id,
-                QUESTION_SHARE * (weight / total) + (1 - QUESTION_SHARE) * of_phrasing[entry_id],
-                weight / total,
-                of_phrasing[entry_id],
-            )
-            for entry_id, weight in covered.items()
-        ]
+            place = place_of[number]
+            if share > of_phrasing[place]:
+                of_phrasing[place] = share
+        order = self._order.get(slug, {})
+        ranked = []
+        for entry_id, weight in covered.items():
+            place = phrased.get(entry_id)
+            phrasing_share = 0.0 if place is None else of_phrasing[place]
+            of_question = weight / total
+            score = QUESTION_SHARE * of_question + (1 - QUESTION_SHARE) * phrasing_share
+            ranked.append((score, of_question, phrasing_share, entry_id))
         # Ties go to the entry the case file lists first (its most central question).
-        scored.sort(key=lambda item: (-item.score, order.get(item.entry, 0)))
-        return scored[:keep]
+        ranked.sort(key=lambda item: (-item[0], order.get(item[3], 0)))
+        return [Scored(entry_id, score, of_q, of_p) for score, of_q, of_p, entry_id in ranked[:keep]]
 
     def _stands_alone(self, query: _Query, slug: str, entry_id: str) -> bool:
         """Whether a question that points at no one is still about this entry.
@@ -1362,7 +1407,7 @@ class QuestionIndex:
                 set(term.matches) & stems for term in query.terms
             ):
                 return False
-        asking = self._interrogatives | self._asking
+        asking = self._question_words
         # A question or asking word is one by what it is, whatever forms it resembles
         # («расскажи» is also near «рассказать»).
         own = [
