@@ -40,9 +40,11 @@ class BenchCore:
         warmup: int,
         max_seconds: float = 1e9,
         webhook: dict[str, str] | None = None,
+        timeout: float = 600,
     ) -> dict[str, Any]:
         """``webhook`` (``{"url", "secret"}``): the server posts each update there, as Telegram
-        does, instead of queueing it for getUpdates."""
+        does, instead of queueing it for getUpdates. ``timeout``: seconds the server waits
+        for the run's last update."""
         body = {
             "token": self.tokens[bot],
             "updates": updates,
@@ -50,7 +52,7 @@ class BenchCore:
             "calls_per_update": calls_per_update,
             "warmup": warmup,
             "max_seconds": max_seconds,
-            "timeout": 600,
+            "timeout": timeout,
         }
         if webhook is not None:
             body["webhook"] = webhook

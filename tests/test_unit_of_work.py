@@ -11,7 +11,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.storage.db import CommitFailed, Database
+from bot.storage.db import READER_CACHE_KB, CommitFailed, Database
 from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 from tests.conftest import NOW
 
@@ -143,6 +143,15 @@ async def _synchronous(db: Database) -> int:
     async with db.conn.execute("PRAGMA synchronous") as cur:
         row = await cur.fetchone()
     return int(row[0])
+
+
+async def test_the_reader_keeps_a_small_page_cache_and_the_writer_sqlites_own(db: Database) -> None:
+    # The reader's cache is emptied by every commit of the writer (WAL): kept small.
+    async with db.reader.execute("PRAGMA cache_size") as cur:
+        assert tuple(await cur.fetchone() or ()) == (-READER_CACHE_KB,)
+    async with db.conn.execute("PRAGMA cache_size") as cur:
+        assert tuple(await cur.fetchone() or ()) == (-2000,)  # SQLite's default: inserts touch a big index
+    assert db.reader is not db.conn
 
 
 async def test_concurrent_updates_share_one_durable_commit(db: Database) -> None:

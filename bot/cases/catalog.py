@@ -18,7 +18,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import rtoml
 from pydantic import BaseModel, ValidationError
 
 from bot.cases.figures import unheld_figures
@@ -61,7 +60,12 @@ def _describe(path: Path, error: ValidationError) -> list[str]:
 def _parse_toml(text: str) -> dict[str, object]:
     """TOML parsed by rtoml (native code: tomllib's pure Python was a third of a /reload of
     a thousand cases); a file it refuses is parsed again by tomllib, whose message names the
-    line and column the way the rest of our reports do."""
+    line and column the way the rest of our reports do.
+
+    Imported here: a start from the cache beside the database parses no TOML, and
+    rtoml's native library would stay mapped for nothing."""
+    import rtoml
+
     try:
         parsed: dict[str, object] = rtoml.loads(text)
     except ValueError:  # rtoml.TomlParsingError

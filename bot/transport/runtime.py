@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
 import structlog
-from aiohttp import web
 
 from bot.app import App
 from bot.transport.intake import Intake
 from bot.transport.polling import Poller
-from bot.transport.web import WebServer
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+# aiohttp's server side (aiohttp.web, its MIME table) and ours are imported only when a
+# web port or a webhook is served: a polling bot without WEB_PORT never needs them (1.4 MB).
 
 log = structlog.get_logger("casebot")
 
 
 async def serve_pages(app: App) -> web.AppRunner:
     """The web endpoints alone (public pages, Mini App, health): the console chat with WEB_PORT set."""
+    from aiohttp import web
+
+    from bot.transport.web import WebServer
+
     settings = app.settings
     server = WebServer(app, Intake(app.dp, app.bot))
     runner = web.AppRunner(server.application(), access_log=None, shutdown_timeout=settings.shutdown_timeout)
@@ -38,18 +47,24 @@ async def serve(app: App, stop: asyncio.Event) -> None:
     allowed_updates = dp.resolve_used_update_types()
     intake = Intake(dp, bot)
     webhook = settings.webhook_url is not None
-    server = WebServer(
-        app,
-        intake,
-        webhook_path=settings.webhook_path if webhook else None,
-        secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-    )
+    server = None
+    if webhook or settings.web_port is not None:
+        from bot.transport.web import WebServer
+
+        server = WebServer(
+            app,
+            intake,
+            webhook_path=settings.webhook_path if webhook else None,
+            secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        )
     runner: web.AppRunner | None = None
     # Startup hooks get what aiogram's own polling gives them.
     hook_data = {**dp.workflow_data, "dispatcher": dp, "bots": [bot]}
     await dp.emit_startup(bot=bot, **hook_data)
     try:
-        if webhook or settings.web_port is not None:
+        if server is not None:
+            from aiohttp import web
+
             runner = web.AppRunner(
                 server.application(), access_log=None, shutdown_timeout=settings.shutdown_timeout
             )
@@ -78,7 +93,8 @@ async def serve(app: App, stop: asyncio.Event) -> None:
         if runner is not None:
             # Stops listening, then waits for requests in progress (bounded by shutdown_timeout).
             await runner.cleanup()
-        await server.drain(settings.shutdown_timeout)
+        if server is not None:
+            await server.drain(settings.shutdown_timeout)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(dp.emit_shutdown(bot=bot, **hook_data), settings.shutdown_timeout)
         log.info("shutdown.done")
