@@ -7,6 +7,7 @@ reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -16,12 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rtoml
 from pydantic import BaseModel, ValidationError
 
-from bot.cases.figures import unheld_figures
+from bot.cases.figures import held_figures, unheld_figures
 from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import (
     LOCALES,
@@ -139,6 +140,7 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
         problems.append(f"{facts_path}: slug: {facts.slug!r} differs from the folder name {folder.name!r}")
 
     texts: dict[str, CaseTexts] = {}
+    held = held_figures(facts) if facts is not None else set()  # what the number guard allows
     for locale in LOCALES:
         path = folder / f"{locale}.toml"
         raw = _read_toml(path, problems)
@@ -165,7 +167,7 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
             problems += [
                 f"{path}: {field}: figure {figure} is in no date, charge, sentence or "
                 f"[[figures]] entry of {FACTS_FILE}: correct the text or add it there with its source"
-                for field, figure in unheld_figures(facts, text)
+                for field, figure in unheld_figures(facts, text, held)
             ]
     if facts is not None:
         problems += _question_answers(folder, facts, texts)
@@ -184,24 +186,28 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
     return case
 
 
-def _with_derived(value: object, transform: Callable[[str], str]) -> object:
-    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz)."""
+def _with_derived(value: _T, transform: Callable[[str], str]) -> _T:
+    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz).
+
+    Filled in place: the facts were just validated and nobody reads them yet (as
+    :func:`~bot.cases.models.stored_once` does with them next); copying each model on the
+    way (pydantic's model_copy) was most of the cost of this walk."""
     if isinstance(value, Localized):
-        return value.model_copy(
-            update={"derived": {loc: transform(value.get(src)) for loc, src in DERIVED.items()}}
-        )
-    if isinstance(value, BaseModel):
-        changed = {}
-        for name in type(value).model_fields:
-            item = getattr(value, name)
-            new = _with_derived(item, transform)
-            if new is not item:
-                changed[name] = new
-        return value.model_copy(update=changed) if changed else value
-    if isinstance(value, list):
-        items = [_with_derived(item, transform) for item in value]
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+        value.derived.update({loc: transform(value.get(src)) for loc, src in DERIVED.items()})
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            if not isinstance(item, _PLAIN):
+                _with_derived(item, transform)
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, _PLAIN):
+                _with_derived(item, transform)
     return value
+
+
+# What no Localized can be inside: not walked into.
+_PLAIN = (str, int, float, bool, dt.date, type(None))
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
