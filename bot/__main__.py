@@ -50,7 +50,8 @@ async def _run_bot(settings: Settings) -> None:
 
     # A first start (no current cache beside the database): the case files are read into
     # the cache by another process while this one imports aiogram (see CachePreparation).
-    preparing = CachePreparation(settings.cases_dir, cache_beside(settings.database_path))
+    cache = cache_beside(settings.database_path)
+    preparing = CachePreparation(settings.cases_dir, cache, settings.locales_dir)
     try:
         await _claim_and_serve(settings, preparing)
     finally:
