@@ -23,6 +23,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -112,10 +113,14 @@ class CachePreparation:
         children, self._children = self._children, None
         if children is None:
             return
+        started = time.monotonic()
         try:
             children.results()
         except ChildFailed as exc:
             log.info("catalogue_cache.not_prepared", error=str(exc))
+        else:
+            # How long start-up waited for it (0: it was ready before the bot needed it).
+            log.info("catalogue_cache.prepared", waited_s=round(time.monotonic() - started, 3))
 
     def close(self) -> None:
         """The process ended without waiting (a start-up given up)."""
