@@ -51,7 +51,8 @@ async def _run_bot(settings: Settings) -> None:
     # A first start (no current cache beside the database): the case files are read into
     # the cache by another process while this one imports aiogram (see CachePreparation).
     cache = cache_beside(settings.database_path)
-    preparing = CachePreparation(settings.cases_dir, cache, settings.locales_dir)
+    locales = ("bot.ui.ftl_cache:prepare_job", {"locales_dir": settings.locales_dir, "cache": cache})
+    preparing = CachePreparation(settings.cases_dir, cache, then=[locales])
     try:
         await _claim_and_serve(settings, preparing)
     finally:

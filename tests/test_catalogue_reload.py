@@ -16,7 +16,8 @@ from bot.cases.catalog import CaseFileError, CatalogHolder, cache_is_current, lo
 from bot.domain import catalogue_reload
 from bot.domain.answers import QuestionIndex, QuestionIndexes
 from bot.domain.catalogue_reload import CatalogueReloader
-from tests.conftest import FIXTURE_CASES
+from bot.ui import ftl_cache
+from tests.conftest import FIXTURE_CASES, LOCALES
 
 
 @pytest.fixture
@@ -96,10 +97,12 @@ async def test_a_reading_process_that_dies_leaves_the_work_to_this_one(
 
 def test_a_first_start_has_the_cache_written_by_another_process(cases: Path, tmp_path: Path) -> None:
     cache = tmp_path / "db.cases-cache"
-    preparing = catalogue_reload.CachePreparation(cases, cache)
+    locales = ("bot.ui.ftl_cache:prepare_job", {"locales_dir": LOCALES, "cache": cache})
+    preparing = catalogue_reload.CachePreparation(cases, cache, then=[locales])
     assert preparing.started
     preparing.wait()
     assert cache_is_current(cache)
+    assert (cache / ftl_cache.CACHE_FILE).is_file()  # the locales parsed there too
     # The bot's own load then reads every case from the cache, parsing nothing.
     with _no_parsing():
         catalog = load_catalog(cases, cache=cache)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import os
 import pickle
 import subprocess
@@ -67,18 +68,15 @@ def read_job(job: dict[str, object]) -> bytes:
 
 
 def prepare_cache_job(job: dict[str, object]) -> bytes:
-    """In a process of its own at a first start-up: the catalogue read into its cache, and
-    the locales' parsed Fluent files beside it (bot/ui/ftl_cache.py) when ``locales_dir``."""
-    cases_dir, cache, locales_dir = job["cases_dir"], job["cache"], job.get("locales_dir")
-    assert isinstance(cases_dir, Path) and isinstance(cache, Path)
+    """In a process of its own at a first start-up: the catalogue read into its cache; then
+    each of ``then`` ("module:function", its job): other caches a start-up reads."""
+    cases_dir, cache, then = job["cases_dir"], job["cache"], job.get("then", [])
+    assert isinstance(cases_dir, Path) and isinstance(cache, Path) and isinstance(then, list)
     with contextlib.suppress(CaseFileError):  # the bot's own load reads again and reports it all
         load_catalog(cases_dir, cache=cache)
-    if isinstance(locales_dir, Path):
-        from bot.locales import LOCALES
-        from bot.ui.ftl_cache import parsed_resources
-
-        with contextlib.suppress(Exception):  # the bot's own L10n.load parses and reports it
-            parsed_resources(locales_dir, LOCALES, cache)
+    for entry, more in then:
+        module, name = entry.split(":")
+        getattr(importlib.import_module(module), name)(more)
     return b""
 
 
@@ -89,16 +87,16 @@ class CachePreparation:
     texts stored: the one part of a first start-up that a restart does not repeat. Here a
     process of its own does it (the very :func:`load_catalog`, every check included) while
     the bot's process imports aiogram and the rest, on the machine's other core; the bot's
-    own :func:`load_catalog` then reads the facts from the cache, as a restart does (and
-    ``L10n.load`` the parsed locales, given ``locales_dir``). Should
+    own :func:`load_catalog` then reads the facts from the cache, as a restart does; ``then``
+    names more such work for that process (the parsed locales, bot/ui/ftl_cache.py). Should
     that process fail (a broken case file, no second interpreter), the bot's load parses
     afresh and reports every problem itself, as it always did.
     """
 
-    def __init__(self, cases_dir: Path, cache: Path, locales_dir: Path | None = None) -> None:
+    def __init__(self, cases_dir: Path, cache: Path, then: list[tuple[str, object]] | None = None) -> None:
         self._children: _Children | None = None
         if cases_dir.is_dir() and not cache_is_current(cache):
-            job: dict[str, object] = {"cases_dir": cases_dir, "cache": cache, "locales_dir": locales_dir}
+            job: dict[str, object] = {"cases_dir": cases_dir, "cache": cache, "then": then or []}
             try:
                 self._children = _Children("bot.domain.catalogue_reload:prepare_cache_job", [job])
             except ChildFailed as exc:

@@ -15,6 +15,7 @@ document at once made 6 MB of dicts that died at once but stayed resident.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -48,6 +49,15 @@ def locale_files(locales_dir: Path, locales: Iterable[str]) -> dict[str, list[Pa
             raise FileNotFoundError(f"{folder}: no .ftl files")
         files[locale] = found
     return files
+
+
+def prepare_job(job: dict[str, Path]) -> None:
+    """In a first start-up's preparing process (bot/domain/catalogue_reload.py): the files
+    parsed into ``cache`` for the bot's own L10n.load, which parses and reports on failure."""
+    from bot.locales import LOCALES
+
+    with contextlib.suppress(Exception):
+        parsed_resources(job["locales_dir"], LOCALES, job["cache"])
 
 
 def parsed_resources(
