@@ -31,6 +31,8 @@ def test_figures_are_read_as_written() -> None:
     assert figures_in("2022-yil 24-fevral; RF JK 282.2-moddasi 2-qismi") == ["2022", "24", "282.2", "2"]
     assert figures_in("1 000 signatures, 1,000 or 1\u00a0000") == ["1000", "1000", "1000"]
     assert figures_in("six posts, «шести», no digits") == []
+    # A figure starts after no letter, digit or underscore: none in a word, a group's tail may be one.
+    assert figures_in("a12 б34 5_ _6 x1 000, 7") == ["5", "000", "7"]
 
 
 def test_the_real_case_holds_every_figure_its_texts_write() -> None:

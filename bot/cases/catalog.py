@@ -7,6 +7,7 @@ reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -16,11 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.cases.figures import unheld_figures
+from bot.cases.figures import held_figures, unheld_figures
 from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import (
     LOCALES,
@@ -143,6 +144,7 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
         problems.append(f"{facts_path}: slug: {facts.slug!r} differs from the folder name {folder.name!r}")
 
     texts: dict[str, CaseTexts] = {}
+    held = held_figures(facts) if facts is not None else set()  # what the number guard allows
     for locale in LOCALES:
         path = folder / f"{locale}.toml"
         raw = _read_toml(path, problems)
@@ -169,7 +171,7 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
             problems += [
                 f"{path}: {field}: figure {figure} is in no date, charge, sentence or "
                 f"[[figures]] entry of {FACTS_FILE}: correct the text or add it there with its source"
-                for field, figure in unheld_figures(facts, text)
+                for field, figure in unheld_figures(facts, text, held)
             ]
     if facts is not None:
         problems += _question_answers(folder, facts, texts)
@@ -188,24 +190,28 @@ def load_case(folder: Path, *, derive_texts: bool = True) -> Case:
     return case
 
 
-def _with_derived(value: object, transform: Callable[[str], str]) -> object:
-    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz)."""
+def _with_derived(value: _T, transform: Callable[[str], str]) -> _T:
+    """Facts with every :class:`Localized` given its derived locales (uz-Cyrl from uz).
+
+    Filled in place: the facts were just validated and nobody reads them yet (as
+    :func:`~bot.cases.models.stored_once` does with them next); copying each model on the
+    way (pydantic's model_copy) was most of the cost of this walk."""
     if isinstance(value, Localized):
-        return value.model_copy(
-            update={"derived": {loc: transform(value.get(src)) for loc, src in DERIVED.items()}}
-        )
-    if isinstance(value, BaseModel):
-        changed = {}
-        for name in type(value).model_fields:
-            item = getattr(value, name)
-            new = _with_derived(item, transform)
-            if new is not item:
-                changed[name] = new
-        return value.model_copy(update=changed) if changed else value
-    if isinstance(value, list):
-        items = [_with_derived(item, transform) for item in value]
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+        value.derived.update({loc: transform(value.get(src)) for loc, src in DERIVED.items()})
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            if not isinstance(item, _PLAIN):
+                _with_derived(item, transform)
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, _PLAIN):
+                _with_derived(item, transform)
     return value
+
+
+# What no Localized can be inside: not walked into.
+_PLAIN = (str, int, float, bool, dt.date, type(None))
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -394,7 +400,9 @@ def load_catalog(
             changed.append((folder, signature))
     reads: dict[str, FolderRead] = {}
     if changed:
-        reads = read(changed) if read is not None else read_folders(changed, store)
+        # Texts kept as bodies and stored below in one transaction (a thousand of one
+        # each were a third of a first start's time spent writing).
+        reads = read(changed) if read is not None else read_folders(changed, bodies=store is not None)
     problems: list[str] = []
     named: dict[str, tuple[object, frozenset[str]]] = {}
     to_store = {
@@ -463,6 +471,17 @@ def _fingerprint() -> str:
     source = b"".join(Path(m.__file__).read_bytes() for m in modules) + Path(__file__).read_bytes()
     source += Path(uzbek_cyrillic.__file__).with_name(uzbek_cyrillic.EXCEPTIONS_FILE).read_bytes()
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
+
+
+def cache_is_current(cache: Path) -> bool:
+    """Whether ``cache`` holds facts this code wrote (a start-up reads them instead of parsing):
+    only the fingerprint that :func:`_write_cache` puts first is read, not the whole file."""
+    head = b'{"fingerprint": "' + _fingerprint().encode() + b'"'
+    try:
+        with (cache / CACHE_FILE).open("rb") as file:
+            return file.read(len(head)) == head and (cache / TEXTS_FILE).is_file()
+    except OSError:
+        return False
 
 
 def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case, Stat | None]]:
