@@ -231,14 +231,19 @@ def create_dispatcher(
         flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
         # A search's results and the Back trail, for a reader whose next tap reaches another
         # worker: read with the reader's open case, in one round trip.
+        flood_control = FloodControlMiddleware(flood, settings.admin_ids, metrics)
         catalogue_memory = SharedCatalogueMemoryMiddleware(redis, key)
-        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key, along=catalogue_memory.keys_for))
+        # The update's token taken in that round trip too.
+        dp.update.outer_middleware(SharedRecentCasesMiddleware(
+            redis, key, along=catalogue_memory.keys_for, flood=flood_control
+        ))
         dp.update.outer_middleware(catalogue_memory)
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
+        flood_control = FloodControlMiddleware(flood, settings.admin_ids, metrics)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat
     dp["site_links"] = SiteLinks.from_settings(settings)
-    dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
+    dp.update.outer_middleware(flood_control)
     dp.update.outer_middleware(InputBoundsMiddleware())
     trace = HandlerTraceMiddleware()
     for name, observer in dp.observers.items():

@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -298,6 +299,36 @@ async def test_flood_control_counts_a_users_updates_on_every_worker(
     finally:
         await w1.app.close()
         await w2.app.close()
+
+
+async def test_an_updates_token_is_taken_with_its_readers_keys_in_one_round_trip(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    """A reader's tap asks Redis once before its handler: the open case, the catalogue's
+    memory and the flood bucket in one script call; a token is taken once per update."""
+    settings = scale_out_settings(make_settings(tmp_path, flood_burst=2, flood_rate=0.01), pg_url, redis_url)
+    still = lambda: 1000.0  # noqa: E731 - time stands still: no token comes back
+    worker = await open_harness(settings, monotonic=still)
+    redis = worker.app.redis
+    sent: list[str] = []
+    execute = redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]).upper())
+        return await execute(*args, **options)
+
+    redis.execute_command = counted
+    try:
+        user = worker.user(62)
+        await user.send("/help")  # the scripts loaded, the first token taken
+        sent.clear()
+        [second] = await user.send("/help")
+        assert "too fast" not in second.text
+        assert sent == ["EVALSHA"]
+        [third] = await user.send("/help")
+        assert "too fast" in third.text  # burst 2: taken once each, not twice, not never
+    finally:
+        await worker.app.close()
 
 
 async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_url: str) -> None:
