@@ -218,7 +218,7 @@ def create_dispatcher(
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     if db.shared:
-        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users))
+        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users, follows))
     dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))

@@ -357,6 +357,38 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
     assert events == ["a:start", "a:stop", "b:start", "b:stop"]
 
 
+async def test_the_follows_read_with_the_dialogue_answer_in_the_update_and_its_own_follow_is_seen(
+    pg_url: str,
+) -> None:
+    """What ReaderPrefetchMiddleware read of a chat's follows answers is_following for the
+    rest of the update's transaction (no statement); a follow in it is read back, not the copy."""
+    from bot.storage.repositories import FollowRepository
+
+    db = await PgDatabase.open(pg_url)
+    follows = FollowRepository(db)
+
+    async def nothing_to_add(conn: Any) -> None:
+        return None
+
+    try:
+        await follows.follow(7, "beta", "en")
+        async with db.unit_of_work(nothing_to_add) as unit:
+            await unit.begin()
+            # A value the database does not hold: answered from what was read along.
+            follows.read_along(7, ["gamma"])
+            assert await follows.is_following(7, "gamma")
+            assert not await follows.is_following(7, "beta")
+            await follows.follow(7, "delta", "en")  # the copy is dropped: the transaction is read
+            assert await follows.is_following(7, "delta") and await follows.is_following(7, "beta")
+            assert not await follows.is_following(7, "gamma")
+            follows.read_along(8, None)
+            assert not await follows.is_following(8, "beta")
+        # Outside an update's transaction: the database.
+        assert await follows.is_following(7, "delta")
+    finally:
+        await db.close()
+
+
 async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:
     """FOR UPDATE SKIP LOCKED: a claim never waits behind an unfollow (or another sender)."""
     from bot.storage.repositories import FollowRepository, OutboxRepository

@@ -38,7 +38,7 @@ from bot.pipeline.middlewares import (
     MarkPruner,
     Replay,
 )
-from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
+from bot.storage.repositories import FollowRepository, ProcessedUpdateRepository, UserSettingsRepository
 
 if TYPE_CHECKING:
     import asyncpg
@@ -382,24 +382,32 @@ async def claim_polling(url: str) -> asyncpg.Connection:
 
 
 class ReaderPrefetchMiddleware(BaseMiddleware):
-    """With several workers, after the claim: the update's dialogue row and its reader's
-    language in one statement of its transaction, where aiogram's FSM middleware and
-    :class:`~bot.pipeline.middlewares.LocaleMiddleware` then find them (one round trip,
-    not two)."""
+    """With several workers, after the claim: the update's dialogue row, its reader's
+    language and the cases the reader's private chat follows in one statement of its
+    transaction, where aiogram's FSM middleware,
+    :class:`~bot.pipeline.middlewares.LocaleMiddleware` and a card's or a signature's
+    "follow?" then find them (one round trip, not three)."""
 
     def __init__(
-        self, fsm: FSMContextMiddleware, storage: SqliteStorage, users: UserSettingsRepository
+        self,
+        fsm: FSMContextMiddleware,
+        storage: SqliteStorage,
+        users: UserSettingsRepository,
+        follows: FollowRepository,
     ) -> None:
         self._fsm = fsm
         self._storage = storage
         self._users = users
+        self._follows = follows
+        self._scalars = (users.LOCALE_OF, follows.FOLLOWED_OF)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         context = self._fsm.resolve_event_context(data["bot"], data) if user is not None else None
         if user is not None and context is not None:
-            locale = await self._storage.prefetch(context.key, self._users.LOCALE_OF, (user.id,))
+            locale, followed = await self._storage.prefetch(context.key, self._scalars, (user.id, user.id))
             self._users.read_along(user.id, None if locale is None else str(locale))
+            self._follows.read_along(user.id, followed)  # type: ignore[arg-type]
         return await handler(event, data)
 
 
