@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.domain.records import NewsRecord
 from bot.pipeline.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
+from bot.pipeline.webhook_answer import WebhookAnswer
 from bot.storage.pg import PgDatabase, pg_migrations
 from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness
@@ -89,6 +90,44 @@ async def test_the_same_update_on_two_workers_at_once_has_one_effect_and_one_rep
     assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
     # And again later, on either: nothing.
     assert await w2.feed(update) == [] and await w1.feed(update) == []
+
+
+async def test_a_signing_tap_asks_postgresql_four_times(
+    workers: tuple[Harness, Harness], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In webhook mode: BEGIN + claim; dialogue, language and follows; the signature;
+    reply note + COMMIT."""
+    w1, _ = workers
+    user = w1.user(5)
+    await user.send("/sign alpha")
+    await w1.feed(_sign_update(user, 900_051))  # the petition's counter rows made, statements prepared
+    await user.send("/sign alpha")
+    sent: list[str] = []
+    for name in ("execute", "fetch", "fetchval", "fetchrow"):
+        original = getattr(asyncpg.Connection, name)
+
+        def counted(self: Any, query: str, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            sent.append(query.split(None, 1)[0].upper())
+            return _original(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, name, counted)
+    user2 = w1.user(6)
+    await user2.send("/sign alpha")
+    update = _sign_update(user2, 900_052)
+
+    async def as_a_webhook_request() -> None:
+        # The button's answer leaves with the response (bot/pipeline/webhook_answer.py), so
+        # the transaction stays open until the thanks: the follow offer is read in it.
+        answer = WebhookAnswer.for_update(update)
+        assert answer is not None
+        answer.enter()
+        await w1.app.dp.feed_update(w1.app.bot, update)
+        assert answer.close() is not None
+
+    sent.clear()
+    await asyncio.create_task(as_a_webhook_request())
+    assert len(thanks(w1)) == 2
+    assert sent == ["BEGIN;", "SELECT", "WITH", "UPDATE"], sent
 
 
 async def test_a_copy_whose_worker_is_gone_is_answered_again_and_only_then(
