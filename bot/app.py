@@ -218,7 +218,7 @@ def create_dispatcher(
     dp["idempotency"] = idempotency
     dp.update.outer_middleware(idempotency)
     if db.shared:
-        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users))
+        dp.update.outer_middleware(ReaderPrefetchMiddleware(dp.fsm, dialogues, users, follows))
     dp.update.outer_middleware(dp.fsm)
     dp.shutdown.register(idempotency.close)  # the marks still in memory
     dp.update.outer_middleware(CatalogMiddleware(catalogs))
@@ -231,14 +231,19 @@ def create_dispatcher(
         flood = RedisFloodGate(redis, key, settings.flood_burst, settings.flood_rate, shared_clock)
         # A search's results and the Back trail, for a reader whose next tap reaches another
         # worker: read with the reader's open case, in one round trip.
+        flood_control = FloodControlMiddleware(flood, settings.admin_ids, metrics)
         catalogue_memory = SharedCatalogueMemoryMiddleware(redis, key)
-        dp.update.outer_middleware(SharedRecentCasesMiddleware(redis, key, along=catalogue_memory.keys_for))
+        # The update's token taken in that round trip too.
+        dp.update.outer_middleware(SharedRecentCasesMiddleware(
+            redis, key, along=catalogue_memory.keys_for, flood=flood_control
+        ))
         dp.update.outer_middleware(catalogue_memory)
     else:
         flood = FloodGate(settings.flood_burst, settings.flood_rate, monotonic)
+        flood_control = FloodControlMiddleware(flood, settings.admin_ids, metrics)
     dp["flood"] = flood  # the Mini App's requests take from the same buckets as the chat
     dp["site_links"] = SiteLinks.from_settings(settings)
-    dp.update.outer_middleware(FloodControlMiddleware(flood, settings.admin_ids, metrics))
+    dp.update.outer_middleware(flood_control)
     dp.update.outer_middleware(InputBoundsMiddleware())
     trace = HandlerTraceMiddleware()
     for name, observer in dp.observers.items():

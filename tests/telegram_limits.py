@@ -10,6 +10,7 @@ fails a test as it would fail in production. The HTML rules are the tests' own
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +29,31 @@ INLINE_OFFSET_BYTES = 64
 
 # Both judge their input alone, so a text or keyboard sent again (every signer's keyboard is
 # the same) is judged once: the fake server must stay cheaper than the bot it measures.
-_html_problem = lru_cache(maxsize=4096)(html_problem)
+_judged_html = lru_cache(maxsize=4096)(html_problem)
+# A tag or an entity from its '<' to its '>' (or the end), from its '&' to its ';' (or a break),
+# or one digit 1-9 outside them.
+_MARKUP_OR_DIGIT = re.compile(r"<[^>]*>?|&[^\s<>&;]*;?|[1-9]")
+
+
+def _zero_digit(found: re.Match[str]) -> str:
+    text = found.group()
+    return "0" if len(text) == 1 and text in "123456789" else text
+
+
+def html_shape(text: str) -> str:
+    """``text`` with each digit outside tags and entities made 0: the same verdict.
+
+    The parser treats only '<', '>' and '&' specially in text; a tag's digits (names,
+    attributes, emoji and time ids) and an entity's (``&#128077;``) stay as written,
+    and a value read after a quoted '>' is only ever tested for being digits, which
+    0 keeps. The length is kept, so a position in a verdict stays true. A message
+    that differs only in a number (every signer's count) is parsed once.
+    """
+    return _MARKUP_OR_DIGIT.sub(_zero_digit, text) if any(d in text for d in "123456789") else text
+
+
+def _html_problem(text: str) -> str | None:
+    return _judged_html(html_shape(text))
 
 
 @lru_cache(maxsize=1024)

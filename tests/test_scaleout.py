@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -22,6 +23,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.domain.records import NewsRecord
 from bot.pipeline.scaleout import POLLING_LOCK, Leadership, PollingRefused, claim_polling
+from bot.pipeline.webhook_answer import WebhookAnswer
 from bot.storage.pg import PgDatabase, pg_migrations
 from bot.storage.repositories import COUNT_PER_PETITION
 from tests.conftest import FIXTURE_CASES, make_settings, open_harness
@@ -88,6 +90,44 @@ async def test_the_same_update_on_two_workers_at_once_has_one_effect_and_one_rep
     assert await count(w2, f"SELECT {COUNT_PER_PETITION} FROM petitions p WHERE p.slug = 'alpha'") == 1
     # And again later, on either: nothing.
     assert await w2.feed(update) == [] and await w1.feed(update) == []
+
+
+async def test_a_signing_tap_asks_postgresql_four_times(
+    workers: tuple[Harness, Harness], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In webhook mode: BEGIN + claim; dialogue, language and follows; the signature;
+    reply note + COMMIT."""
+    w1, _ = workers
+    user = w1.user(5)
+    await user.send("/sign alpha")
+    await w1.feed(_sign_update(user, 900_051))  # the petition's counter rows made, statements prepared
+    await user.send("/sign alpha")
+    sent: list[str] = []
+    for name in ("execute", "fetch", "fetchval", "fetchrow"):
+        original = getattr(asyncpg.Connection, name)
+
+        def counted(self: Any, query: str, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            sent.append(query.split(None, 1)[0].upper())
+            return _original(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, name, counted)
+    user2 = w1.user(6)
+    await user2.send("/sign alpha")
+    update = _sign_update(user2, 900_052)
+
+    async def as_a_webhook_request() -> None:
+        # The button's answer leaves with the response (bot/pipeline/webhook_answer.py), so
+        # the transaction stays open until the thanks: the follow offer is read in it.
+        answer = WebhookAnswer.for_update(update)
+        assert answer is not None
+        answer.enter()
+        await w1.app.dp.feed_update(w1.app.bot, update)
+        assert answer.close() is not None
+
+    sent.clear()
+    await asyncio.create_task(as_a_webhook_request())
+    assert len(thanks(w1)) == 2
+    assert sent == ["BEGIN;", "SELECT", "WITH", "UPDATE"], sent
 
 
 async def test_a_copy_whose_worker_is_gone_is_answered_again_and_only_then(
@@ -300,6 +340,36 @@ async def test_flood_control_counts_a_users_updates_on_every_worker(
         await w2.app.close()
 
 
+async def test_an_updates_token_is_taken_with_its_readers_keys_in_one_round_trip(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    """A reader's tap asks Redis once before its handler: the open case, the catalogue's
+    memory and the flood bucket in one script call; a token is taken once per update."""
+    settings = scale_out_settings(make_settings(tmp_path, flood_burst=2, flood_rate=0.01), pg_url, redis_url)
+    still = lambda: 1000.0  # noqa: E731 - time stands still: no token comes back
+    worker = await open_harness(settings, monotonic=still)
+    redis = worker.app.redis
+    sent: list[str] = []
+    execute = redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]).upper())
+        return await execute(*args, **options)
+
+    redis.execute_command = counted
+    try:
+        user = worker.user(62)
+        await user.send("/help")  # the scripts loaded, the first token taken
+        sent.clear()
+        [second] = await user.send("/help")
+        assert "too fast" not in second.text
+        assert sent == ["EVALSHA"]
+        [third] = await user.send("/help")
+        assert "too fast" in third.text  # burst 2: taken once each, not twice, not never
+    finally:
+        await worker.app.close()
+
+
 async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_url: str) -> None:
     events: list[str] = []
 
@@ -324,6 +394,38 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
     await within_a_second(lambda: leading(second))
     await second.end()
     assert events == ["a:start", "a:stop", "b:start", "b:stop"]
+
+
+async def test_the_follows_read_with_the_dialogue_answer_in_the_update_and_its_own_follow_is_seen(
+    pg_url: str,
+) -> None:
+    """What ReaderPrefetchMiddleware read of a chat's follows answers is_following for the
+    rest of the update's transaction (no statement); a follow in it is read back, not the copy."""
+    from bot.storage.repositories import FollowRepository
+
+    db = await PgDatabase.open(pg_url)
+    follows = FollowRepository(db)
+
+    async def nothing_to_add(conn: Any) -> None:
+        return None
+
+    try:
+        await follows.follow(7, "beta", "en")
+        async with db.unit_of_work(nothing_to_add) as unit:
+            await unit.begin()
+            # A value the database does not hold: answered from what was read along.
+            follows.read_along(7, ["gamma"])
+            assert await follows.is_following(7, "gamma")
+            assert not await follows.is_following(7, "beta")
+            await follows.follow(7, "delta", "en")  # the copy is dropped: the transaction is read
+            assert await follows.is_following(7, "delta") and await follows.is_following(7, "beta")
+            assert not await follows.is_following(7, "gamma")
+            follows.read_along(8, None)
+            assert not await follows.is_following(8, "beta")
+        # Outside an update's transaction: the database.
+        assert await follows.is_following(7, "delta")
+    finally:
+        await db.close()
 
 
 async def test_a_sender_skips_an_outbox_row_another_transaction_holds(pg_url: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from bot.text import telegram_html_error
 from tests.telegram_html import html_problem
+from tests.telegram_limits import html_shape
 
 TELEGRAM_EXAMPLES = [
     "<b>bold</b>, <strong>bold</strong>",
@@ -82,3 +83,28 @@ def test_every_example_in_the_documentation_is_covered() -> None:
             "tg-emoji", "tg-time", "code", "pre", "blockquote"}  # fmt: skip
     written = " ".join(TELEGRAM_EXAMPLES)
     assert all(f"<{tag}" in written for tag in tags)
+
+
+# The fake server judges a text by its shape (tests/telegram_limits.py: digits outside tags and
+# entities made 0), so every signer's count does not cost a parse: the verdict must not move.
+SHAPED = [
+    "Signatures: <b>1 234</b> of 5000, 17 %",
+    "&#1; &#x1F44D; &#128077;9 and 9&#0;",
+    "x &#1 2; y", "1 < 2", "3 > 2", "4 & 5", "&amp9;", "a&b1;c",
+    '<tg-emoji emoji-id="5>123">9</tg-emoji>', '<tg-time unix="1>2">3</tg-time>',
+    '<a href=">" 5>6</a>', '<span class="tg-1">2</span>', "<b1>2</b1>", "<b>3", "7 <!-- 8 -->",
+    '<tg-emoji emoji-id="5368324170671202286">👍 1</tg-emoji>', "<b>٣ 3</b>", "<i>9</i",
+]
+
+
+@pytest.mark.parametrize("text", SHAPED + TELEGRAM_EXAMPLES + ALSO_ACCEPTED + [t for t, _ in REFUSED])
+def test_a_text_and_its_shape_have_one_verdict(text: str) -> None:
+    shaped = html_shape(text)
+    assert len(shaped) == len(text)
+    assert html_problem(shaped) == html_problem(text)
+
+
+def test_the_shape_keeps_the_digits_of_tags_and_entities() -> None:
+    assert html_shape("Signatures: <b>1 234</b>.") == "Signatures: <b>0 000</b>."
+    assert html_shape("<b>12</b>") == html_shape("<b>99</b>")
+    assert html_shape("&#1; <tg-time unix=\"19\">5</tg-time>") == "&#1; <tg-time unix=\"19\">0</tg-time>"

@@ -363,6 +363,10 @@ class IdempotencyMiddleware(BaseMiddleware):
         await self.flush_marks()
 
 
+# An update's flood verdict when it was asked for ahead of FloodControlMiddleware (with other reads).
+FLOOD_VERDICT = "flood_verdict"
+
+
 class FloodControlMiddleware(BaseMiddleware):
     """A token bucket per user; what comes too fast is dropped, with one notice a minute.
 
@@ -370,23 +374,29 @@ class FloodControlMiddleware(BaseMiddleware):
     """
 
     def __init__(self, gate: FloodGate, admin_ids: frozenset[int], metrics: Metrics | None = None) -> None:
-        self._gate = gate
+        self.gate = gate
         self._admins = admin_ids
         self._metrics = metrics
+
+    def checks(self, event: Update, user: User | None) -> bool:
+        """Whether this update takes a token from its user's bucket."""
+        return user is not None and user.id not in self._admins and event.my_chat_member is None
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
-        if user is None or user.id in self._admins or event.my_chat_member is not None:
+        if user is None or not self.checks(event, user):
             return await handler(event, data)
-        if await _maybe_await(self._gate.allow(user.id)):
+        # Taken already, with the reader's keys in Redis (SharedRecentCasesMiddleware), or now.
+        verdict = data.pop(FLOOD_VERDICT, None)
+        if verdict if verdict is not None else await _maybe_await(self.gate.allow(user.id)):
             return await handler(event, data)
         trace: UpdateTrace | None = data.get("trace")
         if trace is not None:
             trace.outcome = "throttled"
         if self._metrics is not None:
             self._metrics.flood_dropped.labels(kind=update_kind(event)).inc()
-        if await _maybe_await(self._gate.should_notify(user.id)):
+        if await _maybe_await(self.gate.should_notify(user.id)):
             await _tell(event, data, "flood-notice")
         return None
 

@@ -31,8 +31,14 @@ import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
-from bot.pipeline.middlewares import KEEP_PROCESSED, MarkPruner, Replay
-from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
+from bot.pipeline.middlewares import (
+    FLOOD_VERDICT,
+    KEEP_PROCESSED,
+    FloodControlMiddleware,
+    MarkPruner,
+    Replay,
+)
+from bot.storage.repositories import FollowRepository, ProcessedUpdateRepository, UserSettingsRepository
 
 if TYPE_CHECKING:
     import asyncpg
@@ -165,6 +171,11 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return allowed
 """
+# The same bucket (KEYS[1]), and the values of the other keys read in the same call: the
+# middleware that reads the reader's keys asks for the update's token with them.
+_BUCKET_AND_READ = _BUCKET.replace(
+    "return allowed", "return {allowed, unpack(redis.call('MGET', unpack(KEYS, 2)))}"
+)
 
 
 def user_key(secret: bytes, user_id: int) -> str:
@@ -199,14 +210,21 @@ class RedisFloodGate:
         # Past this a bucket is full again and indistinguishable from none.
         self._ttl_ms = int((burst / rate + 1) * 1000)
         self._script = redis.register_script(_BUCKET)
+        self._script_reading = redis.register_script(_BUCKET_AND_READ)
+
+    def _args(self) -> list[float]:
+        return [self._burst, self._rate, self._clock() if self._clock is not None else -1, self._ttl_ms]
+
+    def _key(self, user_id: int) -> str:
+        return f"casebot:flood:{user_key(self._secret, user_id)}"
 
     async def allow(self, user_id: int) -> bool:
-        now = self._clock() if self._clock is not None else -1
-        allowed = await self._script(
-            keys=[f"casebot:flood:{user_key(self._secret, user_id)}"],
-            args=[self._burst, self._rate, now, self._ttl_ms],
-        )
-        return bool(allowed)
+        return bool(await self._script(keys=[self._key(user_id)], args=self._args()))
+
+    async def allow_and_read(self, user_id: int, keys: list[str]) -> tuple[bool, list[bytes | None]]:
+        """:meth:`allow`, and the values of ``keys`` (at least one), in one round trip."""
+        allowed, *values = await self._script_reading(keys=[self._key(user_id), *keys], args=self._args())
+        return bool(allowed), values
 
     async def should_notify(self, user_id: int) -> bool:
         key = f"casebot:flood-notice:{user_key(self._secret, user_id)}"
@@ -364,24 +382,32 @@ async def claim_polling(url: str) -> asyncpg.Connection:
 
 
 class ReaderPrefetchMiddleware(BaseMiddleware):
-    """With several workers, after the claim: the update's dialogue row and its reader's
-    language in one statement of its transaction, where aiogram's FSM middleware and
-    :class:`~bot.pipeline.middlewares.LocaleMiddleware` then find them (one round trip,
-    not two)."""
+    """With several workers, after the claim: the update's dialogue row, its reader's
+    language and the cases the reader's private chat follows in one statement of its
+    transaction, where aiogram's FSM middleware,
+    :class:`~bot.pipeline.middlewares.LocaleMiddleware` and a card's or a signature's
+    "follow?" then find them (one round trip, not three)."""
 
     def __init__(
-        self, fsm: FSMContextMiddleware, storage: SqliteStorage, users: UserSettingsRepository
+        self,
+        fsm: FSMContextMiddleware,
+        storage: SqliteStorage,
+        users: UserSettingsRepository,
+        follows: FollowRepository,
     ) -> None:
         self._fsm = fsm
         self._storage = storage
         self._users = users
+        self._follows = follows
+        self._scalars = (users.LOCALE_OF, follows.FOLLOWED_OF)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         context = self._fsm.resolve_event_context(data["bot"], data) if user is not None else None
         if user is not None and context is not None:
-            locale = await self._storage.prefetch(context.key, self._users.LOCALE_OF, (user.id,))
+            locale, followed = await self._storage.prefetch(context.key, self._scalars, (user.id, user.id))
             self._users.read_along(user.id, None if locale is None else str(locale))
+            self._follows.read_along(user.id, followed)  # type: ignore[arg-type]
         return await handler(event, data)
 
 
@@ -417,13 +443,19 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
         secret: bytes,
         ttl: int = 86_400,
         along: Callable[[Update, int], list[str]] | None = None,
+        flood: FloodControlMiddleware | None = None,
     ) -> None:
         """``along``: the keys a later middleware will read for an update and its reader
-        (the catalogue's memory), read here in the same round trip (``data[READ_ALONG]``)."""
+        (the catalogue's memory), read here in the same round trip (``data[READ_ALONG]``).
+        ``flood``: the flood control after it, on a :class:`RedisFloodGate`; an update it
+        checks takes its token in that round trip too (``data[FLOOD_VERDICT]``), the
+        middlewares between never stopping one."""
         self._redis = redis
         self._secret = secret
         self._ttl = ttl
         self._along = along
+        self._flood = flood
+        self._gate = flood.gate if flood is not None and isinstance(flood.gate, RedisFloodGate) else None
 
     def _key(self, user_id: int) -> str:
         return f"casebot:recent:{user_key(self._secret, user_id)}"
@@ -433,11 +465,14 @@ class SharedRecentCasesMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
-        if self._along is None:
-            stored = await self._redis.get(self._key(user.id))
+        keys = [self._key(user.id), *(self._along(event, user.id) if self._along is not None else ())]
+        if self._gate is not None and self._flood is not None and self._flood.checks(event, user):
+            data[FLOOD_VERDICT], (stored, *others) = await self._gate.allow_and_read(user.id, keys)
+        elif self._along is None:
+            stored, others = await self._redis.get(keys[0]), []
         else:
-            keys = [self._key(user.id), *self._along(event, user.id)]
             stored, *others = await self._redis.mget(keys)
+        if self._along is not None:
             data[READ_ALONG] = dict(zip(keys[1:], others, strict=True))
         recent = _OneReadersRecentCase(stored.decode() if stored else None)
         data["recent_cases"] = recent

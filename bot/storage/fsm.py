@@ -64,11 +64,13 @@ class SqliteStorage(BaseStorage):
             self._dialogues.drop(key)
         return len(purged)
 
-    async def prefetch(self, key: StorageKey, scalar: str, params: tuple[object, ...]) -> object:
+    async def prefetch(
+        self, key: StorageKey, scalars: tuple[str, ...], params: tuple[object, ...]
+    ) -> tuple[object, ...]:
         """With several workers, inside the update's transaction: the dialogue row, kept there
-        for every read of it that follows, and another owner's scalar subquery read in the
-        same round trip (the reader's language); that value."""
-        return await self._rows.get_along(storage_key(key), scalar, params)
+        for every read of it that follows, and other owners' scalar subqueries read in the
+        same round trip (the reader's language, the cases followed); their values."""
+        return await self._rows.get_along(storage_key(key), scalars, params)
 
     async def _read(self, key: StorageKey) -> Dialogue | None:
         if self._shared:

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import re
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -524,10 +524,29 @@ class FollowRepository:
         # after another, or typing name after name, is read once, not once a card.
         self._followed: CommittedReads[int, frozenset[str]] = CommittedReads(db, maxsize=20_000)
 
+    # The cases a chat follows as a scalar subquery (one parameter: the chat id; PostgreSQL's
+    # array_agg), for the statement that reads the update's rows at its start
+    # (ReaderPrefetchMiddleware): a signer's "follow?" offer then needs no round trip.
+    FOLLOWED_OF = "(SELECT array_agg(slug) FROM follows WHERE chat_id = ?)"
+
+    def read_along(self, chat_id: int, slugs: Sequence[str] | None) -> None:
+        """What :attr:`FOLLOWED_OF` read in the update's transaction, kept for the rest of it."""
+        memo = self._db.unit_memo()
+        if memo is not None:
+            memo["follows", str(chat_id)] = frozenset(str(s) for s in slugs) if slugs else _NONE_FOLLOWED
+
+    def _changed(self) -> None:
+        """Inside a write block that may add or remove a chat's follows."""
+        self._followed.changed()
+        memo = self._db.unit_memo()
+        if memo is not None:
+            for kept in [k for k in memo if k[0] == "follows"]:
+                del memo[kept]
+
     async def follow(self, chat_id: int, slug: str, locale: str) -> bool:
         """Follow (or follow again: reactivates a chat that had blocked the bot)."""
         async with self._db.write() as conn:
-            self._followed.changed()
+            self._changed()
             cur = await conn.execute(
                 "INSERT INTO follows (chat_id, slug, locale, followed_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (chat_id, slug) DO UPDATE SET locale = excluded.locale, inactive_at = NULL",
@@ -537,6 +556,11 @@ class FollowRepository:
             return cur.rowcount == 1
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
+        memo = self._db.unit_memo() if self._db.shared else None
+        kept = memo.get(("follows", str(chat_id))) if memo is not None else None
+        if isinstance(kept, frozenset):  # read along at the update's start (read_along)
+            return slug in kept
+
         async def load(conn: aiosqlite.Connection) -> frozenset[str]:
             # One statement and one fetch: a single hand-off to the connection's thread.
             rows = await conn.execute_fetchall("SELECT slug FROM follows WHERE chat_id = ?", (chat_id,))
@@ -552,7 +576,7 @@ class FollowRepository:
 
     async def unfollow(self, chat_id: int, slug: str) -> bool:
         async with self._db.write() as conn:
-            self._followed.changed()
+            self._changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
             self._db.note_reply(ReplyNote.unfollowed.of(slug))
             return cur.rowcount == 1
@@ -560,7 +584,7 @@ class FollowRepository:
     async def forget(self, chat_id: int) -> int:
         """Every follow of the chat."""
         async with self._db.write() as conn:
-            self._followed.changed()
+            self._changed()
             cur = await conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             self._db.note_reply(ReplyNote.forgot.of())
             return cur.rowcount
@@ -585,7 +609,7 @@ class FollowRepository:
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its follows go to the new chat id, unless it has its own."""
         async with self._db.write() as conn:
-            self._followed.changed()
+            self._changed()
             # "Unless the new chat has its own row already", written so both engines run it
             # (SQLite's UPDATE OR IGNORE has no PostgreSQL form).
             await conn.execute(
@@ -1032,19 +1056,21 @@ class FsmRepository:
             memo["fsm", key] = found
         return found
 
-    async def get_along(self, key: str, scalar: str, params: tuple[object, ...]) -> object:
-        """:meth:`get`'s row, kept as get() keeps it, and one more value read in the same
-        statement: ``scalar`` is another owner's scalar subquery with its ``params``."""
+    async def get_along(
+        self, key: str, scalars: tuple[str, ...], params: tuple[object, ...]
+    ) -> tuple[object, ...]:
+        """:meth:`get`'s row, kept as get() keeps it, and more values read in the same
+        statement: ``scalars`` are other owners' scalar subqueries, ``params`` theirs in order."""
         rows = await self._db.reads.execute_fetchall(
-            f"SELECT f.state, f.data, {scalar} FROM (SELECT 1) AS one "
+            f"SELECT f.state, f.data, {', '.join(scalars)} FROM (SELECT 1) AS one "
             "LEFT JOIN fsm_states f ON f.storage_key = ?",
             (*params, key),
         )
-        state, data, value = rows[0][0], rows[0][1], rows[0][2]
+        state, data, *values = rows[0]
         memo = self._db.unit_memo()
         if memo is not None:
             memo["fsm", key] = (state, str(data)) if data is not None else None
-        return value
+        return tuple(values)
 
     async def all(self) -> dict[str, tuple[str | None, str]]:
         """Every dialogue under way: key → (state, data)."""
