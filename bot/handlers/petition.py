@@ -295,8 +295,8 @@ async def withdraw_button(
 async def withdraw_confirmed(
     query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService, screens: RenderedScreenCache
 ) -> None:
-    removed = await petitions.withdraw(case, query.from_user.id)
-    count = t("signatures", count=await petitions.count(case))
+    removed, signatures = await petitions.withdraw_counted(case, query.from_user.id)
+    count = t("signatures", count=signatures)
     text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
     await show(query, text, screens.back_to_case(case, t))
 
