@@ -132,7 +132,7 @@ class _Span:
         with ``work``, the span's first write block, in the same one: its result, or the
         error it raised (the span stays open; undoing the block is the caller's)."""
         db = self._db
-        await db._write_lock.acquire()
+        await db._acquire_write()
         name = self.name
 
         def opening(raw: sqlite3.Connection) -> tuple[bool, T | None, BaseException | None]:
@@ -184,6 +184,9 @@ class _Span:
             raw.execute(f"RELEASE {name}")
             return None
 
+        if db._alone():
+            await self._seal_alone(last)
+            return
         try:
             refused = await on_writer_thread(db.conn, releasing)
         except BaseException:
@@ -193,12 +196,52 @@ class _Span:
             await self.undo()
             db._refuse(1, _describe(refused))
             raise CommitFailed(str(refused)) from refused
+        self._join_group()
+        db._write_lock.release()
+        await db._commit(self.generation)
+
+    def _join_group(self) -> None:
+        db = self._db
         db._pending_hooks.extend(self.hooks)
         db._pending_commit_hooks.extend(self.commit_hooks)
         db._group_size += 1
         db._span = None
-        db._write_lock.release()
-        await db._commit(self.generation)
+
+    async def _seal_alone(self, last: Statement | None) -> None:
+        """No other writer waits and none is sealed into this transaction: the mark, the
+        RELEASE and the COMMIT in one hand-off, as the group's COMMIT would have done
+        the moment this span let go of the lock (one writer at a time, one tap at a time)."""
+        db = self._db
+        name = self.name
+
+        def committing(raw: sqlite3.Connection) -> tuple[sqlite3.Error | None, bool]:
+            if last is not None:
+                try:
+                    raw.execute(*last)
+                except sqlite3.Error as exc:
+                    return exc, False
+            raw.execute(f"RELEASE {name}")
+            try:
+                raw.execute("COMMIT")
+            except sqlite3.Error as exc:
+                return exc, True
+            return None, True
+
+        try:
+            failed, sealed = await on_writer_thread(db.conn, committing)
+        except BaseException:
+            await self.undo()
+            raise
+        if not sealed:
+            assert failed is not None
+            await self.undo()
+            db._refuse(1, _describe(failed))
+            raise CommitFailed(str(failed)) from failed
+        self._join_group()
+        try:
+            await db._end_group(failed)
+        finally:
+            db._write_lock.release()
 
     async def undo(self) -> None:
         """Roll back this span alone; the group's other writes stay."""
@@ -428,6 +471,7 @@ class Database:
         self._refused_listeners: list[Callable[[int], None]] = []
         self._group_size = 0  # spans sealed into the open group transaction
         self._write_lock = asyncio.Lock()
+        self._wanting = 0  # tasks waiting for the write lock (see _alone)
         self._in_transaction = False
         self._transaction_lost = False
         self._generation = 0  # which group transaction is open; bumped by each COMMIT
@@ -619,36 +663,73 @@ class Database:
 
     async def _commit_group(self, generation: int) -> None:
         # Taken after every writer already queued for the lock: they join this group.
-        async with self._write_lock:
+        await self._acquire_write()
+        try:
             del self._commits[generation]
-            self._generation += 1
-            hooks, self._pending_hooks = self._pending_hooks, []
-            committed, self._pending_commit_hooks = self._pending_commit_hooks, []
-            writers, self._group_size = self._group_size, 0
             if not self._in_transaction:
-                _run_hooks(committed)
+                await self._end_group(None)
                 return
-            self._in_transaction = False
-            lost, self._transaction_lost = self._transaction_lost, False
+            lost = self._transaction_lost
             if lost or not self.conn.in_transaction:
                 if self.conn.in_transaction:
                     await self._rollback_quietly()
-                _run_hooks(hooks)
-                reason = "SQLite rolled the transaction back before its COMMIT"
-                self._refuse(writers, reason)
-                raise CommitFailed(reason)
+                self._in_transaction = False
+                await self._end_group(None, lost="SQLite rolled the transaction back before its COMMIT")
+                return
+            failed: sqlite3.Error | None = None
             try:
                 await self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                await self._rollback_quietly()
-                _run_hooks(hooks)
-                self._refuse(writers, _describe(exc))
-                raise CommitFailed(str(exc)) from exc
-            self.commits += 1
+                failed = exc
+            await self._end_group(failed)
+        finally:
+            self._write_lock.release()
+
+    async def _acquire_write(self) -> None:
+        self._wanting += 1
+        try:
+            await self._write_lock.acquire()
+        finally:
+            self._wanting -= 1
+
+    def _alone(self) -> bool:
+        """The span holding the lock is the only writer around: none waits for the lock, none
+        is sealed into the open transaction, no COMMIT is due, and that transaction is whole."""
+        return (
+            self._wanting == 0
+            and self._group_size == 0
+            and not self._commits
+            and self._in_transaction
+            and not self._transaction_lost
+            and self.conn.in_transaction
+        )
+
+    async def _end_group(self, failed: sqlite3.Error | None, lost: str | None = None) -> None:
+        """Under the write lock, after the group's COMMIT was tried (``failed``: it was refused;
+        ``lost``: there was nothing left to commit): its writers' hooks, and the next group."""
+        self._generation += 1
+        hooks, self._pending_hooks = self._pending_hooks, []
+        committed, self._pending_commit_hooks = self._pending_commit_hooks, []
+        writers, self._group_size = self._group_size, 0
+        if not self._in_transaction and lost is None:
             _run_hooks(committed)
-            if self.failing is not None:
-                log.info("db.commits_accepted_again", after=self.failing)
-                self.failing = None
+            return
+        self._in_transaction = False
+        self._transaction_lost = False
+        if lost is not None:
+            _run_hooks(hooks)
+            self._refuse(writers, lost)
+            raise CommitFailed(lost)
+        if failed is not None:
+            await self._rollback_quietly()
+            _run_hooks(hooks)
+            self._refuse(writers, _describe(failed))
+            raise CommitFailed(str(failed)) from failed
+        self.commits += 1
+        _run_hooks(committed)
+        if self.failing is not None:
+            log.info("db.commits_accepted_again", after=self.failing)
+            self.failing = None
 
     async def _rollback_quietly(self) -> None:
         try:
