@@ -243,3 +243,34 @@ async def test_a_transaction_sqlite_rolled_back_fails_its_group_and_leaves_no_ma
     async with db.unit_of_work(_mark(503)):  # and the next update commits as usual
         await users.set_locale(3, "uz")
     assert _committed(db, "SELECT update_id FROM processed_updates") == [(503,)]
+
+
+async def test_a_lone_signature_is_two_hand_offs_to_the_writer_and_durable_when_done(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each aiosqlite call is a hand-off to the writer's thread (bot/storage/db.py,
+    on_writer_thread, which uses aiosqlite's ``_execute``): a signature's statements go
+    in one with the span's BEGIN and SAVEPOINT; its mark, RELEASE and COMMIT in another."""
+    from bot.storage.repositories import SignatureRepository
+
+    handed: list[object] = []
+    real = db.conn._execute
+
+    async def counted(fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+        handed.append(fn)
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(db.conn, "_execute", counted)
+
+    async def mark(conn: aiosqlite.Connection) -> tuple[str, tuple[object, ...]]:
+        return ProcessedUpdateRepository.mark_statement(1, 77, NOW, db.current_reply())
+
+    signatures = SignatureRepository(db)
+    async with db.unit_of_work(mark):
+        result = await signatures.add(
+            "alpha", b"s" * 32, display_name=None, city=None, locale="en", signed_at=NOW, source=None
+        )
+    assert result.added and result.count == 1
+    assert len(handed) == 2
+    assert _committed(db, "SELECT COUNT(*) FROM signatures") == [(1,)]
+    assert _committed(db, "SELECT update_id, reply FROM processed_updates") == [(77, "signed:alpha")]

@@ -246,6 +246,10 @@ class PetitionService:
     async def withdraw(self, case: Case, user_id: int) -> bool:
         return await self._signatures.remove(case.slug, self.signer(user_id))
 
+    async def withdraw_counted(self, case: Case, user_id: int) -> tuple[bool, int]:
+        """Withdraw, and the count that is committed with the withdrawal (one write, no read after)."""
+        return await self._signatures.remove_counted(case.slug, self.signer(user_id))
+
     async def close(self, case: Case) -> None:
         await self._signatures.close(case.slug, self._now())
 

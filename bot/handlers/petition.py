@@ -9,10 +9,11 @@ days. The signatures table gets nothing until the signature itself.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject, User
@@ -175,6 +176,25 @@ async def sign_command(
     await open_petition(message, message.from_user.id, case, t, petitions, site_links=site_links)
 
 
+class PetitionButton(CallbackQueryFilter):
+    """``PetitionCb.filter(F.action == action)``, with the action read from the data's text
+    before anything is unpacked: the router tries its handlers in turn, and each unpacking
+    builds a pydantic model (a withdrawal's was the eighth tried). The text says the same as
+    the unpacked action: an action's value is matched exactly, between separators."""
+
+    __slots__ = ("_head",)
+
+    def __init__(self, action: PetitionAction) -> None:
+        super().__init__(callback_data=PetitionCb, rule=F.action == action)
+        sep = PetitionCb.__separator__
+        self._head = f"{PetitionCb.__prefix__}{sep}{action.value}{sep}"
+
+    async def __call__(self, query: CallbackQuery) -> Literal[False] | dict[str, Any]:
+        if not isinstance(query, CallbackQuery) or not query.data or not query.data.startswith(self._head):
+            return False
+        return await super().__call__(query)
+
+
 class PetitionCaseMiddleware(BaseMiddleware):
     """Every petition button names its case: the handler gets it as ``case`` and its
     petition as ``petition``, or is not called and the reader told the case or its
@@ -295,8 +315,8 @@ async def withdraw_button(
 async def withdraw_confirmed(
     query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService, screens: RenderedScreenCache
 ) -> None:
-    removed = await petitions.withdraw(case, query.from_user.id)
-    count = t("signatures", count=await petitions.count(case))
+    removed, signatures = await petitions.withdraw_counted(case, query.from_user.id)
+    count = t("signatures", count=signatures)
     text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
     await show(query, text, screens.back_to_case(case, t))
 
@@ -413,7 +433,7 @@ def create_router() -> Router:
         (PetitionAction.keep, keep_signature),
         (PetitionAction.follow, follow_button),
     ):
-        router.callback_query.register(handler, PetitionCb.filter(F.action == action))
+        router.callback_query.register(handler, PetitionButton(action))
     not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(typed_name, StateFilter(SignFlow.name), not_a_command)
     router.message.register(typed_city, StateFilter(SignFlow.city), not_a_command)

@@ -261,8 +261,11 @@ class IdempotencyMiddleware(BaseMiddleware):
         # Claimed before the next await, so a concurrent copy waits above.
         done = self._in_flight[key] = asyncio.Event()
 
-        async def mark(conn: Any) -> None:
-            await self._processed.mark(conn, bot.id, event.update_id, self._clock(), self._db.current_reply())
+        async def mark(conn: Any) -> tuple[str, tuple[object, ...]]:
+            # Returned, not run: the unit of work writes it with its RELEASE, in one hand-off.
+            return self._processed.mark_statement(
+                bot.id, event.update_id, self._clock(), self._db.current_reply()
+            )
 
         try:
             if await self._seen(key, now):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -174,6 +175,12 @@ async def _first(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...
     return next(iter(rows), None)
 
 
+def _count_now(conn: sqlite3.Connection, petition: str) -> int:
+    """A petition's count as ``conn`` sees it (on the writer's thread: see Database.write_call)."""
+    rows = conn.execute(f"SELECT {_COUNT_OF}", (petition, petition)).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 def _signature(row: aiosqlite.Row) -> StoredSignature:
     return StoredSignature(
         petition=row["petition"],
@@ -279,42 +286,50 @@ class SignatureRepository:
             )
         if await self.closed_at(petition) is not None:  # kept in memory: no query
             return AddResult(added=False, count=await self.count(petition), milestones=(), closed=True)
-        async with self._db.write() as conn:
-            if petition not in self._known_petitions:
+        known = petition in self._known_petitions
+        row = (petition, signer, display_name, city, locale, signed_at.isoformat(), source)
+
+        def signing(conn: sqlite3.Connection) -> AddResult:
+            # Every statement of a signature in one hand-off to the writer's thread.
+            if not known:
                 # Its counter row, before the first signature; never deleted, so once
-                # committed later signers skip the statement (and its trip to the thread).
-                await conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
-                self._db.on_commit(lambda: self._known_petitions.add(petition))
-            cur = await conn.execute(
+                # committed later signers skip the statement.
+                conn.execute("INSERT OR IGNORE INTO petitions (slug) VALUES (?)", (petition,))
+            cur = conn.execute(
                 "INSERT INTO signatures (petition, signer, display_name, city, locale, signed_at, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (petition, signer) DO NOTHING",
-                (petition, signer, display_name, city, locale, signed_at.isoformat(), source),
+                row,
             )
-            added = cur.rowcount == 1
-            if not added:
-                return AddResult(added=False, count=await self._count(conn, petition), milestones=())
-            counted = await conn.execute_fetchall(
+            if cur.rowcount != 1:
+                return AddResult(added=False, count=_count_now(conn, petition), milestones=())
+            counted = conn.execute(
                 "UPDATE petitions SET signature_count = signature_count + 1 WHERE slug = ? "
                 "RETURNING signature_count",
                 (petition,),
-            )
-            count = next((int(row[0]) for row in counted), 0)
-            self._counts.changed()
-            # Kept with the update's processed mark: a copy of it re-delivered after a
-            # crash before the thank-you left is told it signed (bot/handlers/replay.py).
-            self._db.note_reply(ReplyNote.signed.of(petition))
+            ).fetchall()
+            count = next((int(r[0]) for r in counted), 0)
             # The counter moves by one per signature, so a threshold is reached exactly
             # when the count equals it; OR IGNORE keeps the first time if it dips and returns.
-            reached: list[int] = []
+            reached: tuple[int, ...] = ()
             if count in thresholds:
-                cur = await conn.execute(
+                cur = conn.execute(
                     "INSERT OR IGNORE INTO petition_milestones (petition, threshold, reached_at) "
                     "VALUES (?, ?, ?)",
                     (petition, count, signed_at.isoformat()),
                 )
                 if cur.rowcount == 1:
-                    reached.append(count)
-        return AddResult(added=added, count=count, milestones=tuple(reached))
+                    reached = (count,)
+            return AddResult(added=True, count=count, milestones=reached)
+
+        result = await self._db.write_call(signing)
+        if not known:
+            self._db.on_commit(lambda: self._known_petitions.add(petition))
+        if result.added:
+            self._counts.changed()
+            # Kept with the update's processed mark: a copy of it re-delivered after a
+            # crash before the thank-you left is told it signed (bot/handlers/replay.py).
+            self._db.note_reply(ReplyNote.signed.of(petition))
+        return result
 
     async def _add_shared(
         self,
@@ -367,6 +382,34 @@ class SignatureRepository:
             )
 
     async def remove(self, petition: str, signer: bytes) -> bool:
+        if self._db.shared:
+            return await self._remove(petition, signer)
+        return (await self.remove_counted(petition, signer))[0]
+
+    async def remove_counted(self, petition: str, signer: bytes) -> tuple[bool, int]:
+        """Withdraw one signature; whether there was one, and the count after (in the same
+        transaction: what is committed with the withdrawal)."""
+        if self._db.shared:
+            removed = await self._remove(petition, signer)
+            return removed, await self.count(petition)
+
+        def withdrawing(conn: sqlite3.Connection) -> tuple[bool, int]:
+            # Every statement of a withdrawal in one hand-off to the writer's thread.
+            cur = conn.execute("DELETE FROM signatures WHERE petition = ? AND signer = ?", (petition, signer))
+            removed = cur.rowcount == 1
+            if removed:
+                conn.execute(
+                    "UPDATE petitions SET signature_count = signature_count - 1 WHERE slug = ?", (petition,)
+                )
+            return removed, _count_now(conn, petition)
+
+        removed, count = await self._db.write_call(withdrawing)
+        if removed:
+            self._counts.changed()
+            self._db.note_reply(ReplyNote.withdrew.of(petition))
+        return removed, count
+
+    async def _remove(self, petition: str, signer: bytes) -> bool:
         async with self._db.write() as conn:
             cur = await conn.execute(
                 "DELETE FROM signatures WHERE petition = ? AND signer = ?", (petition, signer)
@@ -1129,7 +1172,15 @@ class ProcessedUpdateRepository:
         conn: aiosqlite.Connection, bot_id: int, update_id: int, at: dt.datetime, reply: str | None = None
     ) -> None:
         """Within the caller's transaction: the one that holds the update's effects (and what it said)."""
-        await conn.execute(
+        await conn.execute(*ProcessedUpdateRepository.mark_statement(bot_id, update_id, at, reply))
+
+    @staticmethod
+    def mark_statement(
+        bot_id: int, update_id: int, at: dt.datetime, reply: str | None = None
+    ) -> tuple[str, tuple[object, ...]]:
+        """:meth:`mark` as a statement and its parameters, for a unit of work to run with its
+        span's RELEASE (bot/storage/db.py: one hand-off to the writer's thread, not two)."""
+        return (
             "INSERT INTO processed_updates (bot_id, update_id, processed_at, reply) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (bot_id, update_id) DO UPDATE SET processed_at = excluded.processed_at, "
             "reply = excluded.reply",

@@ -98,6 +98,10 @@ class Poller:
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.0
+        # One waiter on ``stop`` for the whole run, raced against every fetch and every wait for
+        # updates to finish: a waiter per fetch and per wait was two tasks made and cancelled
+        # per fetch, and one tap at a time is one fetch per update.
+        stopped = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
                 if delay and await _wait(stop, delay):
@@ -105,7 +109,7 @@ class Poller:
                 try:
                     # While updates run, Telegram returns them again at once: no long poll.
                     timeout = 0 if self._running else self._poll_timeout
-                    updates = await _unless_stopped(self._fetch(self._confirmable(), timeout), stop)
+                    updates = await _unless_stopped(self._fetch(self._confirmable(), timeout), stopped)
                 except _Stopped:
                     break
                 except Exception as exc:  # network, 5xx, 409 conflict: back off and try again
@@ -120,10 +124,11 @@ class Poller:
                         fresh += 1
                 log.debug("polling.fetched", updates=len(updates), fresh=fresh, offset=self.offset)
                 if self._running:
-                    await self._until_some_finish(stop)
+                    await self._until_some_finish(stopped)
                 elif self._retry:
                     delay = self._retry_delay  # something failed: it comes back with the next fetch
         finally:
+            stopped.cancel()
             await self._drain()
         await self._confirm()
 
@@ -157,17 +162,15 @@ class Poller:
             self.offset = offset
         return self.offset
 
-    async def _until_some_finish(self, stop: asyncio.Event) -> None:
+    async def _until_some_finish(self, stopped: asyncio.Future[Any]) -> None:
         """Until a quarter of the running updates (at least one) finish, ``busy_interval``, or stop."""
         self._wanted = self._settled + max(1, len(self._running) // 4)
         self._enough = asyncio.get_running_loop().create_future()
-        stopper = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait(
-                {stopper, self._enough}, timeout=self._busy_interval, return_when=asyncio.FIRST_COMPLETED
+                {stopped, self._enough}, timeout=self._busy_interval, return_when=asyncio.FIRST_COMPLETED
             )
         finally:
-            stopper.cancel()
             self._enough.cancel()
             self._enough = None
 
@@ -198,13 +201,9 @@ class Poller:
             log.info("polling.final_confirm_failed", error=type(exc).__name__)
 
 
-async def _unless_stopped(work: Coroutine[Any, Any, T], stop: asyncio.Event) -> T:
+async def _unless_stopped(work: Coroutine[Any, Any, T], stopped: asyncio.Future[Any]) -> T:
     task = asyncio.ensure_future(work)
-    stopper = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopper.cancel()
+    await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
     if not task.done():
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -16,6 +16,9 @@ from typing import Any
 
 import structlog
 from fluent.runtime import FluentBundle
+from fluent.runtime.resolver import CurrentEnvironment, ResolverEnvironment
+from fluent.runtime.types import FluentInt, FluentNumber
+from fluent.runtime.utils import native_to_fluent
 
 from bot.locales import DERIVED, LANGUAGE_NAMES, LOCALES, canonical
 from bot.ui.cldr import release_global_data, slim_locale_data
@@ -89,9 +92,57 @@ class CachedPlural:
         return category
 
 
+class KeptInt(FluentInt):
+    """A whole number given to a message, its text in the bundle's locale kept per value.
+
+    Fluent formats every number anew through babel (a copy of the locale's pattern,
+    then the pattern applied: tens of microseconds); a signer's thank-you has four
+    (the number, the count, the goal, the percentage), mostly the same few values.
+    Only numbers with Fluent's default options are kept (a message's own ``NUMBER()``
+    with options makes a plain number): the text then depends on the value alone.
+    """
+
+    kept: dict[int, str]
+
+    def format(self, locale: Any) -> str:
+        if self.options is not FluentNumber.default_number_format_options:
+            return super().format(locale)
+        value = int(self)
+        text = self.kept.get(value)
+        if text is None:
+            if len(self.kept) >= PLURALS_KEPT:
+                self.kept.clear()
+            text = self.kept[value] = super().format(locale)
+        return text
+
+
+def _format(
+    bundle: FluentBundle, pattern: Any, args: Mapping[str, object], kept: dict[int, str]
+) -> tuple[str, list[Exception]]:
+    """``bundle.format_pattern``, whose arguments are converted as it converts them except
+    whole numbers, which become :class:`KeptInt` (it would make them plain numbers again)."""
+    values: dict[str, object] = {}
+    for name, value in args.items():
+        if type(value) is int:  # not bool, not a number already Fluent's
+            number = KeptInt(value)
+            number.kept = kept
+            values[name] = number
+        else:
+            values[name] = native_to_fluent(value)
+    errors: list[Exception] = []
+    env = ResolverEnvironment(context=bundle, current=CurrentEnvironment(args=values), errors=errors)
+    try:
+        text = pattern(env)
+    except ValueError as exc:  # as format_pattern does
+        errors.append(exc)
+        text = "{???}"
+    return text, errors
+
+
 class L10n:
     def __init__(self, bundles: Mapping[str, FluentBundle], *, strict: bool = False) -> None:
         self._bundles = dict(bundles)
+        self._numbers: dict[str, dict[int, str]] = {loc: {} for loc in self._bundles}
         self._strict = strict
         self._translators = {loc: Translator(self, loc) for loc in self._bundles}
 
@@ -139,7 +190,7 @@ class L10n:
             log.error("l10n.missing", locale=locale, msg_id=msg_id)
             return msg_id
         message = bundle.get_message(msg_id)
-        text, errors = bundle.format_pattern(message.value, dict(args or {}))
+        text, errors = _format(bundle, message.value, args or {}, self._numbers[locale])
         if locale in DERIVED:
             text = shared_transliterator().join_suffixes(text)
         if errors:

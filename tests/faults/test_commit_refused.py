@@ -30,21 +30,33 @@ NOT_SAVED = {
 
 
 class RefusingCommits:
-    """The writer connection's COMMIT fails as on a full disk, while switched on."""
+    """The writer connection's COMMIT fails as on a full disk, while switched on.
+
+    Injected into the sqlite3 connection under aiosqlite's, so every COMMIT meets it:
+    a group's (``conn.execute("COMMIT")``) and a lone writer's, run on the writer's
+    thread with its mark and RELEASE (bot/storage/db.py, ``_Span._seal_alone``).
+    """
 
     def __init__(self, harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
         self.on = False
         conn = harness.app.db.conn
-        real_execute = conn.execute
+        monkeypatch.setattr(conn, "_connection", _Refusing(conn._connection, self))
 
-        def execute(sql: str, *args: Any) -> Any:
-            if self.on and sql.strip().upper() == "COMMIT":
-                error = sqlite3.OperationalError("database or disk is full")
-                error.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
-                raise error
-            return real_execute(sql, *args)
 
-        monkeypatch.setattr(conn, "execute", execute)
+class _Refusing:
+    def __init__(self, raw: sqlite3.Connection, switch: RefusingCommits) -> None:
+        self._raw = raw
+        self._switch = switch
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if self._switch.on and sql.strip().upper() == "COMMIT":
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+            raise error
+        return self._raw.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 async def _signatures(harness: Harness) -> int:

@@ -24,3 +24,20 @@ async def test_a_button_naming_no_petition_is_answered_and_writes_nothing(
         assert [(s.kind, s.text) for s in shown] == [("popup", answer)], (action, slug)
     for table in tables:
         assert await harness.app.db.conn.execute_fetchall(f"SELECT * FROM {table}") == [], table
+
+
+@pytest.mark.parametrize("action", list(PetitionAction))
+async def test_each_petition_button_is_taken_by_its_own_filter_alone(action: PetitionAction) -> None:
+    """The filters read the action from the text before unpacking (bot/handlers/petition.py)."""
+    from aiogram.types import CallbackQuery, User
+
+    from bot.handlers.petition import PetitionButton
+
+    for via in ("", "link"):
+        data = PetitionCb(action=action, slug="alpha", via=via).pack()
+        query = CallbackQuery(
+            id="q", from_user=User(id=1, is_bot=False, first_name="R"), chat_instance="c", data=data
+        )
+        taken = {a: await PetitionButton(a)(query) for a in PetitionAction}
+        assert [a for a, result in taken.items() if result] == [action]
+        assert taken[action] == {"callback_data": PetitionCb(action=action, slug="alpha", via=via)}
