@@ -102,7 +102,8 @@ def _target(name: str, value: float, limit: float, higher_is_better: bool, unit:
     elif higher_is_better:
         by = f"short by {limit - value:.3g}{unit} ({(limit - value) / limit:.0%} of the target)"
     else:
-        by = f"over by {value - limit:.3g}{unit} ({value / limit:.1f}× the limit)"
+        times = f", {value / limit:.1f}× the limit" if limit else ""
+        by = f"over by {value - limit:.3g}{unit}{times}"
     return {"target": name, "value": value, "limit": limit, "met": met, "by": by}
 
 
