@@ -30,7 +30,6 @@ from bot.storage.db import DatabaseUnusable
 from bot.ui.i18n import L10n
 
 if TYPE_CHECKING:
-    from bot.domain.catalogue_reload import CachePreparation
     from bot.domain.records import StoredSignature
 
 # aiogram is imported inside the commands that need it: building its types takes
@@ -45,21 +44,6 @@ def _fail(message: str) -> int:
 
 
 async def _run_bot(settings: Settings) -> None:
-    from bot.cases.catalog import cache_beside
-    from bot.domain.catalogue_reload import CachePreparation
-
-    # A first start (no current cache beside the database): the case files are read into
-    # the cache by another process while this one imports aiogram (see CachePreparation).
-    cache = cache_beside(settings.database_path)
-    locales = ("bot.ui.ftl_cache:prepare_job", {"locales_dir": settings.locales_dir, "cache": cache})
-    preparing = CachePreparation(settings.cases_dir, cache, then=[locales])
-    try:
-        await _claim_and_serve(settings, preparing)
-    finally:
-        preparing.close()
-
-
-async def _claim_and_serve(settings: Settings, preparing: CachePreparation) -> None:
     poller_claim = None
     if settings.database_url is not None and not settings.webhook_url:
         from bot.pipeline.scaleout import claim_polling
@@ -67,13 +51,13 @@ async def _claim_and_serve(settings: Settings, preparing: CachePreparation) -> N
         # Two pollers of one bot take each other's updates (Telegram answers 409): refuse.
         poller_claim = await claim_polling(settings.database_url.get_secret_value())
     try:
-        await _serve_app(settings, preparing)
+        await _serve_app(settings)
     finally:
         if poller_claim is not None:
             await poller_claim.close()
 
 
-async def _serve_app(settings: Settings, preparing: CachePreparation | None = None) -> None:
+async def _serve_app(settings: Settings) -> None:
     from bot.app import create_app, publish_profile
     from bot.transport.runtime import serve
 
@@ -86,7 +70,7 @@ async def _serve_app(settings: Settings, preparing: CachePreparation | None = No
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    app = await create_app(settings, catalogue_cache=preparing)
+    app = await create_app(settings)
     # Everything built so far (aiogram's types, the catalogue, the question index)
     # lives as long as the process: out of the collector's sight, a full collection
     # no longer walks it. About a quarter less CPU per update with 100 in flight.

@@ -25,7 +25,7 @@ from bot.cases.catalog import Catalog, CatalogHolder, cache_beside, load_catalog
 from bot.config import LOCAL_TOKEN, Settings
 from bot.domain.answers import QuestionIndexes, RecentCases
 from bot.domain.broadcast import BroadcastWorker, Clock
-from bot.domain.catalogue_reload import CachePreparation, CatalogueReloader
+from bot.domain.catalogue_reload import CatalogueReloader
 from bot.domain.follow import FollowService
 from bot.domain.language import LanguageService
 from bot.domain.news import NewsService
@@ -262,12 +262,8 @@ async def create_app(
     monotonic: Callable[[], float] = time.monotonic,
     broadcast_chats: frozenset[int] | None = None,
     broadcast_clock: Clock | None = None,
-    catalogue_cache: CachePreparation | None = None,
 ) -> App:
-    """``broadcast_chats``: deliver news only to these chats (the console chat's own user);
-    ``catalogue_cache``: the cache beside the database being written elsewhere (a first start)."""
-    if catalogue_cache is not None:
-        catalogue_cache.wait()  # then the load below reads the facts from it, as a restart does
+    """``broadcast_chats``: deliver news only to these chats (the console chat's own user)."""
     # Beside the database: the cases' texts (read when shown) and facts kept between runs.
     catalog = load_catalog(settings.cases_dir, cache=cache_beside(settings.database_path))
     l10n = L10n.load(settings.locales_dir, strict=strict_l10n, cache=cache_beside(settings.database_path))

@@ -3,21 +3,17 @@ what did not is kept, and a broken file keeps the catalogue in force."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.cases import catalog as catalog_module
-from bot.cases.catalog import CaseFileError, CatalogHolder, cache_is_current, load_catalog
+from bot.cases.catalog import CaseFileError, CatalogHolder, load_catalog
 from bot.domain import catalogue_reload
 from bot.domain.answers import QuestionIndex, QuestionIndexes
 from bot.domain.catalogue_reload import CatalogueReloader
-from bot.ui import ftl_cache
-from tests.conftest import FIXTURE_CASES, LOCALES
+from tests.conftest import FIXTURE_CASES
 
 
 @pytest.fixture
@@ -93,49 +89,3 @@ async def test_a_reading_process_that_dies_leaves_the_work_to_this_one(
     _, fresh = await reloader.reload()
     assert fresh.get("beta").text("en").summary.startswith("Edited. ")
     assert reloader.read_in_processes == 0
-
-
-def test_a_first_start_has_the_cache_written_by_another_process(cases: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "db.cases-cache"
-    locales = ("bot.ui.ftl_cache:prepare_job", {"locales_dir": LOCALES, "cache": cache})
-    preparing = catalogue_reload.CachePreparation(cases, cache, then=[locales])
-    assert preparing.started
-    preparing.wait()
-    assert cache_is_current(cache)
-    assert (cache / ftl_cache.CACHE_FILE).is_file()  # the locales parsed there too
-    # The bot's own load then reads every case from the cache, parsing nothing.
-    with _no_parsing():
-        catalog = load_catalog(cases, cache=cache)
-    direct = load_catalog(cases)
-    assert catalog.slugs == direct.slugs
-    for case in direct:
-        assert catalog.get(case.slug).facts == case.facts
-        assert catalog.get(case.slug).text("ru") == case.text("ru")
-    # A restart finds the cache current: nothing to prepare.
-    assert not catalogue_reload.CachePreparation(cases, cache).started
-
-
-def test_a_broken_file_at_a_first_start_is_reported_whole_by_the_bot(cases: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "db.cases-cache"
-    _edit(cases / "alpha" / "en.toml", "[charges.", "[charges_typo.")
-    _edit(cases / "beta" / "ru.toml", 'summary = "', 'summary = 1\nx = "')
-    preparing = catalogue_reload.CachePreparation(cases, cache)
-    preparing.wait()  # the other process found the problems; nothing of them written
-    assert not cache_is_current(cache)
-    with pytest.raises(CaseFileError) as caught:
-        load_catalog(cases, cache=cache)
-    with pytest.raises(CaseFileError) as direct:
-        load_catalog(cases)
-    assert caught.value.problems == direct.value.problems
-    assert any("alpha" in line for line in caught.value.problems)
-    assert any("beta" in line for line in caught.value.problems)
-
-
-@contextlib.contextmanager
-def _no_parsing() -> Iterator[None]:
-    def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("a case folder parsed again")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(catalog_module, "load_case", refuse)
-        yield

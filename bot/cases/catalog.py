@@ -400,9 +400,7 @@ def load_catalog(
             changed.append((folder, signature))
     reads: dict[str, FolderRead] = {}
     if changed:
-        # Texts kept as bodies and stored below in one transaction (a thousand of one
-        # each were a third of a first start's time spent writing).
-        reads = read(changed) if read is not None else read_folders(changed, bodies=store is not None)
+        reads = read(changed) if read is not None else read_folders(changed, store)
     problems: list[str] = []
     named: dict[str, tuple[object, frozenset[str]]] = {}
     to_store = {
@@ -471,17 +469,6 @@ def _fingerprint() -> str:
     source = b"".join(Path(m.__file__).read_bytes() for m in modules) + Path(__file__).read_bytes()
     source += Path(uzbek_cyrillic.__file__).with_name(uzbek_cyrillic.EXCEPTIONS_FILE).read_bytes()
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
-
-
-def cache_is_current(cache: Path) -> bool:
-    """Whether ``cache`` holds facts this code wrote (a start-up reads them instead of parsing):
-    only the fingerprint that :func:`_write_cache` puts first is read, not the whole file."""
-    head = b'{"fingerprint": "' + _fingerprint().encode() + b'"'
-    try:
-        with (cache / CACHE_FILE).open("rb") as file:
-            return file.read(len(head)) == head and (cache / TEXTS_FILE).is_file()
-    except OSError:
-        return False
 
 
 def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case, Stat | None]]:

@@ -18,28 +18,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import importlib
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import structlog
 
-from bot.cases.catalog import (
-    CaseFileError,
-    Catalog,
-    CatalogHolder,
-    FolderRead,
-    cache_is_current,
-    load_catalog,
-    read_folders,
-)
+from bot.cases.catalog import Catalog, CatalogHolder, FolderRead, load_catalog, read_folders
 from bot.cases.folder_scan import Signature, Stat, scan
 from bot.cases.models import Case
 from bot.domain.answers import CaseEntries, QuestionIndex, QuestionIndexes
@@ -65,66 +55,6 @@ def read_job(job: dict[str, object]) -> bytes:
 
     reads = read_folders(folders, None, read_questions, bodies=True)
     return pickle.dumps((reads, entries), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def prepare_cache_job(job: dict[str, object]) -> bytes:
-    """In a process of its own at a first start-up: the catalogue read into its cache; then
-    each of ``then`` ("module:function", its job): other caches a start-up reads."""
-    cases_dir, cache, then = job["cases_dir"], job["cache"], job.get("then", [])
-    assert isinstance(cases_dir, Path) and isinstance(cache, Path) and isinstance(then, list)
-    with contextlib.suppress(CaseFileError):  # the bot's own load reads again and reports it all
-        load_catalog(cases_dir, cache=cache)
-    for entry, more in then:
-        module, name = entry.split(":")
-        getattr(importlib.import_module(module), name)(more)
-    return b""
-
-
-class CachePreparation:
-    """A first start-up's catalogue cache, written by another process while this one goes on.
-
-    Without a current cache beside the database every case folder is parsed, checked and its
-    texts stored: the one part of a first start-up that a restart does not repeat. Here a
-    process of its own does it (the very :func:`load_catalog`, every check included) while
-    the bot's process imports aiogram and the rest, on the machine's other core; the bot's
-    own :func:`load_catalog` then reads the facts from the cache, as a restart does; ``then``
-    names more such work for that process (the parsed locales, bot/ui/ftl_cache.py). Should
-    that process fail (a broken case file, no second interpreter), the bot's load parses
-    afresh and reports every problem itself, as it always did.
-    """
-
-    def __init__(self, cases_dir: Path, cache: Path, then: list[tuple[str, object]] | None = None) -> None:
-        self._children: _Children | None = None
-        if cases_dir.is_dir() and not cache_is_current(cache):
-            job: dict[str, object] = {"cases_dir": cases_dir, "cache": cache, "then": then or []}
-            try:
-                self._children = _Children("bot.domain.catalogue_reload:prepare_cache_job", [job])
-            except ChildFailed as exc:
-                log.warning("catalogue_cache.child_failed", error=str(exc))
-
-    @property
-    def started(self) -> bool:
-        return self._children is not None
-
-    def wait(self) -> None:
-        """Once the process has ended (at once when none was started)."""
-        children, self._children = self._children, None
-        if children is None:
-            return
-        started = time.monotonic()
-        try:
-            children.results()
-        except ChildFailed as exc:
-            log.info("catalogue_cache.not_prepared", error=str(exc))
-        else:
-            # How long start-up waited for it (0: it was ready before the bot needed it).
-            log.info("catalogue_cache.prepared", waited_s=round(time.monotonic() - started, 3))
-
-    def close(self) -> None:
-        """The process ended without waiting (a start-up given up)."""
-        children, self._children = self._children, None
-        if children is not None:
-            children.close()
 
 
 class CatalogueReloader:
@@ -251,50 +181,26 @@ _CHILD = (
 def _in_children(entry: str, jobs: list[dict[str, object]]) -> list[bytes]:
     """Each job given to ``entry`` ("module:function", which returns bytes) in a process of
     its own, all at once; their results in the jobs' order. Raises ChildFailed."""
-    return _Children(entry, jobs).results()
-
-
-class _Children:
-    """Reading processes started now, their results collected (or the processes ended) later."""
-
-    def __init__(self, entry: str, jobs: list[dict[str, object]]) -> None:
-        self._entry = entry
-        self._scratch: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
-            prefix="casebot-reload-"
-        )
-        self._children: list[tuple[subprocess.Popen[bytes], Path]] = []
+    with tempfile.TemporaryDirectory(prefix="casebot-reload-") as scratch:
+        children = []
         try:
             for number, job in enumerate(jobs):
-                out = Path(self._scratch.name) / f"{number}.pickle"
+                out = Path(scratch) / f"{number}.pickle"
                 child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE)
-                self._children.append((child, out))
+                children.append((child, out))
                 assert child.stdin is not None
                 with child.stdin:
                     pickle.dump({"path": sys.path, "entry": entry, "job": job, "out": str(out)}, child.stdin)
-        except OSError as exc:
-            self.close()
-            raise ChildFailed(f"{entry}: {exc}") from exc
-
-    def results(self) -> list[bytes]:
-        """Each process's result, once all have ended. Raises ChildFailed."""
-        try:
             results = []
-            for child, out in self._children:
+            for child, out in children:
                 if child.wait() != 0 or not out.is_file():
-                    raise ChildFailed(f"{self._entry}: exit status {child.returncode}")
+                    raise ChildFailed(f"{entry}: exit status {child.returncode}")
                 results.append(out.read_bytes())
             return results
         except OSError as exc:
-            raise ChildFailed(f"{self._entry}: {exc}") from exc
+            raise ChildFailed(f"{entry}: {exc}") from exc
         finally:
-            self.close()
-
-    def close(self) -> None:
-        """Any process still running ended, its scratch files removed."""
-        for child, _ in self._children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-        if self._scratch is not None:
-            self._scratch.cleanup()
-            self._scratch = None
+            for child, _ in children:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()

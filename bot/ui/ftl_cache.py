@@ -15,7 +15,6 @@ document at once made 6 MB of dicts that died at once but stayed resident.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -55,15 +54,6 @@ def parse_ftl(source: str) -> fluent_ast.Resource:
     """One file's AST without spans (where each node stood in its file): nothing formats
     with them, and they were half the nodes the bundles kept, 2 MB of a start without the cache."""
     return FluentParser(with_spans=False).parse(source)
-
-
-def prepare_job(job: dict[str, Path]) -> None:
-    """In a first start-up's preparing process (bot/domain/catalogue_reload.py): the files
-    parsed into ``cache`` for the bot's own L10n.load, which parses and reports on failure."""
-    from bot.locales import LOCALES
-
-    with contextlib.suppress(Exception):
-        parsed_resources(job["locales_dir"], LOCALES, job["cache"])
 
 
 def parsed_resources(
