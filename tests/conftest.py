@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A copy of the fixture cases that a test may edit."""
+    folder = tmp_path / "cases"
+    shutil.copytree(FIXTURE_CASES, folder)
+    return folder
 
 
 @pytest.fixture

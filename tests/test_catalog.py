@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cases.catalog import CaseFileError, load_catalog
 from tests.conftest import FIXTURE_CASES, REAL_CASES
+from tests.tools import edit_text
 
 
 def test_fixture_cases_load_in_slug_order() -> None:
@@ -26,12 +26,6 @@ def test_real_cases_load() -> None:
     assert [c.article for c in khamroev.facts.charges][:2] == ["205.2", "205.5"]
 
 
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    target = tmp_path / "cases"
-    shutil.copytree(FIXTURE_CASES, target)
-    return target
-
 
 def _problems(cases: Path) -> list[str]:
     with pytest.raises(CaseFileError) as info:
@@ -39,14 +33,9 @@ def _problems(cases: Path) -> list[str]:
     return info.value.problems
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
 
 def test_missing_translation_of_an_argument_is_named(cases: Path) -> None:
-    _edit(cases / "alpha" / "uz.toml", "[arguments.trial]", "[arguments.trial-renamed]")
+    edit_text(cases / "alpha" / "uz.toml", "[arguments.trial]", "[arguments.trial-renamed]")
     problems = _problems(cases)
     assert any(
         p.endswith("alpha/uz.toml: arguments.trial: missing text for this locale (case.toml declares it)")
@@ -56,13 +45,13 @@ def test_missing_translation_of_an_argument_is_named(cases: Path) -> None:
 
 
 def test_bad_date_names_file_and_field(cases: Path) -> None:
-    _edit(cases / "beta" / "case.toml", "date = 2021-05-05", 'date = "5 May"')
+    edit_text(cases / "beta" / "case.toml", "date = 2021-05-05", 'date = "5 May"')
     problems = _problems(cases)
     assert any("beta/case.toml: timeline.1.date:" in p for p in problems), problems
 
 
 def test_unknown_key_is_an_error_not_ignored(cases: Path) -> None:
-    _edit(cases / "beta" / "en.toml", "summary =", "sumary =")
+    edit_text(cases / "beta" / "en.toml", "summary =", "sumary =")
     problems = _problems(cases)
     assert any("beta/en.toml: sumary: Extra inputs are not permitted" in p for p in problems), problems
     assert any("beta/en.toml: summary: Field required" in p for p in problems), problems
@@ -80,21 +69,21 @@ def test_missing_locale_file(cases: Path) -> None:
 
 
 def test_slug_must_match_folder(cases: Path) -> None:
-    _edit(cases / "beta" / "case.toml", 'slug = "beta"', 'slug = "gamma"')
+    edit_text(cases / "beta" / "case.toml", 'slug = "beta"', 'slug = "gamma"')
     assert any(
         "beta/case.toml: slug: 'gamma' differs from the folder name 'beta'" in p for p in _problems(cases)
     )
 
 
 def test_timeline_out_of_order(cases: Path) -> None:
-    _edit(cases / "beta" / "case.toml", "date = 2021-05-05", "date = 2019-05-05")
+    edit_text(cases / "beta" / "case.toml", "date = 2021-05-05", "date = 2019-05-05")
     assert any(
         "beta/case.toml: (file): timeline: events must be in date order" in p for p in _problems(cases)
     )
 
 
 def test_unknown_pace_ground_and_bad_slug(cases: Path) -> None:
-    _edit(cases / "beta" / "case.toml", 'grounds = ["a"]', 'grounds = ["z"]')
+    edit_text(cases / "beta" / "case.toml", 'grounds = ["a"]', 'grounds = ["z"]')
     problems = _problems(cases)
     assert any(
         "beta/case.toml: arguments.0.grounds.0: Input should be 'a', 'b', 'c', 'd' or 'e'" in p
@@ -103,8 +92,8 @@ def test_unknown_pace_ground_and_bad_slug(cases: Path) -> None:
 
 
 def test_every_problem_in_every_case_is_reported_at_once(cases: Path) -> None:
-    _edit(cases / "alpha" / "en.toml", "summary =", "sumary =")
-    _edit(cases / "beta" / "case.toml", 'grounds = ["a"]', "grounds = []")
+    edit_text(cases / "alpha" / "en.toml", "summary =", "sumary =")
+    edit_text(cases / "beta" / "case.toml", 'grounds = ["a"]', "grounds = []")
     problems = _problems(cases)
     assert any("alpha/en.toml" in p for p in problems)
     assert any("beta/case.toml: arguments.0.grounds" in p for p in problems)
@@ -125,7 +114,7 @@ def test_fixture_questions_load_with_their_pointers() -> None:
 
 
 def test_missing_translation_of_a_question_is_named(cases: Path) -> None:
-    _edit(cases / "alpha" / "ru.toml", "[questions.trial]", "[questions.trail]")
+    edit_text(cases / "alpha" / "ru.toml", "[questions.trial]", "[questions.trail]")
     problems = _problems(cases)
     assert any(
         p.endswith("alpha/ru.toml: questions.trial: missing text for this locale (case.toml declares it)")
@@ -148,13 +137,13 @@ def test_missing_translation_of_a_question_is_named(cases: Path) -> None:
     ],
 )
 def test_bad_pointer_is_named(cases: Path, pointer: str, expected: str) -> None:
-    _edit(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', f"pointer = {pointer}")
+    edit_text(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', f"pointer = {pointer}")
     problems = _problems(cases)
     assert any(expected in p and "alpha/case.toml" in p for p in problems), problems
 
 
 def test_screen_pointer_without_an_answer_text_is_an_error(cases: Path) -> None:
-    _edit(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', 'pointer = "story"')
+    edit_text(cases / "alpha" / "case.toml", 'pointer = "argument:trial"', 'pointer = "story"')
     problems = _problems(cases)
     for locale in ("en", "ru", "uz"):
         assert any(
@@ -164,7 +153,7 @@ def test_screen_pointer_without_an_answer_text_is_an_error(cases: Path) -> None:
 
 
 def test_an_answer_in_one_locale_needs_one_in_every_locale(cases: Path) -> None:
-    _edit(
+    edit_text(
         cases / "alpha" / "en.toml",
         '"Was it an unfair trial?"]',
         '"Was it an unfair trial?"]\nanswer = "No."',
@@ -177,7 +166,7 @@ def test_an_answer_in_one_locale_needs_one_in_every_locale(cases: Path) -> None:
 
 
 def test_entry_without_pointer_needs_an_answer(cases: Path) -> None:
-    _edit(cases / "beta" / "uz.toml", 'answer = "For a peaceful protest (uz)."', "")
+    edit_text(cases / "beta" / "uz.toml", 'answer = "For a peaceful protest (uz)."', "")
     problems = _problems(cases)
     assert any(
         "beta/uz.toml: questions.why.answer: missing text for this locale (en.toml has one)" in p
@@ -186,7 +175,7 @@ def test_entry_without_pointer_needs_an_answer(cases: Path) -> None:
 
 
 def test_sign_pointer_needs_a_petition(cases: Path) -> None:
-    _edit(cases / "beta" / "case.toml", 'id = "why"', 'id = "why"\npointer = "sign"')
+    edit_text(cases / "beta" / "case.toml", 'id = "why"', 'id = "why"\npointer = "sign"')
     problems = _problems(cases)
     assert any(
         "beta/case.toml: (file): questions: why: pointer 'sign' needs a [petition] section" in p
@@ -196,8 +185,8 @@ def test_sign_pointer_needs_a_petition(cases: Path) -> None:
 
 def test_phrasings_are_checked(cases: Path) -> None:
     long_label = "Why " + "very " * 15 + "long?"
-    _edit(cases / "beta" / "en.toml", '"Why was he jailed (en)?"', f'"{long_label}"')
-    _edit(cases / "beta" / "ru.toml", ', "Why is Boris Betov a political prisoner (ru)?"', "")
+    edit_text(cases / "beta" / "en.toml", '"Why was he jailed (en)?"', f'"{long_label}"')
+    edit_text(cases / "beta" / "ru.toml", ', "Why is Boris Betov a political prisoner (ru)?"', "")
     problems = _problems(cases)
     assert any(
         "beta/en.toml: questions.why: phrasings: the first phrasing is the button label" in p

@@ -3,7 +3,6 @@ cache between runs never hides a change or a broken file."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,25 +12,12 @@ from bot.cases.catalog import CaseFileError, load_catalog
 from bot.cases.models import Case
 from bot.cases.search import CatalogueIndex
 from bot.domain.answers import CaseEntries, QuestionIndex
-from tests.conftest import FIXTURE_CASES
-
-
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    folder = tmp_path / "cases"
-    shutil.copytree(FIXTURE_CASES, folder)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later edit, surely
+from tests.tools import edit_text
 
 
 def test_reload_reuses_unchanged_cases_and_reads_changed_ones(cases: Path) -> None:
     first = load_catalog(cases)
-    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    edit_text(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ', count=-1)
     second = load_catalog(cases, first)
     assert second.get("alpha") is first.get("alpha")  # not parsed again
     assert second.get("beta").text("en").summary.startswith("Edited. ")
@@ -45,10 +31,10 @@ def test_the_cache_between_runs_is_used_and_never_hides_a_change(cases: Path, tm
     again = load_catalog(cases, cache=cache)
     assert [c.slug for c in again] == [c.slug for c in first]
     assert again.get("alpha").facts == full.get("alpha").facts
-    _edit(cases / "alpha" / "case.toml", "goal = ", "goal = 1")
+    edit_text(cases / "alpha" / "case.toml", "goal = ", "goal = 1", count=-1)
     changed = load_catalog(cases, cache=cache)
     assert changed.get("alpha").facts.petition.goal != first.get("alpha").facts.petition.goal
-    _edit(cases / "alpha" / "case.toml", 'slug = "alpha"', 'slug = "Alpha!"')
+    edit_text(cases / "alpha" / "case.toml", 'slug = "alpha"', 'slug = "Alpha!"', count=-1)
     with pytest.raises(CaseFileError):
         load_catalog(cases, cache=cache)  # a broken file is reported, cache or not
 
@@ -121,7 +107,7 @@ def test_reload_reads_only_the_changed_case_into_the_indexes(
     cache = tmp_path / "db.sqlite3.cases-cache"
     first = load_catalog(cases, cache=cache)
     questions = QuestionIndex(first)
-    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    edit_text(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ', count=-1)
     names_read = _reads(monkeypatch, CatalogueIndex, "read_case")
     questions_read = _reads(monkeypatch, QuestionIndex, "_read_case")
     second = load_catalog(cases, first, cache=cache)

@@ -4,7 +4,6 @@ what did not is kept, and a broken file keeps the catalogue in force."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,7 @@ from bot.cases.catalog import CaseFileError, CatalogHolder, load_catalog
 from bot.domain import catalogue_reload
 from bot.domain.answers import QuestionIndex, QuestionIndexes
 from bot.domain.catalogue_reload import CatalogueReloader
-from tests.conftest import FIXTURE_CASES
-
-
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    folder = tmp_path / "cases"
-    shutil.copytree(FIXTURE_CASES, folder)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+from tests.tools import edit_text
 
 
 def _reloader(cases: Path, cache: Path, *, child_from: int) -> tuple[CatalogueReloader, CatalogHolder]:
@@ -39,7 +25,7 @@ def _reloader(cases: Path, cache: Path, *, child_from: int) -> tuple[CatalogueRe
 async def test_a_changed_folder_is_read_and_the_rest_kept(cases: Path, tmp_path: Path, child_from: int) -> None:
     reloader, holder = _reloader(cases, tmp_path / "db.cases-cache", child_from=child_from)
     before = holder.current
-    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    edit_text(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ', count=-1)
     previous, fresh = await reloader.reload()
     assert previous is before and holder.current is fresh
     assert fresh.get("alpha") is before.get("alpha")  # not read again
@@ -69,8 +55,8 @@ async def test_a_broken_file_blocks_the_swap_with_the_same_report(
     reloader, holder = _reloader(cases, tmp_path / "db.cases-cache", child_from=child_from)
     before = holder.current
     alpha_en = cases / "alpha" / "en.toml"
-    _edit(alpha_en, "[charges.", "[charges_typo.")
-    _edit(cases / "beta" / "ru.toml", 'summary = "', 'summary = "Правка. ')
+    edit_text(alpha_en, "[charges.", "[charges_typo.", count=-1)
+    edit_text(cases / "beta" / "ru.toml", 'summary = "', 'summary = "Правка. ', count=-1)
     with pytest.raises(CaseFileError) as caught:
         await reloader.reload()
     with pytest.raises(CaseFileError) as direct:
@@ -85,7 +71,7 @@ async def test_a_reading_process_that_dies_leaves_the_work_to_this_one(
 ) -> None:
     reloader, _ = _reloader(cases, tmp_path / "db.cases-cache", child_from=1)
     monkeypatch.setattr(catalogue_reload, "_CHILD", "import sys; sys.exit(3)")
-    _edit(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ')
+    edit_text(cases / "beta" / "en.toml", 'summary = "', 'summary = "Edited. ', count=-1)
     _, fresh = await reloader.reload()
     assert fresh.get("beta").text("en").summary.startswith("Edited. ")
     assert reloader.read_in_processes == 0

@@ -11,6 +11,7 @@ from bot.cases.catalog import CaseFileError, load_catalog
 from bot.cases.figures import figures_in, held_figures
 from tests.conftest import REAL_CASES
 from tests.test_cli import _run
+from tests.tools import edit_text
 
 
 @pytest.fixture
@@ -19,11 +20,6 @@ def real_cases(tmp_path: Path) -> Path:
     shutil.copytree(REAL_CASES, target)
     return target
 
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_figures_are_read_as_written() -> None:
@@ -55,7 +51,7 @@ def test_the_real_case_holds_every_figure_its_texts_write() -> None:
 def test_a_figure_the_facts_do_not_hold_fails_the_load(
     real_cases: Path, locale: str, old: str, new: str, figure: str
 ) -> None:
-    _edit(real_cases / "khamroev" / f"{locale}.toml", old, new)
+    edit_text(real_cases / "khamroev" / f"{locale}.toml", old, new)
     with pytest.raises(CaseFileError) as info:
         load_catalog(real_cases)
     [problem] = info.value.problems
@@ -67,12 +63,12 @@ def test_a_listed_figure_with_its_source_passes(real_cases: Path) -> None:
     for locale in ("en", "ru", "uz"):
         path = real_cases / "khamroev" / f"{locale}.toml"
         path.write_text(path.read_text(encoding="utf-8").replace("1992", "1993"), encoding="utf-8")
-    _edit(real_cases / "khamroev" / "case.toml", 'value = "1992"', 'value = "1993"')
+    edit_text(real_cases / "khamroev" / "case.toml", 'value = "1992"', 'value = "1993"')
     assert load_catalog(real_cases).get("khamroev") is not None
 
 
 def test_check_fails_on_an_unheld_figure(real_cases: Path, tmp_path: Path) -> None:
-    _edit(real_cases / "khamroev" / "ru.toml", "Прокурор просил 21 год.", "Прокурор просил 22 года.")
+    edit_text(real_cases / "khamroev" / "ru.toml", "Прокурор просил 21 год.", "Прокурор просил 22 года.")
     result = _run(["check"], tmp_path, CASES_DIR=str(real_cases))
     assert result.returncode != 0
     assert "figure 22" in result.stderr

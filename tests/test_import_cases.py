@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cases.catalog import load_catalog
 from bot.cases.importer import ImportProblems, import_cases
-from tests.conftest import FIXTURE_CASES, ROOT, make_settings, open_harness
+from tests.conftest import ROOT, make_settings, open_harness
 from tests.test_cli import _run
 
 README = ROOT / "data" / "cases" / "README.md"
@@ -22,12 +21,6 @@ def _sample(kind: str) -> str:
     assert found, f"no {kind} sample in data/cases/README.md"
     return found.group(1)
 
-
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    folder = tmp_path / "cases"
-    shutil.copytree(FIXTURE_CASES, folder)
-    return folder
 
 
 def _listing(folder: Path) -> list[str]:

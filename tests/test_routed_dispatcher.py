@@ -19,7 +19,9 @@ USER = User(id=7, is_bot=False, first_name="A")
 CHAT = Chat(id=7, type="private")
 
 
-def _build(dispatcher: Dispatcher, looked: list[str], took: list[str]) -> Dispatcher:
+def _looking(looked: list[str]) -> Any:
+    """A filter factory: each filter notes its name when the event is offered to it, and passes."""
+
     def looking(name: str) -> Any:
         def check(event: Any) -> bool:
             looked.append(name)
@@ -27,12 +29,23 @@ def _build(dispatcher: Dispatcher, looked: list[str], took: list[str]) -> Dispat
 
         return check
 
+    return looking
+
+
+def _taking(took: list[str]) -> Any:
+    """A handler factory: each handler notes its name when it takes the event."""
+
     def taking(name: str) -> Any:
         async def handler(event: Any) -> None:
             took.append(name)
 
         return handler
 
+    return taking
+
+
+def _build(dispatcher: Dispatcher, looked: list[str], took: list[str]) -> Dispatcher:
+    looking, taking = _looking(looked), _taking(took)
     texts = Router(name="texts")
     texts.message.register(taking("texts"), F.text == "hi")
     texts.callback_query.filter(looking("texts-buttons"))  # no button handlers: never offered one
@@ -110,19 +123,7 @@ class Flow(StatesGroup):
 async def test_plain_text_passes_command_and_dialogue_routers(kind: type[Dispatcher]) -> None:
     looked: list[str] = []
     took: list[str] = []
-
-    def looking(name: str) -> Any:
-        def check(event: Any) -> bool:
-            looked.append(name)
-            return True
-
-        return check
-
-    def taking(name: str) -> Any:
-        async def handler(event: Any) -> None:
-            took.append(name)
-
-        return handler
+    looking, taking = _looking(looked), _taking(took)
 
     commands = Router(name="commands")
     commands.message.filter(looking("commands"))
