@@ -26,12 +26,10 @@ def test_real_cases_load() -> None:
     assert [c.article for c in khamroev.facts.charges][:2] == ["205.2", "205.5"]
 
 
-
 def _problems(cases: Path) -> list[str]:
     with pytest.raises(CaseFileError) as info:
         load_catalog(cases)
     return info.value.problems
-
 
 
 def test_missing_translation_of_an_argument_is_named(cases: Path) -> None:

@@ -21,7 +21,6 @@ def real_cases(tmp_path: Path) -> Path:
     return target
 
 
-
 def test_figures_are_read_as_written() -> None:
     assert figures_in("Article 205.2, part 2, on 24 February 2022.") == ["205.2", "2", "24", "2022"]
     assert figures_in("2022-yil 24-fevral; RF JK 282.2-moddasi 2-qismi") == ["2022", "24", "282.2", "2"]

@@ -22,7 +22,6 @@ def _sample(kind: str) -> str:
     return found.group(1)
 
 
-
 def _listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 

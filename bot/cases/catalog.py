@@ -400,6 +400,9 @@ def load_catalog(
             changed.append((folder, signature))
     reads: dict[str, FolderRead] = {}
     if changed:
+        # Here each case's texts go to the store as it is read, so only one case's texts are
+        # in memory at a time; a reading process (``read``, /reload) cannot write the store
+        # and hands them back as bodies, stored below in one transaction.
         reads = read(changed) if read is not None else read_folders(changed, store)
     problems: list[str] = []
     named: dict[str, tuple[object, frozenset[str]]] = {}

@@ -31,7 +31,6 @@ import structlog
 
 from bot.cases.catalog import Catalog, CatalogHolder, FolderRead, load_catalog, read_folders
 from bot.cases.folder_scan import Signature, Stat, scan
-from bot.cases.models import Case
 from bot.domain.answers import CaseEntries, QuestionIndex, QuestionIndexes
 
 log = structlog.get_logger("casebot.catalogue")
@@ -49,12 +48,18 @@ def read_job(job: dict[str, object]) -> bytes:
     folders, names = job["folders"], job["names"]
     assert isinstance(folders, list) and isinstance(names, frozenset)
     entries: dict[str, CaseEntries] = {}
-
-    def read_questions(cases: list[Case]) -> None:
-        entries.update(QuestionIndex.read_cases(cases, names))
-
-    reads = read_folders(folders, None, read_questions, bodies=True)
+    reads = _read_folders_and_questions(folders, names, entries)
     return pickle.dumps((reads, entries), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_folders_and_questions(
+    folders: list[tuple[Path, Signature]], names: frozenset[str], entries: dict[str, CaseEntries]
+) -> dict[str, FolderRead]:
+    """:func:`read_folders` with texts as bodies (one writer stores them), the question index's
+    reading of the valid cases added to ``entries`` while their texts are in memory."""
+    return read_folders(
+        folders, None, lambda cases: entries.update(QuestionIndex.read_cases(cases, names)), bodies=True
+    )
 
 
 class CatalogueReloader:
@@ -107,7 +112,7 @@ class CatalogueReloader:
         """The changed folders read (in the loader's worker thread, or in processes it waits for)."""
         names = frozenset(QuestionIndex.name_words(current))
         if len(folders) < self._child_from:
-            return self._read_here(folders, names, entries)
+            return _read_folders_and_questions(folders, names, entries)
         processes = min(self._processes, -(-len(folders) // CHUNK))
         share = -(-len(folders) // processes)
         jobs = [{"folders": folders[i : i + share], "names": names} for i in range(0, len(folders), share)]
@@ -120,17 +125,9 @@ class CatalogueReloader:
         except ChildFailed as exc:
             # Read here then: slower, and whatever made the child fail shows itself here.
             log.warning("catalogue_reload.child_failed", error=str(exc))
-            return self._read_here(folders, names, entries)
+            return _read_folders_and_questions(folders, names, entries)
         self.read_in_processes += len(folders)
         return reads
-
-    @staticmethod
-    def _read_here(
-        folders: list[tuple[Path, Signature]], names: frozenset[str], entries: dict[str, CaseEntries]
-    ) -> dict[str, FolderRead]:
-        return read_folders(
-            folders, None, lambda cases: entries.update(QuestionIndex.read_cases(cases, names)), bodies=True
-        )
 
 
 @contextlib.contextmanager
