@@ -274,3 +274,49 @@ async def test_a_lone_signature_is_two_hand_offs_to_the_writer_and_durable_when_
     assert len(handed) == 2
     assert _committed(db, "SELECT COUNT(*) FROM signatures") == [(1,)]
     assert _committed(db, "SELECT update_id, reply FROM processed_updates") == [(77, "signed:alpha")]
+
+
+async def test_after_a_refused_commit_every_later_flush_of_the_update_refuses_too(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A handler that carries on after its COMMIT was refused (its writes are gone) must not
+    get a later write committed, with the update's mark, as if the update had been kept."""
+    from tests.scaleout_fixtures import open_engine
+
+    database = await open_engine(engine, tmp_path, request, "refused.sqlite3")
+
+    async def write(sql: str) -> None:
+        async with database.write() as conn:
+            await conn.execute(sql)
+
+    async def count(table: str) -> int:
+        rows = await database.conn.execute_fetchall(f"SELECT COUNT(*) FROM {table}")
+        return int(rows[0][0])
+
+    try:
+        await write("CREATE TABLE t_parent (id INTEGER PRIMARY KEY)")
+        # Checked only at COMMIT, on both engines: a COMMIT the database refuses.
+        await write(
+            "CREATE TABLE t_child (id INTEGER PRIMARY KEY,"
+            " parent INTEGER REFERENCES t_parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        refusals = 0
+        with pytest.raises(CommitFailed):
+            async with database.unit_of_work(_mark(601)):
+                await write("INSERT INTO t_child VALUES (1, 99)")
+                try:
+                    await database.flush()
+                except CommitFailed:
+                    refusals += 1
+                await write("INSERT INTO t_parent VALUES (5)")
+                await database.flush()  # refused: the first write is not there
+        assert refusals == 1
+        assert await count("t_child") == 0
+        assert await count("t_parent") == 0
+        assert await count("processed_updates") == 0
+        async with database.unit_of_work(_mark(602)):  # the next update commits as usual
+            await write("INSERT INTO t_parent VALUES (6)")
+        assert await count("t_parent") == 1
+        assert await count("processed_updates") == 1
+    finally:
+        await database.close()

@@ -284,6 +284,9 @@ class UnitOfWork:
         self._span: _Span | None = None  # open: this unit holds the write lock
         self.finalized = False  # the mark has been committed
         self.closed = False
+        # Why a COMMIT of this unit was refused: its earlier writes are gone, so every later
+        # flush refuses too, or a later write (and the mark) would be kept without them.
+        self.refused: str | None = None
         # What the update's reply says, in a word, stored with its mark (``note_reply``).
         self.reply: str | None = None
         # Writes begun after a reply has left: committed on their own, after the
@@ -395,15 +398,22 @@ class UnitOfWork:
         except sqlite3.Error as undo_failed:
             if not storage_failure(exc):
                 self._db._refuse(1, _describe(undo_failed))
+                self.refused = _describe(undo_failed)
                 raise CommitFailed(_describe(undo_failed)) from exc
         if storage_failure(exc) and not isinstance(exc, CommitFailed):
             self._db._refuse(1, _describe(exc))
+            self.refused = _describe(exc)
             raise CommitFailed(_describe(exc)) from exc
 
     async def flush(self) -> None:
         """Seal what is open, with the mark if it is not committed yet, and wait for its COMMIT."""
         async with self._lock:
             span = self._span
+            if self.refused is not None:
+                if span is not None and not self._depth:
+                    self._span = None
+                    await span.undo()
+                raise CommitFailed(self.refused)
             if span is None or self._depth:
                 return
             last: Statement | None = None
@@ -415,6 +425,7 @@ class UnitOfWork:
                 self._span = None
                 await span.undo()
                 self._db._refuse(1, _describe(exc))
+                self.refused = _describe(exc)
                 if isinstance(exc, CommitFailed):
                     raise
                 raise CommitFailed(str(exc)) from exc
@@ -423,7 +434,11 @@ class UnitOfWork:
                 await span.undo()
                 raise
             self._span = None
-            await span.seal(last)
+            try:
+                await span.seal(last)
+            except (sqlite3.Error, CommitFailed) as exc:
+                self.refused = _describe(exc)
+                raise
             self.finalized = True
 
     async def complete(self) -> None:

@@ -212,6 +212,9 @@ class PgUnitOfWork:
         self._depth = 0
         self.finalized = False
         self.closed = False
+        # Why a COMMIT of this unit was refused: its earlier writes are gone, so every later
+        # flush refuses too, or a later write (and the mark) would be kept without them.
+        self.refused: str | None = None
         self.writes_after_flush = 0
         self.memo: dict[tuple[str, str], object] = {}  # rows read in this transaction, see unit_memo
 
@@ -292,6 +295,10 @@ class PgUnitOfWork:
         import asyncpg
 
         async with self._lock:
+            if self.refused is not None:
+                if self.connection is not None and not self._depth:
+                    await self._rollback()
+                raise CommitFailed(self.refused)
             if self.connection is None or self._depth:
                 return
             try:
@@ -300,6 +307,7 @@ class PgUnitOfWork:
             except asyncpg.PostgresError as exc:
                 await self._rollback()
                 self._db.refuse(1, type(exc).__name__)
+                self.refused = str(exc)
                 raise CommitFailed(str(exc)) from exc
             except BaseException:
                 await self._rollback()
