@@ -14,6 +14,7 @@ import pytest
 from bot.storage.db import READER_CACHE_KB, CommitFailed, Database
 from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 from tests.conftest import NOW
+from tests.scaleout_fixtures import open_engine
 
 
 @pytest.fixture
@@ -281,8 +282,6 @@ async def test_after_a_refused_commit_every_later_flush_of_the_update_refuses_to
 ) -> None:
     """A handler that carries on after its COMMIT was refused (its writes are gone) must not
     get a later write committed, with the update's mark, as if the update had been kept."""
-    from tests.scaleout_fixtures import open_engine
-
     database = await open_engine(engine, tmp_path, request, "refused.sqlite3")
 
     async def write(sql: str) -> None:

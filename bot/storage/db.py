@@ -284,9 +284,7 @@ class UnitOfWork:
         self._span: _Span | None = None  # open: this unit holds the write lock
         self.finalized = False  # the mark has been committed
         self.closed = False
-        # Why a COMMIT of this unit was refused: its earlier writes are gone, so every later
-        # flush refuses too, or a later write (and the mark) would be kept without them.
-        self.refused: str | None = None
+        self.refused: str | None = None  # why a write of this unit was refused (``_refuse``)
         # What the update's reply says, in a word, stored with its mark (``note_reply``).
         self.reply: str | None = None
         # Writes begun after a reply has left: committed on their own, after the
@@ -397,13 +395,16 @@ class UnitOfWork:
                 await conn.execute(f"RELEASE {name}")
         except sqlite3.Error as undo_failed:
             if not storage_failure(exc):
-                self._db._refuse(1, _describe(undo_failed))
-                self.refused = _describe(undo_failed)
-                raise CommitFailed(_describe(undo_failed)) from exc
+                raise CommitFailed(self._refuse(_describe(undo_failed))) from exc
         if storage_failure(exc) and not isinstance(exc, CommitFailed):
-            self._db._refuse(1, _describe(exc))
-            self.refused = _describe(exc)
-            raise CommitFailed(_describe(exc)) from exc
+            raise CommitFailed(self._refuse(_describe(exc))) from exc
+
+    def _refuse(self, reason: str) -> str:
+        """Count a refused write and remember it: this unit's earlier writes are gone, so every
+        later flush refuses too, or a later write (and the mark) would be kept without them."""
+        self._db._refuse(1, reason)
+        self.refused = reason
+        return reason
 
     async def flush(self) -> None:
         """Seal what is open, with the mark if it is not committed yet, and wait for its COMMIT."""
@@ -424,8 +425,7 @@ class UnitOfWork:
             except (sqlite3.Error, CommitFailed) as exc:
                 self._span = None
                 await span.undo()
-                self._db._refuse(1, _describe(exc))
-                self.refused = _describe(exc)
+                self._refuse(_describe(exc))
                 if isinstance(exc, CommitFailed):
                     raise
                 raise CommitFailed(str(exc)) from exc
