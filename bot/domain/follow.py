@@ -10,6 +10,8 @@ lost with an outbox row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from bot.storage.repositories import FollowRepository, OutboxRepository, Transaction
 
@@ -40,6 +42,11 @@ class FollowService:
 
     async def is_following(self, chat_id: int, slug: str) -> bool:
         return await self._follows.is_following(chat_id, slug)
+
+    def following_check(self, chat_id: int, slug: str) -> Callable[[Any], bool] | None:
+        """:meth:`is_following` as a read to run with another write (``PetitionService.sign``'s
+        ``along``), or None where the storage has no such read."""
+        return self._follows.following_check(chat_id, slug)
 
     async def followed_by(self, chat_id: int) -> list[str]:
         return await self._follows.followed_by(chat_id)

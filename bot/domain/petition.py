@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from bot.cases.models import Case, PetitionFacts
 from bot.domain.records import StoredSignature
@@ -54,6 +55,7 @@ class SignResult:
     count: int
     signed_at: dt.datetime | None = None  # when this signer signed (now, or earlier)
     milestones: tuple[int, ...] = ()
+    along: object = None  # what the signature's ``along`` read (see PetitionService.sign)
 
 
 class NameRejected(ValueError):
@@ -215,7 +217,10 @@ class PetitionService:
         name: str | None = None,
         city: str | None = None,
         source: str | None = None,
+        along: Callable[[Any], object] | None = None,
     ) -> SignResult:
+        """``along``: a storage read for the thank-you, done with a new signature's own write
+        (its value in ``SignResult.along``; None when it was not done)."""
         facts = case.facts.petition
         if facts is None:
             raise ValueError(f"{case.slug} has no petition")
@@ -235,11 +240,12 @@ class PetitionService:
             signed_at=now,
             source=source,
             thresholds=milestone_thresholds(facts.goal),
+            along=along,
         )
         if added.closed:
             return SignResult(Outcome.closed, added.count)
         if added.added:
-            return SignResult(Outcome.signed, added.count, now, added.milestones)
+            return SignResult(Outcome.signed, added.count, now, added.milestones, added.along)
         existing = await self._signatures.get(case.slug, signer)
         return SignResult(Outcome.already_signed, added.count, existing.signed_at if existing else None)
 

@@ -132,6 +132,8 @@ async def _sign(
         name=name,
         city=city,
         source=SOURCE_LINK if via == SOURCE_LINK else None,
+        # The follow offer's read goes with the signature's write: one hand-off less.
+        along=follows.following_check(user.id, case.slug),
     )
     message = query_or_message.message if isinstance(query_or_message, CallbackQuery) else query_or_message
     if isinstance(query_or_message, CallbackQuery):
@@ -140,7 +142,9 @@ async def _sign(
         return
     if result.outcome is Outcome.signed:
         me = await bot.me()
-        following = await follows.is_following(user.id, case.slug)
+        following = (
+            result.along if isinstance(result.along, bool) else await follows.is_following(user.id, case.slug)
+        )
         text = views.petition_thanks(case, t, result.count)
         if not following:
             text += "\n\n" + t("petition-follow-offer")

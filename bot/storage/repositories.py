@@ -166,6 +166,8 @@ class AddResult:
     count: int  # the petition's count after the call
     milestones: tuple[int, ...]  # thresholds reached by this signature
     closed: bool = False  # the petition was closed (by an admin): nothing was added
+    # What ``along`` read in the signature's own hand-off (None: not read, see ``add``).
+    along: object = None
 
 
 async def _first(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> aiosqlite.Row | None:
@@ -272,12 +274,18 @@ class SignatureRepository:
         signed_at: dt.datetime,
         source: str | None,
         thresholds: tuple[int, ...] = (),
+        along: Callable[[sqlite3.Connection], object] | None = None,
     ) -> AddResult:
         """Insert and count in one transaction; a second signature by the same signer is a no-op,
         and so is a signature of a petition an admin closed (``closed``).
 
         The UNIQUE (petition, signer) constraint decides, not a prior SELECT, so
         two concurrent taps cannot both get through.
+
+        ``along``: a read another repository hands in for the reply to a new signature (the
+        follow offer), run after the signature's statements in the same hand-off to the
+        writer's thread, inside its transaction; its value comes back as ``along``. Not run
+        with several workers, nor when nothing was added.
         """
         if self._db.shared:
             return await self._add_shared(
@@ -319,7 +327,9 @@ class SignatureRepository:
                 )
                 if cur.rowcount == 1:
                     reached = (count,)
-            return AddResult(added=True, count=count, milestones=reached)
+            # A reply's read one statement after the signature's, instead of its own hand-off.
+            read = along(conn) if along is not None else None
+            return AddResult(added=True, count=count, milestones=reached, along=read)
 
         result = await self._db.write_call(signing)
         if not known:
@@ -571,6 +581,19 @@ class FollowRepository:
     # array_agg), for the statement that reads the update's rows at its start
     # (ReaderPrefetchMiddleware): a signer's "follow?" offer then needs no round trip.
     FOLLOWED_OF = "(SELECT array_agg(slug) FROM follows WHERE chat_id = ?)"
+
+    def following_check(self, chat_id: int, slug: str) -> Callable[[sqlite3.Connection], bool] | None:
+        """Whether the chat follows the case, as a read for another write's hand-off to the
+        writer's thread (``SignatureRepository.add``'s ``along``); None with several workers,
+        which read it along at the update's start instead (:meth:`read_along`)."""
+        if self._db.shared:
+            return None
+
+        def following(conn: sqlite3.Connection) -> bool:
+            row = conn.execute("SELECT 1 FROM follows WHERE chat_id = ? AND slug = ?", (chat_id, slug))
+            return row.fetchone() is not None
+
+        return following
 
     def read_along(self, chat_id: int, slugs: Sequence[str] | None) -> None:
         """What :attr:`FOLLOWED_OF` read in the update's transaction, kept for the rest of it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 import pytest
 from aiogram.methods import AnswerInlineQuery, SendDocument, SendMessage
@@ -302,3 +303,44 @@ async def test_whole_journey_in_each_language(harness: Harness, locale: str) -> 
     assert await _count_rows(harness) == 0
     for shown in user.seen:
         assert not any(word in shown.text.lower() for word in other), (locale, shown.text)
+
+
+async def test_the_thank_you_offers_following_only_to_who_does_not_follow(harness: Harness) -> None:
+    offer = "Would you like to receive news of this case"
+    follower, reader = harness.user(21, "en"), harness.user(22, "en")
+    await follower.send("/start alpha")
+    await follower.press("Follow this case")
+    for user, following in ((follower, True), (reader, False)):
+        await user.send("/sign alpha")
+        [thanks] = await user.press("Sign anonymously")
+        assert "signer No." in thanks.text
+        assert (offer in thanks.text) is not following
+        assert any("Follow the case" in label for label in thanks.labels) is not following
+
+
+async def test_a_signature_reads_the_follow_offer_with_its_own_write(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether the signer follows the case is read in the signature's hand-off to the writer's
+    thread, inside its transaction: the reader connection is not asked (one hand-off less)."""
+    db = harness.app.db
+    warm = harness.user(23, "en")
+    await warm.send("/sign alpha")
+    await warm.press("Sign anonymously")  # the mirrors and the update marks are loaded
+    user = harness.user(24, "en")
+    await user.send("/sign alpha")
+    handed: list[str] = []
+    for name, conn in (("reader", db.reader), ("writer", db.conn)):
+        real = conn._execute
+
+        def counting(real: Any = real, name: str = name) -> Any:
+            async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+                handed.append(name)
+                return await real(fn, *args, **kwargs)
+
+            return counted
+
+        monkeypatch.setattr(conn, "_execute", counting())
+    [thanks] = await user.press("Sign anonymously")
+    assert "signer No. 2" in thanks.text and "Would you like to receive news" in thanks.text
+    assert handed == ["writer", "writer"]
