@@ -55,3 +55,54 @@ def test_bounded() -> None:
     for days in range(50):
         screens.case_card(case, t, TODAY + dt.timedelta(days=days), None, None)
     assert screens.misses == 50 and len(screens._entries) == 8
+
+
+def test_a_thank_you_is_kept_without_its_number_and_filled_in_as_rendered_afresh() -> None:
+    """Every signer's number is new: the text is kept per plural category, bar and percentage,
+    and each number written in must give what Fluent renders for it, in every locale."""
+    catalog = load_catalog(FIXTURE_CASES)
+    l10n = L10n.load(LOCALES, strict=True)
+    screens = RenderedScreenCache()
+    numbers = [*range(0, 260), 1_000, 1_001, 1_021, 1_111, 12_345, 100_000, 100_001, 1_234_567]
+    for case in catalog:
+        if case.facts.petition is None:
+            continue
+        for locale in l10n.locales:
+            t = l10n.translator(locale)
+            for number in numbers:
+                assert screens.petition_thanks(case, t, number) == views.petition_thanks(case, t, number)
+    # Past the goal (a full bar, 100 %) a text per locale and plural category, filled in after.
+    screens = RenderedScreenCache()
+    case = next(c for c in catalog if c.facts.petition is not None)
+    for locale in l10n.locales:
+        for number in range(5_000, 5_200):
+            screens.petition_thanks(case, l10n.translator(locale), number)
+    assert screens.misses <= 4 * len(l10n.locales)
+
+
+def _l10n_of(ftl: str) -> L10n:
+    from fluent.runtime import FluentBundle, FluentResource
+
+    bundle = FluentBundle(["en"], use_isolating=False)
+    bundle.add_resource(FluentResource(ftl))
+    return L10n({"en": bundle}, strict=True)
+
+
+def test_a_text_holding_more_of_the_number_than_its_category_is_not_kept() -> None:
+    """A variant for one exact number, or NUMBER() with options, shows more than the plural
+    category: such a text is rendered for every number, never filled in."""
+    from bot.ui.i18n import NUMBER_MARK
+
+    cases = {
+        "exact": ("n = { $n ->\n    [0] none\n   *[other] { $n } of them\n}\n", 5, "5 of them"),
+        "options": ("n = { NUMBER($n, minimumFractionDigits: 2) } done\n", 5, "5.00 done"),
+        "plain": ("n = { $n ->\n    [one] { $n } item\n   *[other] { $n } items\n}\n", 5, "5 items"),
+    }
+    for name, (ftl, number, shown) in cases.items():
+        t = _l10n_of(ftl).translator("en")
+        text, template = t.with_number(number, lambda n, t=t: t("n", n=n))
+        assert text == shown, name
+        if name == "plain":
+            assert template == f"{NUMBER_MARK} items"
+        else:
+            assert template is None, name

@@ -145,7 +145,7 @@ async def _sign(
         following = (
             result.along if isinstance(result.along, bool) else await follows.is_following(user.id, case.slug)
         )
-        text = views.petition_thanks(case, t, result.count)
+        text = screens.petition_thanks(case, t, result.count)
         if not following:
             text += "\n\n" + t("petition-follow-offer")
         await message.answer(

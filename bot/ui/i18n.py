@@ -116,6 +116,43 @@ class KeptInt(FluentInt):
         return text
 
 
+# Where a :class:`NumberSlot` stands in a kept text (a private-use character: no message has it).
+NUMBER_MARK = "\ue000"
+
+
+class NumberSlot(KeptInt):
+    """A whole number written as :data:`NUMBER_MARK`, for a text kept and reused with other
+    numbers of the same plural category (a signer's number is new every time, its category
+    is one of a few).
+
+    A message sees of it only its plural category (the bundle's rule reads the value) and
+    the mark. Anything more — a variant for this exact number (``[0]``), ``NUMBER()`` with
+    options, which copies the number and its options — sets ``exact``: that text holds more
+    of the number than the mark, and must not be kept.
+    """
+
+    exact: bool = False
+
+    @property  # type: ignore[override]
+    def options(self) -> Any:
+        # Read only by a copy (fluent_number) or a formatting this class does not do.
+        self.exact = True
+        return FluentNumber.default_number_format_options
+
+    @options.setter
+    def options(self, value: Any) -> None:
+        pass  # always Fluent's defaults (see the getter)
+
+    def format(self, locale: Any) -> str:
+        return NUMBER_MARK
+
+    def __eq__(self, other: object) -> bool:
+        self.exact = True
+        return int(self) == other
+
+    __hash__ = int.__hash__
+
+
 def _format(
     bundle: FluentBundle, pattern: Any, args: Mapping[str, object], kept: dict[int, str]
 ) -> tuple[str, list[Exception]]:
@@ -127,6 +164,8 @@ def _format(
             number = KeptInt(value)
             number.kept = kept
             values[name] = number
+        elif type(value) is NumberSlot:  # as it is: native_to_fluent would copy it
+            values[name] = value
         else:
             values[name] = native_to_fluent(value)
     errors: list[Exception] = []
@@ -182,6 +221,17 @@ class L10n:
     def translator(self, locale: str) -> Translator:
         return self._translators[locale]
 
+    def plural(self, locale: str, number: int) -> str:
+        """The plural category of a whole number in the locale's language."""
+        rule: Callable[[Any], str] = self._bundles[locale]._plural_form
+        return rule(number)
+
+    def number(self, locale: str, number: int) -> str:
+        """A whole number as a message shows it (Fluent's default number format)."""
+        value = KeptInt(number)
+        value.kept = self._numbers[locale]
+        return value.format(self._bundles[locale]._babel_locale)
+
     def format(self, locale: str, msg_id: str, args: Mapping[str, object] | None = None) -> str:
         bundle = self._bundles[locale]
         if not bundle.has_message(msg_id):
@@ -211,6 +261,24 @@ class Translator:
 
     def __call__(self, msg_id: str, **args: object) -> str:
         return self._l10n.format(self.locale, msg_id, args)
+
+    def with_number(self, number: int, render: Callable[[int], str]) -> tuple[str, str | None]:
+        """``render(number)``, and the same text with the number as :data:`NUMBER_MARK`, to keep
+        and fill in for another number of the same plural category; None instead of that
+        when the text holds more of the number than its category (see :class:`NumberSlot`)."""
+        text = render(number)
+        slot = NumberSlot(number)
+        slot.exact = False  # FluentNumber's constructor reads the options once itself
+        template = render(slot)
+        if slot.exact or template.replace(NUMBER_MARK, self.number(number)) != text:
+            return text, None
+        return text, template
+
+    def plural(self, number: int) -> str:
+        return self._l10n.plural(self.locale, number)
+
+    def number(self, number: int) -> str:
+        return self._l10n.number(self.locale, number)
 
     def date(self, value: dt.date) -> str:
         # The year goes in as text: Fluent would group a number's digits ("2,022").

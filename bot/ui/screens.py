@@ -27,8 +27,9 @@ from bot.cases.catalog import Catalog
 from bot.cases.models import Argument, Case
 from bot.cases.search import PAGE_SIZE
 from bot.domain.news import CurrentStatus
+from bot.domain.petition import percent, progress_bar
 from bot.ui import keyboards, views
-from bot.ui.i18n import Translator
+from bot.ui.i18n import NUMBER_MARK, Translator
 
 T = TypeVar("T")
 
@@ -132,6 +133,33 @@ class RenderedScreenCache:
             case,
             lambda: keyboards.petition_signed(case, t, bot_username, offer_follow=offer_follow),
         )
+
+    def petition_thanks(self, case: Case, t: Translator, number: int) -> str:
+        """:func:`bot.ui.views.petition_thanks`: a signer's number is new every time, so the text
+        is kept with the number left out, per everything else it shows — its plural category,
+        the progress bar and percentage — and the number written in (bot/ui/i18n.py, NumberSlot)."""
+        petition = case.facts.petition
+        assert petition is not None
+        goal = petition.goal
+        key = (
+            "thanks",
+            id(case),
+            t.locale,
+            t.plural(number),
+            progress_bar(number, goal),
+            percent(number, goal),
+        )
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is case:
+            self.hits += 1
+            template: str | None = entry[1]
+            if template is not None:
+                return template.replace(NUMBER_MARK, t.number(number))
+            return views.petition_thanks(case, t, number)
+        self.misses += 1
+        text, template = t.with_number(number, lambda n: views.petition_thanks(case, t, n))
+        self._entries[key] = (case, template)  # None: this text is rendered every time
+        return text
 
     def back_to_case(self, case: Case, t: Translator) -> InlineKeyboardMarkup:
         return self._memo(("back-kb", id(case), t.locale), case, lambda: keyboards.back_to_case(case, t))
