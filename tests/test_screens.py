@@ -57,7 +57,7 @@ def test_bounded() -> None:
     assert screens.misses == 50 and len(screens._entries) == 8
 
 
-def test_a_thank_you_is_kept_without_its_number_and_filled_in_as_rendered_afresh() -> None:
+def test_thanks_and_withdrawals_are_kept_without_their_number_and_filled_in_as_rendered() -> None:
     """Every signer's number is new: the text is kept per plural category, bar and percentage,
     and each number written in must give what Fluent renders for it, in every locale."""
     catalog = load_catalog(FIXTURE_CASES)
@@ -71,6 +71,10 @@ def test_a_thank_you_is_kept_without_its_number_and_filled_in_as_rendered_afresh
             t = l10n.translator(locale)
             for number in numbers:
                 assert screens.petition_thanks(case, t, number) == views.petition_thanks(case, t, number)
+    for locale in l10n.locales:
+        t = l10n.translator(locale)
+        for number in numbers:
+            assert screens.petition_withdrawn(t, number) == views.petition_withdrawn(t, number)
     # Past the goal (a full bar, 100 %) a text per locale and plural category, filled in after.
     screens = RenderedScreenCache()
     case = next(c for c in catalog if c.facts.petition is not None)

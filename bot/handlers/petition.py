@@ -320,8 +320,7 @@ async def withdraw_confirmed(
     query: CallbackQuery, case: Case, t: Translator, petitions: PetitionService, screens: RenderedScreenCache
 ) -> None:
     removed, signatures = await petitions.withdraw_counted(case, query.from_user.id)
-    count = t("signatures", count=signatures)
-    text = t("petition-withdrawn", count=count) if removed else t("petition-not-signed")
+    text = screens.petition_withdrawn(t, signatures) if removed else t("petition-not-signed")
     await show(query, text, screens.back_to_case(case, t))
 
 

@@ -136,29 +136,34 @@ class RenderedScreenCache:
 
     def petition_thanks(self, case: Case, t: Translator, number: int) -> str:
         """:func:`bot.ui.views.petition_thanks`: a signer's number is new every time, so the text
-        is kept with the number left out, per everything else it shows — its plural category,
-        the progress bar and percentage — and the number written in (bot/ui/i18n.py, NumberSlot)."""
+        is kept per everything else it shows (the number's plural category, the bar and the
+        percentage) and the number written in."""
         petition = case.facts.petition
         assert petition is not None
         goal = petition.goal
-        key = (
-            "thanks",
-            id(case),
-            t.locale,
-            t.plural(number),
-            progress_bar(number, goal),
-            percent(number, goal),
+        shown = (t.plural(number), progress_bar(number, goal), percent(number, goal))
+        key = ("thanks", id(case), t.locale, shown)
+        return self._numbered(key, case, t, number, lambda n: views.petition_thanks(case, t, n))
+
+    def petition_withdrawn(self, t: Translator, count: int) -> str:
+        """:func:`bot.ui.views.petition_withdrawn`, kept per the count's plural category."""
+        return self._numbered(
+            ("withdrawn", t.locale, t.plural(count)), None, t, count, lambda n: views.petition_withdrawn(t, n)
         )
+
+    def _numbered(
+        self, key: Hashable, owner: object, t: Translator, number: int, render: Callable[[int], str]
+    ) -> str:
+        """``render(number)`` from a text kept under ``key`` with the number left out and written
+        in (bot/ui/i18n.py, NumberSlot); ``key`` holds all the text shows but the number itself."""
         entry = self._entries.get(key)
-        if entry is not None and entry[0] is case:
+        if entry is not None and entry[0] is owner:
             self.hits += 1
             template: str | None = entry[1]
-            if template is not None:
-                return template.replace(NUMBER_MARK, t.number(number))
-            return views.petition_thanks(case, t, number)
+            return render(number) if template is None else template.replace(NUMBER_MARK, t.number(number))
         self.misses += 1
-        text, template = t.with_number(number, lambda n: views.petition_thanks(case, t, n))
-        self._entries[key] = (case, template)  # None: this text is rendered every time
+        text, template = t.with_number(number, render)
+        self._entries[key] = (owner, template)  # None: a text to render every time
         return text
 
     def back_to_case(self, case: Case, t: Translator) -> InlineKeyboardMarkup:

@@ -249,6 +249,10 @@ def petition_thanks(case: Case, t: Translator, number: int) -> str:
     return t("petition-thanks", number=number, count=count, progress=_bar(t, number, petition.goal))
 
 
+def petition_withdrawn(t: Translator, count: int) -> str:
+    return t("petition-withdrawn", count=t("signatures", count=count))
+
+
 def inline_card(case: Case, t: Translator, count: int | None, status_line: str | None = None) -> str:
     counted = t("signatures", count=count) if count is not None else ""
     return t(
