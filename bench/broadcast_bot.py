@@ -6,22 +6,25 @@ The time-scaled broadcast run needs the worker at 1,000 sends a second, and
 production setting above it would only buy 429s. So the cap stays, and this
 module is the one place that goes past it: it reads the settings from the
 environment exactly as ``python -m bot`` does, replaces the rate in code
-(``model_copy`` does not validate) and hands them to the same ``_run_bot``
-that ``python -m bot run`` calls. Everything else — ``create_app``'s wiring,
-the Bot API adapter (``bot/ui/delivery.py``), aiogram's HTTP session, polling,
-the admin's /post flow, the worker's start and graceful stop — is
-production's own code.
+(``model_copy`` does not validate) and hands them to the same
+``_serve_telegram`` that ``python -m bot run`` calls. Everything else — the
+collector off while the app is built, then frozen with it; glibc's arenas
+capped before any thread starts; ``create_app``'s wiring, the Bot API adapter
+(``bot/ui/delivery.py``), aiogram's HTTP session, polling, the admin's /post
+flow, the worker's start and graceful stop — is production's own code, so
+``bench.memory`` measures the process the bot is. (It used to call
+``asyncio.run(_run_bot(...))``: the same app without that start's arena cap and
+collector settings, so its resident set was not the bot's.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sys
 
 from pydantic import ValidationError
 
-from bot.__main__ import _run_bot
+from bot.__main__ import _serve_telegram
 from bot.config import describe_settings_error, load_settings
 from bot.logs import configure_logging
 
@@ -42,7 +45,7 @@ def main(argv: list[str]) -> int:
     configure_logging(settings.log_format, settings.log_level)
     settings = settings.model_copy(update={"broadcast_rate": rate})
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run_bot(settings))
+        return _serve_telegram(settings)
     return 0
 
 

@@ -11,7 +11,7 @@ a signing burst of ``--burst`` new users, and after a broadcast to every followe
 The broadcast is the one difference from ``make bench``: there the main process
 sends at 25/s and has sent a few thousand by the end; here every follower is
 sent to, at ``--rate`` a second, through ``bench.broadcast_bot`` (the same
-``_run_bot`` as ``python -m bot run``, only the rate replaced), so the outbox and
+``_serve_telegram`` as ``python -m bot run``, only the rate replaced), so the outbox and
 the worker's batches are walked to the end. ``--rate 25`` runs ``python -m bot
 run`` itself and watches the broadcast for ``--broadcast-seconds``.
 

@@ -132,3 +132,31 @@ def test_a_removed_case_leaves_the_index_as_a_build_from_nothing(cases: Path) ->
     shutil.rmtree(cases / "beta")  # its names are no longer names: alpha's words may read otherwise
     second = load_catalog(cases, first)
     assert _index_state(QuestionIndex(second, questions)) == _index_state(QuestionIndex(second))
+
+
+def test_cases_read_alike_share_their_values_with_each_other_and_the_index(cases: Path) -> None:
+    """What the index keeps of each case for the next /reload goes through its table of equal
+    values: with a thousand cases asked alike, a copy per case was most of the index's memory."""
+    shutil.copytree(cases / "alpha", cases / "alpha-copy")
+    edit_text(cases / "alpha-copy" / "case.toml", 'slug = "alpha"', 'slug = "alpha-copy"')
+    catalog = load_catalog(cases)
+    index = QuestionIndex(catalog)
+    one, other = index._read["alpha"][1], index._read["alpha-copy"][1]
+    fields = ("names_met", "lexicon", "proper", "phrasings", "entry_terms", "pointerless", "focus", "postings")
+    assert one.phrasings and one.pointerless and one.focus and one.postings
+    for name in fields:
+        assert getattr(one, name) is getattr(other, name), name
+    # The index answers from the very same objects.
+    for term, factors in one.postings.items():
+        assert index._postings[term]["alpha"] is factors
+    for entry_id, terms in one.entry_terms.items():
+        assert index._entry_terms["alpha", entry_id] is terms
+    assert index._focus["alpha"] is one.focus
+    for entry_id, standalone in index._standalone["alpha"].items():
+        for terms, _ in standalone:
+            assert any(terms is stored for stored in one.phrasings[entry_id])
+    # And so does the next index, which takes the records of unchanged cases.
+    again = QuestionIndex(load_catalog(cases, catalog), index)
+    assert again._read["alpha"][1] is one
+    for term, factors in one.postings.items():
+        assert again._postings[term]["alpha-copy"] is factors

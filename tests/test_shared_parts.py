@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from bot.cases.catalog import load_case, load_catalog
 from bot.cases.models import Case
-from bot.domain.answers import QuestionIndex
+from bot.domain.answers import QuestionIndex, _EqualValues
 from tests.catalogue_gen import generate
 from tests.conftest import FIXTURE_CASES
 
@@ -85,7 +85,8 @@ def test_the_question_index_shares_equal_values_and_answers_the_same(
     shared = QuestionIndex(catalog)
     per_case = [entries for by_case in shared._postings.values() for entries in by_case.values()]
     assert len({id(e) for e in per_case}) < len(per_case) / 2
-    monkeypatch.setattr(QuestionIndex, "_store_equal_values_once", lambda self: None)
+    # No table of equal values: every value the index and its cases' records hold is their own.
+    monkeypatch.setattr(_EqualValues, "once", lambda self, value, key=None: value)
     plain = QuestionIndex(catalog)
     questions = [
         "Why is he a political prisoner?",

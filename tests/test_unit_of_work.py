@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -318,4 +320,46 @@ async def test_after_a_refused_commit_every_later_flush_of_the_update_refuses_to
         assert await count("t_parent") == 1
         assert await count("processed_updates") == 1
     finally:
+        await database.close()
+
+
+async def test_a_task_started_during_an_update_does_not_keep_what_its_unit_held(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A task started during an update copies its context, and with it the update's unit: the
+    bot's pooled keep-alive connections live on for minutes, a hundred of them. The unit must
+    not keep its update alive that long (its finalizer's closure, the update's own task)."""
+    database = await open_engine(engine, tmp_path, request, "outlived.sqlite3")
+
+    class Update:
+        """What the update's finalizer and its task refer to."""
+
+    released = asyncio.Event()
+    outliving: list[asyncio.Task[None]] = []
+
+    async def update() -> Update:
+        event = Update()
+
+        async def mark(conn: object) -> None:
+            assert event is not None  # the finalizer closes over the update, as the real one does
+
+        async with database.unit_of_work(mark):
+            async with database.write() as conn:
+                await conn.execute("INSERT INTO t VALUES (1)")
+            outliving.append(asyncio.create_task(released.wait()))  # e.g. a connection opened here
+        return event  # the update's task keeps its result
+
+    try:
+        async with database.write() as conn:
+            await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        task = asyncio.create_task(update())
+        held = weakref.ref(await task)
+        del task
+        await asyncio.sleep(0)  # the loop's handle that woke this test holds the finished task
+        gc.collect()
+        assert not outliving[0].done()
+        assert held() is None
+    finally:
+        released.set()
+        await asyncio.gather(*outliving)
         await database.close()

@@ -68,7 +68,8 @@ import contextlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 from sys import intern
@@ -756,17 +757,57 @@ class CaseEntries:
     # the same while those stay names and no word of the lexicon becomes one.
     names_met: frozenset[str] = frozenset()
     # Kept as long as the index (a later one may take them): tuples, a quarter of a set's size.
+    # An index that takes them stores their values in its table of equal values (see
+    # _EqualValues): cases read alike share them with each other and with the index.
     lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale → words
     proper: tuple[str, ...] = ()
-    phrasings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # entry → terms of each
+    phrasings: dict[str, Sequence[tuple[str, ...]]] = field(default_factory=dict)  # entry → terms of each
     entry_terms: dict[str, frozenset[str]] = field(default_factory=dict)
-    pointerless: dict[str, set[int]] = field(default_factory=dict)  # entry → phrasing numbers
-    focus: dict[str, set[str]] = field(default_factory=dict)  # term → entries
+    pointerless: dict[str, AbstractSet[int]] = field(default_factory=dict)  # entry → phrasing numbers
+    focus: dict[str, AbstractSet[str]] = field(default_factory=dict)  # term → entries
     postings: dict[str, dict[str, float]] = field(default_factory=dict)  # term → entry → factor
 
     def fits(self, names: frozenset[str]) -> bool:
         """Whether it reads the same with ``names`` the catalogue's name words."""
         return self.names_met <= names and all(names.isdisjoint(seen) for seen in self.lexicon.values())
+
+
+class _EqualValues:
+    """One object for each value, while a QuestionIndex is built: ``once(value)`` is the first
+    value equal to it that the table was given.
+
+    A thousand cases ask their questions with the same entry ids and much the same words,
+    so the index's small dicts, tuples, sets and floats, and what it keeps of each case
+    (:class:`CaseEntries`), repeat. Only read-only values go in.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[object, Any] = {}
+
+    def once(self, value: Any, key: object = None) -> Any:
+        return self._kept.setdefault((type(value), value if key is None else key), value)
+
+    def floats(self, mapping: dict[str, float]) -> dict[str, float]:
+        shared = {k: self.once(v) for k, v in mapping.items()}
+        return self.once(shared, tuple(shared.items()))  # type: ignore[no-any-return]
+
+    def by_values(self, mapping: dict[str, Any]) -> dict[str, Any]:
+        """``mapping`` once, its values already stored once: their identity stands for them."""
+        return self.once(mapping, ("by values", tuple((k, id(v)) for k, v in mapping.items())))  # type: ignore[no-any-return]
+
+    def case(self, record: CaseEntries) -> None:
+        """``record``'s values replaced by the table's equal ones."""
+        once, by_values = self.once, self.by_values
+        record.names_met = once(record.names_met)
+        record.proper = once(record.proper)
+        record.lexicon = by_values({loc: once(seen) for loc, seen in record.lexicon.items()})
+        record.phrasings = by_values(
+            {e: once(tuple(once(terms) for terms in stored)) for e, stored in record.phrasings.items()}
+        )
+        record.entry_terms = by_values({e: once(terms) for e, terms in record.entry_terms.items()})
+        record.pointerless = by_values({e: once(frozenset(n)) for e, n in record.pointerless.items()})
+        record.focus = by_values({t: once(frozenset(e)) for t, e in record.focus.items()})
+        record.postings = by_values({t: self.floats(f) for t, f in record.postings.items()})
 
 
 class QuestionIndex:
@@ -876,6 +917,10 @@ class QuestionIndex:
         return records
 
     def _build(self, catalog: Catalog, records: list[CaseEntries]) -> None:
+        equal = _EqualValues()
+        for record in records:
+            # Before the index takes from them: what it takes is then already shared.
+            equal.case(record)
         self._lexicon: dict[str, set[str]] = {loc: set() for loc in LOCALES}
         # slug → entry → the terms of each phrasing, for how much of one the question covers
         self._phrasings: dict[str, dict[str, list[tuple[str, ...]]]] = {}
@@ -890,7 +935,7 @@ class QuestionIndex:
         self._phrased: dict[str, dict[str, int]] = defaultdict(dict)  # entry → its place
         self._phrasing_weight: dict[str, list[float]] = defaultdict(list)
         # slug → term → the entries with a phrasing asking "which <term>?"
-        self._focus: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._focus: dict[str, dict[str, AbstractSet[str]]] = {}
         self._entries = {case.slug: len(case.facts.questions) for case in catalog}
         # Ties go to the entry the case file lists first: each entry's place, by case.
         self._order = {case.slug: {q.id: i for i, q in enumerate(case.facts.questions)} for case in catalog}
@@ -901,7 +946,7 @@ class QuestionIndex:
             for language, asking_for in WHEN_WHERE.items()
             for word in asking_for.split()
         }
-        self._pointerless: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self._pointerless: dict[tuple[str, str], AbstractSet[int]] = {}
         # Words the case texts write with a capital inside a sentence (Yordam, Memorial,
         # Meshchansky), cut to five letters so that their endings meet.
         self._proper: set[str] = set()
@@ -919,7 +964,7 @@ class QuestionIndex:
             for entry_id, numbers in record.pointerless.items():
                 self._pointerless[slug, entry_id] = numbers
             if record.focus:
-                self._focus[slug] = record.focus  # read with .get only
+                self._focus[slug] = record.focus
             for term, factors in record.postings.items():
                 self._postings[term][slug] = factors
         self._surface = set().union(*self._lexicon.values())
@@ -998,29 +1043,17 @@ class QuestionIndex:
         for term in self._vocabulary:
             if len(term) >= 4:
                 self._by_prefix[term[:4]].append(term)
-        self._store_equal_values_once()
+        self._store_equal_values_once(equal)
         self._building = False
 
-    def _store_equal_values_once(self) -> None:
+    def _store_equal_values_once(self, equal: _EqualValues) -> None:
         """Equal values of the built index made one object each (it is read-only from here on).
 
-        A thousand cases ask their questions with the same entry ids and much the same
-        words, so most of the index's small dicts, tuples, sets and floats repeat: a term's
-        entries in one case (``{"why": 1.0}``), a phrasing's weights, a case's weights.
-        Stored once each they take about half the memory they took. Lookups are unchanged:
-        the same keys give equal values, in the same order.
+        A term's entries in one case (``{"why": 1.0}``), a phrasing's weights, a case's
+        weights repeat from case to case: stored once each they take about half the memory
+        they took. Lookups are unchanged: the same keys give equal values, in the same order.
         """
-        kept: dict[object, Any] = {}
-
-        def once(value: Any, key: object = None) -> Any:
-            return kept.setdefault((type(value), value if key is None else key), value)
-
-        def floats(mapping: dict[str, float]) -> dict[str, float]:
-            return once(shared := {k: once(v) for k, v in mapping.items()}, tuple(shared.items()))
-
-        for by_case in self._postings.values():
-            for slug, entries in by_case.items():
-                by_case[slug] = floats(entries)
+        once, floats = equal.once, equal.floats
         self._weights = {slug: floats(weights) for slug, weights in self._weights.items()}
         self._in_phrasings = {
             slug: {
@@ -1036,11 +1069,7 @@ class QuestionIndex:
         self._phrased = {slug: once(places, tuple(places.items())) for slug, places in self._phrased.items()}
         self._bare = {slug: once(frozenset(numbers)) for slug, numbers in self._bare.items()}
         self._order = {slug: once(order, tuple(order.items())) for slug, order in self._order.items()}
-        self._focus = {
-            slug: {term: once(frozenset(entries)) for term, entries in by_term.items()}
-            for slug, by_term in self._focus.items()
-        }
-        self._entry_terms = {key: once(terms) for key, terms in self._entry_terms.items()}
+        # _postings, _focus, _entry_terms and _pointerless hold the cases' own values, already shared.
         for token, slugs in self._names.items():
             self._names[token] = once(frozenset(slugs))
 
@@ -1060,8 +1089,10 @@ class QuestionIndex:
         names_met: set[str] = set()
         lexicon: dict[str, set[str]] = {}
         proper: set[str] = set()
+        focus: dict[str, set[str]] = {}
         for entry in case.facts.questions:
-            self._read_entry(case, entry.id, record, names_met, lexicon, proper)
+            self._read_entry(case, entry.id, record, names_met, lexicon, proper, focus)
+        record.focus = {term: frozenset(entries) for term, entries in focus.items()}
         record.names_met = frozenset(names_met)
         record.lexicon = {locale: tuple(seen) for locale, seen in lexicon.items()}
         record.proper = tuple(proper)
@@ -1075,11 +1106,13 @@ class QuestionIndex:
         names_met: set[str],
         lexicons: dict[str, set[str]],
         proper: set[str],
+        focus: dict[str, set[str]],
     ) -> None:
         phrasing_hits: dict[str, int] = defaultdict(int)
         phrasings = 0
         answer_terms: set[str] = set()
         stored: list[tuple[str, ...]] = []
+        pointerless: set[int] = set()
         for locale in LOCALES:
             lexicon = lexicons.setdefault(locale, set())
             text = case.text(locale).questions[entry_id]
@@ -1094,10 +1127,10 @@ class QuestionIndex:
                 terms = tuple(dict.fromkeys(self._stems(tokens, locale)))
                 if terms:
                     if len(tokens) == len(everything) and not _refers(read, locale):
-                        record.pointerless.setdefault(entry_id, set()).add(len(stored))
+                        pointerless.add(len(stored))
                     stored.append(terms)
                 for term in self._stems(_focus_words(tokens), locale):
-                    record.focus.setdefault(term, set()).add(entry_id)
+                    focus.setdefault(term, set()).add(entry_id)
                 for term in terms:
                     phrasing_hits[term] += 1
             answer = answer_text_source(case, locale, entry_id)
@@ -1109,7 +1142,9 @@ class QuestionIndex:
             names_met.update(t for t in everything if self._is_name(t))
             lexicon.update(t for t in answer_tokens if not t.isdigit())
             answer_terms.update(self._stems(answer_tokens, locale))
-        record.phrasings[entry_id] = stored
+        record.phrasings[entry_id] = tuple(stored)
+        if pointerless:
+            record.pointerless[entry_id] = frozenset(pointerless)
         record.entry_terms[entry_id] = frozenset(t for terms in stored for t in terms)
         # A term in many of an entry's phrasings is what the entry is about; one in a
         # single phrasing still counts, a little less.

@@ -260,6 +260,11 @@ class _Span:
             _run_hooks(self.hooks)
 
 
+async def no_mark(conn: object) -> None:
+    """The finalizer of a unit with no processed mark to write: one not tied to an update,
+    or one closed (its update's mark is written, or never will be)."""
+
+
 def _run_hooks(hooks: list[RollbackHook]) -> None:
     for hook in reversed(hooks):
         hook()
@@ -450,6 +455,17 @@ class UnitOfWork:
             span, self._span = self._span, None
             if span is not None:
                 await span.undo()
+
+    def close(self) -> None:
+        """The update is over: drop what the unit refers to.
+
+        A task started during the update (aiohttp's keep-alive connections, a background
+        flush) copies its context, and with it this unit, and may outlive it by minutes:
+        the finalizer's closure (the update, its middleware data) must not live that long.
+        """
+        self.closed = True
+        self._finalize = no_mark
+        self._task = None
 
 
 def migration_problems() -> list[str]:
@@ -771,7 +787,7 @@ class Database:
         else:
             await unit.complete()
         finally:
-            unit.closed = True
+            unit.close()
             self._unit.reset(token)
 
     async def flush(self) -> None:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from bot.storage.db import CommitFailed
+from bot.storage.db import CommitFailed, no_mark
 
 if TYPE_CHECKING:
     import asyncpg
@@ -340,6 +340,13 @@ class PgUnitOfWork:
             if self.connection is not None:
                 await self._rollback()
 
+    def close(self) -> None:
+        """The update is over: drop what the unit refers to (see ``UnitOfWork.close``)."""
+        self.closed = True
+        self._finalize = no_mark
+        self._task = None
+        self.memo.clear()
+
 
 async def _end_transaction(raw: asyncpg.Connection) -> None:
     """Roll back what is open on ``raw`` (nothing, after a failed COMMIT: it ended it)."""
@@ -546,7 +553,7 @@ class PgDatabase:
         else:
             await unit.complete()
         finally:
-            unit.closed = True
+            unit.close()
             self._unit.reset(token)
 
     async def flush(self) -> None:

@@ -15,7 +15,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.domain.records import Delivery, DeliveryCounts, NewsItem, NewsRecord, StoredSignature
-from bot.storage.db import Database
+from bot.storage.db import Database, no_mark
 from bot.storage.mirror import CommittedReads, TableMirror
 
 
@@ -77,12 +77,8 @@ class Transaction:
         if unit is not None and unit.joinable():
             yield
             return
-        async with self._db.unit_of_work(_no_mark):
+        async with self._db.unit_of_work(no_mark):
             yield
-
-
-async def _no_mark(conn: object) -> None:
-    """A unit of work not tied to an update has no processed mark to write."""
 
 
 class UserSettingsRepository:
