@@ -26,6 +26,7 @@ import urllib.request
 import zlib
 from pathlib import Path
 
+from bench.catalogue_paths import catalogue_paths
 from bench.config import OUT, ROOT, Config
 from bench.loop import BenchCore
 from bench.paths import SLUG, echo_callback_path, echo_path, user_paths
@@ -62,8 +63,14 @@ def seed(tree: Path, database: Path, signatures: int, followers: int) -> None:
 
 def main() -> int:
     names = ["echo", "echo_callback"] + [p.name for p in user_paths()]
+    catalogue = [p.name for p in catalogue_paths()]
     parser = argparse.ArgumentParser(prog="python -m bench.polled_cpu", description=__doc__)
-    parser.add_argument("paths", nargs="*", help="default: every path (" + ", ".join(names) + ")")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        help="default: every path (" + ", ".join(names) + "); or of the 1,001-case catalogue, served "
+        "then instead of data/cases: " + ", ".join(catalogue),
+    )
     parser.add_argument("--n", type=int, default=3000, help="updates per path with 100 in flight")
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=1, help="runs per path; the lowest CPU is kept")
@@ -90,7 +97,14 @@ def main() -> int:
     procs = Processes()
     try:
         server = start_server(procs)
-        env = bot_env(server.url, TOKENS["casebot"], database, tree / "data" / "cases")
+        cases = tree / "data" / "cases"
+        if any(name in catalogue for name in wanted):
+            cases = OUT / "cases1000"  # as bench/catalogue_paths.py
+            if not cases.is_dir():
+                from bench.setup_data import generate_catalogue
+
+                generate_catalogue(cases)
+        env = bot_env(server.url, TOKENS["casebot"], database, cases)
         env["LOCALES_DIR"] = str(tree / "locales")
         ports: dict[str, int] = {}
         if args.webhook:
@@ -129,7 +143,7 @@ def main() -> int:
             if echo is not None:
                 server.wait_first_poll(TOKENS["echo"], echo)
         core = BenchCore(config, procs, server, TOKENS)
-        paths = {p.name: p for p in [echo_path(), echo_callback_path(), *user_paths()]}
+        paths = {p.name: p for p in [echo_path(), echo_callback_path(), *user_paths(), *catalogue_paths()]}
         pool = list(range(1_000, 2_000))
         mode = "webhook" if args.webhook else "polled"
         print(
