@@ -67,9 +67,11 @@ class BenchCore:
         seed: int,
         calls_per_update: int,
         warmup: int,
+        webhook: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Updates offered at ``rate`` a second (Poisson arrivals, seeded), not on completion:
-        the latency a reader sees at that load, free of the closed loop's queue (Little's law)."""
+        the latency a reader sees at that load, free of the closed loop's queue (Little's law).
+        ``webhook``: as for :meth:`closed_loop`."""
         body = {
             "token": self.tokens[bot],
             "updates": updates,
@@ -79,6 +81,8 @@ class BenchCore:
             "warmup": warmup,
             "timeout": 600,
         }
+        if webhook is not None:
+            body["webhook"] = webhook
         result = self._timed(bot, label, "/_bench/open", body, calls_per_update)
         result["concurrency"] = "open"
         return result

@@ -36,7 +36,7 @@ cheaper than the bot). Its load side, ``/_bench/...`` (JSON, used by
   offered ``rate`` (Poisson: exponential gaps from a seeded generator) whether
   or not the bot has finished the ones before; latency runs from the scheduled
   arrival to the update's last expected call (:func:`poisson_arrivals`,
-  :func:`release_on_clock`).
+  :func:`release_on_clock`). Given a ``webhook``, as a run, it posts them there.
 - ``POST /_bench/limits``: Telegram's flood limits for one token — ``global_rate``
   sends per second overall and ``per_chat_interval`` seconds between sends to one
   chat — answered with 429 and ``retry_after`` when exceeded, as Telegram does.
@@ -569,7 +569,10 @@ class FakeTelegram:
         warmup = min(int(body.get("warmup", 0)), max(0, len(updates) - 1))
         arrivals = poisson_arrivals(float(body["rate"]), len(updates), int(body.get("seed", 0)))
         # concurrency 0: a completion releases nothing; only the clock does.
-        run = Run(deque(), 0, int(body["calls_per_update"]), warmup, len(updates), math.inf)
+        run = Run(
+            deque(), 0, int(body["calls_per_update"]), warmup, len(updates), math.inf,
+            webhook=Webhook(**body["webhook"]) if body.get("webhook") else None,
+        )  # fmt: skip
         state.stray_calls = 0
         state.run = run
         started = time.monotonic()

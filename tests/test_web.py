@@ -177,3 +177,26 @@ async def test_healthz_is_503_when_the_database_does_not_answer(client: TestClie
     health = await client.get("/healthz")
     assert health.status == 503
     assert (await health.json())["database"] is False
+
+
+async def test_waiting_for_an_update_never_cancels_it() -> None:
+    """Neither the timeout nor the request being given up (Telegram hanging up) stops a handler
+    midway: its update stays in flight until done, for the redelivery to find it processed."""
+    release = asyncio.Event()
+
+    async def handling() -> bool:
+        await release.wait()
+        return True
+
+    task = asyncio.ensure_future(handling())
+    assert await WebServer._finished_within(task, 0) is False
+    assert not task.done()
+    waiting = asyncio.ensure_future(WebServer._finished_within(task, 60))
+    await asyncio.sleep(0)  # a turn of the loop for it to start waiting, not a delay
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert not task.done()
+    release.set()
+    assert await WebServer._finished_within(task, 60) is True
+    assert task.result() is True

@@ -103,15 +103,12 @@ class WebServer:
         task = asyncio.ensure_future(self._handle(update, answer))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
-        try:
-            # Shielded: Telegram hanging up or the timeout must not cancel a handler midway.
-            acknowledged = await asyncio.wait_for(asyncio.shield(task), self._handle_timeout)
-        except TimeoutError:
+        if not await self._finished_within(task, self._handle_timeout):
             if answer is not None:
                 answer.miss()  # its answer becomes a call (see _handle)
             log.warning("webhook.slow", update_id=update.update_id)
             return web.Response(status=503, text="still handling; send it again later")
-        if not acknowledged:
+        if not task.result():  # raises what the handling raised, as awaiting it would
             return web.Response(status=500, text="not handled")
         method = answer.close() if answer is not None else None
         if method is None:
@@ -121,6 +118,27 @@ class WebServer:
             await Dispatcher.silent_call_request(self._app.bot, method)
             return web.Response(status=200)
         return web.Response(body=body, content_type="application/json")
+
+    @staticmethod
+    async def _finished_within(task: asyncio.Task[bool], timeout: float) -> bool:
+        """Whether ``task`` is done within ``timeout`` seconds. Never cancels it: Telegram hanging
+        up (this request cancelled) or the timeout must not stop a handler midway. One future and
+        one timer: ``wait_for(shield(task))`` made two futures, a task and the timer per update."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+
+        def wake(_: object = None) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        task.add_done_callback(wake)
+        timer = loop.call_later(timeout, wake)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            task.remove_done_callback(wake)
+        return task.done()
 
     async def _handle(self, update: Update, answer: WebhookAnswer | None) -> bool:
         if answer is None:

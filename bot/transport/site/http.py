@@ -121,18 +121,15 @@ class ClientLimiter:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def access_logger(routes: set[str]) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """A middleware logging requests to ``routes`` (the site's; the webhook logs its updates itself,
-    and probes of /healthz every few seconds are not worth a line each)."""
+def logged(handler: Handler) -> Handler:
+    """``handler`` with each of its requests logged (:func:`log_access`). Per route, not a
+    middleware: an application middleware runs on every request, the webhook's too (which logs
+    its updates itself) and probes of /healthz every few seconds, not worth a line each."""
 
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        resource = request.match_info.route.resource
-        if resource is None or resource.canonical not in routes:
-            return await handler(request)
+    async def logged_handler(request: web.Request) -> web.StreamResponse:
         return await log_access(request, handler)
 
-    return middleware
+    return logged_handler
 
 
 async def log_access(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -33,9 +33,9 @@ from bot.transport.site.http import (
     PAGE_MAX_AGE,
     Body,
     ClientLimiter,
-    access_logger,
     app_csp,
     client_address,
+    logged,
     respond,
 )
 from bot.transport.site.initdata import InitDataRejected, MiniAppUser, check_init_data
@@ -94,20 +94,18 @@ class PublicSite:
 
     def install(self, application: web.Application) -> None:
         router = application.router
-        before = {resource.canonical for resource in router.resources()}
-        router.add_get("/", self.index)
-        router.add_get("/c/{slug}", self.case)
-        router.add_get("/c/{slug}/count.json", self.count)
-        router.add_get("/sitemap.xml", self.sitemap)
-        router.add_get("/robots.txt", self.robots)
-        router.add_get("/favicon.ico", self.favicon)
-        router.add_get("/static/{name}", self.static)
-        router.add_get("/app", self.app_choice)
-        router.add_get("/app/{slug}", self.app_page)
-        router.add_post("/app/api/state", self.app_state)
-        router.add_post("/app/api/sign", self.app_sign)
-        router.add_post("/app/api/withdraw", self.app_withdraw)
-        application.middlewares.append(access_logger({r.canonical for r in router.resources()} - before))
+        router.add_get("/", logged(self.index))
+        router.add_get("/c/{slug}", logged(self.case))
+        router.add_get("/c/{slug}/count.json", logged(self.count))
+        router.add_get("/sitemap.xml", logged(self.sitemap))
+        router.add_get("/robots.txt", logged(self.robots))
+        router.add_get("/favicon.ico", logged(self.favicon))
+        router.add_get("/static/{name}", logged(self.static))
+        router.add_get("/app", logged(self.app_choice))
+        router.add_get("/app/{slug}", logged(self.app_page))
+        router.add_post("/app/api/state", logged(self.app_state))
+        router.add_post("/app/api/sign", logged(self.app_sign))
+        router.add_post("/app/api/withdraw", logged(self.app_withdraw))
 
     @staticmethod
     def _load_static() -> dict[str, Body]:
