@@ -318,6 +318,7 @@ async def test_the_thank_you_offers_following_only_to_who_does_not_follow(harnes
         assert any("Follow the case" in label for label in thanks.labels) is not following
 
 
+@pytest.mark.sqlite_only  # counts hand-offs to aiosqlite's threads; asyncpg has none
 async def test_a_signature_reads_the_follow_offer_with_its_own_write(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
