@@ -31,6 +31,7 @@ from bot.ui.i18n import L10n
 
 if TYPE_CHECKING:
     from bot.domain.records import StoredSignature
+    from bot.transport.first_start import PreparedCaches
 
 # aiogram is imported inside the commands that need it: building its types takes
 # seconds, and `check` or a settings error should answer at once.
@@ -45,7 +46,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-async def _run_bot(settings: Settings) -> None:
+async def _run_bot(settings: Settings, prepared: PreparedCaches | None = None) -> None:
     poller_claim = None
     if settings.database_url is not None and not settings.webhook_url:
         from bot.pipeline.scaleout import claim_polling
@@ -53,13 +54,13 @@ async def _run_bot(settings: Settings) -> None:
         # Two pollers of one bot take each other's updates (Telegram answers 409): refuse.
         poller_claim = await claim_polling(settings.database_url.get_secret_value())
     try:
-        await _serve_app(settings)
+        await _serve_app(settings, prepared)
     finally:
         if poller_claim is not None:
             await poller_claim.close()
 
 
-async def _serve_app(settings: Settings) -> None:
+async def _serve_app(settings: Settings, prepared: PreparedCaches | None = None) -> None:
     from bot.app import create_app, publish_profile
     from bot.transport.runtime import serve
 
@@ -74,6 +75,8 @@ async def _serve_app(settings: Settings) -> None:
     # the ~0.7 MB of garbage the imports left (the collector was off, see _serve_telegram)
     # but walk a million objects: 0.2 s of start-up.
     gc.freeze()
+    if prepared is not None:
+        prepared.wait()  # the caches a first start's copy wrote meanwhile (bot/transport/first_start.py)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -293,16 +296,21 @@ def _serve_telegram(settings: Settings) -> int:
     # again and again as they grew — 0.4 s of the 2.5 s aiogram's import takes here.
     # Off until the app is built (see _serve_app for the collection and the freezes).
     gc.disable()
+    from bot.transport.first_start import prepare_caches
+
+    # Before aiogram is imported: the case files are read beside that import.
+    prepared = prepare_caches(settings)
     try:
         from bot.pipeline.scaleout import PollingRefused
         from bot.transport.malloc import limit_arenas
 
         limit_arenas()  # before aiosqlite's threads start (bot/transport/malloc.py)
         try:
-            asyncio.run(_run_bot(settings))
+            asyncio.run(_run_bot(settings, prepared))
         except PollingRefused as exc:
             return _fail(str(exc))
     finally:
+        prepared.close()
         gc.enable()
     return 0
 

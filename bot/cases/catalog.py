@@ -474,6 +474,17 @@ def _fingerprint() -> str:
     return hashlib.sha256(source + pydantic.VERSION.encode() + sys.version.encode()).hexdigest()
 
 
+def cache_is_current(cache: Path) -> bool:
+    """Whether ``cache`` holds a catalogue written by this code: a look at the file's first
+    bytes (the fingerprint is written first), not a read of the thousand cases after it."""
+    try:
+        with (cache / CACHE_FILE).open("rb") as file:
+            head = file.read(128)
+    except OSError:
+        return False
+    return head.startswith(b'{"fingerprint": "' + _fingerprint().encode() + b'"')
+
+
 def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Case, Stat | None]]:
     # Anything unreadable, from other code, or whose texts are gone is simply parsed afresh.
     try:
