@@ -231,16 +231,15 @@ def scaleout_section(
 
 def catalogue_targets(catalogue: dict[str, Any], startup: dict[str, Any]) -> list[dict[str, Any]]:
     targets = []
-    if "casebot_1000_minus_echo_s" in startup:
-        targets.append(
-            _target(
-                "start-up with 1,000 cases − E ≤ 1 s (a restart: facts cached, texts on disk)",
-                startup["casebot_1000_minus_echo_s"],
-                1.0,
-                False,
-                " s",
-            )
-        )
+    # Both starts a deployment meets: the first (a new database, every file parsed: after an
+    # upgrade too) and a restart (facts cached, texts on disk).
+    for key, label in (
+        ("casebot_1000_cold_minus_echo_s", "a first start: every file parsed"),
+        ("casebot_1000_minus_echo_s", "a restart: facts cached, texts on disk"),
+    ):
+        if key in startup:
+            target = f"start-up with 1,000 cases − E ≤ 1 s ({label})"
+            targets.append(_target(target, startup[key], 1.0, False, " s"))
     if catalogue:
         targets += [
             _target(
