@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tomllib
@@ -522,7 +523,8 @@ def _write_cache(cache: Path, catalog: Catalog) -> None:
     }
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        partial = cache / (CACHE_FILE + ".partial")
+        # Named per process: workers sharing a folder never write into one file at once.
+        partial = cache / f"{CACHE_FILE}.{os.getpid()}.partial"
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         partial.replace(cache / CACHE_FILE)
     except OSError:

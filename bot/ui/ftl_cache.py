@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -137,7 +138,8 @@ def _write(path: Path, key: str, resources: dict[str, list[fluent_ast.Resource]]
     head = {"key": key, "locales": {locale: len(items) for locale, items in resources.items()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
+        # Named per process: workers sharing a folder never write into one file at once.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with partial.open("w", encoding="utf-8") as out:
             out.write(json.dumps(head) + "\n")
             for items in resources.values():
