@@ -863,6 +863,7 @@ class QuestionIndex:
                 synonyms[word] = term
         self._uzbek_stop_stems = {uzbek_stem(word) for word in STOP_WORDS["uz"] if len(word) > 3}
         self._building = True
+        self._terms_memo: dict[tuple[str | None, str], tuple[str, ...]] = {}
         self._asking = {
             self._raw_stem(word, language) for language, group in ASKING_WORDS.items() for word in group
         }
@@ -1045,6 +1046,7 @@ class QuestionIndex:
                 self._by_prefix[term[:4]].append(term)
         self._store_equal_values_once(equal)
         self._building = False
+        self._terms_memo = {}
 
     def _store_equal_values_once(self, equal: _EqualValues) -> None:
         """Equal values of the built index made one object each (it is read-only from here on).
@@ -1158,6 +1160,21 @@ class QuestionIndex:
 
     def _stems(self, tokens: Iterable[str], locale: str | None) -> list[str]:
         """Terms of ``tokens`` written in ``locale`` (None: a Latin text of unclear language)."""
+        if not self._building:
+            return self._terms_of(tokens, locale)
+        # While the index is built no word's terms depend on what it already holds, and case
+        # texts repeat their words endlessly: each word's terms are worked out once (a third
+        # of reading a case's questions). Dropped with the build, like the words themselves.
+        terms: list[str] = []
+        memo = self._terms_memo
+        for token in tokens:
+            got = memo.get((locale, token))
+            if got is None:
+                got = memo[(locale, token)] = tuple(self._terms_of((token,), locale))
+            terms += got
+        return terms
+
+    def _terms_of(self, tokens: Iterable[str], locale: str | None) -> list[str]:
         terms: list[str] = []
         for token in tokens:
             if token.isdigit() or "." in token:
