@@ -21,6 +21,7 @@ from bot.config import LOCAL_TOKEN
 from bot.domain.broadcast import BroadcastWorker
 from bot.domain.follow import FollowService
 from bot.domain.records import Delivery, NewsRecord
+from bot.pipeline.middlewares import QuietRepliesMiddleware
 from bot.storage.db import Database
 from bot.storage.repositories import FollowRepository, NewsRepository, OutboxRepository, Transaction
 from bot.transport.local_session import LocalSession
@@ -284,6 +285,29 @@ async def test_429_pauses_every_send_for_retry_after(rig: Rig) -> None:
     assert rig.delivered() == Counter(dict.fromkeys(chats, 1))
     rows = await rig.db.conn.execute_fetchall("SELECT attempts FROM deliveries WHERE chat_id = 201")
     assert rows[0][0] == 1  # the 429 cost no attempt
+
+
+async def test_a_429_reaches_the_worker_through_the_production_session_middlewares(rig: Rig) -> None:
+    # QuietRepliesMiddleware waits out a short 429 and sends again for a handler's reply; a
+    # broadcast send's 429 must reach the worker, or the resend goes out unpaced and the
+    # worker never pauses the others.
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    rig.bot.session.middleware(QuietRepliesMiddleware(sleep=sleep))
+    chats = [211, 212, 213]
+    await follow_and_publish(rig, chats)
+    rig.session.queue_result(
+        SendMessage, ok=False, error_code=429, description="Too Many Requests: retry after 3", retry_after=3
+    )
+    await rig.worker(rate=25).run_until_idle()
+    assert slept == []
+    first_try = rig.attempts[0][0]
+    assert [chat for _, chat in rig.attempts].count(211) == 2  # tried again by the worker
+    assert all(at >= first_try + 3 for at, _ in rig.attempts[1:]), "a send went out during the pause"
+    assert rig.delivered() == Counter(dict.fromkeys(chats, 1))
 
 
 async def test_403_marks_the_follower_inactive_without_retrying(rig: Rig) -> None:
