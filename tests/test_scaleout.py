@@ -396,6 +396,114 @@ async def test_one_broadcast_sender_and_another_takes_over_when_it_is_gone(pg_ur
     assert events == ["a:start", "a:stop", "b:start", "b:stop"]
 
 
+class Campaign:
+    """A Leadership's start/stop, as events a test waits on."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.stopped = asyncio.Event()
+        self.events: list[str] = []
+
+    async def start(self) -> None:
+        self.events.append("start")
+        self.stopped.clear()
+        self.started.set()
+
+    async def stop(self) -> None:
+        self.events.append("stop")
+        self.started.clear()
+        self.stopped.set()
+
+
+LOCK_HOLDER = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted"
+
+
+async def test_the_sender_stops_at_once_when_its_session_is_killed_and_leads_again(pg_url: str) -> None:
+    # The session holding the lock ended by the server: the lock is free for another worker
+    # at once, so this one must stop sending at once, not at its next look (30 s here).
+    campaign = Campaign()
+    leader = Leadership(pg_url, 4343, campaign.start, campaign.stop, retry=30.0)
+    admin = await asyncpg.connect(pg_url)
+    await leader.begin()
+    try:
+        await asyncio.wait_for(campaign.started.wait(), 10)
+        holder = await admin.fetchval(LOCK_HOLDER, 4343)
+        assert holder is not None
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", holder)
+        await asyncio.wait_for(campaign.stopped.wait(), 1.0)
+        assert not leader.leading
+        await asyncio.wait_for(campaign.started.wait(), 5.0)  # campaigns again, on a new session
+        assert leader.leading
+        assert await admin.fetchval(LOCK_HOLDER, 4343) not in (None, holder)
+    finally:
+        await leader.end()
+        await admin.close()
+    assert campaign.events == ["start", "stop", "start", "stop"]
+
+
+class FreezableProxy:
+    """A TCP relay to PostgreSQL whose links can go silent: nothing passes, nothing is closed."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self.frozen = False
+        self._writers: list[asyncio.StreamWriter] = []
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self._port)
+        self._writers += [writer, up_writer]
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            while data := await source.read(65536):
+                if self.frozen:
+                    continue  # swallowed, as by a dead link
+                sink.write(data)
+                await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer), return_exceptions=True)
+
+    def cut(self) -> None:
+        """Close every link: PostgreSQL sees the session end and frees its locks."""
+        for writer in self._writers:
+            writer.close()
+
+    async def close(self) -> None:
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+
+
+async def test_the_sender_stops_when_its_session_silently_stops_answering(pg_url: str) -> None:
+    # No FIN, no error: the link just carries nothing. The sender must notice within a few
+    # seconds (a SELECT 1 with a timeout), though the server still holds the lock for it.
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(pg_url)
+    proxy = FreezableProxy(int(parts.port or 5432))
+    relayed = parts._replace(netloc=f"{parts.username}@127.0.0.1:{await proxy.start()}")
+    campaign = Campaign()
+    leader = Leadership(relayed.geturl(), 4344, campaign.start, campaign.stop, retry=0.1)
+    await leader.begin()
+    try:
+        await asyncio.wait_for(campaign.started.wait(), 10)
+        proxy.frozen = True
+        await asyncio.wait_for(campaign.stopped.wait(), 10.0)  # check 2 s + its timeout 3 s, by default
+        assert not leader.leading
+        proxy.frozen = False
+        proxy.cut()  # the dead session ends at last: the lock is free, and taken again
+        await asyncio.wait_for(campaign.started.wait(), 10.0)
+    finally:
+        await leader.end()
+        await proxy.close()
+    assert campaign.events == ["start", "stop", "start", "stop"]
+
+
 async def test_the_follows_read_with_the_dialogue_answer_in_the_update_and_its_own_follow_is_seen(
     pg_url: str,
 ) -> None:

@@ -33,6 +33,7 @@ from bot.pipeline.metrics import Metrics
 from bot.storage.db import Database
 from bot.storage.repositories import ProcessedUpdateRepository, UserSettingsRepository
 from bot.text import MESSAGE_LIMIT
+from bot.ui.delivery import PACED_CALL
 from bot.ui.i18n import L10n, Translator, resolve_locale
 
 log = structlog.get_logger("casebot.updates")
@@ -489,7 +490,8 @@ class QuietRepliesMiddleware(BaseRequestMiddleware):
 
     A callback query answered too late (after a restart, or a slow moment) is
     refused by Telegram; the rest of the handler — the message with the result —
-    must still go out. A short 429 is waited out once instead of failing the reply.
+    must still go out. A short 429 is waited out once instead of failing the reply;
+    not for the broadcast's paced calls (``PACED_CALL``), whose worker pauses instead.
     """
 
     def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
@@ -511,8 +513,8 @@ class QuietRepliesMiddleware(BaseRequestMiddleware):
                 return True  # type: ignore[return-value]
             raise
         except TelegramRetryAfter as exc:
-            if exc.retry_after > MAX_RETRY_WAIT:
-                raise
+            if exc.retry_after > MAX_RETRY_WAIT or PACED_CALL.get():
+                raise  # a paced call's 429 is the broadcast worker's to wait out, for every send
             log.warning("reply.retry_after", seconds=exc.retry_after, method=type(method).__name__)
             await self._sleep(exc.retry_after)
             return await make_request(bot, method)

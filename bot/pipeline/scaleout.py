@@ -12,8 +12,9 @@ behind a load balancer, and:
 - ``/reload`` on one worker reloads every worker (:class:`ReloadBus`, Redis pub/sub);
 - one worker at a time sends broadcasts (:class:`Leadership`, a PostgreSQL
   advisory lock held on its own connection: a dead worker's session ends and
-  another takes the lock within ``retry`` seconds), so BROADCAST_RATE holds for
-  the deployment;
+  another takes the lock within ``retry`` seconds; a live worker whose session
+  ends or stops answering stops sending), so BROADCAST_RATE holds for the
+  deployment;
 - a second long-polling worker refuses to start (:func:`claim_polling`).
 """
 
@@ -305,6 +306,13 @@ class Leadership:
 
     The lock lives with a session of its own; when the holder dies its session
     ends and the lock is free. The others try every ``retry`` seconds.
+
+    The holder watches that session, since losing it frees the lock for another
+    worker while this one would go on sending (two senders, twice the rate): a
+    session the server ends (``pg_terminate_backend``, a restart) stops the sender
+    at once, through asyncpg's termination listener; a link that died silently
+    answers no ``SELECT 1`` within ``check_timeout``, asked every ``check``
+    seconds. Then it stops sending and campaigns again at once.
     """
 
     def __init__(
@@ -314,12 +322,16 @@ class Leadership:
         start: Callable[[], Awaitable[None]],
         stop: Callable[[], Awaitable[None]],
         retry: float = 2.0,
+        check: float = 2.0,
+        check_timeout: float = 3.0,
     ) -> None:
         self._url = url
         self._key = key
         self._start = start
         self._stop = stop
         self._retry = retry
+        self._check = check
+        self._check_timeout = check_timeout
         self._task: asyncio.Task[None] | None = None
         self.leading = False
 
@@ -331,20 +343,24 @@ class Leadership:
 
         while True:
             conn: asyncpg.Connection | None = None
+            led = False
             try:
-                conn = await asyncpg.connect(self._url)
-                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):  # noqa: ASYNC110
+                conn = await asyncpg.connect(self._url, timeout=self._check_timeout)
+                ended = asyncio.Event()
+                conn.add_termination_listener(lambda _conn, ended=ended: ended.set())
+                while not await conn.fetchval(  # noqa: ASYNC110
+                    "SELECT pg_try_advisory_lock($1)", self._key, timeout=self._check_timeout
+                ):
                     await asyncio.sleep(self._retry)  # a lock, not an event: polled across machines
-                self.leading = True
+                self.leading = led = True
                 log.info("leadership.won", key=self._key)
                 await self._start()
-                while not conn.is_closed():  # hold the lock; lose it with the session
-                    await asyncio.sleep(self._retry)
-                    await conn.fetchval("SELECT 1")
+                await self._hold(conn, ended)
+                log.warning("leadership.lost", error="session ended")
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("leadership.lost", error=type(exc).__name__)
+                log.warning("leadership.lost" if led else "leadership.failed", error=type(exc).__name__)
             finally:
                 if self.leading:
                     self.leading = False
@@ -352,8 +368,18 @@ class Leadership:
                         await self._stop()
                 if conn is not None:
                     with contextlib.suppress(Exception):
-                        await conn.close()
-            await asyncio.sleep(self._retry)
+                        await conn.close(timeout=self._check_timeout)  # terminates a dead link
+            if not led:  # the database refused or is away: not at once again
+                await asyncio.sleep(self._retry)
+
+    async def _hold(self, conn: asyncpg.Connection, ended: asyncio.Event) -> None:
+        """Return when the session holding the lock is gone; raise if it stops answering."""
+        while not ended.is_set() and not conn.is_closed():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), self._check)
+            if ended.is_set() or conn.is_closed():
+                return
+            await conn.fetchval("SELECT 1", timeout=self._check_timeout)
 
     async def end(self) -> None:
         if self._task is not None:

@@ -5,6 +5,8 @@ language, send it through the Bot API, and turn Telegram's refusals into the
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -36,6 +38,12 @@ from bot.ui.i18n import L10n
 log = structlog.get_logger("casebot.delivery")
 
 _CACHED_NEWS = 32
+
+# True around the broadcast worker's own Bot API calls. The session's
+# QuietRepliesMiddleware waits out a short 429 and sends again, which suits a
+# handler's reply; a paced call's 429 must reach the worker instead, which pauses
+# every send for retry_after (a resend from inside the session is unpaced).
+PACED_CALL: ContextVar[bool] = ContextVar("PACED_CALL", default=False)
 
 
 def translate_error(exc: Exception) -> Exception:
@@ -82,12 +90,15 @@ class TelegramDelivery:
         t = self._l10n.translator(row.locale)
         case = self._catalogs.current.get(item.slug)
         text = views.news_message(case, item.slug, item, t)
+        paced = PACED_CALL.set(True)
         try:
             await self._bot.send_message(
                 row.chat_id, text, reply_markup=keyboards.delivered_news(item.slug, t)
             )
         except (TelegramAPIError, TimeoutError) as exc:
             raise translate_error(exc) from exc
+        finally:
+            PACED_CALL.reset(paced)
 
     async def report(self, progress: Progress) -> None:
         item = await self._news_item(progress.news_id)
@@ -104,6 +115,7 @@ class TelegramDelivery:
                 text += "\n" + t("admin-progress-failures", blocked=blocked, notfound=not_found, other=other)
         else:
             text = t("admin-progress", sent=counts.sent, total=counts.total, failed=counts.failed)
+        paced = PACED_CALL.set(True)  # the worker pauses on its 429 and reports again after
         try:
             await self._bot.edit_message_text(
                 text=text, chat_id=item.progress_chat_id, message_id=item.progress_message_id
@@ -113,3 +125,5 @@ class TelegramDelivery:
         except TelegramBadRequest as exc:
             if "not modified" not in exc.message:
                 log.warning("delivery.progress_not_edited", news=item.id, error=exc.message)
+        finally:
+            PACED_CALL.reset(paced)
