@@ -5,6 +5,8 @@ The path's updates go straight into the casebot Dispatcher (as in
 cumulative time are printed, after the path's CPU per update without the profiler
 (``--cpu-only`` prints that alone). For tuning, after ``make bench`` names a slow path.
 The catalogue paths (bench/catalogue_paths.py) run against the generated 1,000 cases.
+``--engine postgresql``: the scale-out mode, on the suite's own PostgreSQL (fsync on) and
+Redis (tests/servers.py); the database and Redis calls an update makes are listed too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import io
 import pstats
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from aiogram.types import Update
 
@@ -32,7 +37,9 @@ def _paths() -> list[UserPath]:
     return user_paths() + catalogue_paths()
 
 
-async def profile(name: str, n: int, top: int, cpu_only: bool = False, dump: str | None = None) -> str:
+async def profile(
+    name: str, n: int, top: int, cpu_only: bool = False, dump: str | None = None, engine: str = "sqlite"
+) -> str:
     path = next(p for p in _paths() if p.name == name)
     overrides: dict[str, object] = {}
     pool = 200  # readers who come back
@@ -42,6 +49,13 @@ async def profile(name: str, n: int, top: int, cpu_only: bool = False, dump: str
             generate_catalogue(OUT / "cases1000")
         overrides["cases_dir"] = OUT / "cases1000"
     settings = in_process_settings("profile", **overrides)
+    servers: list[Any] = []
+    if engine == "postgresql":
+        from tests.scaleout_fixtures import fresh_database, scale_out_settings
+        from tests.servers import PostgresServer, RedisServer
+
+        servers = [PostgresServer(durable=True).start(), RedisServer().start()]
+        settings = scale_out_settings(settings, await fresh_database(servers[0]), servers[1].url)
     configure_logging("json", "INFO")
     app = await create_app(settings, session=LocalSession())
     try:
@@ -67,12 +81,23 @@ async def profile(name: str, n: int, top: int, cpu_only: bool = False, dump: str
         timed, profiled = updates[50:n], updates[n:]
         for update in updates[:50]:  # warm caches, as a running bot has
             await app.dp.feed_update(app.bot, update)
+        calls = _count_calls() if engine == "postgresql" else None
         cpu = time.process_time()
         for update in timed:
             await app.dp.feed_update(app.bot, update)
         cpu_ms = (time.process_time() - cpu) * 1000 / len(timed)
+        if calls is not None:
+            counted, undo = calls
+            undo()
+            per_update = ", ".join(f"{n} {count / len(timed):.2f}" for n, count in sorted(counted.items()))
+            cpu_only_line = f"calls per update: {per_update}"
+        else:
+            cpu_only_line = ""
         if cpu_only:
-            return f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher ({len(timed)} updates)"
+            return (
+                f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher ({len(timed)} updates)"
+                + (f"; {cpu_only_line}" if cpu_only_line else "")
+            )
         profiler = cProfile.Profile()
         profiler.enable()
         for update in profiled:
@@ -80,14 +105,52 @@ async def profile(name: str, n: int, top: int, cpu_only: bool = False, dump: str
         profiler.disable()
     finally:
         await app.close()
+        for server in servers:
+            server.stop()
     if dump:
         profiler.dump_stats(dump)
     out = io.StringIO()
     out.write(f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher, unprofiled\n")
+    if cpu_only_line:
+        out.write(cpu_only_line + "\n")
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
+    if engine == "postgresql":
+        out.write(f"The database and Redis calls of {len(profiled)} updates:\n")
+        stats.sort_stats("cumulative").print_stats(r"asyncpg/connection\.py|redis/asyncio/client\.py", 12)
     return out.getvalue()
+
+
+def _count_calls() -> tuple[dict[str, int], Callable[[], None]]:
+    """Round trips an update makes in the scale-out mode: asyncpg's statement calls and
+    Redis commands, counted (not profiled: cProfile counts each resumption of a coroutine)."""
+    import asyncpg
+    from redis.asyncio import Redis
+
+    counted: dict[str, int] = defaultdict(int)
+    originals: list[tuple[Any, str, Any]] = []
+    statements = ("execute", "executemany", "fetch", "fetchrow", "fetchval")
+    targets = [(asyncpg.Connection, n, f"postgresql {n}") for n in statements]
+    targets.append((Redis, "execute_command", "redis"))
+    for owner, attribute, label in targets:
+        real = getattr(owner, attribute)
+
+        def counting(real: Any = real, label: str = label) -> Any:
+            async def counted_call(*args: Any, **kwargs: Any) -> Any:
+                counted[label] += 1
+                return await real(*args, **kwargs)
+
+            return counted_call
+
+        originals.append((owner, attribute, real))
+        setattr(owner, attribute, counting())
+
+    def undo() -> None:
+        for owner, attribute, real in originals:
+            setattr(owner, attribute, real)
+
+    return counted, undo
 
 
 def main() -> int:
@@ -97,8 +160,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--cpu-only", action="store_true")
     parser.add_argument("--dump", help="also write the profile here (for pstats)")
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    print(asyncio.run(profile(args.path, args.n, args.top, args.cpu_only, args.dump)))
+    print(asyncio.run(profile(args.path, args.n, args.top, args.cpu_only, args.dump, args.engine)))
     return 0
 
 
