@@ -138,7 +138,9 @@ def _count_calls() -> tuple[dict[str, int], Callable[[], None]]:
 
         def counting(real: Any = real, label: str = label) -> Any:
             async def counted_call(*args: Any, **kwargs: Any) -> Any:
-                counted[label] += 1
+                # By the statement's first word (BEGIN, COMMIT, SELECT, INSERT, ...), no values.
+                sql = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+                counted[f"{label} {sql.split(None, 1)[0].rstrip(';').upper()}" if sql else label] += 1
                 return await real(*args, **kwargs)
 
             return counted_call
