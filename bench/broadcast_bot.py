@@ -29,6 +29,24 @@ from bot.config import describe_settings_error, load_settings
 from bot.logs import configure_logging
 
 
+def _trace_on_signal(folder: str) -> None:
+    """``BENCH_TRACEMALLOC=DIR`` (bench.memory ``--trace``): Python's allocations traced from the
+    start, and a snapshot written to DIR at each SIGUSR2, for what grew between two of them."""
+    import os
+    import signal
+    import tracemalloc
+
+    tracemalloc.start()
+    taken = iter(range(1_000))
+
+    def dump(signum: int, frame: object) -> None:
+        path = os.path.join(folder, f"snapshot-{next(taken)}.pickle")
+        tracemalloc.take_snapshot().dump(path + ".partial")
+        os.replace(path + ".partial", path)
+
+    signal.signal(signal.SIGUSR2, dump)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m bench.broadcast_bot RATE", file=sys.stderr)
@@ -44,6 +62,10 @@ def main(argv: list[str]) -> int:
         return 2
     configure_logging(settings.log_format, settings.log_level)
     settings = settings.model_copy(update={"broadcast_rate": rate})
+    import os
+
+    if os.environ.get("BENCH_TRACEMALLOC"):
+        _trace_on_signal(os.environ["BENCH_TRACEMALLOC"])
     with contextlib.suppress(KeyboardInterrupt):
         return _serve_telegram(settings)
     return 0

@@ -108,6 +108,36 @@ class Memory(Broadcast):
         print(f"(broadcast watched for {limit:.0f} s: {summary['delivered_chats'] - 1} followers sent to)")
 
 
+def _take_trace(pid: int, folder: Path, number: int) -> None:
+    """Ask the traced casebot (bench.broadcast_bot) for a snapshot and wait until it is written."""
+    import os
+    import signal
+
+    path = folder / f"snapshot-{number}.pickle"
+    os.kill(pid, signal.SIGUSR2)
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no tracemalloc snapshot at {path}")
+        time.sleep(0.2)
+
+
+def _print_growth(before: Path, after: Path, top: int = 20) -> None:
+    """What Python allocated and still held, by source line and by module, between two snapshots."""
+    import tracemalloc
+
+    old, new = tracemalloc.Snapshot.load(str(before)), tracemalloc.Snapshot.load(str(after))
+    for key in ("filename", "lineno"):
+        stats = new.compare_to(old, key)
+        grown = sum(s.size_diff for s in stats)
+        print(f"Python allocations held, first poll → after the paths: {grown / 1e6:+.1f} MB; by {key}:")
+        for stat in stats[:top]:
+            frame = stat.traceback[0]
+            where = frame.filename.split("site-packages/")[-1].split("/work/main/")[-1]
+            line = f":{frame.lineno}" if key == "lineno" else ""
+            print(f"  {stat.size_diff / 1e6:+7.2f} MB {stat.count_diff:+8d} blocks  {where}{line}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__)
     parser.add_argument(
@@ -120,6 +150,12 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0, help="broadcast sends a second")
     parser.add_argument("--broadcast-seconds", type=float, default=120.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="trace casebot's Python allocations and list what grew from the first poll to after"
+        " the paths (slower, and its RSS figures include tracemalloc's own)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "memory.sqlite3"
@@ -141,6 +177,12 @@ def main() -> int:
     try:
         server: Server = start_server(procs)
         env = bot_env(server.url, TOKENS["casebot"], database, cases_dir)
+        traces = OUT / "memory-traces"
+        if args.trace:
+            shutil.rmtree(traces, ignore_errors=True)
+            traces.mkdir()
+            env["BENCH_TRACEMALLOC"] = str(traces)
+            args.rate = max(args.rate, 31.0)  # the wrapper that can trace: bench.broadcast_bot
         if args.rate <= 30:
             argv = [sys.executable, "-m", "bot", "run"]
             env["BROADCAST_RATE"] = f"{args.rate:g}"
@@ -153,8 +195,13 @@ def main() -> int:
         time.sleep(0.5)  # a quiet moment after the first poll, for both alike
         bench = Memory(config, procs, server, dict(TOKENS))
         bench.snapshot("first poll", figures)
+        if args.trace:
+            _take_trace(bot.pid, traces, 0)
         bench.paths(args.n)
         bench.snapshot("paths", figures)
+        if args.trace:
+            _take_trace(bot.pid, traces, 1)
+            _print_growth(traces / "snapshot-0.pickle", traces / "snapshot-1.pickle")
         bench.signing_burst(args.burst)
         bench.snapshot("burst", figures)
         bench.full_broadcast(args.followers, database, args.broadcast_seconds)
