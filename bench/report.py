@@ -142,17 +142,14 @@ def summarise(
         for kind in ("echo", "casebot", "casebot_cold", "casebot_1000_cold", "casebot_1000")
         if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
     }
-    # casebot − E within each repetition, then the median (not the difference of two medians).
-    startup["casebot_minus_echo_s"] = _median(
-        [s["casebot"]["seconds"] - s["echo"]["seconds"] for s in started]
-    )
+    # casebot − E within each repetition, each probe beside its own E probe, then the median
+    # (not the difference of two medians).
+    startup["casebot_minus_echo_s"] = _median([beside_echo(s, "casebot") for s in started])
     if "casebot_cold" in startup:
-        startup["casebot_cold_minus_echo_s"] = _median(
-            [s["casebot_cold"]["seconds"] - s["echo"]["seconds"] for s in started]
-        )
+        startup["casebot_cold_minus_echo_s"] = _median([beside_echo(s, "casebot_cold") for s in started])
     if "casebot_1000" in startup:
         for kind in ("casebot_1000", "casebot_1000_cold"):
-            startup[f"{kind}_minus_echo_s"] = round(startup[kind]["seconds"] - startup["echo"]["seconds"], 3)
+            startup[f"{kind}_minus_echo_s"] = _median([beside_echo(s, kind) for s in started])
         startup["casebot_1000_peak_rss_mb"] = _median([s["casebot_1000"]["peak_rss_mb"] for s in started])
         startup["echo_peak_rss_mb"] = _median([s["echo"]["peak_rss_mb"] for s in started])
     catalogue = next((r["catalogue"] for r in records if r.get("catalogue")), {})
@@ -202,7 +199,7 @@ def scaleout_section(
     startup: dict[str, Any] = {
         "echo": {"seconds": _median([s["echo"]["seconds"] for s in started])},
         "casebot": {"seconds": _median([s["casebot_pg"]["seconds"] for s in started])},
-        "casebot_minus_echo_s": _median([s["casebot_pg"]["seconds"] - s["echo"]["seconds"] for s in started]),
+        "casebot_minus_echo_s": _median([beside_echo(s, "casebot_pg") for s in started]),
     }
     pg_memory = {
         "casebot_peak_rss_mb": memory.get("casebot_pg_peak_rss_mb", float("nan")),
@@ -224,6 +221,13 @@ def scaleout_section(
         "paths": paths,
         "startup": startup,
     }
+
+
+def beside_echo(started: dict[str, Any], kind: str) -> float:
+    """A start-up probe's seconds less those of the E probe started just before it (an older
+    run's records, which have none, against the repetition's one E probe)."""
+    probe = started[kind]
+    return float(probe["seconds"] - probe.get("echo_seconds", started["echo"]["seconds"]))
 
 
 # --- the catalogue at 1,000 cases -------------------------------------------------
