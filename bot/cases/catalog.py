@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tomllib
@@ -38,6 +37,7 @@ from bot.cases.models import (
 from bot.cases.search import CatalogueIndex
 from bot.cases.text_store import TextStore
 from bot.locales import DERIVED
+from bot.storage.files import replacing
 from bot.uzbek_cyrillic import EXCEPTIONS_FILE, ExceptionsError, read_exceptions, shared_transliterator
 
 FACTS_FILE = "case.toml"
@@ -510,7 +510,7 @@ def _read_cache(cache: Path, store: TextStore) -> dict[str, tuple[Signature, Cas
 
 def _write_cache(cache: Path, catalog: Catalog) -> None:
     data = {
-        "fingerprint": _fingerprint(),
+        "fingerprint": _fingerprint(),  # first: cache_is_current reads only the head of the file
         "cases": {
             c.slug: {
                 "signature": catalog.signatures[c.slug],
@@ -523,9 +523,7 @@ def _write_cache(cache: Path, catalog: Catalog) -> None:
     }
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        # Named per process: workers sharing a folder never write into one file at once.
-        partial = cache / f"{CACHE_FILE}.{os.getpid()}.partial"
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(cache / CACHE_FILE)
+        with replacing(cache / CACHE_FILE) as partial:
+            partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     except OSError:
         pass  # a read-only disk costs the next start-up a full parse, nothing more

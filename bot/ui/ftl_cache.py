@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +26,7 @@ from fluent.syntax import FluentParser
 from fluent.syntax import ast as fluent_ast
 
 from bot.locales import DERIVED
+from bot.storage.files import replacing
 from bot.uzbek_cyrillic import EXCEPTIONS_FILE, shared_transliterator, transliterate_fluent
 
 CACHE_FILE = "locales.jsonl"
@@ -138,13 +138,10 @@ def _write(path: Path, key: str, resources: dict[str, list[fluent_ast.Resource]]
     head = {"key": key, "locales": {locale: len(items) for locale, items in resources.items()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Named per process: workers sharing a folder never write into one file at once.
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with partial.open("w", encoding="utf-8") as out:
+        with replacing(path) as partial, partial.open("w", encoding="utf-8") as out:
             out.write(json.dumps(head) + "\n")
             for items in resources.values():
                 for resource in items:
                     out.write(json.dumps(resource.to_json(_without_spans), ensure_ascii=False) + "\n")
-        partial.replace(path)
     except OSError:
         pass  # a read-only disk costs the next start-up a parse, nothing more
