@@ -5,6 +5,8 @@ language, send it through the Bot API, and turn Telegram's refusals into the
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
 
 import structlog
@@ -44,6 +46,16 @@ _CACHED_NEWS = 32
 # handler's reply; a paced call's 429 must reach the worker instead, which pauses
 # every send for retry_after (a resend from inside the session is unpaced).
 PACED_CALL: ContextVar[bool] = ContextVar("PACED_CALL", default=False)
+
+
+@contextlib.contextmanager
+def _paced() -> Iterator[None]:
+    """The Bot API calls made inside are the broadcast worker's (see PACED_CALL)."""
+    token = PACED_CALL.set(True)
+    try:
+        yield
+    finally:
+        PACED_CALL.reset(token)
 
 
 def translate_error(exc: Exception) -> Exception:
@@ -90,15 +102,13 @@ class TelegramDelivery:
         t = self._l10n.translator(row.locale)
         case = self._catalogs.current.get(item.slug)
         text = views.news_message(case, item.slug, item, t)
-        paced = PACED_CALL.set(True)
         try:
-            await self._bot.send_message(
-                row.chat_id, text, reply_markup=keyboards.delivered_news(item.slug, t)
-            )
+            with _paced():
+                await self._bot.send_message(
+                    row.chat_id, text, reply_markup=keyboards.delivered_news(item.slug, t)
+                )
         except (TelegramAPIError, TimeoutError) as exc:
             raise translate_error(exc) from exc
-        finally:
-            PACED_CALL.reset(paced)
 
     async def report(self, progress: Progress) -> None:
         item = await self._news_item(progress.news_id)
@@ -115,15 +125,13 @@ class TelegramDelivery:
                 text += "\n" + t("admin-progress-failures", blocked=blocked, notfound=not_found, other=other)
         else:
             text = t("admin-progress", sent=counts.sent, total=counts.total, failed=counts.failed)
-        paced = PACED_CALL.set(True)  # the worker pauses on its 429 and reports again after
         try:
-            await self._bot.edit_message_text(
-                text=text, chat_id=item.progress_chat_id, message_id=item.progress_message_id
-            )
+            with _paced():  # the worker pauses on its 429 and reports again after
+                await self._bot.edit_message_text(
+                    text=text, chat_id=item.progress_chat_id, message_id=item.progress_message_id
+                )
         except TelegramRetryAfter as exc:
             raise RetryAfter(exc.retry_after) from exc
         except TelegramBadRequest as exc:
             if "not modified" not in exc.message:
                 log.warning("delivery.progress_not_edited", news=item.id, error=exc.message)
-        finally:
-            PACED_CALL.reset(paced)
