@@ -20,6 +20,7 @@ collector settings, so its resident set was not the bot's.)
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 
 from pydantic import ValidationError
@@ -32,7 +33,6 @@ from bot.logs import configure_logging
 def _trace_on_signal(folder: str) -> None:
     """``BENCH_TRACEMALLOC=DIR`` (bench.memory ``--trace``): Python's allocations traced from the
     start, and a snapshot written to DIR at each SIGUSR2, for what grew between two of them."""
-    import os
     import signal
     import tracemalloc
 
@@ -62,8 +62,6 @@ def main(argv: list[str]) -> int:
         return 2
     configure_logging(settings.log_format, settings.log_level)
     settings = settings.model_copy(update={"broadcast_rate": rate})
-    import os
-
     if os.environ.get("BENCH_TRACEMALLOC"):
         _trace_on_signal(os.environ["BENCH_TRACEMALLOC"])
     with contextlib.suppress(KeyboardInterrupt):

@@ -90,13 +90,13 @@ async def profile(
             counted, undo = calls
             undo()
             per_update = ", ".join(f"{n} {count / len(timed):.2f}" for n, count in sorted(counted.items()))
-            cpu_only_line = f"calls per update: {per_update}"
+            calls_line = f"calls per update: {per_update}"
         else:
-            cpu_only_line = ""
+            calls_line = ""
         if cpu_only:
             return (
                 f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher ({len(timed)} updates)"
-                + (f"; {cpu_only_line}" if cpu_only_line else "")
+                + (f"; {calls_line}" if calls_line else "")
             )
         profiler = cProfile.Profile()
         profiler.enable()
@@ -111,8 +111,8 @@ async def profile(
         profiler.dump_stats(dump)
     out = io.StringIO()
     out.write(f"{name}: {cpu_ms:.3f} ms CPU per update in the Dispatcher, unprofiled\n")
-    if cpu_only_line:
-        out.write(cpu_only_line + "\n")
+    if calls_line:
+        out.write(calls_line + "\n")
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)

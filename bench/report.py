@@ -133,25 +133,7 @@ def summarise(
         "runs": len(bursts),
         "cpu": _cpu(bursts),
     }
-    started = [r["startup"] for r in records if "startup" in r]
-    startup: dict[str, Any] = {
-        kind: {
-            "seconds": _median([s[kind]["seconds"] for s in started]),
-            "cpu_s": _median([s[kind]["cpu_s"] for s in started]),
-        }
-        for kind in ("echo", "casebot", "casebot_cold", "casebot_1000_cold", "casebot_1000")
-        if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
-    }
-    # casebot − E within each repetition, each probe beside its own E probe, then the median
-    # (not the difference of two medians).
-    startup["casebot_minus_echo_s"] = _median([beside_echo(s, "casebot") for s in started])
-    if "casebot_cold" in startup:
-        startup["casebot_cold_minus_echo_s"] = _median([beside_echo(s, "casebot_cold") for s in started])
-    if "casebot_1000" in startup:
-        for kind in ("casebot_1000", "casebot_1000_cold"):
-            startup[f"{kind}_minus_echo_s"] = _median([beside_echo(s, kind) for s in started])
-        startup["casebot_1000_peak_rss_mb"] = _median([s["casebot_1000"]["peak_rss_mb"] for s in started])
-        startup["echo_peak_rss_mb"] = _median([s["echo"]["peak_rss_mb"] for s in started])
+    startup = startup_summary([r["startup"] for r in records if "startup" in r])
     catalogue = next((r["catalogue"] for r in records if r.get("catalogue")), {})
 
     broadcast = broadcast_summary(records)
@@ -221,6 +203,27 @@ def scaleout_section(
         "paths": paths,
         "startup": startup,
     }
+
+
+def startup_summary(started: list[dict[str, Any]]) -> dict[str, Any]:
+    """The start-up probes of every repetition (bench/startup.py): each kind's median, and
+    casebot − E taken within each repetition, each probe beside its own E probe, then the
+    median (not the difference of two medians)."""
+    startup: dict[str, Any] = {
+        kind: {
+            "seconds": _median([s[kind]["seconds"] for s in started]),
+            "cpu_s": _median([s[kind]["cpu_s"] for s in started]),
+        }
+        for kind in ("echo", "casebot", "casebot_cold", "casebot_1000_cold", "casebot_1000")
+        if kind in ("echo", "casebot") or (started and all(kind in s for s in started))
+    }
+    for kind in ("casebot", "casebot_cold", "casebot_1000", "casebot_1000_cold"):
+        if kind in startup:
+            startup[f"{kind}_minus_echo_s"] = _median([beside_echo(s, kind) for s in started])
+    if "casebot_1000" in startup:
+        startup["casebot_1000_peak_rss_mb"] = _median([s["casebot_1000"]["peak_rss_mb"] for s in started])
+        startup["echo_peak_rss_mb"] = _median([s["echo"]["peak_rss_mb"] for s in started])
+    return startup
 
 
 def beside_echo(started: dict[str, Any], kind: str) -> float:

@@ -6,7 +6,6 @@ import compileall
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -91,9 +90,8 @@ class Startup(BenchCore):
                 "peak_rss_mb": round(peak, 1),
                 "cpu": cpu_delta(before, after, wall),
             }
-            if label != kind or kind == "echo":
-                continue
-            results[kind]["echo_seconds"] = results[f"echo_before_{kind}"]["seconds"]
+            if label == kind != "echo":  # a casebot probe: beside the E probe just before it
+                results[kind]["echo_seconds"] = results[f"echo_before_{kind}"]["seconds"]
         results["noisy"] = any(
             r["cpu"]["other"] > NOISE_LIMIT for r in results.values() if isinstance(r, dict)
         )
@@ -134,19 +132,7 @@ def catalogue_only(config: Config) -> int:
             records.append(record)
     finally:
         procs.stop_all()
-    started_runs = [r["startup"] for r in records]
-    startup: dict[str, Any] = {
-        kind: {"seconds": statistics.median(s[kind]["seconds"] for s in started_runs)}
-        for kind in ("echo", "casebot_cold", "casebot", "casebot_1000_cold", "casebot_1000")
-    }
-    for kind in ("casebot_cold", "casebot", "casebot_1000_cold", "casebot_1000"):
-        startup[f"{kind}_minus_echo_s"] = round(
-            statistics.median(report.beside_echo(s, kind) for s in started_runs), 3
-        )
-    startup["casebot_1000_peak_rss_mb"] = statistics.median(
-        s["casebot_1000"]["peak_rss_mb"] for s in started_runs
-    )
-    startup["echo_peak_rss_mb"] = statistics.median(s["echo"]["peak_rss_mb"] for s in started_runs)
+    startup = report.startup_summary([r["startup"] for r in records])
     catalogue = records[-1].get("catalogue", {})
     lines = report.catalogue_lines(catalogue, startup)
     lines += ["| target | measured | met? |", "|---|--:|---|"]
